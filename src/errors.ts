@@ -1,0 +1,14 @@
+/**
+ * A problem with a function configuration (template inputs, mappings, filters, Hog templates).
+ * `field` is a dotted path such as `inputs.ad_account_id` or `mappings[2].filters.events[0].id`,
+ * so that the CLI, the REST API (`attr`) and the plugin can point at the exact place.
+ */
+export class ConfigError extends Error {
+  readonly field: string
+
+  constructor(field: string, message: string) {
+    super(`${field}: ${message}`)
+    this.name = 'ConfigError'
+    this.field = field
+  }
+}

@@ -1,0 +1,50 @@
+import { getNestedValue } from '@posthog/hogvm'
+import { GLOBAL_ROOTS } from './compiler'
+import { HogNode } from './parser'
+import { toPlain } from './plain'
+import { HogRuntimeError } from './runtime'
+
+/**
+ * Most inputs are a property chain (`{event.properties.$ip}`) or a `??` chain of them. Those are
+ * evaluated here without starting the VM, with the VM's own lookup rules (`getNestedValue`, 1-based
+ * array indexes, own properties only), so both paths give the same result.
+ */
+export type FastExpr =
+  | { kind: 'chain'; chain: string[] }
+  | { kind: 'constant'; value: unknown }
+  | { kind: 'firstNonNull'; options: FastExpr[] }
+
+export function toFastExpr(node: HogNode): FastExpr | undefined {
+  if (node.node === 'Constant') return { kind: 'constant', value: node.value ?? null }
+  if (node.node === 'Field') {
+    const chain = node.chain as unknown[]
+    const plain = chain.every((key) => typeof key === 'string') && GLOBAL_ROOTS.has(String(chain[0]))
+    return plain ? { kind: 'chain', chain: chain as string[] } : undefined
+  }
+  if (node.node === 'Call' && node.name === 'ifNull' && !node.params) {
+    const args = node.args as HogNode[]
+    if (args.length !== 2) return undefined
+    const options = args.map(toFastExpr)
+    if (options.some((o) => o === undefined)) return undefined
+    return { kind: 'firstNonNull', options: (options as FastExpr[]).flatMap((o) => (o.kind === 'firstNonNull' ? o.options : [o])) }
+  }
+  return undefined
+}
+
+export function evaluateFast(expr: FastExpr, globals: Record<string, unknown>): unknown {
+  switch (expr.kind) {
+    case 'constant':
+      return expr.value
+    case 'chain':
+      if (!Object.hasOwn(globals, expr.chain[0])) {
+        throw new HogRuntimeError(`Global variable not found: ${expr.chain.join('.')}`)
+      }
+      return toPlain(getNestedValue(globals, expr.chain, true))
+    case 'firstNonNull':
+      for (const option of expr.options) {
+        const value = evaluateFast(option, globals)
+        if (value !== null) return value
+      }
+      return null
+  }
+}

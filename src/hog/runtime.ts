@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto'
+import { exec } from '@posthog/hogvm'
+import { Bytecode } from './compiler'
+import { toPlain } from './plain'
+
+export class HogRuntimeError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'HogRuntimeError'
+  }
+}
+
+// A template runs once per event, so it gets a tight budget: a runaway expression
+// (say arrayMap over a huge array) fails that one event instead of stalling the pipeline.
+const TIMEOUT_MS = 250
+const MEMORY_LIMIT_BYTES = 16 * 1024 * 1024
+
+const regexCache = new Map<string, RegExp | null>()
+
+/** Hog regexes are RE2 in PostHog; JavaScript's engine covers the syntax templates use. */
+function regexMatch(pattern: string, value: string): boolean {
+  let regex = regexCache.get(pattern)
+  if (regex === undefined) {
+    const caseless = pattern.startsWith('(?i)')
+    try {
+      regex = new RegExp(caseless ? pattern.slice(4) : pattern, caseless ? 'i' : '')
+    } catch {
+      regex = null
+    }
+    if (regexCache.size > 1000) regexCache.clear()
+    regexCache.set(pattern, regex)
+  }
+  if (!regex) throw new HogRuntimeError(`invalid regular expression: ${pattern}`)
+  return regex.test(value)
+}
+
+const options = {
+  timeout: TIMEOUT_MS,
+  memoryLimit: MEMORY_LIMIT_BYTES,
+  maxAsyncSteps: 0,
+  external: { regex: { match: regexMatch }, crypto: { createHash } },
+}
+
+/** Runs compiled template bytecode against the invocation globals and returns plain data. */
+export function runBytecode(bytecode: Bytecode, globals: Record<string, unknown>): unknown {
+  const result = exec(bytecode, { ...options, globals })
+  if (result.error) {
+    const message = result.error instanceof Error ? result.error.message : String(result.error)
+    throw new HogRuntimeError(message)
+  }
+  if (!result.finished) throw new HogRuntimeError(`async function ${String(result.asyncFunctionName)} is not allowed`)
+  return toPlain(result.result)
+}

@@ -1,0 +1,90 @@
+import { ConfigError } from '../errors'
+import { Bytecode, compileToBytecode, HogCompileError } from './compiler'
+import { evaluateFast, FastExpr, toFastExpr } from './fast-path'
+import { parseTemplateString } from './parser'
+import { runBytecode } from './runtime'
+
+/** An input value compiled once per configuration and evaluated once per event. */
+export type CompiledValue =
+  | { kind: 'constant'; value: unknown }
+  | { kind: 'fast'; expr: FastExpr }
+  | { kind: 'vm'; bytecode: Bytecode }
+  | { kind: 'dict'; entries: [string, CompiledValue][] }
+  | { kind: 'array'; items: CompiledValue[] }
+
+export interface CompileOptions {
+  /** Off only in tests that compare the fast path with the VM. */
+  fastPath?: boolean
+}
+
+const MAX_TEMPLATE_LENGTH = 100_000
+const MAX_DEPTH = 16
+
+/**
+ * Compiles an input value the way PostHog does: every string leaf is a Hog template string,
+ * dictionaries and arrays are compiled leaf by leaf, other JSON values are constants.
+ * Throws ConfigError naming `field` (and the position inside the template) on any problem.
+ */
+export function compileTemplate(value: unknown, field: string, options: CompileOptions = {}, depth = 0): CompiledValue {
+  if (depth > MAX_DEPTH) throw new ConfigError(field, `nested deeper than ${MAX_DEPTH} levels`)
+  if (typeof value === 'string') return compileString(value, field, options)
+  if (Array.isArray(value)) {
+    return { kind: 'array', items: value.map((item, i) => compileTemplate(item, `${field}[${i}]`, options, depth + 1)) }
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).map(([key, item]): [string, CompiledValue] => {
+      if (key === '__proto__') throw new ConfigError(`${field}.${key}`, 'this key is not allowed')
+      return [key, compileTemplate(item, `${field}.${key}`, options, depth + 1)]
+    })
+    return { kind: 'dict', entries }
+  }
+  return { kind: 'constant', value: value ?? null }
+}
+
+export function compileString(text: string, field: string, options: CompileOptions = {}): CompiledValue {
+  if (text.length > MAX_TEMPLATE_LENGTH) throw new ConfigError(field, `template longer than ${MAX_TEMPLATE_LENGTH} characters`)
+  // Text without holes or escapes is its own value; anything else goes through PostHog's parser.
+  if (!text.includes('{') && !text.includes('\\')) return { kind: 'constant', value: text }
+  const ast = parseTemplateString(text)
+  if ('message' in ast && !('node' in ast)) {
+    throw new ConfigError(field, `invalid template at position ${ast.position}: ${ast.message}`)
+  }
+  const node = ast as Exclude<typeof ast, { message: string; position: number }>
+  try {
+    const bytecode = compileToBytecode(node)
+    if (node.node === 'Constant') return { kind: 'constant', value: node.value ?? null }
+    const fast = options.fastPath === false ? undefined : toFastExpr(node)
+    return fast ? { kind: 'fast', expr: fast } : { kind: 'vm', bytecode }
+  } catch (error) {
+    if (error instanceof HogCompileError) {
+      throw new ConfigError(field, `invalid template at position ${error.position}: ${error.message}`)
+    }
+    throw error
+  }
+}
+
+/**
+ * Evaluates a compiled value against invocation globals. A single-hole template keeps the
+ * expression's own type; nulls are left out of dictionaries and arrays.
+ * Throws HogRuntimeError when an expression fails at run time.
+ */
+export function evaluateTemplate(compiled: CompiledValue, globals: Record<string, unknown>): unknown {
+  switch (compiled.kind) {
+    case 'constant':
+      return compiled.value
+    case 'fast':
+      return evaluateFast(compiled.expr, globals)
+    case 'vm':
+      return runBytecode(compiled.bytecode, globals)
+    case 'array':
+      return compiled.items.map((item) => evaluateTemplate(item, globals)).filter((item) => item !== null)
+    case 'dict': {
+      const out: Record<string, unknown> = {}
+      for (const [key, item] of compiled.entries) {
+        const value = evaluateTemplate(item, globals)
+        if (value !== null) out[key] = value
+      }
+      return out
+    }
+  }
+}
