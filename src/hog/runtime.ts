@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import * as crypto from 'node:crypto'
 import { exec } from '@posthog/hogvm'
 import { Bytecode } from './compiler'
 import { toPlain } from './plain'
@@ -38,7 +38,7 @@ const options = {
   timeout: TIMEOUT_MS,
   memoryLimit: MEMORY_LIMIT_BYTES,
   maxAsyncSteps: 0,
-  external: { regex: { match: regexMatch }, crypto: { createHash } },
+  external: { regex: { match: regexMatch }, crypto },
 }
 
 /** Runs compiled template bytecode against the invocation globals and returns plain data. */
