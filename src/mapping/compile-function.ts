@@ -1,0 +1,83 @@
+import { ConfigError } from '../errors'
+import { CompiledValue, compileTemplate } from '../hog/template'
+import { loadHogParser } from '../hog/parser'
+import { Secret } from '../secret'
+import { FunctionConfig, MappingConfig, parseFunctionConfig } from '../template/function-config'
+import { blankMappingTemplate, loadTemplate } from '../template/load'
+import { InputSchemaItem, Template } from '../template/schema'
+import { validateInputs } from '../template/validate-inputs'
+import { compileFilters, EventMatcher } from './filters'
+
+export interface DestinationSettings {
+  adAccountId: string
+  conversionToken: Secret
+  debugMode: boolean
+  testMode: boolean
+}
+
+export interface CompiledMapping {
+  name: string
+  matches: EventMatcher
+  inputs: [string, CompiledValue][]
+}
+
+/** A function configuration validated and with every template compiled: ready to run per event. */
+export interface CompiledFunction {
+  name: string
+  enabled: boolean
+  settings: DestinationSettings
+  matches: EventMatcher
+  mappings: CompiledMapping[]
+}
+
+/** Validates a raw configuration (the hog_functions create body) and compiles it. */
+export async function compileFunction(raw: unknown): Promise<CompiledFunction> {
+  await loadHogParser()
+  return compileFunctionSync(parseFunctionConfig(raw))
+}
+
+/** Needs the Hog parser loaded (compileFunction does that). */
+export function compileFunctionSync(config: FunctionConfig, template: Template = loadTemplate()): CompiledFunction {
+  if (config.template_id !== template.id) {
+    throw new ConfigError('template_id', `No template found for id '${config.template_id}'; this destination is '${template.id}'`)
+  }
+  const values = validateInputs(template.inputs_schema, config.inputs, 'inputs')
+  const mappings = config.mappings ?? template.mapping_templates.filter((m) => m.include_by_default)
+  return {
+    name: config.name ?? template.name,
+    enabled: config.enabled,
+    settings: {
+      adAccountId: values.ad_account_id as string,
+      conversionToken: new Secret(values.conversion_token as string),
+      debugMode: values.debug_mode === true,
+      testMode: values.test_mode === true,
+    },
+    // PostHog drops top-level event filters once a function has mappings: the mappings choose events.
+    matches: compileFilters(withoutEventFilters(config.filters), 'filters'),
+    mappings: mappings.map((mapping, i) => compileMapping(mapping, template, `mappings[${i}]`)),
+  }
+}
+
+function withoutEventFilters(filters: unknown): unknown {
+  if (filters === null || typeof filters !== 'object' || Array.isArray(filters)) return filters
+  const { events: _events, ...rest } = filters as Record<string, unknown>
+  return rest
+}
+
+function compileMapping(mapping: MappingConfig | Template['mapping_templates'][number], template: Template, field: string): CompiledMapping {
+  const preset = template.mapping_templates.find((m) => m.name === mapping.name)
+  const schema: InputSchemaItem[] = mapping.inputs_schema ?? (preset ?? blankMappingTemplate(template)).inputs_schema
+  const inputs = 'inputs' in mapping ? mapping.inputs : undefined
+  const values = validateInputs(schema, inputs, `${field}.inputs`)
+  const filters = mapping.filters !== undefined ? mapping.filters : preset?.filters
+  const compiled = Object.entries(values).map(([key, value]): [string, CompiledValue] => {
+    const item = schema.find((i) => i.key === key)
+    const field_ = `${field}.inputs.${key}`
+    return [key, item?.templating === false ? { kind: 'constant', value } : compileTemplate(value, field_)]
+  })
+  return {
+    name: mapping.name ?? `Mapping ${field}`,
+    matches: compileFilters(filters, `${field}.filters`),
+    inputs: compiled,
+  }
+}

@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto'
+
+/** What a destination sees per event, in PostHog's `HogFunctionInvocationGlobals` shape. */
+export interface InvocationGlobals {
+  event: {
+    uuid: string
+    event: string
+    distinct_id: string
+    properties: Record<string, unknown>
+    timestamp: string
+    elements_chain: string
+    url: string
+  }
+  person: { id: string; properties: Record<string, unknown>; name?: string; url?: string } | null
+  groups: Record<string, unknown>
+  project: { id: number; name: string; url: string }
+  source?: { name: string; url: string }
+}
+
+export type GlobalsResult = { ok: true; globals: InvocationGlobals } | { ok: false; reason: string }
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v)
+
+const MAX_EVENT_NAME = 400
+
+/**
+ * Accepts invocation globals (`{event: {...}, person, groups, project}`) or a capture-style event
+ * (`{event: "name", distinct_id, properties, timestamp, uuid}`) and returns full globals, or a
+ * reason naming the bad field. Capture-style events get a fresh uuid and the current time when
+ * they have none, as PostHog's capture endpoint does.
+ */
+export function toInvocationGlobals(input: unknown, nowMs: number = Date.now()): GlobalsResult {
+  if (!isRecord(input)) return { ok: false, reason: 'event: expected a JSON object' }
+  return typeof input.event === 'string' ? fromCapture(input, nowMs) : fromGlobals(input)
+}
+
+function fromGlobals(input: Record<string, unknown>): GlobalsResult {
+  if (!isRecord(input.event)) return { ok: false, reason: 'event: expected an object or an event name' }
+  const event = checkEvent(input.event, 'event.')
+  if (typeof event === 'string') return { ok: false, reason: event }
+  const person = input.person
+  if (person !== undefined && person !== null && !isRecord(person)) return { ok: false, reason: 'person: expected an object or null' }
+  if (isRecord(person) && person.properties !== undefined && !isRecord(person.properties)) {
+    return { ok: false, reason: 'person.properties: expected an object' }
+  }
+  return {
+    ok: true,
+    globals: {
+      event,
+      person: isRecord(person) ? { ...person, id: String(person.id ?? ''), properties: isRecord(person.properties) ? person.properties : {} } : null,
+      groups: isRecord(input.groups) ? input.groups : {},
+      project: projectOf(input.project),
+      ...(isRecord(input.source) ? { source: input.source as InvocationGlobals['source'] } : {}),
+    },
+  }
+}
+
+function fromCapture(input: Record<string, unknown>, nowMs: number): GlobalsResult {
+  const withDefaults = {
+    ...input,
+    uuid: input.uuid ?? randomUUID(),
+    timestamp: input.timestamp ?? new Date(nowMs).toISOString(),
+  }
+  const event = checkEvent(withDefaults, '')
+  if (typeof event === 'string') return { ok: false, reason: event }
+  const set = isRecord(event.properties.$set) ? event.properties.$set : {}
+  const setOnce = isRecord(event.properties.$set_once) ? event.properties.$set_once : {}
+  const hasPerson = Object.keys(set).length + Object.keys(setOnce).length > 0
+  return {
+    ok: true,
+    globals: {
+      event,
+      // Without a person store, the properties the event itself sets are the best person we have.
+      person: hasPerson ? { id: event.distinct_id, properties: { ...setOnce, ...set } } : null,
+      groups: {},
+      project: projectOf(undefined),
+    },
+  }
+}
+
+function checkEvent(raw: Record<string, unknown>, prefix: string): InvocationGlobals['event'] | string {
+  if (typeof raw.event !== 'string' || raw.event.length === 0) return `${prefix}event: expected a non-empty string`
+  if (raw.event.length > MAX_EVENT_NAME) return `${prefix}event: longer than ${MAX_EVENT_NAME} characters`
+  if (raw.properties !== undefined && raw.properties !== null && !isRecord(raw.properties)) {
+    return `${prefix}properties: expected an object`
+  }
+  for (const key of ['uuid', 'distinct_id', 'timestamp'] as const) {
+    const value = raw[key]
+    if (value !== undefined && value !== null && typeof value !== 'string' && typeof value !== 'number') {
+      return `${prefix}${key}: expected a string`
+    }
+  }
+  return {
+    uuid: String(raw.uuid ?? ''),
+    event: raw.event,
+    distinct_id: String(raw.distinct_id ?? ''),
+    properties: isRecord(raw.properties) ? raw.properties : {},
+    timestamp: String(raw.timestamp ?? ''),
+    elements_chain: typeof raw.elements_chain === 'string' ? raw.elements_chain : '',
+    url: typeof raw.url === 'string' ? raw.url : '',
+  }
+}
+
+function projectOf(raw: unknown): InvocationGlobals['project'] {
+  if (!isRecord(raw)) return { id: 0, name: '', url: '' }
+  return { id: Number(raw.id) || 0, name: String(raw.name ?? ''), url: String(raw.url ?? '') }
+}

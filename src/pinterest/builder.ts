@@ -1,0 +1,120 @@
+import { Field, isRecord, kindOf, own, readObject } from './coerce'
+import { buildCustomData } from './custom-data'
+import { buildAppInfo, buildDeviceInfo } from './device'
+import { OPTIONAL_EVENT_READERS, eventNameWarning, readActionSource, readEventId, readEventName } from './event-fields'
+import { pickFields, withoutUndefined } from './pick'
+import { ActionSource, PinterestEvent, PinterestEventSchema, PinterestUserData, hasRequiredIdentifier } from './schema'
+import { EventTimeResult, toEventTimeSeconds } from './time'
+import { buildUserData } from './user-data'
+
+export type BuildResult =
+  | { status: 'event'; event: PinterestEvent; warnings: string[] }
+  | { status: 'skipped'; reason: string }
+  | { status: 'error'; reason: string }
+
+export interface BuildOptions {
+  nowMs: number
+}
+
+interface Core {
+  event_name: string
+  action_source: ActionSource
+  event_id: string
+  time: EventTimeResult
+  userInput: Field<Record<string, unknown>>
+}
+
+const error = (reason: string): BuildResult => ({ status: 'error', reason })
+const skipped = (reason: string): BuildResult => ({ status: 'skipped', reason })
+
+function required<T>(name: string, field: Field<T>, why: string, errors: string[]): T | undefined {
+  if (field.kind === 'ok') return field.value
+  errors.push(field.kind === 'absent' ? `${name} is missing (${why})` : `${name} ${field.problem}`)
+  return undefined
+}
+
+function readCore(inputs: Record<string, unknown>, nowMs: number): Core | { errors: string[] } {
+  const errors: string[] = []
+  const event_name = required('event_name', readEventName(own(inputs, 'event_name')), 'Pinterest requires it', errors)
+  const action_source = required('action_source', readActionSource(own(inputs, 'action_source')), 'required', errors)
+  const event_id = required('event_id', readEventId(own(inputs, 'event_id')), 'Pinterest uses it to deduplicate', errors)
+  const time = toEventTimeSeconds(own(inputs, 'event_time'), nowMs)
+  if (time.status === 'invalid') errors.push(time.reason)
+  const userInput = readObject(own(inputs, 'user_data'))
+  if (userInput.kind === 'bad') errors.push(`user_data ${userInput.problem}`)
+  if (event_name === undefined || action_source === undefined || event_id === undefined || errors.length > 0) {
+    return { errors }
+  }
+  return { event_name, action_source, event_id, time, userInput }
+}
+
+const IDENTIFIER_RULE = 'user_data needs em (email), hashed_maids, or both client_ip_address and client_user_agent'
+
+function identifierProblem(userData: PinterestUserData, userInput: Field<unknown>): string | null {
+  if (hasRequiredIdentifier(userData)) return null
+  if (userInput.kind === 'absent') return `no identifier: ${IDENTIFIER_RULE} (user_data is missing)`
+  const present = Object.keys(userData)
+  const found = present.length === 0 ? 'nothing usable' : `only ${present.join(', ')}`
+  return `no identifier: ${IDENTIFIER_RULE}; found ${found}`
+}
+
+function optionalParts(inputs: Record<string, unknown>): { parts: Partial<PinterestEvent>; warnings: string[] } {
+  const top = pickFields(inputs, OPTIONAL_EVENT_READERS, '')
+  const custom = buildCustomData(own(inputs, 'custom_data'))
+  const app = buildAppInfo(own(inputs, 'app_info'))
+  const device = buildDeviceInfo(own(inputs, 'device_info'))
+  const parts = withoutUndefined({
+    ...(top.values as Partial<PinterestEvent>),
+    custom_data: custom.customData,
+    app_info: app.value,
+    device_info: device.value,
+  })
+  return { parts, warnings: [...top.warnings, ...custom.warnings, ...app.warnings, ...device.warnings] }
+}
+
+// Safety net: the readers above should only ever produce schema-valid values.
+function finalise(candidate: PinterestEvent, warnings: string[]): BuildResult {
+  const parsed = PinterestEventSchema.safeParse(candidate)
+  if (parsed.success) return { status: 'event', event: candidate, warnings }
+  const issue = parsed.error.issues[0]
+  return error(`built event failed the Pinterest schema at ${issue.path.join('.') || '(root)'}: ${issue.message}`)
+}
+
+function build(inputs: unknown, nowMs: number): BuildResult {
+  if (!isRecord(inputs)) return error(`inputs must be an object, got ${kindOf(inputs)}`)
+  if (!Number.isFinite(nowMs)) return error('options.nowMs must be a finite number')
+  const core = readCore(inputs, nowMs)
+  if ('errors' in core) return error(core.errors.join('; '))
+  if (core.time.status !== 'ok') return skipped(core.time.reason)
+  const user = core.userInput.kind === 'ok' ? buildUserData(core.userInput.value) : { userData: {}, warnings: [] }
+  const missing = identifierProblem(user.userData, core.userInput)
+  if (missing !== null) return skipped(missing)
+  const optional = optionalParts(inputs)
+  const nameWarning = eventNameWarning(core.event_name)
+  const event: PinterestEvent = {
+    event_name: core.event_name,
+    action_source: core.action_source,
+    event_time: core.time.seconds,
+    event_id: core.event_id,
+    user_data: user.userData,
+    ...optional.parts,
+  }
+  return finalise(event, [...(nameWarning === null ? [] : [nameWarning]), ...user.warnings, ...optional.warnings])
+}
+
+// Never throws: inputs come from user-written templates, and one bad event must not stop a batch.
+export function buildPinterestEvent(inputs: Record<string, unknown>, options: BuildOptions): BuildResult {
+  try {
+    return build(inputs, options?.nowMs)
+  } catch (err) {
+    return error(`unexpected failure while building the event${describeError(err)}`)
+  }
+}
+
+function describeError(err: unknown): string {
+  try {
+    return err instanceof Error ? `: ${String(err.message).slice(0, 200)}` : ''
+  } catch {
+    return ''
+  }
+}

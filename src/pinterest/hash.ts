@@ -1,0 +1,19 @@
+import { createHash } from 'node:crypto'
+
+const SHA256_HEX = /^[0-9a-f]{64}$/i
+
+export function sha256Hex(s: string): string {
+  return createHash('sha256').update(s, 'utf8').digest('hex')
+}
+
+export function isSha256Hex(s: string): boolean {
+  return SHA256_HEX.test(s)
+}
+
+// Callers often hash upstream (CRM exports, pre-hashed tags); hashing a digest again would never match.
+export function hashUserValue(raw: string, normalise: (raw: string) => string | null): string | null {
+  const trimmed = raw.trim()
+  if (isSha256Hex(trimmed)) return trimmed.toLowerCase()
+  const normalised = normalise(raw)
+  return normalised === null ? null : sha256Hex(normalised)
+}

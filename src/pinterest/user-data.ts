@@ -1,0 +1,110 @@
+import { isIP } from 'node:net'
+import { ABSENT, Field, bad, own, readText } from './coerce'
+import { hashUserValue } from './hash'
+import * as n from './normalize'
+import type { PinterestUserData } from './schema'
+import { describeUnknownKeys } from './unknown-keys'
+
+type HashedKey = 'em' | 'ph' | 'fn' | 'ln' | 'ge' | 'db' | 'ct' | 'st' | 'zp' | 'country' | 'external_id' | 'hashed_maids'
+type PlainKey = 'client_ip_address' | 'client_user_agent' | 'click_id' | 'partner_id'
+type OutputKey = HashedKey | PlainKey
+
+interface HashedField {
+  key: HashedKey
+  aliases: readonly string[]
+  normalise: n.Normaliser
+  expected: string
+}
+
+// Input names follow Segment/PostHog conventions; Pinterest's short names are accepted as aliases.
+const HASHED_FIELDS: readonly HashedField[] = [
+  { key: 'em', aliases: ['email', 'em'], normalise: n.normaliseEmail, expected: 'an email address' },
+  { key: 'ph', aliases: ['phone', 'ph'], normalise: n.normalisePhone, expected: 'a phone number' },
+  { key: 'fn', aliases: ['first_name', 'fn'], normalise: n.normaliseName, expected: 'a first name' },
+  { key: 'ln', aliases: ['last_name', 'ln'], normalise: n.normaliseName, expected: 'a last name' },
+  { key: 'ge', aliases: ['gender', 'ge'], normalise: n.normaliseGender, expected: 'f, m, n or a common spelling' },
+  { key: 'db', aliases: ['date_of_birth', 'db'], normalise: n.normaliseDateOfBirth, expected: 'a date like YYYY-MM-DD' },
+  { key: 'ct', aliases: ['city', 'ct'], normalise: n.normaliseCity, expected: 'a city name' },
+  { key: 'st', aliases: ['state', 'st'], normalise: n.normaliseState, expected: 'a 2-letter code or US state name' },
+  { key: 'zp', aliases: ['zip', 'zp'], normalise: n.normaliseZip, expected: 'a postal code' },
+  { key: 'country', aliases: ['country'], normalise: n.normaliseCountry, expected: 'an ISO country code or name' },
+  { key: 'external_id', aliases: ['external_id'], normalise: n.normaliseExternalId, expected: 'an id' },
+  { key: 'hashed_maids', aliases: ['hashed_maids', 'mobile_ad_id'], normalise: n.normaliseMaid, expected: 'an ad id' },
+]
+
+const PLAIN_KEYS: readonly PlainKey[] = ['client_ip_address', 'client_user_agent', 'click_id', 'partner_id']
+
+const INPUT_TO_OUTPUT: ReadonlyMap<string, OutputKey> = new Map<string, OutputKey>([
+  ...HASHED_FIELDS.flatMap((f) => f.aliases.map((a): [string, OutputKey] => [a, f.key])),
+  ...PLAIN_KEYS.map((k): [string, OutputKey] => [k, k]),
+])
+
+// Pinterest has no limit, but a mapping that yields more than this is almost surely broken.
+const MAX_VALUES = 100
+
+export interface UserDataResult {
+  userData: PinterestUserData
+  warnings: string[]
+}
+
+function groupByOutputKey(raw: Record<string, unknown>): { groups: Map<OutputKey, unknown[]>; unknown: string[] } {
+  const groups = new Map<OutputKey, unknown[]>()
+  const unknown: string[] = []
+  for (const key of Object.keys(raw)) {
+    const out = INPUT_TO_OUTPUT.get(key)
+    if (out === undefined) unknown.push(key)
+    else groups.set(out, [...(groups.get(out) ?? []), own(raw, key)])
+  }
+  return { groups, unknown }
+}
+
+const capped = (a: readonly unknown[]): unknown[] => a.slice(0, MAX_VALUES + 1)
+
+// One level of nesting is allowed so a template can yield [primary, [alternates…]]; deeper arrays stay
+// as elements and are reported as wrong types. Capping first keeps huge or sparse arrays cheap.
+function flattenOnce(raws: readonly unknown[]): unknown[] {
+  return raws.flatMap((v) => (Array.isArray(v) ? capped(v).flatMap((x) => (Array.isArray(x) ? capped(x) : [x])) : [v]))
+}
+
+function hashField(field: HashedField, raws: readonly unknown[]): { hashes: string[]; warnings: string[] } {
+  const values = flattenOnce(raws)
+  const path = `user_data.${field.key}`
+  const warnings = values.length > MAX_VALUES ? [`${path} has more than ${MAX_VALUES} values; extra values left out`] : []
+  const hashes = new Set<string>()
+  const problems: string[] = []
+  for (const value of values.slice(0, MAX_VALUES)) {
+    const text = readText(value)
+    if (text.kind === 'bad') problems.push(text.problem)
+    if (text.kind !== 'ok') continue
+    const hash = hashUserValue(text.value, field.normalise)
+    if (hash === null) problems.push(`is not usable as ${field.expected}`)
+    else hashes.add(hash)
+  }
+  // Values are personal data: say how many failed and why, never echo them.
+  if (problems.length > 0) warnings.push(`${path}: ${problems.length} value(s) left out (${problems[0]})`)
+  return { hashes: [...hashes], warnings }
+}
+
+function readPlain(key: PlainKey, raws: readonly unknown[]): Field<string> {
+  const values = flattenOnce(raws)
+  const first = values.map(readText).find((f) => f.kind !== 'absent') ?? ABSENT
+  if (key !== 'client_ip_address' || first.kind !== 'ok') return first
+  return isIP(first.value) === 0 ? bad('is not an IPv4 or IPv6 address') : first
+}
+
+export function buildUserData(raw: Record<string, unknown>): UserDataResult {
+  const { groups, unknown } = groupByOutputKey(raw)
+  const userData: PinterestUserData = {}
+  const warnings = describeUnknownKeys('user_data', unknown)
+  for (const field of HASHED_FIELDS) {
+    const result = hashField(field, groups.get(field.key) ?? [])
+    warnings.push(...result.warnings)
+    if (result.hashes.length > 0) userData[field.key] = result.hashes
+  }
+  for (const key of PLAIN_KEYS) {
+    const result = readPlain(key, groups.get(key) ?? [])
+    if (result.kind === 'ok') userData[key] = result.value
+    if (result.kind === 'bad') warnings.push(`user_data.${key} ${result.problem}; left out`)
+  }
+  return { userData, warnings }
+}

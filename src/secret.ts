@@ -1,0 +1,41 @@
+import { inspect } from 'node:util'
+
+const REDACTED = '***REDACTED***'
+
+/**
+ * A secret value (the conversion token). Printing, logging or serialising it shows a redaction
+ * marker; only `reveal()` gives the value, and only the HTTP layer should call it.
+ */
+export class Secret {
+  readonly #value: string
+
+  constructor(value: string) {
+    this.#value = value
+  }
+
+  reveal(): string {
+    return this.#value
+  }
+
+  toString(): string {
+    return REDACTED
+  }
+
+  toJSON(): string {
+    return REDACTED
+  }
+
+  [inspect.custom](): string {
+    return REDACTED
+  }
+}
+
+/** Replaces every occurrence of the secrets in a text (error messages, response bodies). */
+export function redact(text: string, secrets: Secret[]): string {
+  let out = text
+  for (const secret of secrets) {
+    const value = secret.reveal()
+    if (value.length > 0) out = out.split(value).join(REDACTED)
+  }
+  return out
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod'
+import { ConfigError } from '../errors'
+import { InputSchemaItemSchema } from './schema'
+
+/** `{value}` as PostHog stores an input; `{secret: true}` stands for a stored secret kept server side. */
+export const InputValueSchema = z.union([
+  z.object({ value: z.unknown(), templating: z.enum(['hog']).optional() }).strip(),
+  z.object({ secret: z.literal(true) }).strip(),
+])
+
+export const MappingConfigSchema = z
+  .object({
+    name: z.string().max(400).optional(),
+    filters: z.unknown().optional(),
+    inputs: z.record(z.string(), InputValueSchema).optional(),
+    inputs_schema: z.array(InputSchemaItemSchema).optional(),
+  })
+  .strip()
+
+/**
+ * A function configuration: the body of PostHog's `POST /api/projects/:id/hog_functions`.
+ * Keys PostHog accepts but this destination does not use (hog, masking, icon_url, ...) are ignored.
+ */
+export const FunctionConfigSchema = z
+  .object({
+    type: z.literal('destination').default('destination'),
+    name: z.string().max(400).optional(),
+    description: z.string().max(10_000).optional(),
+    template_id: z.string(),
+    enabled: z.boolean().default(true),
+    inputs: z.record(z.string(), InputValueSchema).default({}),
+    mappings: z.array(MappingConfigSchema).optional(),
+    filters: z.unknown().optional(),
+  })
+  .strip()
+
+export type FunctionConfig = z.infer<typeof FunctionConfigSchema>
+export type MappingConfig = z.infer<typeof MappingConfigSchema>
+export type InputValue = z.infer<typeof InputValueSchema>
+
+/** Validates the shape of a configuration; the template's own rules are checked when compiling. */
+export function parseFunctionConfig(raw: unknown): FunctionConfig {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError('configuration', 'must be a JSON object')
+  }
+  const result = FunctionConfigSchema.safeParse(raw)
+  if (!result.success) {
+    const issue = result.error.issues[0]
+    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '')
+    throw new ConfigError(path || 'configuration', issue.message)
+  }
+  return result.data
+}

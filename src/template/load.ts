@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { z } from 'zod'
+import { ConfigError } from '../errors'
+import {
+  InputSchemaItem,
+  InputSchemaItemSchema,
+  MappingTemplate,
+  MappingTemplateFileSchema,
+  Template,
+  TemplateFileSchema,
+} from './schema'
+
+const ROOT = resolve(__dirname, '../..')
+export const TEMPLATE_FILE = join(ROOT, 'templates', 'pinterest-conversions-api.json')
+export const MAPPINGS_DIR = join(ROOT, 'mappings')
+
+/** Formats the first zod issue as `file: path: message`, the way every loader error reads. */
+function parseOrThrow<T>(schema: z.ZodType<T>, data: unknown, where: string): T {
+  const result = schema.safeParse(data)
+  if (result.success) return result.data
+  const issue = result.error.issues[0]
+  throw new ConfigError(`${where}${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`, issue.message)
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'))
+  } catch (error) {
+    throw new ConfigError(file, `cannot read JSON: ${(error as Error).message}`)
+  }
+}
+
+/**
+ * A mapping file lists only what differs from the shared mapping inputs. Its items are laid over the
+ * shared items by key; a dictionary default is laid over the shared default key by key.
+ */
+export function mergeInputsSchema(
+  shared: InputSchemaItem[],
+  overrides: Partial<InputSchemaItem>[],
+  where: string,
+): InputSchemaItem[] {
+  const byKey = new Map(overrides.map((o) => [o.key, o]))
+  for (const key of byKey.keys()) {
+    if (!shared.some((item) => item.key === key)) throw new ConfigError(`${where}.inputs_schema`, `unknown input '${key}'`)
+  }
+  return shared.map((item, i) => {
+    const override = byKey.get(item.key)
+    if (!override) return item
+    const merged = { ...item, ...override }
+    if (isPlainObject(item.default) && isPlainObject(override.default)) merged.default = { ...item.default, ...override.default }
+    return parseOrThrow(InputSchemaItemSchema, merged, `${where}.inputs_schema[${i}]`)
+  })
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+}
+
+let cached: Template | undefined
+
+/** Loads and validates templates/ and mappings/ once per process. */
+export function loadTemplate(): Template {
+  cached ??= readTemplate()
+  return cached
+}
+
+function readTemplate(): Template {
+  const file = parseOrThrow(TemplateFileSchema, readJson(TEMPLATE_FILE), 'templates/pinterest-conversions-api.json')
+  const { mapping_inputs_schema: shared, mapping_templates: refs, ...rest } = file
+  const mappingTemplates = refs.map((ref): MappingTemplate => {
+    const where = `mappings/${ref}.json`
+    const mapping = parseOrThrow(MappingTemplateFileSchema, readJson(join(MAPPINGS_DIR, `${ref}.json`)), where)
+    return { ...mapping, inputs_schema: mergeInputsSchema(shared, mapping.inputs_schema, where) }
+  })
+  return { ...rest, mapping_templates: mappingTemplates }
+}
+
+/** The blank mapping users start custom mappings from. */
+export function blankMappingTemplate(template: Template): MappingTemplate {
+  const blank = template.mapping_templates.find((m) => !m.filters)
+  if (!blank) throw new ConfigError('templates/pinterest-conversions-api.json', 'no blank mapping template')
+  return blank
+}
