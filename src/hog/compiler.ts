@@ -1,4 +1,4 @@
-import { Operation } from '@posthog/hogvm'
+import { Op, OpCode } from './opcodes'
 import { functionArity, isForbidden, SPECIAL_FORMS } from './functions'
 import { HogNode, nodePosition } from './parser'
 
@@ -33,31 +33,31 @@ class Scope {
   }
 }
 
-const COMPARE_OPS: Record<string, Operation> = {
-  '==': Operation.EQ,
-  '!=': Operation.NOT_EQ,
-  '>': Operation.GT,
-  '>=': Operation.GT_EQ,
-  '<': Operation.LT,
-  '<=': Operation.LT_EQ,
-  like: Operation.LIKE,
-  ilike: Operation.ILIKE,
-  'not like': Operation.NOT_LIKE,
-  'not ilike': Operation.NOT_ILIKE,
-  in: Operation.IN,
-  'not in': Operation.NOT_IN,
-  '=~': Operation.REGEX,
-  '!~': Operation.NOT_REGEX,
-  '=~*': Operation.IREGEX,
-  '!~*': Operation.NOT_IREGEX,
+const COMPARE_OPS: Record<string, OpCode> = {
+  '==': Op.EQ,
+  '!=': Op.NOT_EQ,
+  '>': Op.GT,
+  '>=': Op.GT_EQ,
+  '<': Op.LT,
+  '<=': Op.LT_EQ,
+  like: Op.LIKE,
+  ilike: Op.ILIKE,
+  'not like': Op.NOT_LIKE,
+  'not ilike': Op.NOT_ILIKE,
+  in: Op.IN,
+  'not in': Op.NOT_IN,
+  '=~': Op.REGEX,
+  '!~': Op.NOT_REGEX,
+  '=~*': Op.IREGEX,
+  '!~*': Op.NOT_IREGEX,
 }
 
-const ARITHMETIC_OPS: Record<string, Operation> = {
-  '+': Operation.PLUS,
-  '-': Operation.MINUS,
-  '*': Operation.MULTIPLY,
-  '/': Operation.DIVIDE,
-  '%': Operation.MOD,
+const ARITHMETIC_OPS: Record<string, OpCode> = {
+  '+': Op.PLUS,
+  '-': Op.MINUS,
+  '*': Op.MULTIPLY,
+  '/': Op.DIVIDE,
+  '%': Op.MOD,
 }
 
 /** Compiles a parsed template expression to @posthog/hogvm bytecode (format version 1). */
@@ -83,34 +83,34 @@ function compileExpr(node: HogNode, scope: Scope): Bytecode {
       return [
         ...compileExpr(child(node, 'array'), scope),
         ...compileExpr(child(node, 'property'), scope),
-        node.nullish ? Operation.GET_PROPERTY_NULLISH : Operation.GET_PROPERTY,
+        node.nullish ? Op.GET_PROPERTY_NULLISH : Op.GET_PROPERTY,
       ]
     case 'TupleAccess':
       return [
         ...compileExpr(child(node, 'tuple'), scope),
-        Operation.INTEGER,
+        Op.INTEGER,
         node.index,
-        node.nullish ? Operation.GET_PROPERTY_NULLISH : Operation.GET_PROPERTY,
+        node.nullish ? Op.GET_PROPERTY_NULLISH : Op.GET_PROPERTY,
       ]
     case 'Array':
     case 'Tuple': {
       const exprs = node.exprs as HogNode[]
-      const op = node.node === 'Array' ? Operation.ARRAY : Operation.TUPLE
+      const op = node.node === 'Array' ? Op.ARRAY : Op.TUPLE
       return [...exprs.flatMap((e) => compileExpr(e, scope)), op, exprs.length]
     }
     case 'Dict': {
       const items = node.items as [HogNode, HogNode][]
       const code = items.flatMap(([k, v]) => [...compileExpr(k, scope), ...compileExpr(v, scope)])
-      return [...code, Operation.DICT, items.length]
+      return [...code, Op.DICT, items.length]
     }
     case 'And':
     case 'Or': {
       const exprs = node.exprs as HogNode[]
-      const op = node.node === 'And' ? Operation.AND : Operation.OR
+      const op = node.node === 'And' ? Op.AND : Op.OR
       return [...exprs.flatMap((e) => compileExpr(e, scope)), op, exprs.length]
     }
     case 'Not':
-      return [...compileExpr(child(node, 'expr'), scope), Operation.NOT]
+      return [...compileExpr(child(node, 'expr'), scope), Op.NOT]
     case 'ArithmeticOperation':
       return compileBinary(node, ARITHMETIC_OPS, scope)
     case 'CompareOperation':
@@ -121,7 +121,7 @@ function compileExpr(node: HogNode, scope: Scope): Bytecode {
       return compileCall(node, scope)
     case 'ExprCall': {
       const args = node.args as HogNode[]
-      return [...args.flatMap((a) => compileExpr(a, scope)), ...compileExpr(child(node, 'expr'), scope), Operation.CALL_LOCAL, args.length]
+      return [...args.flatMap((a) => compileExpr(a, scope)), ...compileExpr(child(node, 'expr'), scope), Op.CALL_LOCAL, args.length]
     }
     case 'Lambda':
       return compileLambda(node, scope)
@@ -132,11 +132,11 @@ function compileExpr(node: HogNode, scope: Scope): Bytecode {
 
 function compileConstant(node: HogNode): Bytecode {
   const value = node.value
-  if (value === null || value === undefined) return [Operation.NULL]
-  if (value === true) return [Operation.TRUE]
-  if (value === false) return [Operation.FALSE]
-  if (typeof value === 'string') return [Operation.STRING, value]
-  if (typeof value === 'number') return Number.isInteger(value) ? [Operation.INTEGER, value] : [Operation.FLOAT, value]
+  if (value === null || value === undefined) return [Op.NULL]
+  if (value === true) return [Op.TRUE]
+  if (value === false) return [Op.FALSE]
+  if (typeof value === 'string') return [Op.STRING, value]
+  if (typeof value === 'number') return Number.isInteger(value) ? [Op.INTEGER, value] : [Op.FLOAT, value]
   return fail(`unsupported constant ${JSON.stringify(value)}`, node)
 }
 
@@ -144,9 +144,9 @@ function compileField(node: HogNode, scope: Scope): Bytecode {
   const chain = node.chain as (string | number)[]
   const [head, ...rest] = chain
   const name = String(head)
-  const properties = rest.flatMap((key) => [...compileConstant({ node: 'Constant', value: key }), Operation.GET_PROPERTY])
+  const properties = rest.flatMap((key) => [...compileConstant({ node: 'Constant', value: key }), Op.GET_PROPERTY])
   const local = scope.locals.indexOf(name)
-  if (local >= 0) return [Operation.GET_LOCAL, local, ...properties]
+  if (local >= 0) return [Op.GET_LOCAL, local, ...properties]
   if (scope.isOuterLocal(name)) {
     // @posthog/hogvm reuses a closed upvalue for the next call of the outer lambda, which would
     // silently give every iteration the first value; refusing is better than a wrong result.
@@ -157,10 +157,10 @@ function compileField(node: HogNode, scope: Scope): Bytecode {
   }
   // GET_GLOBAL pops the chain from the stack, so it is pushed in reverse.
   const reversed = [...chain].reverse().flatMap((key) => compileConstant({ node: 'Constant', value: key }))
-  return [...reversed, Operation.GET_GLOBAL, chain.length]
+  return [...reversed, Op.GET_GLOBAL, chain.length]
 }
 
-function compileBinary(node: HogNode, ops: Record<string, Operation>, scope: Scope): Bytecode {
+function compileBinary(node: HogNode, ops: Record<string, OpCode>, scope: Scope): Bytecode {
   const op = ops[String(node.op)]
   if (op === undefined) fail(`unsupported operator '${String(node.op)}'`, node)
   // The VM pops the left operand first, so it goes on the stack last.
@@ -177,14 +177,14 @@ function compileBetween(node: HogNode, scope: Scope): Bytecode {
     ],
   }
   const code = compileExpr(range, scope)
-  return node.negated ? [...code, Operation.NOT] : code
+  return node.negated ? [...code, Op.NOT] : code
 }
 
 function compileLambda(node: HogNode, scope: Scope): Bytecode {
   const args = node.args as string[]
   const inner = new Scope(args, scope)
-  const body = [...compileExpr(child(node, 'expr'), inner), Operation.RETURN]
-  return [Operation.CALLABLE, 'lambda', args.length, 0, body.length, ...body, Operation.CLOSURE, 0]
+  const body = [...compileExpr(child(node, 'expr'), inner), Op.RETURN]
+  return [Op.CALLABLE, 'lambda', args.length, 0, body.length, ...body, Op.CLOSURE, 0]
 }
 
 function compileCall(node: HogNode, scope: Scope): Bytecode {
@@ -194,7 +194,7 @@ function compileCall(node: HogNode, scope: Scope): Bytecode {
   const compiled = () => args.flatMap((a) => compileExpr(a, scope))
   if (scope.locals.includes(name) || scope.isOuterLocal(name)) {
     const callee = compileField({ node: 'Field', chain: [name], start: node.start }, scope)
-    return [...compiled(), ...callee, Operation.CALL_LOCAL, args.length]
+    return [...compiled(), ...callee, Op.CALL_LOCAL, args.length]
   }
   if (SPECIAL_FORMS.has(name)) return compileSpecialForm(name, args, node, scope)
   if (isForbidden(name)) fail(`function '${name}' cannot be used in a template`, node)
@@ -204,7 +204,7 @@ function compileCall(node: HogNode, scope: Scope): Bytecode {
     const expected = arity.min === arity.max ? `${arity.min}` : `${arity.min} to ${arity.max}`
     fail(`function '${name}' takes ${expected} arguments, got ${args.length}`, node)
   }
-  return [...compiled(), Operation.CALL_GLOBAL, name, args.length]
+  return [...compiled(), Op.CALL_GLOBAL, name, args.length]
 }
 
 function expectArgs(name: string, args: HogNode[], count: number, node: HogNode): void {
@@ -220,16 +220,16 @@ function compileSpecialForm(name: string, args: HogNode[], node: HogNode, scope:
     case 'ifNull': {
       expectArgs(name, args, 2, node)
       const fallback = compileExpr(args[1], scope)
-      return [...compileExpr(args[0], scope), Operation.JUMP_IF_STACK_NOT_NULL, fallback.length + 1, Operation.POP, ...fallback]
+      return [...compileExpr(args[0], scope), Op.JUMP_IF_STACK_NOT_NULL, fallback.length + 1, Op.POP, ...fallback]
     }
     case 'multiIf':
       return compileMultiIf(args, node, scope)
     case 'not':
       expectArgs(name, args, 1, node)
-      return [...compileExpr(args[0], scope), Operation.NOT]
+      return [...compileExpr(args[0], scope), Op.NOT]
     default: {
       if (args.length < 1) fail(`function '${name}' takes at least 1 argument`, node)
-      const op = name === 'and' ? Operation.AND : Operation.OR
+      const op = name === 'and' ? Op.AND : Op.OR
       return [...args.flatMap((a) => compileExpr(a, scope)), op, args.length]
     }
   }
@@ -237,11 +237,11 @@ function compileSpecialForm(name: string, args: HogNode[], node: HogNode, scope:
 
 function compileIf(condition: HogNode, then: HogNode, otherwise: HogNode | null, scope: Scope): Bytecode {
   const thenCode = compileExpr(then, scope)
-  const elseCode = otherwise ? compileExpr(otherwise, scope) : [Operation.NULL]
+  const elseCode = otherwise ? compileExpr(otherwise, scope) : [Op.NULL]
   return [
     ...compileExpr(condition, scope),
-    Operation.JUMP_IF_FALSE, thenCode.length + 2, ...thenCode,
-    Operation.JUMP, elseCode.length, ...elseCode,
+    Op.JUMP_IF_FALSE, thenCode.length + 2, ...thenCode,
+    Op.JUMP, elseCode.length, ...elseCode,
   ]
 }
 

@@ -94,7 +94,8 @@ export function readIntegerInRange(min: number, max: number): Reader<number> {
   return (raw) => {
     const n = readInteger(raw)
     if (n.kind !== 'ok' || (n.value >= min && n.value <= max)) return n
-    return bad(`must be between ${min} and ${max}, got ${n.value}`)
+    const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `between ${min} and ${max}`
+    return bad(`must be ${range}, got ${n.value}`)
   }
 }
 

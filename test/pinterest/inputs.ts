@@ -73,3 +73,10 @@ export const JANE_USER_DATA = {
     'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
   click_id: 'dj0yJnU9Zm9vYmFy',
 }
+
+export const NOW_MS = Date.parse('2026-11-29T12:00:00.000Z')
+export const NOW_S = NOW_MS / 1000
+
+export function minimalInputs(overrides: Obj = {}): Obj {
+  return { event_name: 'lead', event_time: NOW_S - 60, event_id: 'evt-1', user_data: { email: 'a@b.co' }, ...overrides }
+}
