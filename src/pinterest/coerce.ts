@@ -20,6 +20,11 @@ export function own(obj: Record<string, unknown>, key: string): unknown {
   return Object.hasOwn(obj, key) ? obj[key] : undefined
 }
 
+// Dense copy of the first `n` entries: holes in sparse arrays become undefined instead of being skipped.
+export function firstItems(list: readonly unknown[], n: number): unknown[] {
+  return Array.from({ length: Math.min(list.length, n) }, (_, i) => list[i])
+}
+
 export function readObject(raw: unknown): Field<Record<string, unknown>> {
   if (raw === undefined || raw === null) return ABSENT
   return isRecord(raw) ? ok(raw) : bad(`must be an object, got ${kindOf(raw)}`)

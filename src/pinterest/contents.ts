@@ -1,4 +1,4 @@
-import { ABSENT, Field, Reader, isRecord, kindOf, own, readDecimal, readIntegerInRange, readText } from './coerce'
+import { ABSENT, Field, Reader, firstItems, isRecord, kindOf, own, readDecimal, readIntegerInRange, readText } from './coerce'
 import type { PinterestContentItem } from './schema'
 
 type ItemKey = keyof PinterestContentItem
@@ -44,7 +44,7 @@ export function buildContents(raw: unknown, path: string): ContentsResult {
   if (list === null) return { contents: [], warnings: [`${path} must be an array of objects, got ${kindOf(raw)}; left out`] }
   const warnings = list.length > MAX_ITEMS ? [`${path} has more than ${MAX_ITEMS} items; extra items left out`] : []
   const contents: PinterestContentItem[] = []
-  list.slice(0, MAX_ITEMS).forEach((entry, i) => {
+  firstItems(list, MAX_ITEMS).forEach((entry, i) => {
     if (!isRecord(entry)) {
       if (entry !== undefined && entry !== null) warnings.push(`${path}[${i}] must be an object, got ${kindOf(entry)}; left out`)
       return

@@ -1,5 +1,5 @@
 import {
-  ABSENT, Field, Reader, bad, ok, own, preview, readDecimal, readIntegerInRange, readObject, readText,
+  ABSENT, Field, Reader, bad, firstItems, ok, own, preview, readDecimal, readIntegerInRange, readObject, readText,
 } from './coerce'
 import { buildContents, totalQuantity } from './contents'
 import { isEmpty, pickFields, withoutUndefined } from './pick'
@@ -41,7 +41,7 @@ const SCALAR_READERS: ReadonlyMap<string, Reader> = new Map<string, Reader>([
 const LIST_KEYS = new Set(['content_ids', 'contents'])
 
 function readContentIds(raw: unknown): { ids: string[]; warnings: string[] } {
-  const list = Array.isArray(raw) ? raw.slice(0, MAX_IDS) : [raw]
+  const list = Array.isArray(raw) ? firstItems(raw, MAX_IDS) : [raw]
   const fields: Field<string>[] = list.map(readText)
   const firstBad = fields.find((f) => f.kind === 'bad')
   const warnings = firstBad?.kind === 'bad' ? [`${PATH}.content_ids: some ids left out (${firstBad.problem})`] : []

@@ -1,5 +1,5 @@
 import {
-  ABSENT, Field, Reader, bad, ok, readEnum, readIntegerInRange as int, readMaxText as text, readObject, readText,
+  ABSENT, Field, Reader, bad, firstItems, ok, readEnum, readIntegerInRange as int, readMaxText as text, readObject, readText,
 } from './coerce'
 import { isEmpty, pickFields } from './pick'
 import { FORM_FACTORS, NETWORK_TYPES, OS_FAMILIES } from './schema'
@@ -19,9 +19,10 @@ const NETWORK_ALIASES = { 'wi-fi': 'wifi', '2g': 'cellular_2g', '3g': 'cellular_
 const readInstallTime: Reader<number> = (raw) => parseUnixSeconds(raw)
 
 const readLanguages: Reader<string[]> = (raw) => {
-  const list = Array.isArray(raw) ? raw : [raw]
-  if (list.length > MAX_LANGUAGES) return bad(`must have at most ${MAX_LANGUAGES} entries, got ${list.length}`)
-  const fields: Field<string>[] = list.map(readText)
+  if (Array.isArray(raw) && raw.length > MAX_LANGUAGES) {
+    return bad(`must have at most ${MAX_LANGUAGES} entries, got ${raw.length}`)
+  }
+  const fields: Field<string>[] = (Array.isArray(raw) ? firstItems(raw, MAX_LANGUAGES) : [raw]).map(readText)
   const firstBad = fields.find((f) => f.kind === 'bad')
   if (firstBad?.kind === 'bad') return bad(firstBad.problem)
   const values = fields.flatMap((f) => (f.kind === 'ok' ? [f.value] : []))

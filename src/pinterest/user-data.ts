@@ -1,5 +1,5 @@
 import { isIP } from 'node:net'
-import { ABSENT, Field, bad, own, readText } from './coerce'
+import { ABSENT, Field, bad, firstItems, own, readText } from './coerce'
 import { hashUserValue } from './hash'
 import * as n from './normalize'
 import type { PinterestUserData } from './schema'
@@ -58,7 +58,7 @@ function groupByOutputKey(raw: Record<string, unknown>): { groups: Map<OutputKey
   return { groups, unknown }
 }
 
-const capped = (a: readonly unknown[]): unknown[] => a.slice(0, MAX_VALUES + 1)
+const capped = (a: readonly unknown[]): unknown[] => firstItems(a, MAX_VALUES + 1)
 
 // One level of nesting is allowed so a template can yield [primary, [alternates…]]; deeper arrays stay
 // as elements and are reported as wrong types. Capping first keeps huge or sparse arrays cheap.

@@ -39,7 +39,10 @@ function compile(): ValidateFunction {
   const schemas = loadOpenApi().components.schemas
   const definitions = toJsonSchema(schemas) as { [key: string]: Json }
   const root = { ...(definitions.ConversionEvents as object), definitions }
-  return new Ajv({ strict: false, allErrors: true }).compile(root)
+  const ajv = new Ajv({ strict: false, allErrors: true })
+  // JSON numbers beyond 2^53 cannot be sent exactly, so int64 here means a safe integer.
+  ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) })
+  return ajv.compile(root)
 }
 
 export function validatePinterestRequest(body: unknown): string[] {
