@@ -1,0 +1,49 @@
+import fs from 'node:fs'
+import path from 'node:path'
+
+export const SHARED_DIR = path.resolve(__dirname, '../../../shared')
+
+/** The fixture events' own clock: they all happened at this instant. */
+export const FIXTURE_TIME = '2026-11-29T10:15:00.000Z'
+/** A clock one hour later, inside Pinterest's 7-day window for every fixture. */
+export const NOW_MS = Date.parse('2026-11-29T11:15:00.000Z')
+
+export type Globals = {
+  event: { uuid: string; event: string; distinct_id: string; timestamp: string; properties: Record<string, unknown> }
+  person: { id: string; properties: Record<string, unknown> } | null
+  groups: Record<string, unknown>
+  project: { id: number; name: string; url: string }
+}
+
+/** The PostHog events of shared/fixtures/posthog-events.jsonl, one invocation globals object each. */
+export function fixtureEvents(): Globals[] {
+  const text = fs.readFileSync(path.join(SHARED_DIR, 'fixtures', 'posthog-events.jsonl'), 'utf8')
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Globals)
+}
+
+export function fixtureEvent(name: string, index = 0): Globals {
+  const found = fixtureEvents().filter((g) => g.event.event === name)[index]
+  if (!found) throw new Error(`no fixture event ${name}`)
+  return found
+}
+
+/** A web event from the fixtures renamed, with extra properties: for mappings the fixtures do not cover. */
+export function webEvent(name: string, properties: Record<string, unknown> = {}): Globals {
+  const base = structuredClone(fixtureEvent('$pageview'))
+  base.event.event = name
+  base.event.uuid = `0193aaaa-0000-7000-8000-${name.replace(/\W/g, '').toLowerCase().padEnd(12, '0').slice(0, 12)}`
+  Object.assign(base.event.properties, properties)
+  return base
+}
+
+export const BASE_CONFIG = {
+  type: 'destination',
+  template_id: 'segment-actions-pinterest-conversions-api',
+  inputs: {
+    ad_account_id: { value: '549755885175' },
+    conversion_token: { value: 'pina_test_token_123' },
+  },
+}
