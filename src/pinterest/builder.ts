@@ -35,9 +35,11 @@ function required<T>(name: string, field: Field<T>, why: string, errors: string[
 
 function readCore(inputs: Record<string, unknown>, nowMs: number): Core | { errors: string[] } {
   const errors: string[] = []
-  const event_name = required('event_name', readEventName(own(inputs, 'event_name')), 'Pinterest requires it', errors)
-  const action_source = required('action_source', readActionSource(own(inputs, 'action_source')), 'required', errors)
-  const event_id = required('event_id', readEventId(own(inputs, 'event_id')), 'Pinterest uses it to deduplicate', errors)
+  const read = <T>(name: string, reader: (raw: unknown) => Field<T>, why: string) =>
+    required(name, reader(own(inputs, name)), why, errors)
+  const event_name = read('event_name', readEventName, 'Pinterest requires it')
+  const action_source = read('action_source', readActionSource, 'required')
+  const event_id = read('event_id', readEventId, 'Pinterest uses it to deduplicate')
   const time = toEventTimeSeconds(own(inputs, 'event_time'), nowMs)
   if (time.status === 'invalid') errors.push(time.reason)
   const userInput = readObject(own(inputs, 'user_data'))
@@ -80,9 +82,13 @@ function finalise(candidate: PinterestEvent, warnings: string[]): BuildResult {
   return error(`built event failed the Pinterest schema at ${issue.path.join('.') || '(root)'}: ${issue.message}`)
 }
 
-function build(inputs: unknown, nowMs: number): BuildResult {
+// Beyond ±8.64e15 ms a Date cannot be formatted, which the time-window messages need.
+const isUsableClock = (nowMs: unknown): nowMs is number =>
+  typeof nowMs === 'number' && Number.isFinite(nowMs) && nowMs >= 0 && nowMs <= 8.64e15
+
+function build(inputs: unknown, nowMs: unknown): BuildResult {
   if (!isRecord(inputs)) return error(`inputs must be an object, got ${kindOf(inputs)}`)
-  if (!Number.isFinite(nowMs)) return error('options.nowMs must be a finite number')
+  if (!isUsableClock(nowMs)) return error('options.nowMs must be a Unix time in milliseconds')
   const core = readCore(inputs, nowMs)
   if ('errors' in core) return error(core.errors.join('; '))
   if (core.time.status !== 'ok') return skipped(core.time.reason)

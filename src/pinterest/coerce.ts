@@ -53,9 +53,11 @@ export function isOversized(s: string): boolean {
   return s.length > MAX_INPUT_BYTES || Buffer.byteLength(s, 'utf8') > MAX_INPUT_BYTES
 }
 
+const notFinite = (n: number): Field<never> => bad(`must be a finite number, got ${n}`)
+
 export function readText(raw: unknown): Field<string> {
   if (raw === undefined || raw === null) return ABSENT
-  if (typeof raw === 'number') return Number.isFinite(raw) ? ok(String(raw)) : bad(`must be a finite number, got ${raw}`)
+  if (typeof raw === 'number') return Number.isFinite(raw) ? ok(String(raw)) : notFinite(raw)
   if (typeof raw === 'bigint') return ok(String(raw))
   if (typeof raw !== 'string') return bad(`must be a string, got ${kindOf(raw)}`)
   if (isOversized(raw)) return bad('is larger than 64 KiB')
@@ -80,7 +82,7 @@ export function readBoolean(raw: unknown): Field<boolean> {
 
 export function readNumber(raw: unknown): Field<number> {
   if (raw === undefined || raw === null) return ABSENT
-  if (typeof raw === 'number') return Number.isFinite(raw) ? ok(raw) : bad(`must be a finite number, got ${raw}`)
+  if (typeof raw === 'number') return Number.isFinite(raw) ? ok(raw) : notFinite(raw)
   if (typeof raw !== 'string') return bad(`must be a number, got ${kindOf(raw)}`)
   if (isOversized(raw)) return bad('is larger than 64 KiB')
   const trimmed = raw.trim()

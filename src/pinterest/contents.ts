@@ -1,4 +1,6 @@
-import { ABSENT, Field, Reader, firstItems, isRecord, kindOf, own, readDecimal, readIntegerInRange, readText } from './coerce'
+import {
+  ABSENT, Field, Reader, firstItems, isRecord, kindOf, own, readDecimal, readIntegerInRange, readText,
+} from './coerce'
 import type { PinterestContentItem } from './schema'
 
 type ItemKey = keyof PinterestContentItem
@@ -41,12 +43,16 @@ function buildItem(item: Record<string, unknown>, path: string): { item: Pintere
 export function buildContents(raw: unknown, path: string): ContentsResult {
   if (raw === undefined || raw === null) return { contents: [], warnings: [] }
   const list: unknown[] | null = Array.isArray(raw) ? raw : isRecord(raw) ? [raw] : null
-  if (list === null) return { contents: [], warnings: [`${path} must be an array of objects, got ${kindOf(raw)}; left out`] }
+  if (list === null) {
+    return { contents: [], warnings: [`${path} must be an array of objects, got ${kindOf(raw)}; left out`] }
+  }
   const warnings = list.length > MAX_ITEMS ? [`${path} has more than ${MAX_ITEMS} items; extra items left out`] : []
   const contents: PinterestContentItem[] = []
   firstItems(list, MAX_ITEMS).forEach((entry, i) => {
     if (!isRecord(entry)) {
-      if (entry !== undefined && entry !== null) warnings.push(`${path}[${i}] must be an object, got ${kindOf(entry)}; left out`)
+      if (entry !== undefined && entry !== null) {
+        warnings.push(`${path}[${i}] must be an object, got ${kindOf(entry)}; left out`)
+      }
       return
     }
     const built = buildItem(entry, `${path}[${i}]`)

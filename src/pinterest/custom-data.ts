@@ -76,6 +76,11 @@ export function buildCustomData(raw: unknown): CustomDataResult {
     num_items: deriveNumItems(picked.values.num_items, totalQuantity(contents.contents)),
   })
   const unknown = picked.unknownKeys.filter((key) => !LIST_KEYS.has(key))
-  const warnings = [...picked.warnings, ...explicitIds.warnings, ...contents.warnings, ...describeUnknownKeys(PATH, unknown)]
+  const warnings = [
+    ...picked.warnings,
+    ...explicitIds.warnings,
+    ...contents.warnings,
+    ...describeUnknownKeys(PATH, unknown),
+  ]
   return { customData: isEmpty(customData) ? undefined : customData, warnings }
 }

@@ -1,5 +1,6 @@
 import {
-  ABSENT, Field, Reader, bad, firstItems, ok, readEnum, readIntegerInRange as int, readMaxText as text, readObject, readText,
+  ABSENT, Field, Reader, bad, firstItems, ok, readEnum, readObject, readText,
+  readIntegerInRange as int, readMaxText as text,
 } from './coerce'
 import { isEmpty, pickFields } from './pick'
 import { FORM_FACTORS, NETWORK_TYPES, OS_FAMILIES } from './schema'
@@ -12,9 +13,13 @@ const STORAGE_GB = 1048576
 const MAX_LANGUAGES = 100
 
 // Aliases cover the values PostHog's SDKs put in $os, $device_type and network properties.
-const OS_ALIASES = { 'mac os x': 'macos', 'mac os': 'macos', 'os x': 'macos', ipados: 'ios', freebsd: 'bsd', openbsd: 'bsd' } as const
+const OS_ALIASES = {
+  'mac os x': 'macos', 'mac os': 'macos', 'os x': 'macos', ipados: 'ios', freebsd: 'bsd', openbsd: 'bsd',
+} as const
 const FORM_ALIASES = { mobile: 'cellphone', phone: 'cellphone', smartphone: 'cellphone', watch: 'smartwatch' } as const
-const NETWORK_ALIASES = { 'wi-fi': 'wifi', '2g': 'cellular_2g', '3g': 'cellular_3g', '4g': 'cellular_4g', '5g': 'cellular_5g' } as const
+const NETWORK_ALIASES = {
+  'wi-fi': 'wifi', '2g': 'cellular_2g', '3g': 'cellular_3g', '4g': 'cellular_4g', '5g': 'cellular_5g',
+} as const
 
 const readInstallTime: Reader<number> = (raw) => parseUnixSeconds(raw)
 

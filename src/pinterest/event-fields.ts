@@ -13,21 +13,22 @@ export function readEventName(raw: unknown): Field<string> {
   const name = raw.trim()
   if (name === '') return ABSENT
   if (STANDARD_NAMES.has(name) || CUSTOM_NAME.test(name)) return ok(name)
-  return bad(
-    `must be a standard Pinterest event name or an advertiser-defined name of 1-100 letters, digits, "_" or "-", got ${preview(raw)}`,
-  )
+  const expected = 'a standard Pinterest event name or an advertiser-defined name of 1-100 letters, digits, "_" or "-"'
+  return bad(`must be ${expected}, got ${preview(raw)}`)
 }
 
 export function eventNameWarning(name: string): string | null {
   if (STANDARD_NAMES.has(name)) return null
   const standard = name.toLowerCase().replace(/-/g, '_')
   const hint = STANDARD_NAMES.has(standard) ? ` (did you mean "${standard}"?)` : ''
-  return `event_name ${preview(name)} is not a standard Pinterest event${hint}; Pinterest only reports it if it is registered as an advertiser-defined event`
+  const consequence = 'Pinterest only reports it if it is registered as an advertiser-defined event'
+  return `event_name ${preview(name)} is not a standard Pinterest event${hint}; ${consequence}`
 }
 
 // Missing means "web": PostHog events mostly come from browsers and Pinterest requires some value.
 export function readActionSource(raw: unknown): Field<ActionSource> {
-  const text = typeof raw === 'string' || raw === undefined || raw === null ? readText(raw) : bad(`must be a string, got ${kindOf(raw)}`)
+  const isText = typeof raw === 'string' || raw === undefined || raw === null
+  const text = isText ? readText(raw) : bad(`must be a string, got ${kindOf(raw)}`)
   if (text.kind === 'absent') return ok('web')
   if (text.kind === 'bad') return text
   const source = ACTION_SOURCES.find((s) => s === text.value.toLowerCase())
@@ -46,7 +47,8 @@ const readLanguage: Reader<string> = (raw) => {
   const text = readText(raw)
   if (text.kind !== 'ok') return text
   const m = LANGUAGE.exec(text.value)
-  return m === null ? bad(`must be an ISO-639-1 code like "en" or "en-US", got ${preview(raw)}`) : ok(m[1].toLowerCase())
+  if (m === null) return bad(`must be an ISO-639-1 code like "en" or "en-US", got ${preview(raw)}`)
+  return ok(m[1].toLowerCase())
 }
 
 export const OPTIONAL_EVENT_READERS: ReadonlyMap<string, Reader> = new Map<string, Reader>([

@@ -30,7 +30,8 @@ export const normaliseGender: Normaliser = (raw) => {
 type YMD = readonly [year: number, month: number, day: number]
 
 const DATE_FORMATS: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => YMD]> = [
-  // YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, optionally followed by an ISO time part (ignored: a birthday is a calendar date).
+  // Year first with any separator; a trailing ISO time part is ignored because a birthday is a calendar
+  // date and shifting it by a time zone would change the day.
   [/^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ].*)?$/, (m) => [+m[1], +m[2], +m[3]]],
   [/^(\d{4})(\d{2})(\d{2})$/, (m) => [+m[1], +m[2], +m[3]]],
   // Slashes with the year last are US order unless the first part cannot be a month.

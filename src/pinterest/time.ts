@@ -35,10 +35,9 @@ function fromIso(text: string): Field<number> | null {
   const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0))
   const ms = Date.UTC(year, month - 1, day, hour, minute, second)
   const d = new Date(ms)
-  const real =
-    d.getUTCFullYear() === year &&
-    d.getUTCMonth() === month - 1 && d.getUTCDate() === day && hour < 24 && minute < 60 && second < 60
-  if (!real) return bad(`is not a valid date-time, got ${preview(text)}`)
+  const sameDay = d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day
+  const sameTime = hour < 24 && minute < 60 && second < 60
+  if (!sameDay || !sameTime) return bad(`is not a valid date-time, got ${preview(text)}`)
   return fromEpoch(ms / 1000 - offsetMinutes(m[7]) * 60)
 }
 

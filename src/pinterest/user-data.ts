@@ -5,7 +5,8 @@ import * as n from './normalize'
 import type { PinterestUserData } from './schema'
 import { describeUnknownKeys } from './unknown-keys'
 
-type HashedKey = 'em' | 'ph' | 'fn' | 'ln' | 'ge' | 'db' | 'ct' | 'st' | 'zp' | 'country' | 'external_id' | 'hashed_maids'
+type HashedKey = 'em' | 'ph' | 'fn' | 'ln' | 'ge' | 'db' | 'ct' | 'st' | 'zp' | 'country' | 'external_id'
+  | 'hashed_maids'
 type PlainKey = 'client_ip_address' | 'client_user_agent' | 'click_id' | 'partner_id'
 type OutputKey = HashedKey | PlainKey
 
@@ -23,7 +24,7 @@ const HASHED_FIELDS: readonly HashedField[] = [
   { key: 'fn', aliases: ['first_name', 'fn'], normalise: n.normaliseName, expected: 'a first name' },
   { key: 'ln', aliases: ['last_name', 'ln'], normalise: n.normaliseName, expected: 'a last name' },
   { key: 'ge', aliases: ['gender', 'ge'], normalise: n.normaliseGender, expected: 'f, m, n or a common spelling' },
-  { key: 'db', aliases: ['date_of_birth', 'db'], normalise: n.normaliseDateOfBirth, expected: 'a date like YYYY-MM-DD' },
+  { key: 'db', aliases: ['date_of_birth', 'db'], normalise: n.normaliseDateOfBirth, expected: 'a date (YYYY-MM-DD)' },
   { key: 'ct', aliases: ['city', 'ct'], normalise: n.normaliseCity, expected: 'a city name' },
   { key: 'st', aliases: ['state', 'st'], normalise: n.normaliseState, expected: 'a 2-letter code or US state name' },
   { key: 'zp', aliases: ['zip', 'zp'], normalise: n.normaliseZip, expected: 'a postal code' },
@@ -69,7 +70,8 @@ function flattenOnce(raws: readonly unknown[]): unknown[] {
 function hashField(field: HashedField, raws: readonly unknown[]): { hashes: string[]; warnings: string[] } {
   const values = flattenOnce(raws)
   const path = `user_data.${field.key}`
-  const warnings = values.length > MAX_VALUES ? [`${path} has more than ${MAX_VALUES} values; extra values left out`] : []
+  const tooMany = values.length > MAX_VALUES
+  const warnings = tooMany ? [`${path} has more than ${MAX_VALUES} values; extra values left out`] : []
   const hashes = new Set<string>()
   const problems: string[] = []
   for (const value of values.slice(0, MAX_VALUES)) {

@@ -3,9 +3,10 @@ import { ConfigError } from '../errors'
 import { InputSchemaItemSchema } from './schema'
 
 /** `{value}` as PostHog stores an input; `{secret: true}` stands for a stored secret kept server side. */
+// The secret marker is tried first: `value` is optional, so `{secret: true}` would also parse as `{}`.
 export const InputValueSchema = z.union([
-  z.object({ value: z.unknown(), templating: z.enum(['hog']).optional() }).strip(),
   z.object({ secret: z.literal(true) }).strip(),
+  z.object({ value: z.unknown(), templating: z.enum(['hog']).optional() }).strip(),
 ])
 
 export const MappingConfigSchema = z

@@ -128,7 +128,7 @@ describe('user_data', () => {
       status: 'event',
       warnings: [
         'user_data.ge: 1 value(s) left out (is not usable as f, m, n or a common spelling)',
-        'user_data.db: 1 value(s) left out (is not usable as a date like YYYY-MM-DD)',
+        'user_data.db: 1 value(s) left out (is not usable as a date (YYYY-MM-DD))',
       ],
     })
     expect(JSON.stringify(result)).not.toContain('1990-02-30')

@@ -79,7 +79,9 @@ describe('hostile input never throws', () => {
   })
 
   it('rejects a missing or broken clock', () => {
-    expect(buildPinterestEvent(minimalInputs(), { nowMs: NaN })).toEqual({ status: 'error', reason: 'options.nowMs must be a finite number' })
+    const reason = 'options.nowMs must be a Unix time in milliseconds'
+    expect(buildPinterestEvent(minimalInputs(), { nowMs: NaN })).toEqual({ status: 'error', reason })
+    expect(buildPinterestEvent(minimalInputs(), { nowMs: 1e20 })).toEqual({ status: 'error', reason })
     expect(buildPinterestEvent(minimalInputs(), undefined as never)).toMatchObject({ status: 'error' })
   })
 
