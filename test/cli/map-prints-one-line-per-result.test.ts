@@ -1,0 +1,88 @@
+import { execFile } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { PassThrough, Readable } from 'node:stream'
+import { promisify } from 'node:util'
+import { runMap } from '../../src/cli/map'
+import { BASE_CONFIG, fixtureEvents, NOW_MS } from '../helpers/fixtures'
+
+const ROOT = path.resolve(__dirname, '../..')
+let dir: string
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pinterest-capi-'))
+  fs.writeFileSync(path.join(dir, 'function.json'), JSON.stringify(BASE_CONFIG))
+  fs.writeFileSync(path.join(dir, 'bad-function.json'), JSON.stringify({ ...BASE_CONFIG, inputs: { conversion_token: { value: 'secret-token-1' } } }))
+  fs.writeFileSync(path.join(dir, 'events.jsonl'), fixtureEvents().map((e) => JSON.stringify(e)).join('\n') + '\n')
+})
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+function collect(stream: PassThrough): () => string {
+  const chunks: Buffer[] = []
+  stream.on('data', (c: Buffer) => chunks.push(c))
+  return () => Buffer.concat(chunks).toString('utf8')
+}
+
+async function map(options: { eventsFile?: string; stdinText?: string }) {
+  const stdout = new PassThrough()
+  const stderr = new PassThrough()
+  const out = collect(stdout)
+  const err = collect(stderr)
+  const code = await runMap({
+    functionFile: path.join(dir, 'function.json'),
+    eventsFile: options.eventsFile,
+    stdin: Readable.from([options.stdinText ?? '']),
+    stdout,
+    stderr,
+    nowMs: NOW_MS,
+  })
+  return { code, lines: out().trim().split('\n').map((l) => JSON.parse(l)), stderr: err() }
+}
+
+describe('pinterest-capi map', () => {
+  it('maps the fixture events from a file', async () => {
+    const { code, lines, stderr } = await map({ eventsFile: path.join(dir, 'events.jsonl') })
+    expect(code).toBe(0)
+    expect(lines.map((l) => [l.line, l.mapping, l.status])).toEqual([
+      [1, 'Page Visit', 'event'],
+      [2, 'Search', 'event'],
+      [3, 'Add to Cart', 'event'],
+      [4, 'Initiate Checkout', 'event'],
+      [5, 'Checkout', 'event'],
+      [6, 'Sign Up', 'event'],
+      [7, 'App Open', 'event'],
+      [8, 'Page Visit', 'skipped'],
+    ])
+    expect(lines[4].event.event_id).toBe('01936b60-0005-7000-8000-000000000005')
+    expect(stderr).toBe('pinterest events: 7, skipped: 1, errors: 0, filtered: 0\n')
+  })
+
+  it('reads capture-style events from stdin and reports bad lines', async () => {
+    const stdinText = [
+      JSON.stringify({ event: 'Order Completed', distinct_id: 'u1', uuid: 'e-1', timestamp: '2026-11-29T11:00:00Z', properties: { $set: { email: 'A@B.example' }, revenue: 12 } }),
+      '{not json',
+      '',
+      JSON.stringify({ event: '$autocapture', distinct_id: 'u1' }),
+    ].join('\n')
+    const { lines, stderr } = await map({ stdinText })
+    expect(lines[0]).toMatchObject({ line: 1, mapping: 'Checkout', status: 'event', event: { event_id: 'e-1', custom_data: { value: '12' } } })
+    expect(lines[1]).toEqual({ line: 2, mapping: null, status: 'error', reason: expect.stringMatching(/^line 2: invalid JSON/) })
+    expect(lines[2]).toEqual({ line: 4, mapping: null, status: 'filtered', reason: 'no mapping matched this event' })
+    expect(stderr).toBe('pinterest events: 1, skipped: 0, errors: 1, filtered: 1\n')
+  })
+
+  it('exits non-zero naming the field on a bad configuration, without printing the token', async () => {
+    const run = promisify(execFile)
+    const cli = path.join(ROOT, 'src/cli/main.ts')
+    const args = ['-r', 'ts-node/register/transpile-only', cli, 'map', '--function', path.join(dir, 'bad-function.json'), '--events', path.join(dir, 'events.jsonl')]
+    const error = await run(process.execPath, args, { cwd: ROOT }).then(
+      () => undefined,
+      (e: { code: number; stderr: string; stdout: string }) => e,
+    )
+    expect(error?.code).toBe(2)
+    expect(error?.stderr).toBe('configuration error: inputs.ad_account_id: This field is required.\n')
+    expect(error?.stdout).toBe('')
+  }, 30_000)
+})
