@@ -1,13 +1,14 @@
 import { getNestedValue } from '@posthog/hogvm'
 import { GLOBAL_ROOTS } from './compiler'
 import { HogNode } from './parser'
-import { toPlain } from './plain'
 import { HogRuntimeError } from './runtime'
 
 /**
  * Most inputs are a property chain (`{event.properties.$ip}`) or a `??` chain of them. Those are
  * evaluated here without starting the VM, with the VM's own lookup rules (`getNestedValue`, 1-based
- * array indexes, own properties only), so both paths give the same result.
+ * array indexes, own properties only), so both paths give the same result. The value is returned
+ * as it sits in the globals, without a copy: nothing downstream mutates inputs. (The VM converts
+ * objects carrying its internal markers, such as `__hogDateTime__`, which event data never should.)
  */
 export type FastExpr =
   | { kind: 'chain'; chain: string[] }
@@ -39,7 +40,7 @@ export function evaluateFast(expr: FastExpr, globals: Record<string, unknown>): 
       if (!Object.hasOwn(globals, expr.chain[0])) {
         throw new HogRuntimeError(`Global variable not found: ${expr.chain.join('.')}`)
       }
-      return toPlain(getNestedValue(globals, expr.chain, true))
+      return getNestedValue(globals, expr.chain, true) ?? null
     case 'firstNonNull':
       for (const option of expr.options) {
         const value = evaluateFast(option, globals)

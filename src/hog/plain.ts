@@ -1,7 +1,7 @@
 /**
- * Turns a value coming out of the Hog VM (Maps, Hog dates, closures) or read straight from the
- * globals into plain JSON data. Both template paths (VM and fast path) pass through here, which is
- * what makes them agree. `__proto__` keys are dropped so no result can carry a prototype change.
+ * Turns a value coming out of the Hog VM (Maps, Hog dates, closures) into plain JSON data: the same
+ * data the fast path reads straight from the globals. A `__proto__` key stays an own data property
+ * (as in parsed JSON) instead of becoming a prototype change.
  */
 export function toPlain(value: unknown, depth = 0): unknown {
   if (value === null || value === undefined) return null
@@ -20,8 +20,9 @@ function plainObject(entries: Iterable<[unknown, unknown]>, depth: number): Reco
   const out: Record<string, unknown> = {}
   for (const [key, item] of entries) {
     const name = String(key)
-    if (name === '__proto__') continue
-    out[name] = toPlain(item, depth + 1)
+    const value = toPlain(item, depth + 1)
+    if (name === '__proto__') Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true })
+    else out[name] = value
   }
   return out
 }

@@ -50,6 +50,8 @@ export function preview(v: unknown): string {
 
 export function isOversized(s: string): boolean {
   // UTF-8 never takes fewer bytes than UTF-16 code units, so the cheap length test decides most cases.
+  // A UTF-16 code unit takes at most 3 UTF-8 bytes, so short strings need no byte count.
+  if (s.length * 3 <= MAX_INPUT_BYTES) return false
   return s.length > MAX_INPUT_BYTES || Buffer.byteLength(s, 'utf8') > MAX_INPUT_BYTES
 }
 

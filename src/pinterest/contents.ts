@@ -24,8 +24,13 @@ export interface ContentsResult {
 }
 
 function firstUsable(item: Record<string, unknown>, keys: readonly string[], read: Reader): [Field<unknown>, string] {
-  const fields = keys.map((key): [Field<unknown>, string] => [read(own(item, key)), key])
-  return fields.find(([f]) => f.kind === 'ok') ?? fields.find(([f]) => f.kind === 'bad') ?? [ABSENT, keys[0]]
+  let firstBad: [Field<unknown>, string] | undefined
+  for (const key of keys) {
+    const field = read(own(item, key))
+    if (field.kind === 'ok') return [field, key]
+    if (field.kind === 'bad') firstBad ??= [field, key]
+  }
+  return firstBad ?? [ABSENT, keys[0]]
 }
 
 // Product objects carry many other keys (url, image_url, variant…) by design, so extras are dropped quietly.

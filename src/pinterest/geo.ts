@@ -2,6 +2,8 @@
 // (see foldKey), so "New York", "new-york" and "NEW YORK" share one entry.
 
 export function foldKey(raw: string): string {
+  // Plain ASCII (nearly every input) needs no Unicode decomposition.
+  if (/^[\x20-\x7e]*$/.test(raw)) return raw.toLowerCase().replace(/[^a-z]/g, '')
   return raw
     .normalize('NFD')
     .replace(/\p{M}/gu, '')

