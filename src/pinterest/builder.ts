@@ -2,7 +2,7 @@ import { Field, isRecord, kindOf, own, readObject } from './coerce'
 import { buildCustomData } from './custom-data'
 import { buildAppInfo, buildDeviceInfo } from './device'
 import { OPTIONAL_EVENT_READERS, eventNameWarning, readActionSource, readEventId, readEventName } from './event-fields'
-import { pickFields, withoutUndefined } from './pick'
+import { pickFields } from './pick'
 import { ActionSource, PinterestEvent, PinterestEventSchema, PinterestUserData, hasRequiredIdentifier } from './schema'
 import { EventTimeResult, toEventTimeSeconds } from './time'
 import { buildUserData } from './user-data'
@@ -60,18 +60,16 @@ function identifierProblem(userData: PinterestUserData, userInput: Field<unknown
   return `no identifier: ${IDENTIFIER_RULE}; found ${found}`
 }
 
-function optionalParts(inputs: Record<string, unknown>): { parts: Partial<PinterestEvent>; warnings: string[] } {
+function addOptionalParts(inputs: Record<string, unknown>, event: PinterestEvent, warnings: string[]): void {
   const top = pickFields(inputs, OPTIONAL_EVENT_READERS, '')
+  Object.assign(event, top.values)
   const custom = buildCustomData(own(inputs, 'custom_data'))
+  if (custom.customData !== undefined) event.custom_data = custom.customData
   const app = buildAppInfo(own(inputs, 'app_info'))
+  if (app.value !== undefined) event.app_info = app.value
   const device = buildDeviceInfo(own(inputs, 'device_info'))
-  const parts = withoutUndefined({
-    ...(top.values as Partial<PinterestEvent>),
-    custom_data: custom.customData,
-    app_info: app.value,
-    device_info: device.value,
-  })
-  return { parts, warnings: [...top.warnings, ...custom.warnings, ...app.warnings, ...device.warnings] }
+  if (device.value !== undefined) event.device_info = device.value
+  warnings.push(...top.warnings, ...custom.warnings, ...app.warnings, ...device.warnings)
 }
 
 /**
@@ -99,17 +97,16 @@ function build(inputs: unknown, nowMs: unknown): BuildResult {
   const user = core.userInput.kind === 'ok' ? buildUserData(core.userInput.value) : { userData: {}, warnings: [] }
   const missing = identifierProblem(user.userData, core.userInput)
   if (missing !== null) return skipped(missing)
-  const optional = optionalParts(inputs)
   const nameWarning = eventNameWarning(core.event_name)
+  const warnings = [...(nameWarning === null ? [] : [nameWarning]), ...user.warnings]
   const event: PinterestEvent = {
     event_name: core.event_name,
     action_source: core.action_source,
     event_time: core.time.seconds,
     event_id: core.event_id,
     user_data: user.userData,
-    ...optional.parts,
   }
-  const warnings = [...(nameWarning === null ? [] : [nameWarning]), ...user.warnings, ...optional.warnings]
+  addOptionalParts(inputs, event, warnings)
   return { status: 'event', event, warnings }
 }
 

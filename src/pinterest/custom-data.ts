@@ -2,8 +2,8 @@ import {
   ABSENT, Field, Reader, bad, firstItems, ok, own, preview, readDecimal, readIntegerInRange, readObject, readText,
 } from './coerce'
 import { buildContents, totalQuantity } from './contents'
-import { isEmpty, pickFields, withoutUndefined } from './pick'
-import type { PinterestCustomData } from './schema'
+import { isEmpty, pickFields } from './pick'
+import type { PinterestContentItem, PinterestCustomData } from './schema'
 import { describeUnknownKeys } from './unknown-keys'
 
 const PATH = 'custom_data'
@@ -41,6 +41,7 @@ const SCALAR_READERS: ReadonlyMap<string, Reader> = new Map<string, Reader>([
 const LIST_KEYS = new Set(['content_ids', 'contents'])
 
 function readContentIds(raw: unknown): { ids: string[]; warnings: string[] } {
+  if (raw === undefined || raw === null) return { ids: [], warnings: [] }
   const list = Array.isArray(raw) ? firstItems(raw, MAX_IDS) : [raw]
   const fields: Field<string>[] = list.map(readText)
   const firstBad = fields.find((f) => f.kind === 'bad')
@@ -65,16 +66,14 @@ export function buildCustomData(raw: unknown): CustomDataResult {
   if (object.kind === 'bad') return { warnings: [`${PATH} ${object.problem}; left out`] }
   const obj = object.value
   const picked = pickFields(obj, SCALAR_READERS, `${PATH}.`)
+  const customData = picked.values as PinterestCustomData
   const contents = buildContents(own(obj, 'contents'), `${PATH}.contents`)
   const explicitIds = readContentIds(own(obj, 'content_ids'))
-  const derivedIds = contents.contents.flatMap((item) => (item.id === undefined ? [] : [item.id]))
-  const ids = explicitIds.ids.length > 0 ? explicitIds.ids : [...new Set(derivedIds)]
-  const customData = withoutUndefined({
-    ...(picked.values as PinterestCustomData),
-    content_ids: ids.length > 0 ? ids : undefined,
-    contents: contents.contents.length > 0 ? contents.contents : undefined,
-    num_items: deriveNumItems(picked.values.num_items, totalQuantity(contents.contents)),
-  })
+  const ids = explicitIds.ids.length > 0 ? explicitIds.ids : derivedIds(contents.contents)
+  if (ids.length > 0) customData.content_ids = ids
+  if (contents.contents.length > 0) customData.contents = contents.contents
+  const numItems = deriveNumItems(customData.num_items, totalQuantity(contents.contents))
+  if (numItems !== undefined) customData.num_items = numItems
   const unknown = picked.unknownKeys.filter((key) => !LIST_KEYS.has(key))
   const warnings = [
     ...picked.warnings,
@@ -83,4 +82,10 @@ export function buildCustomData(raw: unknown): CustomDataResult {
     ...describeUnknownKeys(PATH, unknown),
   ]
   return { customData: isEmpty(customData) ? undefined : customData, warnings }
+}
+
+function derivedIds(contents: readonly PinterestContentItem[]): string[] {
+  const ids = new Set<string>()
+  for (const item of contents) if (item.id !== undefined) ids.add(item.id)
+  return [...ids]
 }

@@ -19,8 +19,4 @@ export function pickFields(obj: Record<string, unknown>, readers: ReadonlyMap<st
   return { values, warnings, unknownKeys }
 }
 
-export function withoutUndefined<T extends object>(obj: T): T {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T
-}
-
 export const isEmpty = (obj: object): boolean => Object.keys(obj).length === 0
