@@ -1,6 +1,4 @@
-import {
-  ABSENT, Field, Reader, firstItems, isRecord, kindOf, own, readDecimal, readIntegerInRange, readText,
-} from './coerce'
+import { Reader, isRecord, kindOf, readDecimal, readIntegerInRange, readText } from './coerce'
 import type { PinterestContentItem } from './schema'
 
 type ItemKey = keyof PinterestContentItem
@@ -23,26 +21,26 @@ export interface ContentsResult {
   warnings: string[]
 }
 
-function firstUsable(item: Record<string, unknown>, keys: readonly string[], read: Reader): [Field<unknown>, string] {
-  let firstBad: [Field<unknown>, string] | undefined
-  for (const key of keys) {
-    const field = read(own(item, key))
-    if (field.kind === 'ok') return [field, key]
-    if (field.kind === 'bad') firstBad ??= [field, key]
-  }
-  return firstBad ?? [ABSENT, keys[0]]
-}
-
 // Product objects carry many other keys (url, image_url, variant…) by design, so extras are dropped quietly.
-function buildItem(item: Record<string, unknown>, path: string): { item: PinterestContentItem; warnings: string[] } {
+// Runs for every line of every cart, hence the plain loops: absent keys never reach a reader.
+function buildItem(item: Record<string, unknown>, path: () => string, warnings: string[]): PinterestContentItem {
   const out: Record<string, unknown> = {}
-  const warnings: string[] = []
   for (const [target, keys, read] of ITEM_SOURCES) {
-    const [field, key] = firstUsable(item, keys, read)
-    if (field.kind === 'ok') out[target] = field.value
-    if (field.kind === 'bad') warnings.push(`${path}.${key} ${field.problem}; left out`)
+    let firstBad: string | undefined
+    for (const key of keys) {
+      const raw = Object.hasOwn(item, key) ? item[key] : undefined
+      if (raw === undefined || raw === null) continue
+      const field = read(raw)
+      if (field.kind === 'ok') {
+        out[target] = field.value
+        firstBad = undefined
+        break
+      }
+      if (field.kind === 'bad') firstBad ??= `${path()}.${key} ${field.problem}; left out`
+    }
+    if (firstBad !== undefined) warnings.push(firstBad)
   }
-  return { item: out as PinterestContentItem, warnings }
+  return out as PinterestContentItem
 }
 
 export function buildContents(raw: unknown, path: string): ContentsResult {
@@ -53,17 +51,17 @@ export function buildContents(raw: unknown, path: string): ContentsResult {
   }
   const warnings = list.length > MAX_ITEMS ? [`${path} has more than ${MAX_ITEMS} items; extra items left out`] : []
   const contents: PinterestContentItem[] = []
-  firstItems(list, MAX_ITEMS).forEach((entry, i) => {
+  // Indexing (not iterating) keeps sparse arrays cheap: a hole reads as undefined.
+  const count = Math.min(list.length, MAX_ITEMS)
+  for (let i = 0; i < count; i++) {
+    const entry = list[i]
     if (!isRecord(entry)) {
-      if (entry !== undefined && entry !== null) {
-        warnings.push(`${path}[${i}] must be an object, got ${kindOf(entry)}; left out`)
-      }
-      return
+      if (entry !== undefined && entry !== null) warnings.push(`${path}[${i}] must be an object, got ${kindOf(entry)}; left out`)
+      continue
     }
-    const built = buildItem(entry, `${path}[${i}]`)
-    warnings.push(...built.warnings)
-    if (Object.keys(built.item).length > 0) contents.push(built.item)
-  })
+    const item = buildItem(entry, () => `${path}[${i}]`, warnings)
+    if (Object.keys(item).length > 0) contents.push(item)
+  }
   return { contents, warnings }
 }
 

@@ -11,7 +11,9 @@ export function pickFields(obj: Record<string, unknown>, readers: ReadonlyMap<st
   const values: Record<string, unknown> = {}
   const warnings: string[] = []
   for (const [key, read] of readers) {
-    const field = read(own(obj, key))
+    const raw = own(obj, key)
+    if (raw === undefined || raw === null) continue
+    const field = read(raw)
     if (field.kind === 'ok') values[key] = field.value
     if (field.kind === 'bad') warnings.push(`${path}${key} ${field.problem}; left out`)
   }

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net'
 import { ABSENT, Field, bad, firstItems, own, readText } from './coerce'
-import { hashUserValue } from './hash'
+import { cachedHashUserValue } from './hash-cache'
 import * as n from './normalize'
 import type { PinterestUserData } from './schema'
 import { describeUnknownKeys } from './unknown-keys'
@@ -54,7 +54,11 @@ function groupByOutputKey(raw: Record<string, unknown>): { groups: Map<OutputKey
   for (const key of Object.keys(raw)) {
     const out = INPUT_TO_OUTPUT.get(key)
     if (out === undefined) unknown.push(key)
-    else groups.set(out, [...(groups.get(out) ?? []), own(raw, key)])
+    else {
+      const list = groups.get(out)
+      if (list === undefined) groups.set(out, [own(raw, key)])
+      else list.push(own(raw, key))
+    }
   }
   return { groups, unknown }
 }
@@ -73,7 +77,7 @@ function hashField(field: HashedField, raws: readonly unknown[]): { hashes: stri
   // The usual input is one string; skip the general path's copies for it.
   if (raws.length === 1 && typeof raws[0] === 'string') {
     const text = readText(raws[0])
-    const hash = text.kind === 'ok' ? hashUserValue(text.value, field.normalise) : null
+    const hash = text.kind === 'ok' ? cachedHashUserValue(text.value, field.normalise) : null
     if (hash !== null || text.kind === 'absent') return { hashes: hash === null ? [] : [hash], warnings: NO_WARNINGS }
   }
   const values = flattenOnce(raws)
@@ -86,7 +90,7 @@ function hashField(field: HashedField, raws: readonly unknown[]): { hashes: stri
     const text = readText(value)
     if (text.kind === 'bad') problems.push(text.problem)
     if (text.kind !== 'ok') continue
-    const hash = hashUserValue(text.value, field.normalise)
+    const hash = cachedHashUserValue(text.value, field.normalise)
     if (hash === null) problems.push(`is not usable as ${field.expected}`)
     else hashes.add(hash)
   }
@@ -96,7 +100,7 @@ function hashField(field: HashedField, raws: readonly unknown[]): { hashes: stri
 }
 
 function readPlain(key: PlainKey, raws: readonly unknown[]): Field<string> {
-  const values = flattenOnce(raws)
+  const values = raws.length === 1 && !Array.isArray(raws[0]) ? raws : flattenOnce(raws)
   const first = values.map(readText).find((f) => f.kind !== 'absent') ?? ABSENT
   if (key !== 'client_ip_address' || first.kind !== 'ok') return first
   return isIP(first.value) === 0 ? bad('is not an IPv4 or IPv6 address') : first
