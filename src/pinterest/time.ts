@@ -32,7 +32,8 @@ function offsetMinutes(zone: string | undefined): number {
 function fromIso(text: string): Field<number> | null {
   const m = ISO.exec(text)
   if (m === null) return null
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0))
+  const part = (i: number): number => Number(m[i] ?? 0)
+  const [year, month, day, hour, minute, second] = [part(1), part(2), part(3), part(4), part(5), part(6)]
   const ms = Date.UTC(year, month - 1, day, hour, minute, second)
   const d = new Date(ms)
   const sameDay = d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day
