@@ -31,6 +31,18 @@ export async function loadFunctionFile(file: string): Promise<CompiledFunction> 
   return compileFunction(raw)
 }
 
+/** One line for debug output; the token is a Secret, so it prints redacted. */
+export function describeFunction(fn: CompiledFunction): string {
+  return JSON.stringify({
+    name: fn.name,
+    enabled: fn.enabled,
+    ad_account_id: fn.settings.adAccountId,
+    conversion_token: fn.settings.conversionToken,
+    test_mode: fn.settings.testMode,
+    mappings: fn.mappings.map((m) => m.name),
+  })
+}
+
 /**
  * `pinterest-capi map`: one JSON line out per result (the Pinterest event, or a skip or error with
  * its reason), a `filtered` line for events no mapping takes, and a summary on stderr.
@@ -39,6 +51,7 @@ export async function runMap(options: MapOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout
   const stderr = options.stderr ?? process.stderr
   const fn = await loadFunctionFile(options.functionFile)
+  if (fn.settings.debugMode) stderr.write(`debug: ${describeFunction(fn)}\n`)
   const counts = { event: 0, skipped: 0, error: 0, filtered: 0 }
   const write = (value: object) => stdout.write(JSON.stringify(value) + '\n')
   for await (const item of readJsonLines(options.eventsFile, options.stdin)) {

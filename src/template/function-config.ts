@@ -44,6 +44,7 @@ export function parseFunctionConfig(raw: unknown): FunctionConfig {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError('configuration', 'must be a JSON object')
   }
+  rejectPrototypeKeys(raw, '')
   const result = FunctionConfigSchema.safeParse(raw)
   if (!result.success) {
     const issue = result.error.issues[0]
@@ -51,4 +52,15 @@ export function parseFunctionConfig(raw: unknown): FunctionConfig {
     throw new ConfigError(path || 'configuration', issue.message)
   }
   return result.data
+}
+
+// Parsed JSON keeps "__proto__" as an own key; copying it into a new object (as schema parsing does)
+// would change that object's prototype and silently drop the value, so the key is refused up front.
+function rejectPrototypeKeys(value: unknown, path: string, depth = 0): void {
+  if (value === null || typeof value !== 'object' || depth > 32) return
+  for (const [key, item] of Object.entries(value)) {
+    const field = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key
+    if (key === '__proto__') throw new ConfigError(field, 'this key is not allowed')
+    rejectPrototypeKeys(item, field, depth + 1)
+  }
 }

@@ -86,3 +86,20 @@ describe('pinterest-capi map', () => {
     expect(error?.stdout).toBe('')
   }, 30_000)
 })
+
+describe('pinterest-capi map with debug_mode', () => {
+  it('prints the configuration to stderr with the token redacted', async () => {
+    const file = path.join(dir, 'debug-function.json')
+    const token = 'pina_DEBUG_SECRET_42'
+    fs.writeFileSync(file, JSON.stringify({ ...BASE_CONFIG, inputs: { ...BASE_CONFIG.inputs, conversion_token: { value: token }, debug_mode: { value: true } }, mappings: [{ name: 'Checkout' }] }))
+    const stdout = new PassThrough()
+    const stderr = new PassThrough()
+    const err = collect(stderr)
+    collect(stdout)
+    await runMap({ functionFile: file, stdin: Readable.from(['']), stdout, stderr, nowMs: NOW_MS })
+    expect(err()).toBe(
+      'debug: {"name":"Pinterest Conversions API","enabled":true,"ad_account_id":"549755885175","conversion_token":"***REDACTED***","test_mode":false,"mappings":["Checkout"]}\n' +
+        'pinterest events: 0, skipped: 0, errors: 0, filtered: 0\n',
+    )
+  })
+})

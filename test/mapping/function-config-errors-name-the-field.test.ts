@@ -54,6 +54,15 @@ describe('function configuration validation', () => {
     expect(error.message).toContain(message)
   })
 
+  it('treats a __proto__ input key as an unknown input, not a prototype', async () => {
+    const raw = JSON.parse(
+      '{"template_id": "segment-actions-pinterest-conversions-api", "inputs": {"__proto__": {"value": "x"}, "ad_account_id": {"value": "1"}, "conversion_token": {"value": "t"}}}',
+    )
+    const error = await configError(raw)
+    expect(error.field).toBe('inputs.__proto__')
+    expect(({} as Record<string, unknown>).value).toBeUndefined()
+  })
+
   it('rejects configurations that are not objects', async () => {
     expect((await configError(null)).field).toBe('configuration')
     expect((await configError([])).field).toBe('configuration')

@@ -1,0 +1,74 @@
+import { compileFunction } from '../../src/mapping/compile-function'
+import { invokeFunction } from '../../src/mapping/invoke'
+import { BASE_CONFIG, fixtureEvent, NOW_MS } from '../helpers/fixtures'
+
+const order = () => fixtureEvent('Order Completed')
+
+describe('invocation and mapping filters', () => {
+  it('gives one Pinterest event per matching mapping', async () => {
+    const fn = await compileFunction({
+      ...BASE_CONFIG,
+      mappings: [
+        { name: 'Checkout' },
+        { name: 'Big order', filters: { events: [{ id: 'Order Completed', type: 'events', properties: [{ key: 'revenue', operator: 'gt', value: 100, type: 'event' }] }] }, inputs: { event_name: { value: 'big_order' } } },
+        { name: 'Small order', filters: { events: [{ id: 'Order Completed', type: 'events', properties: [{ key: 'revenue', operator: 'lt', value: 100, type: 'event' }] }] }, inputs: { event_name: { value: 'small_order' } } },
+      ],
+    })
+    const results = invokeFunction(fn, order(), { nowMs: NOW_MS })
+    expect(results.map((r) => [r.mapping, r.status, r.status === 'event' && r.event.event_name])).toEqual([
+      ['Checkout', 'event', 'checkout'],
+      ['Big order', 'event', 'big_order'],
+    ])
+  })
+
+  it('applies top-level property filters to every mapping and ignores top-level event filters', async () => {
+    const fn = await compileFunction({
+      ...BASE_CONFIG,
+      filters: {
+        events: [{ id: '$pageview', type: 'events' }],
+        properties: [{ key: 'email', operator: 'icontains', value: '@acme-customer.example', type: 'person' }],
+      },
+    })
+    expect(invokeFunction(fn, order(), { nowMs: NOW_MS }).map((r) => r.mapping)).toEqual(['Checkout'])
+    const stranger = order()
+    stranger.person = { id: 'p2', properties: { email: 'someone@elsewhere.example' } }
+    expect(invokeFunction(fn, stranger, { nowMs: NOW_MS })).toEqual([])
+  })
+
+  it('returns nothing for a disabled function', async () => {
+    const fn = await compileFunction({ ...BASE_CONFIG, enabled: false })
+    expect(invokeFunction(fn, order(), { nowMs: NOW_MS })).toEqual([])
+  })
+
+  it('a mapping named after a prebuilt one takes its filters; a new name without filters takes every event', async () => {
+    const fn = await compileFunction({
+      ...BASE_CONFIG,
+      mappings: [{ name: 'Search' }, { name: 'Everything', inputs: { event_name: { value: 'custom' } } }],
+    })
+    expect(invokeFunction(fn, order(), { nowMs: NOW_MS }).map((r) => r.mapping)).toEqual(['Everything'])
+    expect(invokeFunction(fn, fixtureEvent('Products Searched'), { nowMs: NOW_MS }).map((r) => r.mapping)).toEqual(['Search', 'Everything'])
+  })
+
+  it('overrides one input and keeps the other defaults', async () => {
+    const fn = await compileFunction({
+      ...BASE_CONFIG,
+      mappings: [{ name: 'Checkout', inputs: { custom_data: { value: { value: '{event.properties.total}', currency: 'EUR' } }, action_source: { value: 'offline' } } }],
+    })
+    const [result] = invokeFunction(fn, order(), { nowMs: NOW_MS })
+    expect(result.status).toBe('event')
+    if (result.status !== 'event') return
+    expect(result.event.action_source).toBe('offline')
+    expect(result.event.custom_data).toEqual({ value: '189.5', currency: 'EUR' })
+    expect(result.event.event_id).toBe('01936b60-0005-7000-8000-000000000005')
+  })
+
+  it('reports a template that fails at run time as an error naming the input', async () => {
+    const fn = await compileFunction({
+      ...BASE_CONFIG,
+      mappings: [{ name: 'Checkout', inputs: { event_id: { value: '{jsonParse(event.properties.order_id)}' } } }],
+    })
+    const [result] = invokeFunction(fn, order(), { nowMs: NOW_MS })
+    expect(result.status).toBe('error')
+    expect(result.status === 'error' && result.reason).toMatch(/^inputs\.event_id: /)
+  })
+})
