@@ -4,6 +4,7 @@ import { invokeFunction, InvocationResult } from '../../src/mapping/invoke'
 import { loadTemplate } from '../../src/template/load'
 import { BASE_CONFIG, fixtureEvent, fixtureEvents, NOW_MS, webEvent } from '../helpers/fixtures'
 import { validatePinterestRequest } from '../helpers/pinterest-schema'
+import { JANE_USER_DATA } from '../pinterest/inputs'
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex')
 
@@ -22,23 +23,6 @@ function mapOne(globals: unknown): Extract<InvocationResult, { status: 'event' }
   return result
 }
 
-const JANE_USER_DATA = {
-  em: [sha('jane.doe@acme-customer.example')],
-  ph: [sha('15035550142')],
-  fn: [sha('jane')],
-  ln: [sha('doe')],
-  ge: [sha('f')],
-  db: [sha('19880704')],
-  ct: [sha('portland')],
-  st: [sha('or')],
-  zp: [sha('97205')],
-  country: [sha('us')],
-  external_id: [sha('user-42')],
-  client_ip_address: '203.0.113.42',
-  client_user_agent:
-    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
-  click_id: 'dj0yJnU9Zm9vYmFy',
-}
 
 const FIXTURE_SECONDS = 1795947300
 const PAGE_URL = 'https://shop.acme.example/products/lamp?utm_source=pinterest&epik=dj0yJnU9Zm9vYmFy'
