@@ -1,0 +1,82 @@
+import { PinterestEvent } from './schema'
+import { Secret } from '../secret'
+
+export const DEFAULT_API_URL = 'https://api.pinterest.com'
+
+/** Where and as whom events are sent: one batch never mixes targets. */
+export interface DeliveryTarget {
+  adAccountId: string
+  conversionToken: Secret
+  testMode: boolean
+}
+
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>
+
+/** The outcome of one HTTP request: an answer, or no answer (network error, timeout). */
+export type HttpAttempt =
+  | { kind: 'response'; status: number; body: unknown; retryAfter: string | null; requestId: string | null }
+  | { kind: 'network'; error: string }
+
+export interface RequestLog {
+  (entry: { url: string; headers: Record<string, string>; body: string } | { status: number; body: unknown } | { error: string }): void
+}
+
+export function eventsUrl(apiUrl: string, target: DeliveryTarget): string {
+  const base = apiUrl.replace(/\/+$/, '')
+  const query = target.testMode ? '?test=true' : ''
+  return `${base}/v5/ad_accounts/${encodeURIComponent(target.adAccountId)}/events${query}`
+}
+
+export interface PostOptions {
+  fetch: FetchLike
+  apiUrl: string
+  timeoutMs: number
+  log?: RequestLog
+}
+
+/** POSTs `{data: events}` once. Never throws: every failure is described in the result. */
+export async function postEvents(target: DeliveryTarget, events: PinterestEvent[], options: PostOptions): Promise<HttpAttempt> {
+  const url = eventsUrl(options.apiUrl, target)
+  const body = JSON.stringify({ data: events })
+  options.log?.({ url, headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ***REDACTED***' }, body })
+  const abort = new AbortController()
+  const timer = setTimeout(() => abort.abort(), options.timeoutMs)
+  try {
+    const response = await options.fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${target.conversionToken.reveal()}` },
+      body,
+      signal: abort.signal,
+    })
+    const text = await response.text()
+    const parsed = parseJson(text)
+    options.log?.({ status: response.status, body: parsed })
+    return {
+      kind: 'response',
+      status: response.status,
+      body: parsed,
+      retryAfter: response.headers.get('retry-after'),
+      requestId: response.headers.get('x-pinterest-rid'),
+    }
+  } catch (error) {
+    const message = abort.signal.aborted ? `no answer within ${options.timeoutMs} ms` : describeNetworkError(error)
+    options.log?.({ error: message })
+    return { kind: 'network', error: message }
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text.slice(0, 1000)
+  }
+}
+
+function describeNetworkError(error: unknown): string {
+  const err = error as { message?: string; cause?: { code?: string; message?: string } }
+  const cause = err.cause?.code ?? err.cause?.message
+  return `network error: ${err.message ?? String(error)}${cause ? ` (${cause})` : ''}`
+}
