@@ -1,6 +1,6 @@
-import { inspect } from 'node:util'
-
 const REDACTED = '***REDACTED***'
+// Node's util.inspect looks for this symbol; using it by name keeps node:util out of the plugin bundle.
+const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 
 /**
  * A secret value (the conversion token). Printing, logging or serialising it shows a redaction
@@ -25,7 +25,7 @@ export class Secret {
     return REDACTED
   }
 
-  [inspect.custom](): string {
+  [INSPECT](): string {
     return REDACTED
   }
 }

@@ -112,9 +112,12 @@ function reprOf(value: unknown): string {
   if (value === true) return 'True'
   if (value === false) return 'False'
   if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
-  if (Array.isArray(value)) return `[${value.map(reprOf).join(', ')}]`
+  // Only the head of a long array or object is rendered; the result is cut to MAX_REPR anyway.
+  if (Array.isArray(value)) return `[${value.slice(0, 8).map(reprOf).join(', ')}${value.length > 8 ? ', ...' : ''}]`
   if (typeof value === 'object') {
-    return `{${Object.entries(value).map(([k, v]) => `${reprOf(k)}: ${reprOf(v)}`).join(', ')}}`
+    const entries = Object.entries(value)
+    const shown = entries.slice(0, 8).map(([k, v]) => `${reprOf(k)}: ${reprOf(v)}`)
+    return `{${shown.join(', ')}${entries.length > 8 ? ', ...' : ''}}`
   }
   return String(value)
 }

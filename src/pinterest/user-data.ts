@@ -1,6 +1,6 @@
-import { isIP } from 'node:net'
 import { ABSENT, Field, bad, firstItems, own, readText } from './coerce'
 import { cachedHashUserValue } from './hash-cache'
+import { isIpAddress } from './ip'
 import * as n from './normalize'
 import type { PinterestUserData } from './schema'
 import { describeUnknownKeys } from './unknown-keys'
@@ -103,7 +103,7 @@ function readPlain(key: PlainKey, raws: readonly unknown[]): Field<string> {
   const values = raws.length === 1 && !Array.isArray(raws[0]) ? raws : flattenOnce(raws)
   const first = values.map(readText).find((f) => f.kind !== 'absent') ?? ABSENT
   if (key !== 'client_ip_address' || first.kind !== 'ok') return first
-  return isIP(first.value) === 0 ? bad('is not an IPv4 or IPv6 address') : first
+  return isIpAddress(first.value) ? first : bad('is not an IPv4 or IPv6 address')
 }
 
 export function buildUserData(raw: Record<string, unknown>): UserDataResult {

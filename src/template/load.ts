@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
 import { z } from 'zod'
 import { ConfigError } from '../errors'
+import { mappingPath, readPackageFile, TEMPLATE_PATH } from './files'
 import {
   InputSchemaItem,
   InputSchemaItemSchema,
@@ -11,10 +10,6 @@ import {
   TemplateFileSchema,
 } from './schema'
 
-const ROOT = resolve(__dirname, '../..')
-export const TEMPLATE_FILE = join(ROOT, 'templates', 'pinterest-conversions-api.json')
-export const MAPPINGS_DIR = join(ROOT, 'mappings')
-
 /** Formats the first zod issue as `file: path: message`, the way every loader error reads. */
 function parseOrThrow<T>(schema: z.ZodType<T>, data: unknown, where: string): T {
   const result = schema.safeParse(data)
@@ -23,11 +18,11 @@ function parseOrThrow<T>(schema: z.ZodType<T>, data: unknown, where: string): T 
   throw new ConfigError(`${where}${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`, issue.message)
 }
 
-function readJson(file: string): unknown {
+function readJson(path: string): unknown {
   try {
-    return JSON.parse(readFileSync(file, 'utf8'))
+    return JSON.parse(readPackageFile(path))
   } catch (error) {
-    throw new ConfigError(file, `cannot read JSON: ${(error as Error).message}`)
+    throw new ConfigError(path, `cannot read JSON: ${(error as Error).message}`)
   }
 }
 
@@ -66,11 +61,11 @@ export function loadTemplate(): Template {
 }
 
 function readTemplate(): Template {
-  const file = parseOrThrow(TemplateFileSchema, readJson(TEMPLATE_FILE), 'templates/pinterest-conversions-api.json')
+  const file = parseOrThrow(TemplateFileSchema, readJson(TEMPLATE_PATH), TEMPLATE_PATH)
   const { mapping_inputs_schema: shared, mapping_templates: refs, ...rest } = file
   const mappingTemplates = refs.map((ref): MappingTemplate => {
-    const where = `mappings/${ref}.json`
-    const mapping = parseOrThrow(MappingTemplateFileSchema, readJson(join(MAPPINGS_DIR, `${ref}.json`)), where)
+    const where = mappingPath(ref)
+    const mapping = parseOrThrow(MappingTemplateFileSchema, readJson(where), where)
     return { ...mapping, inputs_schema: mergeInputsSchema(shared, mapping.inputs_schema, where) }
   })
   return { ...rest, mapping_templates: mappingTemplates }

@@ -1,0 +1,28 @@
+import type { PostHogEvent, ProcessedPluginEvent } from '@posthog/plugin-scaffold'
+
+/** A plugin server's event as the invocation globals our functions read. */
+export function pluginEventToGlobals(event: PostHogEvent | ProcessedPluginEvent): Record<string, unknown> {
+  const timestamp = event.timestamp as unknown
+  const person = event.person as { uuid?: string; properties?: Record<string, unknown> } | undefined
+  return {
+    event: {
+      uuid: event.uuid,
+      event: event.event,
+      distinct_id: event.distinct_id,
+      properties: event.properties ?? {},
+      timestamp: toIsoString(timestamp),
+      elements_chain: '',
+      url: '',
+    },
+    person: person ? { id: person.uuid ?? '', properties: person.properties ?? {} } : null,
+    groups: {},
+    project: { id: event.team_id ?? 0, name: '', url: '' },
+  }
+}
+
+// A Date made in the plugin server's realm is not an instance of this realm's Date, hence no instanceof.
+function toIsoString(timestamp: unknown): string {
+  const date = timestamp as { toISOString?: () => string } | null | undefined
+  if (typeof date?.toISOString === 'function') return date.toISOString()
+  return String(timestamp ?? '')
+}
