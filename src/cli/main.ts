@@ -1,36 +1,74 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util'
 import { ConfigError } from '../errors'
+import { emulatorCommand } from './emulator'
 import { runMap } from './map'
+import { runSend } from './send'
 
 const USAGE = `Usage: pinterest-capi <command> [options]
 
 Commands:
-  map --function FILE [--events FILE]   Map PostHog events (JSON lines; stdin without --events)
-                                        to Pinterest events and print one JSON line per result.
+  map --function FILE [--events FILE]
+      Map PostHog events (JSON lines; stdin without --events) to Pinterest events and print one
+      JSON line per result.
+  send --function FILE [--events FILE] [--api-url URL] [--test] [--dry-run]
+      Map and deliver events to Pinterest in batches; exits 1 when any event failed.
+      --api-url defaults to $PINTEREST_API_URL or https://api.pinterest.com; --test sends with
+      Pinterest's test flag; --dry-run prints the requests instead of sending them.
+  emulator [--port N] [--host HOST] [--token T] [--ad-account ID] [--faults FILE] [--seed N]
+      Run a local stand-in for Pinterest's events endpoint.
 `
-
-export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv
-  if (command === 'map') {
-    const { values } = parseArgs({
-      args: rest,
-      options: { function: { type: 'string' }, events: { type: 'string' } },
-      strict: true,
-    })
-    if (!values.function) throw new UsageError('map needs --function FILE')
-    return runMap({ functionFile: values.function, eventsFile: values.events })
-  }
-  if (command === undefined || command === '--help' || command === 'help') {
-    process.stdout.write(USAGE)
-    return command === undefined ? 2 : 0
-  }
-  throw new UsageError(`unknown command '${command}'`)
-}
 
 class UsageError extends Error {}
 
+function parse<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], options: T) {
+  return parseArgs({ args, options, strict: true, allowPositionals: false }).values
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv
+  switch (command) {
+    case 'map': {
+      const values = parse(rest, { function: { type: 'string' }, events: { type: 'string' } })
+      if (!values.function) throw new UsageError('map needs --function FILE')
+      return runMap({ functionFile: values.function, eventsFile: values.events })
+    }
+    case 'send': {
+      const values = parse(rest, {
+        function: { type: 'string' },
+        events: { type: 'string' },
+        'api-url': { type: 'string' },
+        test: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+      })
+      if (!values.function) throw new UsageError('send needs --function FILE')
+      return runSend({
+        functionFile: values.function,
+        eventsFile: values.events,
+        apiUrl: values['api-url'],
+        test: values.test,
+        dryRun: values['dry-run'],
+      })
+    }
+    case 'emulator':
+      return emulatorCommand(rest)
+    case undefined:
+      process.stdout.write(USAGE)
+      return 2
+    case 'help':
+    case '--help':
+      process.stdout.write(USAGE)
+      return 0
+    default:
+      throw new UsageError(`unknown command '${command}'`)
+  }
+}
+
 if (require.main === module) {
+  // Output piped into `head` closes early; that is not an error worth a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0)
+  })
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code

@@ -6,21 +6,31 @@ import type { ErrorObject } from 'ajv'
 const inAnyOfBranch = (e: ErrorObject) => /\/anyOf\/\d+\//.test(e.schemaPath)
 
 /**
- * Drops noise: a missing property inside an anyOf branch is already said by the anyOf error, and the
+ * Drops noise: a missing property inside an anyOf branch is said once by the anyOf error, and the
  * same problem found through several branches is reported once.
  */
 export function selectProblems(errors: ErrorObject[]): ErrorObject[] {
   const seen = new Set<string>()
-  const typeErrorPaths = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath))
   return errors.filter((e) => {
     if (e.keyword === 'required' && inAnyOfBranch(e)) return false
-    // For a value of the wrong type, "must be object" says it all.
-    if (e.keyword === 'anyOf' && typeErrorPaths.has(e.instancePath)) return false
-    const key = `${e.instancePath} ${describeProblem(e)}`
+    if (e.keyword === 'anyOf' && !everyBranchMissesProperty(e, errors)) return false
+    const key = describeProblem(e)
     if (seen.has(key)) return false
     seen.add(key)
     return true
   })
+}
+
+// The identifier rule is broken only when every branch lacks a property. When a branch fails for
+// another reason (a wrong type, an unknown key) that reason is reported instead.
+function everyBranchMissesProperty(anyOf: ErrorObject, errors: ErrorObject[]): boolean {
+  const branches = Array.isArray(anyOf.schema) ? anyOf.schema.length : 0
+  for (let i = 0; i < branches; i++) {
+    const prefix = `${anyOf.schemaPath}/${i}/`
+    const missing = errors.some((e) => e.keyword === 'required' && e.instancePath === anyOf.instancePath && e.schemaPath.startsWith(prefix))
+    if (!missing) return false
+  }
+  return branches > 0
 }
 
 export function describeProblem(e: ErrorObject): string {

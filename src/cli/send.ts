@@ -1,0 +1,119 @@
+import type { Readable, Writable } from 'node:stream'
+import { Dispatcher, Outcome } from '../delivery/dispatcher'
+import { stderrLogger } from '../logger'
+import { CompiledFunction } from '../mapping/compile-function'
+import { invokeFunction } from '../mapping/invoke'
+import { DEFAULT_API_URL, eventsUrl, FetchLike } from '../pinterest/client'
+import { PinterestEvent } from '../pinterest/schema'
+import { readJsonLines } from './json-lines'
+import { describeFunction, loadFunctionFile } from './map'
+import { Counts, emptyCounts, Progress } from './progress'
+
+export interface SendOptions {
+  functionFile: string
+  eventsFile?: string
+  apiUrl?: string
+  test?: boolean
+  dryRun?: boolean
+  stdin?: Readable
+  stdout?: Writable
+  stderr?: Writable & { isTTY?: boolean }
+  fetch?: FetchLike
+  nowMs?: number
+}
+
+// Reading stops while this many events wait for an outcome, so a huge file does not fill memory.
+const MAX_OUTSTANDING = 20_000
+const MAX_LISTED_FAILURES = 20
+
+/** `pinterest-capi send`: maps JSON-lines events and delivers them; exit code 1 when any event failed. */
+export async function runSend(options: SendOptions): Promise<number> {
+  const stdout = options.stdout ?? process.stdout
+  const stderr = options.stderr ?? process.stderr
+  const fn = await loadFunctionFile(options.functionFile)
+  const settings = { ...fn.settings, testMode: fn.settings.testMode || options.test === true }
+  const apiUrl = options.apiUrl ?? process.env.PINTEREST_API_URL ?? DEFAULT_API_URL
+  if (settings.debugMode) stderr.write(`debug: ${describeFunction(fn)}\n`)
+  if (options.dryRun) return dryRun(fn, settings.testMode, apiUrl, options, stdout)
+
+  const counts = emptyCounts()
+  const failures: string[] = []
+  const dispatcher = new Dispatcher({ apiUrl, fetch: options.fetch, logger: stderrLogger })
+  const progress = new Progress(stderr, counts)
+  const outstanding = new Set<Promise<void>>()
+  const record = (event: PinterestEvent, outcome: Outcome) => {
+    if (outcome.status === 'delivered') counts.delivered += 1
+    else {
+      if (outcome.status === 'failed') counts.failed += 1
+      else counts.gaveUp += 1
+      if (failures.length < MAX_LISTED_FAILURES) failures.push(`event ${event.event_id} ${outcome.status}: ${outcome.reason}`)
+    }
+  }
+  for await (const item of readJsonLines(options.eventsFile, options.stdin)) {
+    counts.read += 1
+    const events = 'error' in item ? noteError(counts, failures, item.error) : mapLine(fn, item.value, item.line, counts, failures, options.nowMs)
+    for (const event of events) {
+      const delivery = dispatcher.send(event, settings).then((outcome) => record(event, outcome))
+      outstanding.add(delivery)
+      void delivery.finally(() => outstanding.delete(delivery))
+    }
+    while (outstanding.size >= MAX_OUTSTANDING) await Promise.race(outstanding)
+  }
+  await dispatcher.shutdown()
+  await Promise.all(outstanding)
+  progress.stop()
+  writeSummary(stdout, counts, dispatcher.stats.requests)
+  for (const failure of failures) stderr.write(`${failure}\n`)
+  return counts.failed + counts.gaveUp + counts.mappingErrors > 0 ? 1 : 0
+}
+
+function noteError(counts: Counts, failures: string[], reason: string): PinterestEvent[] {
+  counts.mappingErrors += 1
+  if (failures.length < MAX_LISTED_FAILURES) failures.push(reason)
+  return []
+}
+
+function mapLine(fn: CompiledFunction, value: unknown, line: number, counts: Counts, failures: string[], nowMs?: number): PinterestEvent[] {
+  const events: PinterestEvent[] = []
+  for (const result of invokeFunction(fn, value, { nowMs })) {
+    if (result.status === 'event') {
+      counts.mapped += 1
+      events.push(result.event)
+    } else if (result.status === 'skipped') counts.skipped += 1
+    else noteError(counts, failures, `line ${line}: ${result.reason}`)
+  }
+  return events
+}
+
+function writeSummary(out: Writable, c: Counts, requests: number): void {
+  out.write(
+    `events read: ${c.read}, pinterest events: ${c.mapped}, skipped: ${c.skipped}, mapping errors: ${c.mappingErrors}\n` +
+      `delivered: ${c.delivered}, failed: ${c.failed}, gave up: ${c.gaveUp}, requests: ${requests}\n`,
+  )
+}
+
+/** Prints the requests that would be sent, 1000 events each, with the token redacted. */
+async function dryRun(fn: CompiledFunction, testMode: boolean, apiUrl: string, options: SendOptions, out: Writable): Promise<number> {
+  const counts = emptyCounts()
+  const failures: string[] = []
+  let batch: PinterestEvent[] = []
+  const url = eventsUrl(apiUrl, { ...fn.settings, testMode })
+  const flush = () => {
+    if (batch.length === 0) return
+    out.write(JSON.stringify({ method: 'POST', url, headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ***REDACTED***' }, body: { data: batch } }) + '\n')
+    batch = []
+  }
+  for await (const item of readJsonLines(options.eventsFile, options.stdin)) {
+    counts.read += 1
+    const events = 'error' in item ? noteError(counts, failures, item.error) : mapLine(fn, item.value, item.line, counts, failures, options.nowMs)
+    for (const event of events) {
+      batch.push(event)
+      if (batch.length === 1000) flush()
+    }
+  }
+  flush()
+  const stderr = options.stderr ?? process.stderr
+  stderr.write(`dry run: ${counts.mapped} pinterest events from ${counts.read} lines, skipped: ${counts.skipped}, mapping errors: ${counts.mappingErrors}; nothing sent\n`)
+  for (const failure of failures) stderr.write(`${failure}\n`)
+  return counts.mappingErrors > 0 ? 1 : 0
+}
