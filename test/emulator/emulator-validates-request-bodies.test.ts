@@ -58,8 +58,8 @@ describe('emulator: request validation', () => {
     const emulator = await start()
     const phoneOnly = await postEvents(emulator, { data: [pinterestEvent({ user_data: { ph: ['x'] } })] })
     expect(phoneOnly).toMatchObject(invalid("{'ph': ['x']} is not valid under any of the given schemas"))
-    const msTime = await postEvents(emulator, { data: [pinterestEvent({ event_time: '1768478400' })] })
-    expect(msTime).toMatchObject(invalid("'1768478400' is not of type 'integer'"))
+    const stringTime = await postEvents(emulator, { data: [pinterestEvent({ event_time: '1768478400' })] })
+    expect(stringTime).toMatchObject(invalid("'1768478400' is not of type 'integer'"))
   })
 
   it('answers 413 for a body over maxBodyBytes', async () => {

@@ -1,0 +1,124 @@
+import { Dispatcher, Destination } from '../../src/delivery/dispatcher'
+import { startEmulator, RunningEmulator } from '../../src/emulator/server'
+import { PinterestEvent } from '../../src/pinterest/schema'
+import { Secret } from '../../src/secret'
+
+const TOKEN = 'emulator-token'
+const ACCOUNT = '549755885175'
+const nowSeconds = () => Math.floor(Date.now() / 1000) - 60
+
+const destination = (overrides: Partial<Destination> = {}): Destination => ({
+  adAccountId: ACCOUNT,
+  conversionToken: new Secret(TOKEN),
+  testMode: false,
+  debugMode: false,
+  ...overrides,
+})
+
+const event = (id: string, extra: Record<string, unknown> = {}): PinterestEvent =>
+  ({
+    event_name: 'checkout',
+    action_source: 'web',
+    event_time: nowSeconds(),
+    event_id: id,
+    user_data: { em: ['b'.repeat(64)], client_ip_address: '203.0.113.7', client_user_agent: 'UA' },
+    custom_data: { value: '10', currency: 'USD' },
+    ...extra,
+  }) as PinterestEvent
+
+let emulator: RunningEmulator
+
+beforeEach(async () => {
+  emulator = await startEmulator({ credentials: [{ token: TOKEN, adAccountIds: [ACCOUNT] }, { token: 'other-token', adAccountIds: ['777'] }] })
+})
+
+afterEach(async () => {
+  await emulator.close()
+})
+
+const fastRetries = { baseDelayMs: 10, maxDelayMs: 200 }
+
+describe('dispatcher against the Pinterest emulator', () => {
+  it('retries a 429 after its Retry-After and then delivers', async () => {
+    emulator.setFaults({ next_statuses: [429], retry_after_seconds: 1 })
+    const dispatcher = new Dispatcher({ apiUrl: emulator.url, retry: { ...fastRetries, maxDelayMs: 5000 }, random: () => 0 })
+    const started = Date.now()
+    const outcome = await dispatcher.send(event('e-429'), destination())
+    expect(outcome).toEqual({ status: 'delivered', attempts: 2 })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000)
+    expect(emulator.requests().map((r) => r.status)).toEqual([429, 200])
+    expect(emulator.accepted().map((e) => e.event_id)).toEqual(['e-429'])
+  })
+
+  it('gets through several 503s', async () => {
+    emulator.setFaults({ next_statuses: [503, 503, 503] })
+    const dispatcher = new Dispatcher({ apiUrl: emulator.url, retry: fastRetries })
+    const outcomes = await Promise.all([dispatcher.send(event('a'), destination()), dispatcher.send(event('b'), destination())])
+    expect(outcomes).toEqual([
+      { status: 'delivered', attempts: 4 },
+      { status: 'delivered', attempts: 4 },
+    ])
+    expect(emulator.requests().map((r) => [r.status, r.num_events])).toEqual([[503, 2], [503, 2], [503, 2], [200, 2]])
+  })
+
+  it('times out on a server that never answers, retries, and gives up with the reason', async () => {
+    emulator.setFaults({ hang_share: 1 })
+    const dispatcher = new Dispatcher({ apiUrl: emulator.url, timeoutMs: 200, retry: { ...fastRetries, maxAttempts: 2 } })
+    const outcome = await dispatcher.send(event('slow'), destination())
+    expect(outcome).toEqual({ status: 'gave_up', attempts: 2, reason: 'gave up after 2 attempts; last error: no answer within 200 ms' })
+    expect(emulator.requests()).toHaveLength(2)
+  })
+
+  it('delivers 999 of 1000 when one event is invalid, and names the reason for the one', async () => {
+    const dispatcher = new Dispatcher({ apiUrl: emulator.url })
+    const events = Array.from({ length: 1000 }, (_, i) => (i === 617 ? event('bad-617', { category_name: 'Lamps' }) : event(`ok-${i}`)))
+    const outcomes = await Promise.all(events.map((e) => dispatcher.send(e, destination())))
+    expect(outcomes.filter((o) => o.status === 'delivered')).toHaveLength(999)
+    expect(outcomes[617]).toEqual({
+      status: 'failed',
+      attempts: 1,
+      reason: expect.stringMatching(/^Pinterest rejected the event \(400\): code 4196: .*category_name/),
+    })
+    const accepted = new Set(emulator.accepted().map((e) => e.event_id))
+    expect(accepted.size).toBe(999)
+    expect(accepted.has('bad-617')).toBe(false)
+    expect(emulator.requests().length).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(1000)) + 1)
+  })
+
+  it('reports a rejected token and an inaccessible ad account clearly, without retrying', async () => {
+    const dispatcher = new Dispatcher({ apiUrl: emulator.url, retry: fastRetries })
+    const badToken = dispatcher.send(event('t'), destination({ conversionToken: new Secret('wrong-token') }))
+    const otherAccount = dispatcher.send(event('a'), destination({ adAccountId: '777' }))
+    expect(await badToken).toEqual({ status: 'failed', attempts: 1, reason: expect.stringMatching(/^conversion token rejected by Pinterest \(401\)/) })
+    expect(await otherAccount).toEqual({ status: 'failed', attempts: 1, reason: expect.stringMatching(/^ad account not accessible with this token \(403\)/) })
+    expect(emulator.requests().map((r) => r.status).sort()).toEqual([401, 403])
+  })
+
+  it('maps per-event failures of a 200 back to their events', async () => {
+    emulator.setFaults({ fail_event_ids: ['e2'] })
+    const dispatcher = new Dispatcher({ apiUrl: emulator.url })
+    const old = event('e3', { event_time: nowSeconds() - 8 * 24 * 3600 })
+    const outcomes = await Promise.all([dispatcher.send(event('e1'), destination()), dispatcher.send(event('e2'), destination()), dispatcher.send(old, destination())])
+    expect(outcomes[0]).toEqual({ status: 'delivered', attempts: 1 })
+    expect(outcomes[1]).toEqual({ status: 'failed', attempts: 1, reason: 'emulated failure' })
+    expect(outcomes[2]).toMatchObject({ status: 'failed', attempts: 1 })
+    expect(emulator.requests()).toHaveLength(1)
+    expect(dispatcher.stats).toMatchObject({ events_delivered: 1, events_failed: 2, requests: 1 })
+  })
+
+  it('sends with ?test=true in test mode, which Pinterest does not record', async () => {
+    const dispatcher = new Dispatcher({ apiUrl: emulator.url })
+    expect(await dispatcher.send(event('t1'), destination({ testMode: true }))).toEqual({ status: 'delivered', attempts: 1 })
+    expect(emulator.accepted()).toEqual([])
+    expect(emulator.testEvents().map((e) => e.event_id)).toEqual(['t1'])
+  })
+
+  it('flushes pending events on shutdown', async () => {
+    const dispatcher = new Dispatcher({ apiUrl: emulator.url, lingerMs: 60_000 })
+    const outcomes = Array.from({ length: 5 }, (_, i) => dispatcher.send(event(`s${i}`), destination()))
+    expect(emulator.requests()).toHaveLength(0)
+    await dispatcher.shutdown()
+    expect((await Promise.all(outcomes)).every((o) => o.status === 'delivered')).toBe(true)
+    expect(emulator.requests().map((r) => r.num_events)).toEqual([5])
+  })
+})
