@@ -86,14 +86,17 @@ describe('emulator: injected faults', () => {
     expect(emulator.accepted()).toEqual([])
   })
 
-  it('close() ends hung requests and stops at once', async () => {
-    const emulator = await start({ faults: { hang_share: 1, latency_ms: 60_000 } })
-    const hung = postEvents(emulator, body)
-    const rejected = expect(hung).rejects.toThrow()
+  it('close() ends hung and delayed requests and stops at once', async () => {
+    const emulator = await start({ faults: { latency_ms: 60_000 } })
+    const delayed = expect(postEvents(emulator, body)).rejects.toThrow()
     await new Promise((resolve) => setTimeout(resolve, 100))
+    emulator.setFaults({ hang_share: 1 })
+    const hung = expect(postEvents(emulator, body)).rejects.toThrow()
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(emulator.requests().map((r) => r.fault)).toEqual([null, 'hang'])
     const started = Date.now()
     await emulator.close()
-    await rejected
+    await Promise.all([delayed, hung])
     expect(Date.now() - started).toBeLessThan(1000)
     await expect(fetch(`${emulator.url}/_health`)).rejects.toThrow()
   })
@@ -125,7 +128,7 @@ describe('emulator: faults admin endpoint', () => {
 
   it.each([
     [{ rate_limit_share: 2 }, 'rate_limit_share: Too big: expected number to be <=1'],
-    [{ next_statuses: [429, 'x'] }, 'next_statuses.1: Invalid input: expected int, received string'],
+    [{ next_statuses: [429, 'x'] }, 'next_statuses.1: Invalid input: expected number, received string'],
     [{ hang: 1 }, 'faults: Unrecognized key: "hang"'],
   ])('answers 400 naming the field for %j', async (faults, message) => {
     const emulator = await start()
