@@ -25,6 +25,8 @@ export interface SendOptions {
 // Reading stops while this many events wait for an outcome, so a huge file does not fill memory.
 const MAX_OUTSTANDING = 20_000
 const MAX_LISTED_FAILURES = 20
+// Events come from a file as fast as they can be read: wait longer for a full batch than a live pipeline would.
+const LINGER_MS = 500
 
 /** `pinterest-capi send`: maps JSON-lines events and delivers them; exit code 1 when any event failed. */
 export async function runSend(options: SendOptions): Promise<number> {
@@ -38,7 +40,7 @@ export async function runSend(options: SendOptions): Promise<number> {
 
   const counts = emptyCounts()
   const failures: string[] = []
-  const dispatcher = new Dispatcher({ apiUrl, fetch: options.fetch, logger: stderrLogger })
+  const dispatcher = new Dispatcher({ apiUrl, fetch: options.fetch, logger: stderrLogger, lingerMs: LINGER_MS })
   const progress = new Progress(stderr, counts)
   const outstanding = new Set<Promise<void>>()
   const record = (event: PinterestEvent, outcome: Outcome) => {

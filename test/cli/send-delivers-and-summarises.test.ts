@@ -1,0 +1,100 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { PassThrough, Readable } from 'node:stream'
+import { runSend, SendOptions } from '../../src/cli/send'
+import { RunningEmulator, startEmulator } from '../../src/emulator/server'
+import { BASE_CONFIG } from '../helpers/fixtures'
+
+const TOKEN = BASE_CONFIG.inputs.conversion_token.value
+const ACCOUNT = BASE_CONFIG.inputs.ad_account_id.value
+let dir: string
+let emulator: RunningEmulator
+
+const captureEvent = (i: number, event = 'Order Completed') =>
+  JSON.stringify({ event, distinct_id: `u${i}`, uuid: `send-${i}`, properties: { $ip: '203.0.113.9', $raw_user_agent: 'UA', revenue: i, currency: 'USD' } })
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pinterest-send-'))
+  fs.writeFileSync(path.join(dir, 'function.json'), JSON.stringify(BASE_CONFIG))
+  fs.writeFileSync(path.join(dir, 'bad-token.json'), JSON.stringify({ ...BASE_CONFIG, inputs: { ...BASE_CONFIG.inputs, conversion_token: { value: 'nope-token' } } }))
+  const lines = [...Array.from({ length: 2500 }, (_, i) => captureEvent(i)), captureEvent(9999, '$autocapture'), JSON.stringify({ event: '$pageview', distinct_id: 'anon' })]
+  fs.writeFileSync(path.join(dir, 'events.jsonl'), lines.join('\n') + '\n')
+})
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+beforeEach(async () => {
+  emulator = await startEmulator({ credentials: [{ token: TOKEN, adAccountIds: [ACCOUNT] }] })
+})
+
+afterEach(async () => {
+  await emulator.close()
+})
+
+function streams(tty = false) {
+  const stdout = new PassThrough()
+  const stderr = Object.assign(new PassThrough(), { isTTY: tty })
+  const out: Buffer[] = []
+  const err: Buffer[] = []
+  stdout.on('data', (c: Buffer) => out.push(c))
+  stderr.on('data', (c: Buffer) => err.push(c))
+  return { stdout, stderr, out: () => Buffer.concat(out).toString(), err: () => Buffer.concat(err).toString() }
+}
+
+async function send(options: Partial<SendOptions>, tty = false) {
+  const io = streams(tty)
+  const code = await runSend({
+    functionFile: path.join(dir, 'function.json'),
+    eventsFile: path.join(dir, 'events.jsonl'),
+    apiUrl: emulator.url,
+    stdin: Readable.from(['']),
+    stdout: io.stdout,
+    stderr: io.stderr,
+    ...options,
+  })
+  return { code, stdout: io.out(), stderr: io.err() }
+}
+
+describe('pinterest-capi send', () => {
+  it('maps and delivers in batches of 1000, then prints a summary', async () => {
+    const { code, stdout } = await send({})
+    expect(code).toBe(0)
+    expect(stdout).toBe(
+      'events read: 2502, pinterest events: 2500, skipped: 1, mapping errors: 0\n' + 'delivered: 2500, failed: 0, gave up: 0, requests: 3\n',
+    )
+    expect(emulator.requests().map((r) => r.num_events).sort()).toEqual([1000, 1000, 500])
+    expect(new Set(emulator.accepted().map((e) => e.event_id)).size).toBe(2500)
+  })
+
+  it('sends with the test flag when asked', async () => {
+    await send({ test: true })
+    expect(emulator.accepted()).toHaveLength(0)
+    expect(emulator.testEvents()).toHaveLength(2500)
+  })
+
+  it('exits 1 and lists reasons when events fail', async () => {
+    const { code, stdout, stderr } = await send({ functionFile: path.join(dir, 'bad-token.json') })
+    expect(code).toBe(1)
+    expect(stdout).toContain('delivered: 0, failed: 2500, gave up: 0, requests: 3')
+    expect(stderr).toMatch(/^event send-\d+ failed: conversion token rejected by Pinterest \(401\)/m)
+    expect(stderr).not.toContain('nope-token')
+  })
+
+  it('prints the requests it would send on a dry run, without sending', async () => {
+    const { code, stdout, stderr } = await send({ dryRun: true })
+    expect(code).toBe(0)
+    const requests = stdout.trim().split('\n').map((l) => JSON.parse(l))
+    expect(requests.map((r) => r.body.data.length)).toEqual([1000, 1000, 500])
+    expect(requests[0]).toMatchObject({ method: 'POST', url: `${emulator.url}/v5/ad_accounts/${ACCOUNT}/events`, headers: { Authorization: 'Bearer ***REDACTED***' } })
+    expect(stdout).not.toContain(TOKEN)
+    expect(stderr).toBe('dry run: 2500 pinterest events from 2502 lines, skipped: 1, mapping errors: 0; nothing sent\n')
+    expect(emulator.requests()).toHaveLength(0)
+  })
+
+  it('draws a progress bar on a terminal', async () => {
+    emulator.setFaults({ latency_ms: 150 })
+    const { stderr } = await send({}, true)
+    expect(stderr).toMatch(/\r\[#{20}\] mapped 2500 {2}delivered 2500 {2}failed 0 {2}\d+ events\/s \n$/)
+  })
+})
