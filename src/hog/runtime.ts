@@ -1,5 +1,6 @@
 import * as crypto from 'node:crypto'
 import { exec } from '@posthog/hogvm'
+import { compileRegex } from '../regex'
 import { Bytecode } from './compiler'
 import { toPlain } from './plain'
 
@@ -15,23 +16,12 @@ export class HogRuntimeError extends Error {
 const TIMEOUT_MS = 250
 const MEMORY_LIMIT_BYTES = 16 * 1024 * 1024
 
-const regexCache = new Map<string, RegExp | null>()
-
-/** Hog regexes are RE2 in PostHog; JavaScript's engine covers the syntax templates use. */
 function regexMatch(pattern: string, value: string): boolean {
-  let regex = regexCache.get(pattern)
-  if (regex === undefined) {
-    const caseless = pattern.startsWith('(?i)')
-    try {
-      regex = new RegExp(caseless ? pattern.slice(4) : pattern, caseless ? 'i' : '')
-    } catch {
-      regex = null
-    }
-    if (regexCache.size > 1000) regexCache.clear()
-    regexCache.set(pattern, regex)
+  try {
+    return compileRegex(pattern)(value)
+  } catch (error) {
+    throw new HogRuntimeError(`invalid regular expression: ${(error as Error).message}`)
   }
-  if (!regex) throw new HogRuntimeError(`invalid regular expression: ${pattern}`)
-  return regex.test(value)
 }
 
 const options = {

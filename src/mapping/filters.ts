@@ -6,6 +6,7 @@
  * regex compilation happens once in `compileFilters`; the returned matcher never throws.
  */
 import { ConfigError } from '../errors'
+import { compileRegex, Matcher } from '../regex'
 import {
   parseFiniteNumber,
   parseFilters,
@@ -124,18 +125,18 @@ function containsTest(expected: readonly string[]): ValueTest {
 
 function regexTest(expected: readonly string[], value: PropertyFilter['value'], fieldPath: string): ValueTest {
   const patterns = expected.map((source, index) =>
-    compileRegex(source, Array.isArray(value) ? `${fieldPath}[${index}]` : fieldPath),
+    compilePattern(source, Array.isArray(value) ? `${fieldPath}[${index}]` : fieldPath),
   )
   return (actual) => {
     const text = textForm(actual)
-    return text !== undefined && patterns.some((pattern) => pattern.test(text))
+    return text !== undefined && patterns.some((matches) => matches(text))
   }
 }
 
-/** No flags: PostHog's regex operator is case-sensitive, and without `g` `test` keeps no state between events. */
-function compileRegex(source: string, fieldPath: string): RegExp {
+/** Case-sensitive unless the pattern says `(?i)`, as in PostHog. */
+function compilePattern(source: string, fieldPath: string): Matcher {
   try {
-    return new RegExp(source)
+    return compileRegex(source)
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
     throw new ConfigError(fieldPath, `invalid regular expression ${JSON.stringify(source)}: ${reason}`)

@@ -64,11 +64,16 @@ describe('the bundled plugin, loaded in a vm like a plugin server does', () => {
   })
 
   it('uses custom mappings from the JSON setting', async () => {
-    const mappings = JSON.stringify([{ name: 'Quote', filters: { events: [{ id: 'Quote Requested', type: 'events' }] }, inputs: { event_name: { value: 'lead' } } }])
+    const filters = {
+      events: [{ id: 'Quote Requested', type: 'events' }],
+      // RE2 syntax: the bundle carries re2-wasm's WebAssembly with it.
+      properties: [{ key: 'order_id', operator: 'regex', value: '(?i)^o-[13]$', type: 'event' }],
+    }
+    const mappings = JSON.stringify([{ name: 'Quote', filters, inputs: { event_name: { value: 'lead' } } }])
     const m = meta({ mappings })
     await plugin.exports.setupPlugin(m)
-    await plugin.exports.exportEvents([pluginEvent(1, 'Quote Requested'), pluginEvent(2)], m)
-    expect(emulator.accepted().map((e) => e.event_name)).toEqual(['lead'])
+    await plugin.exports.exportEvents([pluginEvent(1, 'Quote Requested'), pluginEvent(2, 'Quote Requested'), pluginEvent(3)], m)
+    expect(emulator.accepted().map((e) => [e.event_name, e.event_id.slice(-1)])).toEqual([['lead', '1']])
   })
 
   it('fails setup with a message naming the bad setting', async () => {
