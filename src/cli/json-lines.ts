@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { Readable } from 'node:stream'
+import { describeJsonError } from '../json'
 
 export type JsonLine = { line: number; value: unknown } | { line: number; error: string }
 
@@ -21,7 +22,7 @@ export async function* readJsonLines(file: string | undefined, stdin: Readable =
     try {
       yield { line, value: JSON.parse(text) }
     } catch (error) {
-      yield { line, error: `line ${line}: invalid JSON: ${(error as Error).message}` }
+      yield { line, error: `line ${line}: ${describeJsonError(error)}` }
     }
   }
 }

@@ -3,6 +3,7 @@ import { Readable, Writable } from 'node:stream'
 import { ConfigError } from '../errors'
 import { compileFunction, CompiledFunction } from '../mapping/compile-function'
 import { invokeFunction } from '../mapping/invoke'
+import { describeJsonError } from '../json'
 import { readJsonLines } from './json-lines'
 
 export interface MapOptions {
@@ -26,7 +27,7 @@ export async function loadFunctionFile(file: string): Promise<CompiledFunction> 
   try {
     raw = JSON.parse(text)
   } catch (error) {
-    throw new ConfigError(file, `invalid JSON: ${(error as Error).message}`)
+    throw new ConfigError(file, describeJsonError(error))
   }
   return compileFunction(raw)
 }

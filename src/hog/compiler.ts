@@ -214,8 +214,9 @@ function expectArgs(name: string, args: HogNode[], count: number, node: HogNode)
 function compileSpecialForm(name: string, args: HogNode[], node: HogNode, scope: Scope): Bytecode {
   switch (name) {
     case 'if': {
-      expectArgs(name, args, 3, node)
-      return compileIf(args[0], args[1], args[2], scope)
+      // As in PostHog, a missing else branch is null.
+      if (args.length < 2 || args.length > 3) fail(`function 'if' takes 2 or 3 arguments, got ${args.length}`, node)
+      return compileIf(args[0], args[1], args[2] ?? null, scope)
     }
     case 'ifNull': {
       expectArgs(name, args, 2, node)
@@ -245,11 +246,11 @@ function compileIf(condition: HogNode, then: HogNode, otherwise: HogNode | null,
   ]
 }
 
+/** multiIf(c1, v1, c2, v2, ..., default): without a default, null. */
 function compileMultiIf(args: HogNode[], node: HogNode, scope: Scope): Bytecode {
-  if (args.length < 3 || args.length % 2 === 0) {
-    fail(`function 'multiIf' takes pairs of condition and value followed by a default`, node)
-  }
+  if (args.length < 2) fail(`function 'multiIf' takes pairs of condition and value, and an optional default`, node)
   const [condition, value, ...rest] = args
-  const otherwise: HogNode = rest.length === 1 ? rest[0] : { node: 'Call', name: 'multiIf', args: rest, start: node.start }
+  const otherwise: HogNode | null =
+    rest.length === 0 ? null : rest.length === 1 ? rest[0] : { node: 'Call', name: 'multiIf', args: rest, start: node.start }
   return compileIf(condition, value, otherwise, scope)
 }

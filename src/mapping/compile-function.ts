@@ -3,8 +3,8 @@ import { CompiledValue, compileTemplate } from '../hog/template'
 import { loadHogParser } from '../hog/parser'
 import { Secret } from '../secret'
 import { FunctionConfig, MappingConfig, parseFunctionConfig } from '../template/function-config'
-import { blankMappingTemplate, loadTemplate } from '../template/load'
-import { InputSchemaItem, Template } from '../template/schema'
+import { blankMappingTemplate, loadTemplate, mergeInputsSchema } from '../template/load'
+import { Template } from '../template/schema'
 import { validateInputs } from '../template/validate-inputs'
 import { compileFilters, EventMatcher } from './filters'
 
@@ -66,14 +66,18 @@ function withoutEventFilters(filters: unknown): unknown {
 
 function compileMapping(mapping: MappingConfig | Template['mapping_templates'][number], template: Template, field: string): CompiledMapping {
   const preset = template.mapping_templates.find((m) => m.name === mapping.name)
-  const schema: InputSchemaItem[] = mapping.inputs_schema ?? (preset ?? blankMappingTemplate(template)).inputs_schema
+  const base = (preset ?? blankMappingTemplate(template)).inputs_schema
+  // A mapping's own inputs_schema changes the preset's items by key; it cannot drop the builder's fields.
+  const schema = mapping.inputs_schema ? mergeInputsSchema(base, mapping.inputs_schema, field) : base
   const inputs = 'inputs' in mapping ? mapping.inputs : undefined
   const values = validateInputs(schema, inputs, `${field}.inputs`)
   const filters = mapping.filters !== undefined ? mapping.filters : preset?.filters
+  if (filters === undefined) {
+    throw new ConfigError(`${field}.filters`, 'a custom mapping needs filters; {"events": [{"id": null, "type": "events"}]} takes every event')
+  }
   const compiled = Object.entries(values).map(([key, value]): [string, CompiledValue] => {
     const item = schema.find((i) => i.key === key)
-    const field_ = `${field}.inputs.${key}`
-    return [key, item?.templating === false ? { kind: 'constant', value } : compileTemplate(value, field_)]
+    return [key, item?.templating === false ? { kind: 'constant', value } : compileTemplate(value, `${field}.inputs.${key}`)]
   })
   return {
     name: mapping.name ?? `Mapping ${field}`,

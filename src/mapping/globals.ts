@@ -21,6 +21,9 @@ export type GlobalsResult = { ok: true; globals: InvocationGlobals } | { ok: fal
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v)
 
+/** Strings and numbers as text; anything else (objects with odd toString, arrays) as the fallback. */
+const text = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : fallback)
+
 const MAX_EVENT_NAME = 400
 
 /**
@@ -47,7 +50,7 @@ function fromGlobals(input: Record<string, unknown>): GlobalsResult {
     ok: true,
     globals: {
       event,
-      person: isRecord(person) ? { ...person, id: String(person.id ?? ''), properties: isRecord(person.properties) ? person.properties : {} } : null,
+      person: isRecord(person) ? { ...person, id: text(person.id), properties: isRecord(person.properties) ? person.properties : {} } : null,
       groups: isRecord(input.groups) ? input.groups : {},
       project: projectOf(input.project),
       ...(isRecord(input.source) ? { source: input.source as InvocationGlobals['source'] } : {}),
@@ -91,11 +94,11 @@ function checkEvent(raw: Record<string, unknown>, prefix: string): InvocationGlo
     }
   }
   return {
-    uuid: String(raw.uuid ?? ''),
+    uuid: text(raw.uuid),
     event: raw.event,
-    distinct_id: String(raw.distinct_id ?? ''),
+    distinct_id: text(raw.distinct_id),
     properties: isRecord(raw.properties) ? raw.properties : {},
-    timestamp: String(raw.timestamp ?? ''),
+    timestamp: text(raw.timestamp),
     elements_chain: typeof raw.elements_chain === 'string' ? raw.elements_chain : '',
     url: typeof raw.url === 'string' ? raw.url : '',
   }
@@ -103,5 +106,5 @@ function checkEvent(raw: Record<string, unknown>, prefix: string): InvocationGlo
 
 function projectOf(raw: unknown): InvocationGlobals['project'] {
   if (!isRecord(raw)) return { id: 0, name: '', url: '' }
-  return { id: Number(raw.id) || 0, name: String(raw.name ?? ''), url: String(raw.url ?? '') }
+  return { id: typeof raw.id === 'number' && Number.isFinite(raw.id) ? raw.id : Number(text(raw.id, '0')) || 0, name: text(raw.name), url: text(raw.url) }
 }

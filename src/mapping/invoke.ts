@@ -19,11 +19,18 @@ export interface InvokeOptions {
  * function is disabled or nothing matches). Never throws on event data.
  */
 export function invokeFunction(fn: CompiledFunction, input: unknown, options: InvokeOptions = {}): InvocationResult[] {
-  const nowMs = options.nowMs ?? Date.now()
-  const parsed = toInvocationGlobals(input, nowMs)
-  if (!parsed.ok) return [{ mapping: null, status: 'error', reason: parsed.reason }]
-  if (!fn.enabled || !fn.matches(parsed.globals)) return []
-  return fn.mappings.filter((m) => m.matches(parsed.globals)).map((m) => invokeMapping(m, parsed.globals, nowMs))
+  if (!fn.enabled) return []
+  try {
+    const nowMs = options.nowMs ?? Date.now()
+    const parsed = toInvocationGlobals(input, nowMs)
+    if (!parsed.ok) return [{ mapping: null, status: 'error', reason: parsed.reason }]
+    const globals = { ...parsed.globals, source: parsed.globals.source ?? { name: fn.name, url: '' } }
+    if (!fn.matches(globals)) return []
+    return fn.mappings.filter((m) => m.matches(globals)).map((m) => invokeMapping(m, globals, nowMs))
+  } catch (error) {
+    // Last line of defence: each stage handles bad data itself, but one event must never stop a stream.
+    return [{ mapping: null, status: 'error', reason: `unexpected failure: ${error instanceof Error ? error.message : 'unknown error'}` }]
+  }
 }
 
 function invokeMapping(mapping: CompiledMapping, globals: InvocationGlobals, nowMs: number): InvocationResult {

@@ -86,4 +86,5 @@ export const normaliseCountry: Normaliser = (raw) => {
 // Advertiser ids can be case-sensitive, so only whitespace is removed.
 export const normaliseExternalId: Normaliser = (raw) => nonEmpty(raw.trim())
 
-export const normaliseMaid: Normaliser = (raw) => nonEmpty(raw.trim().toLowerCase())
+// Mobile ad ids are sent as the device reports them (IDFA upper case, GAID lower case), only trimmed.
+export const normaliseMaid: Normaliser = (raw) => nonEmpty(raw.trim())

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors'
+import { describeJsonError } from '../json'
 import { loadTemplate } from '../template/load'
 
 /** The settings PostHog stores for the plugin (plugin.json `config`): strings, as its UI keeps them. */
@@ -36,6 +37,6 @@ function parseMappings(text: string): unknown {
   try {
     return JSON.parse(text)
   } catch (error) {
-    throw new ConfigError('mappings', `invalid JSON: ${(error as Error).message}`)
+    throw new ConfigError('mappings', describeJsonError(error))
   }
 }

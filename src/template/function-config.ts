@@ -1,20 +1,23 @@
 import { z } from 'zod'
 import { ConfigError } from '../errors'
-import { InputSchemaItemSchema } from './schema'
+import { InputSchemaOverrideSchema } from './schema'
 
 /** `{value}` as PostHog stores an input; `{secret: true}` stands for a stored secret kept server side. */
-// The secret marker is tried first: `value` is optional, so `{secret: true}` would also parse as `{}`.
-export const InputValueSchema = z.union([
-  z.object({ secret: z.literal(true) }).strip(),
-  z.object({ value: z.unknown(), templating: z.enum(['hog']).optional() }).strip(),
-])
+/**
+ * `{value}` as PostHog stores an input. `{secret: true}` without a value stands for a secret stored
+ * server side; as in PostHog, a real `value` next to it replaces the stored secret.
+ */
+export const InputValueSchema = z
+  .object({ value: z.unknown(), secret: z.boolean().optional(), templating: z.enum(['hog']).optional() })
+  .strip()
 
 export const MappingConfigSchema = z
   .object({
     name: z.string().max(400).optional(),
     filters: z.unknown().optional(),
     inputs: z.record(z.string(), InputValueSchema).optional(),
-    inputs_schema: z.array(InputSchemaItemSchema).optional(),
+    /** Items changed by key over the prebuilt (or blank) mapping's inputs. */
+    inputs_schema: z.array(InputSchemaOverrideSchema).optional(),
   })
   .strip()
 

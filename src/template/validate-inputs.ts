@@ -23,7 +23,7 @@ export function validateInputs(
   const values: Record<string, unknown> = {}
   for (const item of schema) {
     const entry = Object.hasOwn(given, item.key) ? given[item.key] : undefined
-    if (entry && 'secret' in entry) {
+    if (entry && entry.secret === true && entry.value === undefined) {
       throw new ConfigError(`${field}.${item.key}`, 'the stored secret is not available here; give its value')
     }
     const value = entry && entry.value !== undefined ? entry.value : item.default
@@ -49,8 +49,9 @@ function checkValue(item: InputSchemaItem, value: unknown, field: string): unkno
       if (typeof value !== 'number' || !Number.isFinite(value)) throw new ConfigError(field, 'Value must be a number.')
       return value
     case 'boolean':
-      if (typeof value !== 'boolean') throw new ConfigError(field, 'Value must be a boolean (true or false).')
-      return value
+      if (typeof value === 'boolean') return value
+      if (item.templating && typeof value === 'string' && value.includes('{')) return value
+      throw new ConfigError(field, `Value must be a boolean (true or false)${item.templating ? ' or a template' : ''}.`)
     case 'choice':
       return checkChoice(item, value, field)
     case 'dictionary':
@@ -72,8 +73,8 @@ function checkString(item: InputSchemaItem, value: unknown, field: string): stri
     throw new ConfigError(field, `Value is longer than ${item.max_length ?? MAX_STRING_LENGTH} characters.`)
   }
   if (item.pattern && !new RegExp(item.pattern).test(value)) {
-    const shown = item.secret ? 'Value' : `Value ${JSON.stringify(value.slice(0, 100))}`
-    throw new ConfigError(field, `${shown} does not match ${item.pattern}. ${item.description ?? ''}`.trim())
+    // The value is not repeated: a token pasted into the wrong field must not end up in a log.
+    throw new ConfigError(field, `Value does not match ${item.pattern}. ${item.description ?? ''}`.trim())
   }
   return value
 }

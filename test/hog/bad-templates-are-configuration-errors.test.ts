@@ -22,7 +22,7 @@ describe('templates that cannot compile', () => {
     ['{unknownThing.x}', "invalid template at position 1: unknown variable 'unknownThing' (templates can read event, person, groups, project, source)"],
     ['{print(1)}', "invalid template at position 1: function 'print' cannot be used in a template"],
     ['{lower(1, 2)}', "invalid template at position 1: function 'lower' takes 1 arguments, got 2"],
-    ['{if(true, 1)}', "invalid template at position 1: function 'if' takes 3 arguments, got 2"],
+    ['{if(true)}', "invalid template at position 1: function 'if' takes 2 or 3 arguments, got 1"],
     ['{arrayMap(x -> arrayMap(y -> x, [1]), [1])}', "invalid template at position 29: 'x' belongs to an outer lambda; a nested lambda can only use its own arguments"],
   ])('%s is rejected with the input and position', (template, message) => {
     const error = compileError(template)

@@ -25,6 +25,7 @@ const globals = {
   person: { id: 'p1', properties: { email: 'jane@example.com', first_name: 'Jane' } },
   groups: {},
   project: { id: 1, name: 'Acme', url: 'http://localhost/project/1' },
+  source: { name: 'Pinterest Conversions API', url: '' },
 }
 
 function run(value: unknown): unknown {
@@ -56,6 +57,10 @@ describe('Hog template strings', () => {
     ['{person.properties.phone ?? event.properties.phone ?? \'none\'}', 'none'],
     ["{event.properties.revenue > 100 ? 'big' : 'small'}", 'big'],
     ["{if(event.properties.missing, 'yes', 'no')}", 'no'],
+    ["{if(event.properties.missing, 'yes')}", null],
+    ["{multiIf(event.properties.revenue > 1000, 'huge')}", null],
+    ["{multiIf(event.properties.revenue > 100, 'big')}", 'big'],
+    ['{source.name}', 'Pinterest Conversions API'],
     ["{multiIf(event.properties.revenue < 10, 'low', event.properties.revenue < 200, 'mid', 'high')}", 'mid'],
     ['{event.properties.revenue * 2 - 50 / 5 + 7 % 4}', 343],
     ["{event.event == 'Order Completed' and not empty(event.properties.query)}", true],

@@ -40,10 +40,13 @@ describe('invocation and mapping filters', () => {
     expect(invokeFunction(fn, order(), { nowMs: NOW_MS })).toEqual([])
   })
 
-  it('a mapping named after a prebuilt one takes its filters; a new name without filters takes every event', async () => {
+  it('a mapping named after a prebuilt one takes its filters; a custom one must say which events it takes', async () => {
+    await expect(compileFunction({ ...BASE_CONFIG, mappings: [{ name: 'Everything', inputs: { event_name: { value: 'custom' } } }] })).rejects.toThrow(
+      'mappings[0].filters: a custom mapping needs filters; {"events": [{"id": null, "type": "events"}]} takes every event',
+    )
     const fn = await compileFunction({
       ...BASE_CONFIG,
-      mappings: [{ name: 'Search' }, { name: 'Everything', inputs: { event_name: { value: 'custom' } } }],
+      mappings: [{ name: 'Search' }, { name: 'Everything', filters: { events: [{ id: null, type: 'events' }] }, inputs: { event_name: { value: 'custom' } } }],
     })
     expect(invokeFunction(fn, order(), { nowMs: NOW_MS }).map((r) => r.mapping)).toEqual(['Everything'])
     expect(invokeFunction(fn, fixtureEvent('Products Searched'), { nowMs: NOW_MS }).map((r) => r.mapping)).toEqual(['Search', 'Everything'])
@@ -70,5 +73,26 @@ describe('invocation and mapping filters', () => {
     const [result] = invokeFunction(fn, order(), { nowMs: NOW_MS })
     expect(result.status).toBe('error')
     expect(result.status === 'error' && result.reason).toMatch(/^inputs\.event_id: /)
+  })
+
+  it('lays the inputs_schema of a mapping over the prebuilt one by key', async () => {
+    const fn = await compileFunction({
+      ...BASE_CONFIG,
+      mappings: [{ name: 'Checkout', inputs_schema: [{ key: 'event_name', default: 'purchase_done' }] }],
+    })
+    const [result] = invokeFunction(fn, order(), { nowMs: NOW_MS })
+    expect(result.status === 'event' && [result.event.event_name, result.event.event_id]).toEqual(['purchase_done', '01936b60-0005-7000-8000-000000000005'])
+    await expect(compileFunction({ ...BASE_CONFIG, mappings: [{ name: 'Checkout', inputs_schema: [{ key: 'coupon', default: 'x' }] }] })).rejects.toThrow(
+      "mappings[0].inputs_schema: unknown input 'coupon'",
+    )
+  })
+
+  it('takes boolean or templated opt_out and wifi', async () => {
+    const fn = await compileFunction({
+      ...BASE_CONFIG,
+      mappings: [{ name: 'Checkout', inputs: { opt_out: { value: true }, wifi: { value: "{event.properties.$os == 'iOS'}" } } }],
+    })
+    const [result] = invokeFunction(fn, order(), { nowMs: NOW_MS })
+    expect(result.status === 'event' && [result.event.opt_out, result.event.wifi]).toEqual([true, false])
   })
 })

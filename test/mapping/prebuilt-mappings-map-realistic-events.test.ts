@@ -120,8 +120,9 @@ describe('prebuilt mappings on the PostHog fixtures', () => {
       device_info: {
         brand: 'Apple',
         model: 'iPhone16,2',
-        os_name: 'iOS',
+        os_family: 'ios',
         os_version: '18.1',
+        form_factor: 'cellphone',
         carrier: 'Verizon',
         locale: 'en-US',
         timezone: 'America/Los_Angeles',

@@ -140,7 +140,7 @@ describe('buildPinterestEvent on the PostHog fixtures', () => {
         language: 'en',
         wifi: true,
         user_data: {
-          hashed_maids: [sha('6d92078a-8246-4ba4-ae5b-76104861e7dc')],
+          hashed_maids: [sha('6D92078A-8246-4BA4-AE5B-76104861E7DC')],
           external_id: [sha('ios-device-7')],
           client_ip_address: '198.51.100.23',
           client_user_agent: 'AcmeShop/3.4.1 (iPhone; iOS 18.1; Scale/3.00)',

@@ -104,9 +104,9 @@ describe('user_data', () => {
     expect(event.user_data.ph).toEqual([digest, sha('15035550142')])
   })
 
-  it('hashes mobile ad ids lowercased and external ids case-preserved', () => {
+  it('hashes mobile ad ids and external ids case-preserved', () => {
     const event = eventOf(build({ user_data: { email: 'a@b.co', mobile_ad_id: 'ABC-1', hashed_maids: 'abc-1', external_id: 'User-42' } }))
-    expect(event.user_data.hashed_maids).toEqual([sha('abc-1')])
+    expect(event.user_data.hashed_maids).toEqual([sha('ABC-1'), sha('abc-1')])
     expect(event.user_data.external_id).toEqual([sha('User-42')])
   })
 

@@ -160,9 +160,10 @@ describe('external_id: trimmed, case kept', () => {
   ])
 })
 
-describe('mobile ad id: trimmed and lowercased', () => {
+describe('mobile ad id: trimmed only', () => {
   check(n.normaliseMaid, [
-    [' 6D92078A-8246-4BA4-AE5B-76104861E7DC ', '6d92078a-8246-4ba4-ae5b-76104861e7dc'],
+    [' 6D92078A-8246-4BA4-AE5B-76104861E7DC ', '6D92078A-8246-4BA4-AE5B-76104861E7DC'],
+    ['\t38400000-8cf0-11bd-b23e-10b96e40000d\n', '38400000-8cf0-11bd-b23e-10b96e40000d'],
     ['', null],
   ])
 })
