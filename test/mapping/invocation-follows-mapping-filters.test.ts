@@ -1,5 +1,5 @@
+import { invokeChecked } from '../helpers/checked'
 import { compileFunction } from '../../src/mapping/compile-function'
-import { invokeFunction } from '../../src/mapping/invoke'
 import { BASE_CONFIG, fixtureEvent, NOW_MS } from '../helpers/fixtures'
 
 const order = () => fixtureEvent('Order Completed')
@@ -14,7 +14,7 @@ describe('invocation and mapping filters', () => {
         { name: 'Small order', filters: { events: [{ id: 'Order Completed', type: 'events', properties: [{ key: 'revenue', operator: 'lt', value: 100, type: 'event' }] }] }, inputs: { event_name: { value: 'small_order' } } },
       ],
     })
-    const results = invokeFunction(fn, order(), { nowMs: NOW_MS })
+    const results = invokeChecked(fn, order(), { nowMs: NOW_MS })
     expect(results.map((r) => [r.mapping, r.status, r.status === 'event' && r.event.event_name])).toEqual([
       ['Checkout', 'event', 'checkout'],
       ['Big order', 'event', 'big_order'],
@@ -29,15 +29,15 @@ describe('invocation and mapping filters', () => {
         properties: [{ key: 'email', operator: 'icontains', value: '@acme-customer.example', type: 'person' }],
       },
     })
-    expect(invokeFunction(fn, order(), { nowMs: NOW_MS }).map((r) => r.mapping)).toEqual(['Checkout'])
+    expect(invokeChecked(fn, order(), { nowMs: NOW_MS }).map((r) => r.mapping)).toEqual(['Checkout'])
     const stranger = order()
     stranger.person = { id: 'p2', properties: { email: 'someone@elsewhere.example' } }
-    expect(invokeFunction(fn, stranger, { nowMs: NOW_MS })).toEqual([])
+    expect(invokeChecked(fn, stranger, { nowMs: NOW_MS })).toEqual([])
   })
 
   it('returns nothing for a disabled function', async () => {
     const fn = await compileFunction({ ...BASE_CONFIG, enabled: false })
-    expect(invokeFunction(fn, order(), { nowMs: NOW_MS })).toEqual([])
+    expect(invokeChecked(fn, order(), { nowMs: NOW_MS })).toEqual([])
   })
 
   it('a mapping named after a prebuilt one takes its filters; a custom one must say which events it takes', async () => {
@@ -48,8 +48,8 @@ describe('invocation and mapping filters', () => {
       ...BASE_CONFIG,
       mappings: [{ name: 'Search' }, { name: 'Everything', filters: { events: [{ id: null, type: 'events' }] }, inputs: { event_name: { value: 'custom' } } }],
     })
-    expect(invokeFunction(fn, order(), { nowMs: NOW_MS }).map((r) => r.mapping)).toEqual(['Everything'])
-    expect(invokeFunction(fn, fixtureEvent('Products Searched'), { nowMs: NOW_MS }).map((r) => r.mapping)).toEqual(['Search', 'Everything'])
+    expect(invokeChecked(fn, order(), { nowMs: NOW_MS }).map((r) => r.mapping)).toEqual(['Everything'])
+    expect(invokeChecked(fn, fixtureEvent('Products Searched'), { nowMs: NOW_MS }).map((r) => r.mapping)).toEqual(['Search', 'Everything'])
   })
 
   it('overrides one input and keeps the other defaults', async () => {
@@ -57,7 +57,7 @@ describe('invocation and mapping filters', () => {
       ...BASE_CONFIG,
       mappings: [{ name: 'Checkout', inputs: { custom_data: { value: { value: '{event.properties.total}', currency: 'EUR' } }, action_source: { value: 'offline' } } }],
     })
-    const [result] = invokeFunction(fn, order(), { nowMs: NOW_MS })
+    const [result] = invokeChecked(fn, order(), { nowMs: NOW_MS })
     expect(result.status).toBe('event')
     if (result.status !== 'event') return
     expect(result.event.action_source).toBe('offline')
@@ -70,7 +70,7 @@ describe('invocation and mapping filters', () => {
       ...BASE_CONFIG,
       mappings: [{ name: 'Checkout', inputs: { event_id: { value: '{jsonParse(event.properties.order_id)}' } } }],
     })
-    const [result] = invokeFunction(fn, order(), { nowMs: NOW_MS })
+    const [result] = invokeChecked(fn, order(), { nowMs: NOW_MS })
     expect(result.status).toBe('error')
     expect(result.status === 'error' && result.reason).toMatch(/^inputs\.event_id: /)
   })
@@ -80,7 +80,7 @@ describe('invocation and mapping filters', () => {
       ...BASE_CONFIG,
       mappings: [{ name: 'Checkout', inputs_schema: [{ key: 'event_name', default: 'purchase_done' }] }],
     })
-    const [result] = invokeFunction(fn, order(), { nowMs: NOW_MS })
+    const [result] = invokeChecked(fn, order(), { nowMs: NOW_MS })
     expect(result.status === 'event' && [result.event.event_name, result.event.event_id]).toEqual(['purchase_done', '01936b60-0005-7000-8000-000000000005'])
     await expect(compileFunction({ ...BASE_CONFIG, mappings: [{ name: 'Checkout', inputs_schema: [{ key: 'coupon', default: 'x' }] }] })).rejects.toThrow(
       "mappings[0].inputs_schema: unknown input 'coupon'",
@@ -92,7 +92,7 @@ describe('invocation and mapping filters', () => {
       ...BASE_CONFIG,
       mappings: [{ name: 'Checkout', inputs: { opt_out: { value: true }, wifi: { value: "{event.properties.$os == 'iOS'}" } } }],
     })
-    const [result] = invokeFunction(fn, order(), { nowMs: NOW_MS })
+    const [result] = invokeChecked(fn, order(), { nowMs: NOW_MS })
     expect(result.status === 'event' && [result.event.opt_out, result.event.wifi]).toEqual([true, false])
   })
 })

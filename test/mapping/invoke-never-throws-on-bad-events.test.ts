@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto'
 import fc from 'fast-check'
 import { compileFunction, CompiledFunction } from '../../src/mapping/compile-function'
 import { invokeFunction } from '../../src/mapping/invoke'
 import { BASE_CONFIG, fixtureEvent, NOW_MS } from '../helpers/fixtures'
 import { validatePinterestRequest } from '../helpers/pinterest-schema'
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex')
 
 let fn: CompiledFunction
 let allEvents: CompiledFunction
@@ -59,14 +62,33 @@ describe('invoking with bad event data', () => {
     expect(validatePinterestRequest({ data: [result.event] })).toEqual([])
   })
 
-  it('a capture-style event with the wrong property types still maps or says why', () => {
-    const results = invokeFunction(
-      fn,
-      { event: 'Order Completed', distinct_id: 7, uuid: 'u-1', properties: { $ip: 12, $raw_user_agent: ['ua'], revenue: 'lots', products: 'none', $set: { email: 42 } } },
-      { nowMs: NOW_MS },
-    )
-    expect(results).toHaveLength(1)
-    expect(['event', 'skipped', 'error']).toContain(results[0].status)
+  it('a capture-style event with the wrong property types maps what it can and says why', () => {
+    const properties = { $ip: '203.0.113.5', $raw_user_agent: ['ua'], revenue: 'lots', products: 'none', currency: 'dollars', $set: { email: 42 } }
+    const input = { event: 'Order Completed', distinct_id: 7, uuid: 'u-1', timestamp: '2026-11-29T10:00:00Z', properties }
+    const [result] = invokeFunction(fn, input, { nowMs: NOW_MS })
+    expect(result).toEqual({
+      mapping: 'Checkout',
+      status: 'event',
+      event: {
+        event_name: 'checkout',
+        action_source: 'web',
+        event_time: 1795946400,
+        event_id: 'u-1',
+        user_data: { external_id: [sha('7')], client_ip_address: '203.0.113.5', client_user_agent: 'ua' },
+      },
+      warnings: [
+        'user_data.em: 1 value(s) left out (is not usable as an email address)',
+        'custom_data.currency must be a 3-letter ISO-4217 code, got "dollars"; left out',
+        'custom_data.value must be a number, got "lots"; left out',
+        'custom_data.contents must be an array of objects, got a string; left out',
+      ],
+    })
+    const [withoutIp] = invokeFunction(fn, { ...input, properties: { ...properties, $ip: 12 } }, { nowMs: NOW_MS })
+    expect(withoutIp).toEqual({
+      mapping: 'Checkout',
+      status: 'skipped',
+      reason: 'no identifier: user_data needs em (email), hashed_maids, or both client_ip_address and client_user_agent; found only external_id, client_user_agent',
+    })
   })
 
   it('never throws and only emits schema-valid events on random JSON', () => {
@@ -77,6 +99,10 @@ describe('invoking with bad event data', () => {
         distinct_id: json,
         uuid: fc.oneof(fc.uuid(), json),
         timestamp: fc.oneof(fc.constant('2026-11-29T10:00:00Z'), fc.integer(), json),
+        person: fc.oneof(fc.constant(null), fc.record({ id: fc.anything(), properties: fc.oneof(fc.anything(), fc.dictionary(fc.constantFrom('email', '__proto__', 'phone'), json)) }, { requiredKeys: [] }), fc.anything()),
+        project: fc.anything(),
+        groups: fc.anything(),
+        source: fc.anything(),
         properties: fc.oneof(
           fc.dictionary(fc.constantFrom('$ip', '$raw_user_agent', 'email', 'products', 'revenue', 'currency', '__proto__', 'epik', '$set'), json),
           json,
@@ -86,8 +112,11 @@ describe('invoking with bad event data', () => {
     )
     fc.assert(
       fc.property(eventArb, (input) => {
-        for (const compiled of [fn, allEvents]) {
-          const results = invokeFunction(compiled, JSON.parse(JSON.stringify(input)), { nowMs: NOW_MS })
+        const { person, project, groups, source, ...event } = input as Record<string, unknown>
+        // The same data as a capture-style event and as invocation globals (where person, project… count).
+        const shapes = [input, { event: { ...event, event: typeof event.event === 'string' ? event.event : 'Order Completed' }, person, project, groups, source }]
+        for (const [compiled, shape] of [fn, allEvents].flatMap((c) => shapes.map((s) => [c, s] as const))) {
+          const results = invokeFunction(compiled, JSON.parse(JSON.stringify(shape) ?? 'null'), { nowMs: NOW_MS })
           for (const result of results) {
             if (result.status === 'event') expect(validatePinterestRequest({ data: [result.event] })).toEqual([])
             else expect(typeof result.reason).toBe('string')

@@ -1,6 +1,7 @@
+import { invokeChecked } from '../helpers/checked'
 import { createHash } from 'node:crypto'
 import { compileFunction, CompiledFunction } from '../../src/mapping/compile-function'
-import { invokeFunction, InvocationResult } from '../../src/mapping/invoke'
+import { InvocationResult } from '../../src/mapping/invoke'
 import { loadTemplate } from '../../src/template/load'
 import { BASE_CONFIG, fixtureEvent, fixtureEvents, NOW_MS, webEvent } from '../helpers/fixtures'
 import { validatePinterestRequest } from '../helpers/pinterest-schema'
@@ -15,7 +16,7 @@ beforeAll(async () => {
 })
 
 function mapOne(globals: unknown): Extract<InvocationResult, { status: 'event' }> {
-  const results = invokeFunction(fn, globals, { nowMs: NOW_MS })
+  const results = invokeChecked(fn, globals, { nowMs: NOW_MS })
   expect(results).toHaveLength(1)
   const [result] = results
   if (result.status !== 'event') throw new Error(`expected an event, got ${JSON.stringify(result)}`)
@@ -135,7 +136,7 @@ describe('prebuilt mappings on the PostHog fixtures', () => {
   })
 
   it('skips the personless page view without identifiers, with the reason', () => {
-    const results = invokeFunction(fn, fixtureEvents()[7], { nowMs: NOW_MS })
+    const results = invokeChecked(fn, fixtureEvents()[7], { nowMs: NOW_MS })
     expect(results).toEqual([
       {
         mapping: 'Page Visit',
@@ -186,6 +187,6 @@ describe('prebuilt mappings on the PostHog fixtures', () => {
   })
 
   it('maps nothing for events no mapping takes', () => {
-    expect(invokeFunction(fn, webEvent('$autocapture'), { nowMs: NOW_MS })).toEqual([])
+    expect(invokeChecked(fn, webEvent('$autocapture'), { nowMs: NOW_MS })).toEqual([])
   })
 })

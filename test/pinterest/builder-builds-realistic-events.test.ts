@@ -1,8 +1,8 @@
-import { buildPinterestEvent } from '../../src/pinterest/builder'
+import { buildChecked } from '../helpers/checked'
 import { FIXTURE_NOW_MS, JANE_USER_DATA, loadFixtures, resolvedInputs, sha } from './inputs'
 
 const [pageview, search, productAdded, checkoutStarted, orderCompleted, signedUp, appOpened, personless] = loadFixtures()
-const build = (inputs: Record<string, unknown>) => buildPinterestEvent(inputs, { nowMs: FIXTURE_NOW_MS })
+const build = (inputs: Record<string, unknown>) => buildChecked(inputs, FIXTURE_NOW_MS)
 
 const EVENT_TIME = Date.parse('2026-11-29T10:15:00.000Z') / 1000
 const PAGE_URL = 'https://shop.acme.example/products/lamp?utm_source=pinterest&epik=dj0yJnU9Zm9vYmFy'

@@ -1,7 +1,8 @@
-import { BuildResult, buildPinterestEvent } from '../../src/pinterest/builder'
+import { buildChecked } from '../helpers/checked'
+import { BuildResult } from '../../src/pinterest/builder'
 import { NOW_MS, NOW_S, minimalInputs, sha } from './inputs'
 
-const build = (overrides: Record<string, unknown>) => buildPinterestEvent(minimalInputs(overrides), { nowMs: NOW_MS })
+const build = (overrides: Record<string, unknown>) => buildChecked(minimalInputs(overrides), NOW_MS)
 
 function eventOf(result: BuildResult) {
   if (result.status !== 'event') throw new Error(`expected an event, got ${JSON.stringify(result)}`)

@@ -1,7 +1,7 @@
-import { buildPinterestEvent } from '../../src/pinterest/builder'
+import { buildChecked } from '../helpers/checked'
 import { NOW_MS, minimalInputs, sha } from './inputs'
 
-const build = (user_data: unknown) => buildPinterestEvent(minimalInputs({ user_data }), { nowMs: NOW_MS })
+const build = (user_data: unknown) => buildChecked(minimalInputs({ user_data }), NOW_MS)
 const RULE = 'no identifier: user_data needs em (email), hashed_maids, or both client_ip_address and client_user_agent'
 
 describe("Pinterest's identifier rule (em, hashed_maids, or IP + user agent)", () => {

@@ -1,8 +1,8 @@
-import { buildPinterestEvent } from '../../src/pinterest/builder'
+import { buildChecked } from '../helpers/checked'
 import { NOW_MS, minimalInputs } from './inputs'
 
 const customData = (custom_data: unknown) => {
-  const result = buildPinterestEvent(minimalInputs({ custom_data }), { nowMs: NOW_MS })
+  const result = buildChecked(minimalInputs({ custom_data }), NOW_MS)
   if (result.status !== 'event') throw new Error(result.reason)
   return { custom: result.event.custom_data, warnings: result.warnings }
 }

@@ -1,7 +1,8 @@
+import { buildChecked } from '../helpers/checked'
 import { buildPinterestEvent } from '../../src/pinterest/builder'
 import { NOW_MS, NOW_S, minimalInputs, sha } from './inputs'
 
-const build = (overrides: Record<string, unknown>) => buildPinterestEvent(minimalInputs(overrides), { nowMs: NOW_MS })
+const build = (overrides: Record<string, unknown>) => buildChecked(minimalInputs(overrides), NOW_MS)
 const TEN_MB = 'x'.repeat(10 * 1024 * 1024)
 
 function deeplyNested(depth: number): unknown {
