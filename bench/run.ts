@@ -1,7 +1,8 @@
+import { benchDelivery } from './delivery.bench'
 import { benchMapping } from './mapping.bench'
 
 async function main(): Promise<void> {
-  const results = [await benchMapping()]
+  const results = [await benchMapping(), await benchDelivery()]
   process.stdout.write(JSON.stringify({ node: process.version, results }, null, 2) + '\n')
 }
 
