@@ -12,7 +12,7 @@ export interface EmulatorProcess {
 export async function startEmulatorProcess(token: string, adAccountId: string): Promise<EmulatorProcess> {
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src/cli/main.ts'), 'emulator', '--port', '0', '--token', token, '--ad-account', adAccountId],
+    ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src/cli/main.ts'), 'emulator', '--port', '0', '--token', token, '--ad-account', adAccountId, '--no-bodies'],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   )
   const url = await new Promise<string>((resolve, reject) => {

@@ -14,6 +14,7 @@ Runs a local stand-in for Pinterest's events endpoint (POST /v5/ad_accounts/:id/
   --ad-account ID      ad account the token may send to; repeat for several (default ${DEFAULT_CREDENTIALS[0].adAccountIds[0]})
   --faults FILE        JSON faults to start with (see PUT /_emulator/faults)
   --seed N             seed for the random fault shares (default 1)
+  --no-bodies          keep only the ids of accepted events, not their bodies (for load tests)
 `
 
 export interface RunEmulatorOptions {
@@ -23,6 +24,7 @@ export interface RunEmulatorOptions {
   adAccount?: string | string[]
   faultsFile?: string
   seed?: number
+  keepBodies?: boolean
   stdout?: Writable
   /** Stops the emulator like SIGINT does; lets callers other than a terminal end it. */
   signal?: AbortSignal
@@ -36,6 +38,7 @@ export async function runEmulator(options: RunEmulatorOptions = {}): Promise<num
     host: options.host,
     port: options.port,
     seed: options.seed,
+    keepBodies: options.keepBodies,
     credentials: [{ token: options.token ?? defaults.token, adAccountIds }],
     faults: options.faultsFile === undefined ? undefined : readFaults(options.faultsFile),
   })
@@ -87,6 +90,7 @@ export async function emulatorCommand(args: string[], stdout: Writable = process
       'ad-account': { type: 'string', multiple: true },
       faults: { type: 'string' },
       seed: { type: 'string' },
+      'no-bodies': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -103,6 +107,7 @@ export async function emulatorCommand(args: string[], stdout: Writable = process
     adAccount: values['ad-account'],
     faultsFile: values.faults,
     seed: integerFlag('--seed', values.seed, 2 ** 32 - 1),
+    keepBodies: !values['no-bodies'],
     stdout,
   })
 }

@@ -11,6 +11,8 @@ export interface EventsContext {
   credentials: ReadonlyMap<string, ReadonlySet<string>>
   faults: FaultState
   recorder: Recorder
+  /** False for load tests: keep each accepted event's identifiers, not its body. */
+  keepBodies: boolean
   checkRequest: (body: unknown) => RequestCheck
   nowMs: () => number
   maxBodyBytes: number
@@ -128,12 +130,12 @@ function processBatch(events: CheckedEvent[], info: RequestInfo, ctx: EventsCont
   const response = checkBatch(events, { nowMs: ctx.nowMs(), failsEvent: (id) => ctx.faults.failsEvent(id) })
   const accepted: AcceptedEvent[] = []
   events.forEach((event, i) => {
-    if (response.events[i].status === 'processed') accepted.push(toAccepted(event, info))
+    if (response.events[i].status === 'processed') accepted.push(toAccepted(event, info, ctx.keepBodies))
   })
   return { reply: { status: 200, body: response }, accepted, processed: response.num_events_processed }
 }
 
-function toAccepted(event: CheckedEvent, info: RequestInfo): AcceptedEvent {
+function toAccepted(event: CheckedEvent, info: RequestInfo, keepBody: boolean): AcceptedEvent {
   return {
     event_id: event.event_id,
     event_name: event.event_name,
@@ -141,7 +143,7 @@ function toAccepted(event: CheckedEvent, info: RequestInfo): AcceptedEvent {
     request_id: info.requestId,
     received_at: info.receivedAt,
     test: info.test,
-    event: event as unknown as Record<string, unknown>,
+    ...(keepBody ? { event: event as unknown as Record<string, unknown> } : {}),
   }
 }
 

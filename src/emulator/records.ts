@@ -7,8 +7,8 @@ export interface AcceptedEvent {
   received_at: string
   /** True for events processed in a `?test=true` request: Pinterest would not record them. */
   test: boolean
-  /** The event exactly as sent. */
-  event: Record<string, unknown>
+  /** The event exactly as sent; absent when the emulator runs without keeping bodies. */
+  event?: Record<string, unknown>
 }
 
 export interface RequestRecord {

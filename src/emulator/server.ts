@@ -23,6 +23,8 @@ export interface EmulatorOptions {
   seed?: number
   nowMs?: () => number
   maxBodyBytes?: number
+  /** Keep the body of each accepted event (default true); load tests turn it off to save memory. */
+  keepBodies?: boolean
 }
 
 export interface RunningEmulator {
@@ -54,6 +56,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     credentials: credentialMap(options.credentials ?? DEFAULT_CREDENTIALS),
     faults,
     recorder,
+    keepBodies: options.keepBodies ?? true,
     checkRequest: createRequestChecker(PINTEREST_OPENAPI_SCHEMAS, { rejectUnknownKeys: true }),
     nowMs: options.nowMs ?? Date.now,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,

@@ -12,7 +12,14 @@ export const normaliseEmail: Normaliser = (raw) => {
 }
 
 // Pinterest: country code + number, digits only, no leading zeros (so "00 44…" and "+44…" agree).
-export const normalisePhone: Normaliser = (raw) => nonEmpty(raw.replace(/\D/g, '').replace(/^0+/, ''))
+export const normalisePhone: Normaliser = (raw) => {
+  let digits = ''
+  for (let i = 0; i < raw.length; i++) {
+    const code = raw.charCodeAt(i)
+    if (code >= 48 && code <= 57 && (digits !== '' || code !== 48)) digits += raw[i]
+  }
+  return nonEmpty(digits)
+}
 
 export const normaliseName: Normaliser = (raw) => nonEmpty(raw.trim().toLowerCase())
 

@@ -48,19 +48,20 @@ export interface UserDataResult {
   warnings: string[]
 }
 
-function groupByOutputKey(raw: Record<string, unknown>): { groups: Map<OutputKey, unknown[]>; unknown: string[] } {
-  const groups = new Map<OutputKey, unknown[]>()
-  const unknown: string[] = []
-  for (const key of Object.keys(raw)) {
-    const out = INPUT_TO_OUTPUT.get(key)
-    if (out === undefined) unknown.push(key)
-    else {
-      const list = groups.get(out)
-      if (list === undefined) groups.set(out, [own(raw, key)])
-      else list.push(own(raw, key))
-    }
+const NONE: readonly unknown[] = []
+
+/** The values given under a field's names (`email`, `em`), in that order; most often exactly one. */
+function valuesUnder(raw: Record<string, unknown>, names: readonly string[]): readonly unknown[] {
+  let values: unknown[] | undefined
+  for (const name of names) {
+    if (!Object.hasOwn(raw, name)) continue
+    ;(values ??= []).push(raw[name])
   }
-  return { groups, unknown }
+  return values ?? NONE
+}
+
+function unknownKeys(raw: Record<string, unknown>): string[] {
+  return Object.keys(raw).filter((key) => !INPUT_TO_OUTPUT.has(key))
 }
 
 const capped = (a: readonly unknown[]): unknown[] => firstItems(a, MAX_VALUES + 1)
@@ -107,16 +108,19 @@ function readPlain(key: PlainKey, raws: readonly unknown[]): Field<string> {
 }
 
 export function buildUserData(raw: Record<string, unknown>): UserDataResult {
-  const { groups, unknown } = groupByOutputKey(raw)
   const userData: PinterestUserData = {}
-  const warnings = describeUnknownKeys('user_data', unknown)
+  const warnings = describeUnknownKeys('user_data', unknownKeys(raw))
   for (const field of HASHED_FIELDS) {
-    const result = hashField(field, groups.get(field.key) ?? [])
-    warnings.push(...result.warnings)
+    const raws = valuesUnder(raw, field.aliases)
+    if (raws.length === 0) continue
+    const result = hashField(field, raws)
+    if (result.warnings.length > 0) warnings.push(...result.warnings)
     if (result.hashes.length > 0) userData[field.key] = result.hashes
   }
   for (const key of PLAIN_KEYS) {
-    const result = readPlain(key, groups.get(key) ?? [])
+    const raws = valuesUnder(raw, [key])
+    if (raws.length === 0) continue
+    const result = readPlain(key, raws)
     if (result.kind === 'ok') userData[key] = result.value
     if (result.kind === 'bad') warnings.push(`user_data.${key} ${result.problem}; left out`)
   }

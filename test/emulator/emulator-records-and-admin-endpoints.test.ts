@@ -59,3 +59,16 @@ describe('emulator: records and admin endpoints', () => {
     expect([answer.status, answer.headers.get('allow'), answer.body]).toEqual([405, 'GET', { message: 'DELETE is not allowed on /_emulator/events' }])
   })
 })
+
+describe('emulator without bodies', () => {
+  const start = emulatorPerTest()
+
+  it('keeps only the identifiers of accepted events', async () => {
+    const emulator = await start({ keepBodies: false })
+    const answer = await postEvents(emulator, { data: [pinterestEvent({ event_id: 'slim-1' })] })
+    expect(answer.status).toBe(200)
+    const [accepted] = emulator.accepted()
+    expect(accepted).toMatchObject({ event_id: 'slim-1', event_name: 'checkout', ad_account_id: AD_ACCOUNT, test: false })
+    expect(accepted).not.toHaveProperty('event')
+  })
+})

@@ -107,7 +107,7 @@ describe('user_data', () => {
 
   it('hashes mobile ad ids and external ids case-preserved', () => {
     const event = eventOf(build({ user_data: { email: 'a@b.co', mobile_ad_id: 'ABC-1', hashed_maids: 'abc-1', external_id: 'User-42' } }))
-    expect(event.user_data.hashed_maids).toEqual([sha('ABC-1'), sha('abc-1')])
+    expect(event.user_data.hashed_maids).toEqual([sha('abc-1'), sha('ABC-1')])
     expect(event.user_data.external_id).toEqual([sha('User-42')])
   })
 
