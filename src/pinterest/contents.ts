@@ -22,12 +22,15 @@ export interface ContentsResult {
 }
 
 // Product objects carry many other keys (url, image_url, variant…) by design, so extras are dropped quietly.
-// Runs for every line of every cart, hence the plain loops: absent keys never reach a reader.
-function buildItem(item: Record<string, unknown>, path: () => string, warnings: string[]): PinterestContentItem {
+// Runs for every line of every cart: absent keys never reach a reader, and nothing is built for a warning
+// that is not needed.
+function buildItem(item: Record<string, unknown>, path: string, index: number, warnings: string[]): PinterestContentItem {
   const out: Record<string, unknown> = {}
-  for (const [target, keys, read] of ITEM_SOURCES) {
+  for (let t = 0; t < ITEM_SOURCES.length; t++) {
+    const [target, keys, read] = ITEM_SOURCES[t]
     let firstBad: string | undefined
-    for (const key of keys) {
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]
       const raw = Object.hasOwn(item, key) ? item[key] : undefined
       if (raw === undefined || raw === null) continue
       const field = read(raw)
@@ -36,7 +39,7 @@ function buildItem(item: Record<string, unknown>, path: () => string, warnings: 
         firstBad = undefined
         break
       }
-      if (field.kind === 'bad') firstBad ??= `${path()}.${key} ${field.problem}; left out`
+      if (field.kind === 'bad') firstBad ??= `${path}[${index}].${key} ${field.problem}; left out`
     }
     if (firstBad !== undefined) warnings.push(firstBad)
   }
@@ -59,7 +62,7 @@ export function buildContents(raw: unknown, path: string): ContentsResult {
       if (entry !== undefined && entry !== null) warnings.push(`${path}[${i}] must be an object, got ${kindOf(entry)}; left out`)
       continue
     }
-    const item = buildItem(entry, () => `${path}[${i}]`, warnings)
+    const item = buildItem(entry, path, i, warnings)
     if (Object.keys(item).length > 0) contents.push(item)
   }
   return { contents, warnings }

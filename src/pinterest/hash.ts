@@ -8,7 +8,7 @@ export function sha256Hex(s: string): string {
 }
 
 export function isSha256Hex(s: string): boolean {
-  return SHA256_HEX.test(s)
+  return s.length === 64 && SHA256_HEX.test(s)
 }
 
 // Callers often hash upstream (CRM exports, pre-hashed tags); hashing a digest again would never match.
