@@ -62,6 +62,8 @@ interface WaitingRetry {
 export class Dispatcher {
   readonly stats: DeliveryStats = emptyStats()
   private readonly groups = new Map<string, Group>()
+  /** The group of each target object seen (targets are never changed), so sending skips building the key. */
+  private readonly groupOfTarget = new WeakMap<Destination, Group>()
   private readonly slots = new Map<string, Semaphore>()
   private readonly inflight = new Set<Promise<void>>()
   private readonly waitingRetries = new Set<WaitingRetry>()
@@ -142,12 +144,15 @@ export class Dispatcher {
   }
 
   private groupFor(target: Destination): Group {
+    const known = this.groupOfTarget.get(target)
+    if (known) return known
     const key = `${target.adAccountId}\u0000${target.conversionToken.reveal()}\u0000${target.testMode}`
     let group = this.groups.get(key)
     if (!group) {
       group = { target, pending: [] }
       this.groups.set(key, group)
     }
+    this.groupOfTarget.set(target, group)
     return group
   }
 

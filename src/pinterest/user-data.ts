@@ -118,7 +118,7 @@ export function buildUserData(raw: Record<string, unknown>): UserDataResult {
     if (result.hashes.length > 0) userData[field.key] = result.hashes
   }
   for (const key of PLAIN_KEYS) {
-    const raws = valuesUnder(raw, [key])
+    const raws = Object.hasOwn(raw, key) ? [raw[key]] : NONE
     if (raws.length === 0) continue
     const result = readPlain(key, raws)
     if (result.kind === 'ok') userData[key] = result.value
