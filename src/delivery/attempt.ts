@@ -1,6 +1,5 @@
 import { HttpAttempt } from '../pinterest/client'
 import { ConversionResponseSchema, errorMessage } from '../pinterest/response'
-import { PinterestEvent } from '../pinterest/schema'
 import { isRetryableStatus } from './retry-policy'
 
 /** What one delivery attempt decided for one event. */
@@ -9,13 +8,13 @@ export type EventAttempt =
   | { status: 'failed'; reason: string }
   | { status: 'retry'; reason: string; retryAfter: string | null }
 
-export type Send = (events: PinterestEvent[]) => Promise<HttpAttempt>
+export type Send<T> = (events: T[]) => Promise<HttpAttempt>
 
 /**
  * Sends events once and decides each one's fate. A 400 for several events is split in halves until
  * the bad events stand alone, so one bad event cannot sink the other 999 of its batch.
  */
-export async function attemptDelivery(send: Send, events: PinterestEvent[]): Promise<EventAttempt[]> {
+export async function attemptDelivery<T>(send: Send<T>, events: T[]): Promise<EventAttempt[]> {
   const answer = await send(events)
   if (answer.kind === 'network') return events.map(() => ({ status: 'retry', reason: answer.error, retryAfter: null }))
   if (answer.status === 400 && events.length > 1) {

@@ -1,5 +1,5 @@
 import { Logger, silentLogger } from '../logger'
-import { DEFAULT_API_URL, DeliveryTarget, FetchLike, postEvents, RequestLog } from '../pinterest/client'
+import { DEFAULT_API_URL, DeliveryTarget, FetchLike, postEvents, RequestLog, SerialisedEvent, serialiseEvent } from '../pinterest/client'
 import { PinterestEvent } from '../pinterest/schema'
 import { redact } from '../secret'
 import { attemptDelivery, EventAttempt } from './attempt'
@@ -36,7 +36,7 @@ export interface DispatcherOptions {
 }
 
 interface Item {
-  event: PinterestEvent
+  event: SerialisedEvent
   resolve: (outcome: Outcome) => void
   attempts: number
   firstSeenMs: number
@@ -98,7 +98,7 @@ export class Dispatcher {
     this.describeOnce(target)
     this.unsettled += 1
     return new Promise((resolve) => {
-      this.enqueue(target, { event, resolve, attempts: 0, firstSeenMs: this.options.now() })
+      this.enqueue(target, { event: serialiseEvent(event), resolve, attempts: 0, firstSeenMs: this.options.now() })
     })
   }
 
@@ -173,7 +173,7 @@ export class Dispatcher {
     try {
       countBatch(this.stats, batch.length)
       const log = target.debugMode ? this.requestLog(target) : undefined
-      const send = (events: PinterestEvent[]) => {
+      const send = (events: SerialisedEvent[]) => {
         this.stats.requests += 1
         return postEvents(target, events, { fetch: this.options.fetch, apiUrl: this.options.apiUrl, timeoutMs: this.options.timeoutMs, log })
       }

@@ -34,10 +34,28 @@ export interface PostOptions {
   log?: RequestLog
 }
 
+/** The request body for events already serialised one by one (see SerialisedEvent). */
+export function requestBody(events: readonly SerialisedEvent[]): string {
+  return `{"data":[${events.map((e) => e.json).join(',')}]}`
+}
+
+/**
+ * An event serialised once, when it is handed over: a waiting batch then holds strings rather than
+ * object graphs, which keeps memory and garbage collection low, and retries reuse the text.
+ */
+export interface SerialisedEvent {
+  eventId: string
+  json: string
+}
+
+export function serialiseEvent(event: PinterestEvent): SerialisedEvent {
+  return { eventId: event.event_id, json: JSON.stringify(event) }
+}
+
 /** POSTs `{data: events}` once. Never throws: every failure is described in the result. */
-export async function postEvents(target: DeliveryTarget, events: PinterestEvent[], options: PostOptions): Promise<HttpAttempt> {
+export async function postEvents(target: DeliveryTarget, events: readonly SerialisedEvent[], options: PostOptions): Promise<HttpAttempt> {
   const url = eventsUrl(options.apiUrl, target)
-  const body = JSON.stringify({ data: events })
+  const body = requestBody(events)
   options.log?.({ url, headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ***REDACTED***' }, body })
   const abort = new AbortController()
   const timer = setTimeout(() => abort.abort(), options.timeoutMs)

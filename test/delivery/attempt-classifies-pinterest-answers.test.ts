@@ -10,7 +10,7 @@ const answer = (status: number, body: unknown, retryAfter: string | null = null)
 
 describe('one delivery attempt', () => {
   it('maps a 200 answer back to each event', async () => {
-    const send: Send = async () =>
+    const send: Send<PinterestEvent> = async () =>
       answer(200, {
         num_events_received: 3,
         num_events_processed: 2,
@@ -49,7 +49,7 @@ describe('one delivery attempt', () => {
   it('splits a rejected batch until the bad events stand alone', async () => {
     const bad = new Set(['e3', 'e6'])
     const requests: number[] = []
-    const send: Send = async (events) => {
+    const send: Send<PinterestEvent> = async (events) => {
       requests.push(events.length)
       const culprit = events.find((e) => bad.has(e.event_id))
       if (culprit) return answer(400, { code: 4196, message: `Invalid request: ${culprit.event_id}` })
