@@ -82,6 +82,8 @@ function buildInfo<T>(raw: unknown, readers: ReadonlyMap<string, Reader>, path: 
   const object = readObject(raw)
   if (object.kind === 'absent') return { warnings: [] }
   if (object.kind === 'bad') return { warnings: [`${path} ${object.problem}; left out`] }
+  // Web events leave these empty: nothing to read.
+  if (isEmpty(object.value)) return { warnings: [] }
   const picked = pickFields(object.value, readers, `${path}.`)
   const warnings = [...picked.warnings, ...describeUnknownKeys(path, picked.unknownKeys)]
   return { value: isEmpty(picked.values) ? undefined : (picked.values as T), warnings }
