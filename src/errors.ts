@@ -5,10 +5,13 @@
  */
 export class ConfigError extends Error {
   readonly field: string
+  /** The message without the field. */
+  readonly detail: string
 
   constructor(field: string, message: string) {
     super(`${field}: ${message}`)
     this.name = 'ConfigError'
     this.field = field
+    this.detail = message
   }
 }

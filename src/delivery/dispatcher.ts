@@ -94,11 +94,16 @@ export class Dispatcher {
 
   /** Hands one event over; the promise settles once with its outcome and never rejects. */
   send(event: PinterestEvent, target: Destination): Promise<Outcome> {
+    return this.sendSerialised(serialiseEvent(event), target)
+  }
+
+  /** As send(), for an event already serialised (by a mapping worker, or read from a queue). */
+  sendSerialised(event: SerialisedEvent, target: Destination): Promise<Outcome> {
     if (this.closed) return Promise.resolve({ status: 'failed', attempts: 0, reason: 'the dispatcher is shut down' })
     this.describeOnce(target)
     this.unsettled += 1
     return new Promise((resolve) => {
-      this.enqueue(target, { event: serialiseEvent(event), resolve, attempts: 0, firstSeenMs: this.options.now() })
+      this.enqueue(target, { event, resolve, attempts: 0, firstSeenMs: this.options.now() })
     })
   }
 

@@ -1,0 +1,79 @@
+import { ConfigError } from '../../src/errors'
+import { compileFunction } from '../../src/mapping/compile-function'
+import { invokeFunction } from '../../src/mapping/invoke'
+import { MappingPool } from '../../src/mapping/mapping-pool'
+import { BASE_CONFIG, fixtureEvents, NOW_MS } from '../helpers/fixtures'
+import { expectValidPinterestEvent } from '../helpers/checked'
+
+jest.setTimeout(60_000)
+
+let pool: MappingPool
+
+beforeAll(async () => {
+  pool = await MappingPool.start(BASE_CONFIG, 2)
+})
+
+afterAll(async () => {
+  await pool.close()
+})
+
+describe('mapping pool', () => {
+  it('gives the same events as mapping on the main thread, serialised, in input order', async () => {
+    const fn = await compileFunction(BASE_CONFIG)
+    const events = fixtureEvents()
+    const lines = events.map((e) => JSON.stringify(e))
+    const results = await pool.map(lines, 1, NOW_MS)
+    expect(results.map((r) => [r.line, r.mapping, r.status])).toEqual([
+      [1, 'Page Visit', 'event'],
+      [2, 'Search', 'event'],
+      [3, 'Add to Cart', 'event'],
+      [4, 'Initiate Checkout', 'event'],
+      [5, 'Checkout', 'event'],
+      [6, 'Sign Up', 'event'],
+      [7, 'App Open', 'event'],
+      [8, 'Page Visit', 'skipped'],
+    ])
+    results.forEach((result, i) => {
+      const [direct] = invokeFunction(fn, events[i], { nowMs: NOW_MS })
+      if (result.status === 'event' && direct.status === 'event') {
+        expect(JSON.parse(result.json)).toEqual(direct.event)
+        expect(result.eventId).toBe(direct.event.event_id)
+        expectValidPinterestEvent(JSON.parse(result.json))
+      } else {
+        expect(result).toMatchObject({ status: direct.status })
+      }
+    })
+  })
+
+  it('reports bad lines and unmatched events', async () => {
+    const results = await pool.map(['{oops', JSON.stringify({ event: '$autocapture', distinct_id: 'a' })], 10, NOW_MS)
+    expect(results).toEqual([
+      { line: 10, mapping: null, status: 'error', reason: 'line 10: invalid JSON' },
+      { line: 11, mapping: null, status: 'filtered', reason: 'no mapping matched this event' },
+    ])
+  })
+
+  it('spreads work over its threads', async () => {
+    const line = JSON.stringify(fixtureEvents()[4])
+    const batches = await Promise.all(Array.from({ length: 8 }, (_, i) => pool.map(Array(50).fill(line), i * 50 + 1, NOW_MS)))
+    expect(batches.flat().filter((r) => r.status === 'event')).toHaveLength(400)
+    expect(pool.size).toBe(2)
+  })
+
+  it('fails to start on a bad configuration, naming the field', async () => {
+    const error = await MappingPool.start({ ...BASE_CONFIG, inputs: { conversion_token: { value: 't' } } }, 1).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as ConfigError).message).toBe('inputs.ad_account_id: This field is required.')
+  })
+
+  it('answers every line with an error when a worker dies mid-batch', async () => {
+    const small = await MappingPool.start(BASE_CONFIG, 1)
+    const line = JSON.stringify(fixtureEvents()[4])
+    const pending = small.map(Array(20_000).fill(line), 1, NOW_MS)
+    await (small as unknown as { slots: { worker: { terminate(): Promise<number> } }[] }).slots[0].worker.terminate()
+    const results = await pending
+    expect(results).toHaveLength(20_000)
+    expect(results[0]).toEqual({ line: 1, mapping: null, status: 'error', reason: 'mapping worker stopped' })
+    await small.close()
+  })
+})
