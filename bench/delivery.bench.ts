@@ -7,7 +7,7 @@ import { ordersByDistinctPeople } from './mapping.bench'
 import { median } from './stats'
 
 const TOKEN = 'bench-token'
-const WORKERS = Math.max(1, availableParallelism())
+const WORKERS = Number(process.env.BENCH_MAPPING_THREADS) || Math.max(1, availableParallelism())
 const ROUNDS = 5
 const BATCHED_EVENTS = 50_000
 const SINGLE_EVENTS = 4_000
