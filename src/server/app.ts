@@ -1,0 +1,33 @@
+import Fastify, { FastifyInstance } from 'fastify'
+import type { Store } from '../store/types'
+import { ApiError } from './errors'
+import { registerHogFunctionRoutes } from './routes/hog-functions'
+import { registerTemplateRoutes } from './routes/templates'
+
+export interface AppOptions {
+  store: Store
+  /** Fastify's request log; off in tests. */
+  logger?: boolean
+}
+
+/** The pipelines server's HTTP application: routes only, no listening (the caller decides where). */
+export function buildApp(options: AppOptions): FastifyInstance {
+  const app = Fastify({ logger: options.logger ?? false, ignoreTrailingSlash: true, bodyLimit: 20 * 1024 * 1024 })
+  app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof ApiError) return reply.code(error.status).send(error.body)
+    const { statusCode, code, message } = error as { statusCode?: number; code?: string; message?: string }
+    if (statusCode && statusCode >= 400 && statusCode < 500) {
+      // Fastify's own answers (bad JSON, body too large) in PostHog's error shape.
+      // Parser messages can quote the body, which may hold a token: only say what kind of problem it is.
+      const detail = code?.startsWith('FST_ERR_CTP') ? 'The request body is not valid JSON or is too large.' : (message ?? 'Invalid request.')
+      return reply.code(statusCode).send({ type: 'invalid_request', code: code ?? 'invalid', detail, attr: null })
+    }
+    app.log.error(error)
+    return reply.code(500).send({ type: 'server_error', code: 'error', detail: 'A server error occurred.', attr: null })
+  })
+  app.get('/_health', async () => ({ status: 'ok' }))
+  app.get('/_ready', async () => ({ status: 'ready' }))
+  registerTemplateRoutes(app, options.store)
+  registerHogFunctionRoutes(app, options.store)
+  return app
+}

@@ -1,0 +1,35 @@
+import { ConfigError } from '../errors'
+
+/** PostHog's (Django REST framework's) error body. */
+export interface ApiErrorBody {
+  type: 'validation_error' | 'authentication_error' | 'invalid_request' | 'server_error'
+  code: string
+  detail: string
+  attr: string | null
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiErrorBody,
+  ) {
+    super(body.detail)
+  }
+}
+
+/** `mappings[0].inputs.event_name` → `mappings__0__inputs__event_name`, as DRF names nested fields. */
+export function toAttr(field: string): string {
+  return field.replace(/\[(\d+)\]/g, '.$1').replace(/\./g, '__')
+}
+
+export function validationError(error: ConfigError): ApiError {
+  return new ApiError(400, { type: 'validation_error', code: 'invalid_input', detail: error.detail, attr: toAttr(error.field) })
+}
+
+export const notAuthenticated = (detail: string) =>
+  new ApiError(401, { type: 'authentication_error', code: 'not_authenticated', detail, attr: null })
+
+export const permissionDenied = (detail: string) =>
+  new ApiError(403, { type: 'authentication_error', code: 'permission_denied', detail, attr: null })
+
+export const notFound = () => new ApiError(404, { type: 'invalid_request', code: 'not_found', detail: 'Not found.', attr: null })

@@ -1,0 +1,83 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { Scope, Store } from '../../store/types'
+import { authenticate, authorize } from '../auth'
+import { ApiError } from '../errors'
+import { FunctionsService } from '../functions-service'
+
+const PREFIXES = ['/api/projects/:project_id', '/api/environments/:project_id']
+const MAX_LIMIT = 1000
+
+interface Params {
+  project_id: string
+  id?: string
+}
+
+interface ListQuery {
+  type?: string
+  enabled?: string
+  search?: string
+  limit?: string
+  offset?: string
+}
+
+function projectOf(request: FastifyRequest, store: Store, scope: Scope): number {
+  const key = authenticate(request, store.keys)
+  const { project_id } = request.params as Params
+  const projectId = Number(project_id)
+  if (!Number.isSafeInteger(projectId)) throw new ApiError(404, { type: 'invalid_request', code: 'not_found', detail: 'Not found.', attr: null })
+  authorize(key, projectId, scope)
+  return projectId
+}
+
+function pageUrl(request: FastifyRequest, offset: number, limit: number): string {
+  const url = new URL(request.url, `http://${request.headers.host ?? 'localhost'}`)
+  url.searchParams.set('limit', String(limit))
+  url.searchParams.set('offset', String(offset))
+  return url.toString()
+}
+
+const intParam = (text: string | undefined, fallback: number, max: number) => {
+  const n = Number(text)
+  return text === undefined || !Number.isInteger(n) || n < 0 ? fallback : Math.min(n, max)
+}
+
+/** PostHog's hog_functions REST API, under both the projects and the environments paths. */
+export function registerHogFunctionRoutes(app: FastifyInstance, store: Store): void {
+  const service = new FunctionsService(store.functions)
+  for (const prefix of PREFIXES) {
+    app.get(`${prefix}/hog_functions`, async (request) => {
+      const projectId = projectOf(request, store, 'hog_function:read')
+      const query = request.query as ListQuery
+      const limit = intParam(query.limit, 100, MAX_LIMIT)
+      const offset = intParam(query.offset, 0, Number.MAX_SAFE_INTEGER)
+      const enabled = query.enabled === undefined ? undefined : query.enabled === 'true' || query.enabled === '1'
+      const type = query.type?.split(',').map((t) => t.trim()).filter(Boolean)
+      const { count, results } = store.functions.list(projectId, { type, enabled, search: query.search, limit, offset })
+      return {
+        count,
+        next: offset + limit < count ? pageUrl(request, offset + limit, limit) : null,
+        previous: offset > 0 ? pageUrl(request, Math.max(0, offset - limit), limit) : null,
+        results: results.map((fn) => service.present(fn)),
+      }
+    })
+    app.post(`${prefix}/hog_functions`, async (request, reply) => {
+      const projectId = projectOf(request, store, 'hog_function:write')
+      reply.code(201)
+      return service.present(service.create(projectId, request.body))
+    })
+    app.get(`${prefix}/hog_functions/:id`, async (request) => {
+      const projectId = projectOf(request, store, 'hog_function:read')
+      return service.present(service.get(projectId, (request.params as Params).id ?? ''))
+    })
+    app.patch(`${prefix}/hog_functions/:id`, async (request) => {
+      const projectId = projectOf(request, store, 'hog_function:write')
+      return service.present(service.update(projectId, (request.params as Params).id ?? '', request.body))
+    })
+    app.delete(`${prefix}/hog_functions/:id`, async (request, reply) => {
+      const projectId = projectOf(request, store, 'hog_function:write')
+      service.remove(projectId, (request.params as Params).id ?? '')
+      reply.code(204)
+      return null
+    })
+  }
+}

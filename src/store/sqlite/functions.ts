@@ -1,0 +1,102 @@
+import type Database from 'better-sqlite3'
+import type { FunctionQuery, FunctionStore, StoredFunction } from '../types'
+
+interface Row {
+  id: string
+  project_id: number
+  type: 'destination'
+  name: string
+  description: string
+  enabled: number
+  deleted: number
+  template_id: string
+  inputs: string
+  secrets: string
+  mappings: string | null
+  filters: string | null
+  created_at: string
+  updated_at: string
+}
+
+const COLUMNS = 'id, project_id, type, name, description, enabled, deleted, template_id, inputs, secrets, mappings, filters, created_at, updated_at'
+
+function fromRow(row: Row): StoredFunction {
+  return {
+    ...row,
+    enabled: row.enabled === 1,
+    deleted: row.deleted === 1,
+    inputs: JSON.parse(row.inputs),
+    secrets: JSON.parse(row.secrets),
+    mappings: row.mappings === null ? null : JSON.parse(row.mappings),
+    filters: row.filters === null ? null : JSON.parse(row.filters),
+  }
+}
+
+function toParams(fn: Omit<StoredFunction, 'created_at' | 'updated_at'>) {
+  return {
+    ...fn,
+    enabled: fn.enabled ? 1 : 0,
+    deleted: fn.deleted ? 1 : 0,
+    inputs: JSON.stringify(fn.inputs),
+    secrets: JSON.stringify(fn.secrets),
+    mappings: fn.mappings === null ? null : JSON.stringify(fn.mappings),
+    filters: fn.filters === null || fn.filters === undefined ? null : JSON.stringify(fn.filters),
+  }
+}
+
+export class SqliteFunctionStore implements FunctionStore {
+  constructor(private readonly db: Database.Database) {}
+
+  list(projectId: number, query: FunctionQuery): { count: number; results: StoredFunction[] } {
+    const where = ['project_id = @projectId', 'deleted = 0']
+    const params: Record<string, unknown> = { projectId, limit: query.limit, offset: query.offset }
+    if (query.type && query.type.length > 0) {
+      where.push(`type IN (${query.type.map((_, i) => `@type${i}`).join(', ')})`)
+      query.type.forEach((t, i) => (params[`type${i}`] = t))
+    }
+    if (query.enabled !== undefined) {
+      where.push('enabled = @enabled')
+      params.enabled = query.enabled ? 1 : 0
+    }
+    if (query.search) {
+      where.push("(name LIKE @search ESCAPE '\\' OR description LIKE @search ESCAPE '\\')")
+      params.search = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    }
+    const clause = where.join(' AND ')
+    const count = (this.db.prepare(`SELECT COUNT(*) AS n FROM hog_functions WHERE ${clause}`).get(params) as { n: number }).n
+    const rows = this.db
+      .prepare(`SELECT ${COLUMNS} FROM hog_functions WHERE ${clause} ORDER BY updated_at DESC, id LIMIT @limit OFFSET @offset`)
+      .all(params) as Row[]
+    return { count, results: rows.map(fromRow) }
+  }
+
+  get(projectId: number, id: string): StoredFunction | undefined {
+    const row = this.db.prepare(`SELECT ${COLUMNS} FROM hog_functions WHERE project_id = ? AND id = ?`).get(projectId, id) as Row | undefined
+    return row && fromRow(row)
+  }
+
+  insert(fn: Omit<StoredFunction, 'created_at' | 'updated_at'>): StoredFunction {
+    const now = new Date().toISOString()
+    this.db
+      .prepare(
+        `INSERT INTO hog_functions (${COLUMNS}) VALUES (@id, @project_id, @type, @name, @description, @enabled, @deleted, @template_id, @inputs, @secrets, @mappings, @filters, @created_at, @updated_at)`,
+      )
+      .run({ ...toParams(fn), created_at: now, updated_at: now })
+    return this.get(fn.project_id, fn.id) as StoredFunction
+  }
+
+  update(fn: Omit<StoredFunction, 'created_at' | 'updated_at'>): StoredFunction {
+    this.db
+      .prepare(
+        `UPDATE hog_functions SET name = @name, description = @description, enabled = @enabled, deleted = @deleted, inputs = @inputs,
+         secrets = @secrets, mappings = @mappings, filters = @filters, updated_at = @updated_at WHERE project_id = @project_id AND id = @id`,
+      )
+      .run({ ...toParams(fn), updated_at: new Date().toISOString() })
+    return this.get(fn.project_id, fn.id) as StoredFunction
+  }
+
+  active(): StoredFunction[] {
+    const rows = this.db.prepare(`SELECT ${COLUMNS} FROM hog_functions WHERE enabled = 1 AND deleted = 0`).all() as Row[]
+    return rows.map(fromRow)
+  }
+}
