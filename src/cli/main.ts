@@ -4,10 +4,16 @@ import { ConfigError } from '../errors'
 import { emulatorCommand } from './emulator'
 import { runMap } from './map'
 import { runSend } from './send'
+import { adminCommand, serveCommand } from './serve'
 
 const USAGE = `Usage: pinterest-capi <command> [options]
 
 Commands:
+  serve [--port N] [--host HOST] [--db FILE] [--api-url URL] [--concurrency N]
+      Run the pipelines server (hog_functions REST API, capture, durable queue) on SQLite
+      (default ./data/pipelines.sqlite; PORT, HOST, PIPELINES_DB, PINTEREST_API_URL also work).
+  projects create NAME [--db FILE]
+  keys create --project ID [--scopes hog_function:read,hog_function:write] [--db FILE]
   map --function FILE [--events FILE]
       Map PostHog events (JSON lines; stdin without --events) to Pinterest events and print one
       JSON line per result.
@@ -52,6 +58,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'emulator':
       return emulatorCommand(rest)
+    case 'serve':
+      return serveCommand(rest)
+    case 'projects':
+    case 'keys':
+      return adminCommand(command, rest)
     case undefined:
       process.stdout.write(USAGE)
       return 2

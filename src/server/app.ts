@@ -1,11 +1,15 @@
 import Fastify, { FastifyInstance } from 'fastify'
 import type { Store } from '../store/types'
 import { ApiError } from './errors'
+import type { GroupCommit } from './group-commit'
+import { registerCaptureRoutes } from './routes/capture'
 import { registerHogFunctionRoutes } from './routes/hog-functions'
 import { registerTemplateRoutes } from './routes/templates'
 
 export interface AppOptions {
   store: Store
+  /** Where capture writes; without it the capture endpoints are not served. */
+  writer?: GroupCommit
   /** Fastify's request log; off in tests. */
   logger?: boolean
 }
@@ -29,5 +33,6 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.get('/_ready', async () => ({ status: 'ready' }))
   registerTemplateRoutes(app, options.store)
   registerHogFunctionRoutes(app, options.store)
+  if (options.writer) registerCaptureRoutes(app, options.store.projects, options.writer)
   return app
 }

@@ -70,9 +70,113 @@ export interface FunctionStore {
   active(): StoredFunction[]
 }
 
+/** An event as capture stored it: PostHog's capture shape, normalised. */
+export interface CapturedEvent {
+  uuid: string
+  event: string
+  distinct_id: string
+  properties: Record<string, unknown>
+  timestamp: string
+}
+
+export interface QueuedEvent {
+  id: number
+  project_id: number
+  event: CapturedEvent
+}
+
+export interface EventQueue {
+  /** Stores events durably (one transaction); returns once they are committed. */
+  append(projectId: number, events: CapturedEvent[]): void
+  /** Unprocessed events, oldest first. */
+  pending(limit: number): QueuedEvent[]
+  markProcessed(ids: number[], atMs: number): void
+  countPending(): number
+  /** Deletes events processed before `beforeMs`. */
+  prune(beforeMs: number): number
+}
+
+export interface Person {
+  id: string
+  properties: Record<string, unknown>
+}
+
+export interface PersonStore {
+  /** Applies an event's `$set`, `$set_once` and `$identify` to the person of its distinct id. */
+  apply(projectId: number, event: CapturedEvent): void
+  find(projectId: number, distinctId: string): Person | undefined
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'dead'
+
+export interface Delivery {
+  id: number
+  project_id: number
+  function_id: string
+  mapping: string
+  event_uuid: string
+  event_id: string
+  /** The Pinterest event, serialised. */
+  payload: string
+  status: DeliveryStatus
+  attempts: number
+  next_attempt_at: number
+  first_seen_at: number
+  last_error: string | null
+}
+
+export interface DeliveryQueue {
+  add(deliveries: Omit<Delivery, 'id' | 'status' | 'attempts' | 'last_error'>[]): void
+  /** Pending deliveries whose next attempt is due, oldest first. */
+  due(nowMs: number, limit: number): Delivery[]
+  /** Records the result of an attempt for each delivery. */
+  settle(updates: { id: number; status: DeliveryStatus; attempts: number; next_attempt_at: number; last_error: string | null }[], nowMs: number): void
+  counts(): Record<DeliveryStatus, number>
+  /** Deletes delivered rows settled before `beforeMs`. */
+  prune(beforeMs: number): number
+}
+
+export type LogLevelName = 'debug' | 'info' | 'warn' | 'error'
+
+export interface LogEntry {
+  project_id: number
+  function_id: string
+  timestamp: string
+  level: LogLevelName
+  message: string
+  instance_id: string | null
+}
+
+export interface LogQuery {
+  level?: LogLevelName[]
+  search?: string
+  after?: string
+  before?: string
+  limit: number
+}
+
+export interface LogStore {
+  add(entries: LogEntry[]): void
+  list(projectId: number, functionId: string, query: LogQuery): LogEntry[]
+  prune(beforeIso: string): number
+}
+
+export interface MetricStore {
+  increment(projectId: number, functionId: string, name: string, count: number, atMs: number): void
+  /** Hourly counts: [{hour, name, count}] between two ISO instants. */
+  series(projectId: number, functionId: string, afterIso: string, beforeIso: string): { hour: string; name: string; count: number }[]
+}
+
 export interface Store {
   projects: ProjectStore
   keys: KeyStore
   functions: FunctionStore
+  persons: PersonStore
+  events: EventQueue
+  deliveries: DeliveryQueue
+  logs: LogStore
+  metrics: MetricStore
+  /** Runs `fn` in one transaction: all of its writes land, or none. */
+  transaction<T>(fn: () => T): T
   close(): void
 }

@@ -2,9 +2,13 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Store } from '../types'
+import { SqliteDeliveryQueue } from './deliveries'
+import { SqliteEventQueue } from './events'
 import { SqliteFunctionStore } from './functions'
 import { SqliteKeyStore } from './keys'
 import { migrate } from './migrations'
+import { SqliteLogStore, SqliteMetricStore } from './observability'
+import { SqlitePersonStore } from './persons'
 import { SqliteProjectStore } from './projects'
 
 /** Opens (creating it if needed) the SQLite database at `path` (`:memory:` for tests), migrated. */
@@ -21,6 +25,12 @@ export function openSqliteStore(path: string): Store {
     projects: new SqliteProjectStore(db),
     keys: new SqliteKeyStore(db),
     functions: new SqliteFunctionStore(db),
+    persons: new SqlitePersonStore(db),
+    events: new SqliteEventQueue(db),
+    deliveries: new SqliteDeliveryQueue(db),
+    logs: new SqliteLogStore(db),
+    metrics: new SqliteMetricStore(db),
+    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close: () => db.close(),
   }
 }

@@ -35,6 +35,62 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX hog_functions_project ON hog_functions(project_id, deleted);
   `,
+  `
+  CREATE TABLE persons (
+    id TEXT PRIMARY KEY,
+    project_id INTEGER NOT NULL,
+    properties TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE person_distinct_ids (
+    project_id INTEGER NOT NULL,
+    distinct_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    PRIMARY KEY (project_id, distinct_id)
+  );
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    project_id INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    processed_at INTEGER
+  );
+  CREATE INDEX events_pending ON events(processed_at, id);
+  CREATE TABLE deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    project_id INTEGER NOT NULL,
+    function_id TEXT NOT NULL,
+    mapping TEXT NOT NULL,
+    event_uuid TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    next_attempt_at INTEGER NOT NULL,
+    first_seen_at INTEGER NOT NULL,
+    last_error TEXT,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX deliveries_due ON deliveries(status, next_attempt_at);
+  CREATE TABLE logs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    project_id INTEGER NOT NULL,
+    function_id TEXT NOT NULL,
+    timestamp TEXT NOT NULL,
+    level TEXT NOT NULL,
+    message TEXT NOT NULL,
+    instance_id TEXT
+  );
+  CREATE INDEX logs_function ON logs(function_id, timestamp);
+  CREATE TABLE metrics (
+    project_id INTEGER NOT NULL,
+    function_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    hour TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (function_id, name, hour)
+  );
+  `,
 ]
 
 export function migrate(db: Database.Database): void {

@@ -1,0 +1,114 @@
+import { attemptDelivery, EventAttempt } from '../../delivery/attempt'
+import { decideRetry, DEFAULT_RETRY_POLICY, parseRetryAfter, RetryPolicy } from '../../delivery/retry-policy'
+import { DEFAULT_API_URL, FetchLike, postEvents, SerialisedEvent } from '../../pinterest/client'
+import { redact } from '../../secret'
+import type { Delivery, DeliveryStatus, LogEntry, Store } from '../../store/types'
+import type { FunctionRegistry, RunningFunction } from './function-registry'
+
+export interface SenderOptions {
+  apiUrl?: string
+  fetch?: FetchLike
+  timeoutMs?: number
+  retry?: Partial<RetryPolicy>
+  /** Requests in flight at once, across ad accounts. */
+  concurrency?: number
+  random?: () => number
+}
+
+type Settlement = { id: number; status: DeliveryStatus; attempts: number; next_attempt_at: number; last_error: string | null }
+
+const MAX_PER_REQUEST = 1000
+
+/**
+ * Sends due deliveries in batches per function (one ad account, token and test flag each) and stores
+ * each event's result. Retry times live in the database, so retries survive a restart; an event that
+ * exhausts them becomes a dead letter with the reason.
+ */
+export class DeliverySender {
+  private readonly policy: RetryPolicy
+  private readonly options: Required<Omit<SenderOptions, 'retry'>>
+
+  constructor(
+    private readonly store: Store,
+    private readonly registry: FunctionRegistry,
+    options: SenderOptions = {},
+  ) {
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry }
+    this.options = {
+      apiUrl: options.apiUrl ?? DEFAULT_API_URL,
+      fetch: options.fetch ?? ((url, init) => fetch(url, init)),
+      timeoutMs: options.timeoutMs ?? 10_000,
+      concurrency: options.concurrency ?? 4,
+      random: options.random ?? Math.random,
+    }
+  }
+
+  /** Sends what is due; returns how many deliveries it settled. */
+  async runOnce(nowMs = Date.now()): Promise<number> {
+    const due = this.store.deliveries.due(nowMs, MAX_PER_REQUEST * this.options.concurrency * 2)
+    if (due.length === 0) return 0
+    this.registry.refresh()
+    const batches = this.batches(due)
+    const settlements: Settlement[] = []
+    const logs: LogEntry[] = []
+    const queue = [...batches]
+    const workers = Array.from({ length: Math.min(this.options.concurrency, queue.length) }, async () => {
+      for (let batch = queue.shift(); batch; batch = queue.shift()) await this.send(batch.fn, batch.items, settlements, logs)
+    })
+    await Promise.all(workers)
+    this.store.transaction(() => {
+      this.store.deliveries.settle(settlements, Date.now())
+      this.store.logs.add(logs)
+    })
+    return settlements.length
+  }
+
+  private batches(due: Delivery[]): { fn: RunningFunction | undefined; items: Delivery[] }[] {
+    const byFunction = new Map<string, Delivery[]>()
+    for (const delivery of due) {
+      const list = byFunction.get(delivery.function_id)
+      if (list) list.push(delivery)
+      else byFunction.set(delivery.function_id, [delivery])
+    }
+    const batches: { fn: RunningFunction | undefined; items: Delivery[] }[] = []
+    for (const [functionId, items] of byFunction) {
+      for (let i = 0; i < items.length; i += MAX_PER_REQUEST) batches.push({ fn: this.registry.get(functionId), items: items.slice(i, i + MAX_PER_REQUEST) })
+    }
+    return batches
+  }
+
+  private async send(fn: RunningFunction | undefined, items: Delivery[], settlements: Settlement[], logs: LogEntry[]): Promise<void> {
+    const now = Date.now()
+    if (!fn) {
+      for (const item of items) settlements.push({ id: item.id, status: 'failed', attempts: item.attempts, next_attempt_at: now, last_error: 'the function was disabled or deleted before delivery' })
+      return
+    }
+    const target = fn.compiled.settings
+    const send = (events: SerialisedEvent[]) => {
+      this.store.metrics.increment(fn.stored.project_id, fn.stored.id, 'fetch', 1, Date.now())
+      return postEvents(target, events, { fetch: this.options.fetch, apiUrl: this.options.apiUrl, timeoutMs: this.options.timeoutMs })
+    }
+    const results = await attemptDelivery(send, items.map((d) => ({ eventId: d.event_id, json: d.payload })))
+    const log = (level: LogEntry['level'], message: string, item: Delivery) =>
+      logs.push({ project_id: fn.stored.project_id, function_id: fn.stored.id, timestamp: new Date().toISOString(), level, message: redact(message, [target.conversionToken]), instance_id: item.event_uuid })
+    items.forEach((item, i) => {
+      const settlement = this.settle(item, results[i])
+      settlements.push(settlement)
+      const metric = settlement.status === 'delivered' ? 'succeeded' : settlement.status === 'pending' ? undefined : 'failed'
+      if (metric) this.store.metrics.increment(fn.stored.project_id, fn.stored.id, metric, 1, Date.now())
+      if (settlement.status === 'failed' || settlement.status === 'dead') log('error', `event ${item.event_id} (${item.mapping}) ${settlement.status === 'dead' ? 'given up' : 'failed'}: ${settlement.last_error}`, item)
+      else if (settlement.status === 'pending') log('warn', `event ${item.event_id} will be retried: ${settlement.last_error}`, item)
+      else if (target.debugMode) log('debug', `event ${item.event_id} (${item.mapping}) delivered`, item)
+    })
+  }
+
+  private settle(item: Delivery, result: EventAttempt): Settlement {
+    const attempts = item.attempts + 1
+    const now = Date.now()
+    if (result.status === 'delivered') return { id: item.id, status: 'delivered', attempts, next_attempt_at: now, last_error: result.warning ?? null }
+    if (result.status === 'failed') return { id: item.id, status: 'failed', attempts, next_attempt_at: now, last_error: result.reason }
+    const decision = decideRetry(attempts, item.first_seen_at, now, this.policy, this.options.random, parseRetryAfter(result.retryAfter, now))
+    if (!decision.retry) return { id: item.id, status: 'dead', attempts, next_attempt_at: now, last_error: `${decision.reason}; last error: ${result.reason}` }
+    return { id: item.id, status: 'pending', attempts, next_attempt_at: now + decision.delayMs, last_error: result.reason }
+  }
+}

@@ -1,0 +1,77 @@
+import { invokeFunction } from '../../mapping/invoke'
+import type { Delivery, LogEntry, QueuedEvent, Store } from '../../store/types'
+import type { FunctionRegistry, RunningFunction } from './function-registry'
+
+type NewDelivery = Omit<Delivery, 'id' | 'status' | 'attempts' | 'last_error'>
+
+interface Outcomes {
+  deliveries: NewDelivery[]
+  logs: LogEntry[]
+  metrics: { projectId: number; functionId: string; name: string }[]
+}
+
+/**
+ * Turns stored events into stored deliveries: persons first, then every enabled function of the
+ * project. One transaction per batch, so an event is either fully turned into deliveries or still queued.
+ */
+export class EventProcessor {
+  constructor(
+    private readonly store: Store,
+    private readonly registry: FunctionRegistry,
+    private readonly batchSize = 500,
+  ) {}
+
+  /** Processes one batch; returns how many events it took. */
+  runOnce(nowMs = Date.now()): number {
+    const events = this.store.events.pending(this.batchSize)
+    if (events.length === 0) return 0
+    const functions = this.registry.refresh()
+    this.store.transaction(() => {
+      const outcomes: Outcomes = { deliveries: [], logs: [], metrics: [] }
+      for (const queued of events) this.process(queued, functions.get(queued.project_id) ?? [], nowMs, outcomes)
+      this.store.deliveries.add(outcomes.deliveries)
+      this.store.logs.add(outcomes.logs)
+      for (const m of outcomes.metrics) this.store.metrics.increment(m.projectId, m.functionId, m.name, 1, nowMs)
+      this.store.events.markProcessed(events.map((e) => e.id), nowMs)
+    })
+    return events.length
+  }
+
+  private process(queued: QueuedEvent, functions: RunningFunction[], nowMs: number, out: Outcomes): void {
+    const { project_id: projectId, event } = queued
+    this.store.persons.apply(projectId, event)
+    if (functions.length === 0) return
+    const person = this.store.persons.find(projectId, event.distinct_id)
+    const project = this.store.projects.get(projectId)
+    const globals = {
+      event: { ...event, elements_chain: '', url: '' },
+      person: person ? { id: person.id, properties: person.properties } : null,
+      groups: {},
+      project: { id: projectId, name: project?.name ?? '', url: '' },
+    }
+    for (const fn of functions) {
+      const functionId = fn.stored.id
+      const results = invokeFunction(fn.compiled, globals, { nowMs })
+      if (results.length === 0) out.metrics.push({ projectId, functionId, name: 'filtered' })
+      for (const result of results) {
+        if (result.status === 'event') {
+          out.deliveries.push({
+            project_id: projectId,
+            function_id: functionId,
+            mapping: result.mapping,
+            event_uuid: event.uuid,
+            event_id: result.event.event_id,
+            payload: JSON.stringify(result.event),
+            next_attempt_at: nowMs,
+            first_seen_at: nowMs,
+          })
+          continue
+        }
+        const level = result.status === 'skipped' ? 'info' : 'error'
+        const message = `${result.mapping ?? 'event'} ${result.status === 'skipped' ? 'skipped' : 'failed'} for event ${event.uuid}: ${result.reason}`
+        out.logs.push({ project_id: projectId, function_id: functionId, timestamp: new Date(nowMs).toISOString(), level, message, instance_id: event.uuid })
+        out.metrics.push({ projectId, functionId, name: result.status === 'skipped' ? 'skipped' : 'failed' })
+      }
+    }
+  }
+}

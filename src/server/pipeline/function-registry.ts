@@ -1,0 +1,67 @@
+import { compileFunctionSync, CompiledFunction } from '../../mapping/compile-function'
+import { parseFunctionConfig } from '../../template/function-config'
+import type { FunctionStore, StoredFunction } from '../../store/types'
+
+export interface RunningFunction {
+  stored: StoredFunction
+  compiled: CompiledFunction
+}
+
+/** The enabled functions of every project, compiled once per saved version. */
+export class FunctionRegistry {
+  private readonly compiled = new Map<string, RunningFunction>()
+
+  constructor(private readonly store: FunctionStore) {}
+
+  /** Reloads what changed since the last call; returns the running functions by project. */
+  refresh(): Map<number, RunningFunction[]> {
+    const active = this.store.active()
+    const seen = new Set<string>()
+    const byProject = new Map<number, RunningFunction[]>()
+    for (const stored of active) {
+      seen.add(stored.id)
+      let running = this.compiled.get(stored.id)
+      if (!running || running.stored.updated_at !== stored.updated_at) {
+        const compiled = tryCompile(stored)
+        if (!compiled) continue
+        running = { stored, compiled }
+        this.compiled.set(stored.id, running)
+      }
+      const list = byProject.get(stored.project_id) ?? []
+      list.push(running)
+      byProject.set(stored.project_id, list)
+    }
+    for (const id of this.compiled.keys()) if (!seen.has(id)) this.compiled.delete(id)
+    return byProject
+  }
+
+  get(id: string): RunningFunction | undefined {
+    return this.compiled.get(id)
+  }
+}
+
+// Saved functions were validated; only a changed template could make one invalid, and that one alone stops.
+function tryCompile(stored: StoredFunction): CompiledFunction | undefined {
+  try {
+    return compile(stored)
+  } catch (error) {
+    process.stderr.write(`function ${stored.id} cannot run: ${(error as Error).message}\n`)
+    return undefined
+  }
+}
+
+/** Stored functions were validated when saved; the secrets go back into the inputs to compile. */
+function compile(stored: StoredFunction): CompiledFunction {
+  const inputs: Record<string, { value: unknown }> = { ...stored.inputs }
+  for (const [key, value] of Object.entries(stored.secrets)) inputs[key] = { value }
+  const config = parseFunctionConfig({
+    type: stored.type,
+    name: stored.name,
+    template_id: stored.template_id,
+    enabled: stored.enabled,
+    inputs,
+    ...(stored.mappings ? { mappings: stored.mappings } : {}),
+    ...(stored.filters ? { filters: stored.filters } : {}),
+  })
+  return compileFunctionSync(config)
+}

@@ -1,0 +1,84 @@
+import type { Store } from '../../store/types'
+import { DeliverySender, SenderOptions } from './delivery-sender'
+import { EventProcessor } from './event-processor'
+import { FunctionRegistry } from './function-registry'
+
+export interface RunnerOptions extends SenderOptions {
+  /** How often the queues are polled when nothing wakes the runner. */
+  pollMs?: number
+  /** Delivered rows and logs older than this are pruned. */
+  retentionMs?: number
+}
+
+const PRUNE_EVERY_MS = 60 * 60 * 1000
+
+/** Runs the two stages in the background: events → deliveries, deliveries → Pinterest. */
+export class PipelineRunner {
+  private readonly processor: EventProcessor
+  private readonly sender: DeliverySender
+  private running = false
+  private stopping = false
+  private loop?: Promise<void>
+  private wake?: () => void
+  private lastPrune = 0
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: RunnerOptions = {},
+  ) {
+    const registry = new FunctionRegistry(store.functions)
+    this.processor = new EventProcessor(store, registry)
+    this.sender = new DeliverySender(store, registry, options)
+  }
+
+  start(): void {
+    if (this.running) return
+    this.running = true
+    this.loop = this.run()
+  }
+
+  /** New events were stored: do not wait for the next poll. */
+  notify(): void {
+    this.wake?.()
+  }
+
+  /** Finishes the current round, turns every stored event into deliveries and sends what is due once. */
+  async stop(): Promise<void> {
+    this.stopping = true
+    this.notify()
+    await this.loop
+    while (this.processor.runOnce() > 0) {}
+    await this.sender.runOnce()
+    this.running = false
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      const processed = this.processor.runOnce()
+      const sent = await this.sender.runOnce()
+      this.prune()
+      if (processed === 0 && sent === 0) await this.sleep(this.options.pollMs ?? 50)
+    }
+  }
+
+  private prune(): void {
+    const now = Date.now()
+    if (now - this.lastPrune < PRUNE_EVERY_MS) return
+    this.lastPrune = now
+    const retention = this.options.retentionMs ?? 7 * 24 * 3600 * 1000
+    this.store.events.prune(now - retention)
+    this.store.deliveries.prune(now - retention)
+    this.store.logs.prune(new Date(now - retention).toISOString())
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms)
+      function done() {
+        clearTimeout(timer)
+        resolve()
+      }
+      this.wake = done
+    })
+  }
+}

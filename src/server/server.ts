@@ -1,0 +1,51 @@
+import type { AddressInfo } from 'node:net'
+import { loadHogParser } from '../hog/parser'
+import { openSqliteStore } from '../store/sqlite/database'
+import type { Store } from '../store/types'
+import { buildApp } from './app'
+import { bootstrap, Bootstrap } from './bootstrap'
+import { GroupCommit } from './group-commit'
+import { PipelineRunner, RunnerOptions } from './pipeline/runner'
+
+export interface ServerOptions extends RunnerOptions {
+  host?: string
+  port?: number
+  dbPath: string
+  env?: NodeJS.ProcessEnv
+  logger?: boolean
+}
+
+export interface RunningServer {
+  url: string
+  store: Store
+  bootstrap: Bootstrap
+  /** Stops taking requests, turns every stored event into deliveries, sends what is due, closes. */
+  close(): Promise<void>
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  await loadHogParser()
+  const store = openSqliteStore(options.dbPath)
+  const boot = bootstrap(store, options.env)
+  const runner = new PipelineRunner(store, options)
+  const writer = new GroupCommit(store.events, store.transaction, () => runner.notify())
+  const app = buildApp({ store, writer, logger: options.logger })
+  await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8010 })
+  runner.start()
+  const address = app.server.address() as AddressInfo
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  let closing: Promise<void> | undefined
+  return {
+    url: `http://${host}:${address.port}`,
+    store,
+    bootstrap: boot,
+    close: () => {
+      closing ??= (async () => {
+        await app.close()
+        await runner.stop()
+        store.close()
+      })()
+      return closing
+    },
+  }
+}

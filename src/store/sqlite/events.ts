@@ -1,0 +1,41 @@
+import type Database from 'better-sqlite3'
+import type { CapturedEvent, EventQueue, QueuedEvent } from '../types'
+
+export class SqliteEventQueue implements EventQueue {
+  private readonly insert: Database.Statement
+  private readonly appendAll: (projectId: number, events: CapturedEvent[]) => void
+
+  constructor(private readonly db: Database.Database) {
+    this.insert = db.prepare('INSERT INTO events (project_id, payload, received_at) VALUES (?, ?, ?)')
+    this.appendAll = db.transaction((projectId: number, events: CapturedEvent[]) => {
+      const now = Date.now()
+      for (const event of events) this.insert.run(projectId, JSON.stringify(event), now)
+    })
+  }
+
+  append(projectId: number, events: CapturedEvent[]): void {
+    if (events.length > 0) this.appendAll(projectId, events)
+  }
+
+  pending(limit: number): QueuedEvent[] {
+    const rows = this.db.prepare('SELECT id, project_id, payload FROM events WHERE processed_at IS NULL ORDER BY id LIMIT ?').all(limit) as {
+      id: number
+      project_id: number
+      payload: string
+    }[]
+    return rows.map((row) => ({ id: row.id, project_id: row.project_id, event: JSON.parse(row.payload) as CapturedEvent }))
+  }
+
+  markProcessed(ids: number[], atMs: number): void {
+    const mark = this.db.prepare('UPDATE events SET processed_at = ? WHERE id = ?')
+    for (const id of ids) mark.run(atMs, id)
+  }
+
+  countPending(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM events WHERE processed_at IS NULL').get() as { n: number }).n
+  }
+
+  prune(beforeMs: number): number {
+    return this.db.prepare('DELETE FROM events WHERE processed_at IS NOT NULL AND processed_at < ?').run(beforeMs).changes
+  }
+}

@@ -1,0 +1,75 @@
+import type Database from 'better-sqlite3'
+import type { LogEntry, LogQuery, LogStore, MetricStore } from '../types'
+
+export class SqliteLogStore implements LogStore {
+  private readonly addAll: (entries: LogEntry[]) => void
+
+  constructor(private readonly db: Database.Database) {
+    const insert = db.prepare(
+      'INSERT INTO logs (project_id, function_id, timestamp, level, message, instance_id) VALUES (@project_id, @function_id, @timestamp, @level, @message, @instance_id)',
+    )
+    this.addAll = db.transaction((entries: LogEntry[]) => {
+      for (const entry of entries) insert.run(entry)
+    })
+  }
+
+  add(entries: LogEntry[]): void {
+    if (entries.length > 0) this.addAll(entries)
+  }
+
+  list(projectId: number, functionId: string, query: LogQuery): LogEntry[] {
+    const where = ['project_id = @projectId', 'function_id = @functionId']
+    const params: Record<string, unknown> = { projectId, functionId, limit: query.limit }
+    if (query.level && query.level.length > 0) {
+      where.push(`level IN (${query.level.map((_, i) => `@level${i}`).join(', ')})`)
+      query.level.forEach((level, i) => (params[`level${i}`] = level))
+    }
+    if (query.search) {
+      where.push("message LIKE @search ESCAPE '\\'")
+      params.search = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    }
+    if (query.after) {
+      where.push('timestamp > @after')
+      params.after = query.after
+    }
+    if (query.before) {
+      where.push('timestamp < @before')
+      params.before = query.before
+    }
+    return this.db
+      .prepare(`SELECT project_id, function_id, timestamp, level, message, instance_id FROM logs WHERE ${where.join(' AND ')} ORDER BY timestamp DESC, id DESC LIMIT @limit`)
+      .all(params) as LogEntry[]
+  }
+
+  prune(beforeIso: string): number {
+    return this.db.prepare('DELETE FROM logs WHERE timestamp < ?').run(beforeIso).changes
+  }
+}
+
+export class SqliteMetricStore implements MetricStore {
+  private readonly upsert: Database.Statement
+
+  constructor(private readonly db: Database.Database) {
+    this.upsert = db.prepare(
+      `INSERT INTO metrics (project_id, function_id, name, hour, count) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(function_id, name, hour) DO UPDATE SET count = count + excluded.count`,
+    )
+  }
+
+  increment(projectId: number, functionId: string, name: string, count: number, atMs: number): void {
+    if (count > 0) this.upsert.run(projectId, functionId, name, hourOf(atMs), count)
+  }
+
+  series(projectId: number, functionId: string, afterIso: string, beforeIso: string): { hour: string; name: string; count: number }[] {
+    return this.db
+      .prepare('SELECT hour, name, count FROM metrics WHERE project_id = ? AND function_id = ? AND hour >= ? AND hour < ? ORDER BY hour, name')
+      .all(projectId, functionId, hourOf(Date.parse(afterIso)), beforeIso) as { hour: string; name: string; count: number }[]
+  }
+}
+
+/** The start of the UTC hour, as ISO text: metrics are kept in hourly buckets. */
+export function hourOf(ms: number): string {
+  const date = new Date(ms)
+  date.setUTCMinutes(0, 0, 0)
+  return date.toISOString()
+}

@@ -1,0 +1,33 @@
+import type Database from 'better-sqlite3'
+import { newId } from '../tokens'
+import type { CapturedEvent, Person, PersonStore } from '../types'
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v)
+
+/** Persons as PostHog keeps them: properties per person, several distinct ids per person after $identify. */
+export class SqlitePersonStore implements PersonStore {
+  constructor(private readonly db: Database.Database) {}
+
+  find(projectId: number, distinctId: string): Person | undefined {
+    const row = this.db
+      .prepare('SELECT p.id, p.properties FROM person_distinct_ids d JOIN persons p ON p.id = d.person_id WHERE d.project_id = ? AND d.distinct_id = ?')
+      .get(projectId, distinctId) as { id: string; properties: string } | undefined
+    return row && { id: row.id, properties: JSON.parse(row.properties) }
+  }
+
+  apply(projectId: number, event: CapturedEvent): void {
+    const set = isRecord(event.properties.$set) ? event.properties.$set : {}
+    const setOnce = isRecord(event.properties.$set_once) ? event.properties.$set_once : {}
+    const anonymous = event.event === '$identify' && typeof event.properties.$anon_distinct_id === 'string' ? event.properties.$anon_distinct_id : undefined
+    if (Object.keys(set).length === 0 && Object.keys(setOnce).length === 0 && anonymous === undefined) return
+    const person = this.find(projectId, event.distinct_id) ?? (anonymous ? this.find(projectId, anonymous) : undefined)
+    const merged = { ...setOnce, ...(person?.properties ?? {}), ...set }
+    const id = person?.id ?? newId()
+    this.db
+      .prepare('INSERT INTO persons (id, project_id, properties, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET properties = excluded.properties, updated_at = excluded.updated_at')
+      .run(id, projectId, JSON.stringify(merged), new Date().toISOString())
+    const link = this.db.prepare('INSERT INTO person_distinct_ids (project_id, distinct_id, person_id) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET person_id = excluded.person_id')
+    link.run(projectId, event.distinct_id, id)
+    if (anonymous !== undefined) link.run(projectId, anonymous, id)
+  }
+}
