@@ -3,6 +3,8 @@ import type { Store } from '../store/types'
 import { ApiError } from './errors'
 import type { GroupCommit } from './group-commit'
 import { registerCaptureRoutes } from './routes/capture'
+import { registerObservabilityRoutes } from './routes/function-observability'
+import { registerInvocationRoutes } from './routes/invocations'
 import { registerHogFunctionRoutes } from './routes/hog-functions'
 import { registerTemplateRoutes } from './routes/templates'
 
@@ -10,6 +12,8 @@ export interface AppOptions {
   store: Store
   /** Where capture writes; without it the capture endpoints are not served. */
   writer?: GroupCommit
+  /** Pinterest's API, for test invocations that really send. */
+  apiUrl?: string
   /** Fastify's request log; off in tests. */
   logger?: boolean
 }
@@ -33,6 +37,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.get('/_ready', async () => ({ status: 'ready' }))
   registerTemplateRoutes(app, options.store)
   registerHogFunctionRoutes(app, options.store)
+  registerObservabilityRoutes(app, options.store)
+  registerInvocationRoutes(app, options.store, options.apiUrl)
   if (options.writer) registerCaptureRoutes(app, options.store.projects, options.writer)
   return app
 }

@@ -29,7 +29,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const boot = bootstrap(store, options.env)
   const runner = new PipelineRunner(store, options)
   const writer = new GroupCommit(store.events, store.transaction, () => runner.notify())
-  const app = buildApp({ store, writer, logger: options.logger })
+  const app = buildApp({ store, writer, apiUrl: options.apiUrl, logger: options.logger })
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8010 })
   runner.start()
   const address = app.server.address() as AddressInfo
