@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os'
 import { Destination, Dispatcher } from '../src/delivery/dispatcher'
 import { compileFunction } from '../src/mapping/compile-function'
 import { MappingPool } from '../src/mapping/mapping-pool'
-import { startEmulatorProcess } from './emulator-process'
+import { startChild } from './child-process'
 import { ordersByDistinctPeople } from './mapping.bench'
 import { median } from './stats'
 
@@ -65,7 +65,7 @@ async function run(pool: MappingPool, settings: Destination, apiUrl: string, tex
 }
 
 export async function benchDelivery(): Promise<Record<string, unknown>> {
-  const emulator = await startEmulatorProcess(TOKEN, ACCOUNT)
+  const emulator = await startChild('src/cli/main.ts', ['emulator', '--port', '0', '--token', TOKEN, '--ad-account', ACCOUNT, '--no-bodies'])
   try {
     const config = {
       template_id: 'segment-actions-pinterest-conversions-api',

@@ -20,7 +20,7 @@ export interface AppOptions {
 
 /** The pipelines server's HTTP application: routes only, no listening (the caller decides where). */
 export function buildApp(options: AppOptions): FastifyInstance {
-  const app = Fastify({ logger: options.logger ?? false, ignoreTrailingSlash: true, bodyLimit: 20 * 1024 * 1024 })
+  const app = Fastify({ logger: options.logger ?? false, routerOptions: { ignoreTrailingSlash: true }, bodyLimit: 20 * 1024 * 1024 })
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof ApiError) return reply.code(error.status).send(error.body)
     const { statusCode, code, message } = error as { statusCode?: number; code?: string; message?: string }

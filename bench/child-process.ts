@@ -1,0 +1,37 @@
+import { ChildProcess, spawn } from 'node:child_process'
+import path from 'node:path'
+
+const ROOT = path.resolve(__dirname, '..')
+
+export interface Child {
+  url: string
+  output: () => string
+  stop(): Promise<void>
+}
+
+/** Runs a TypeScript entry point of this repository in its own process; resolves with the URL it prints. */
+export async function startChild(script: string, args: string[], env: Record<string, string> = {}): Promise<Child> {
+  const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, script), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let output = ''
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+      const match = /listening on (http:\/\/\S+)/.exec(output)
+      if (match) resolve(match[1])
+    })
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)))
+  })
+  return {
+    url,
+    output: () => output,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+      }),
+  }
+}
