@@ -5,9 +5,10 @@ import type { Store } from '../store/types'
 import { buildApp } from './app'
 import { bootstrap, Bootstrap } from './bootstrap'
 import { GroupCommit } from './group-commit'
-import { PipelineRunner, RunnerOptions } from './pipeline/runner'
+import type { RunnerOptions } from './pipeline/runner'
+import { RunnerThread } from './pipeline/runner-thread'
 
-export interface ServerOptions extends RunnerOptions {
+export interface ServerOptions extends Omit<RunnerOptions, 'fetch' | 'random'> {
   host?: string
   port?: number
   dbPath: string
@@ -27,11 +28,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   await loadHogParser()
   const store = openSqliteStore(options.dbPath)
   const boot = bootstrap(store, options.env)
-  const runner = new PipelineRunner(store, options)
+  const { host: _host, port: _port, dbPath, env: _env, logger, ...runnerOptions } = options
+  const runner = await RunnerThread.start(dbPath, runnerOptions)
   const writer = new GroupCommit(store.events, store.transaction, () => runner.notify())
-  const app = buildApp({ store, writer, apiUrl: options.apiUrl, logger: options.logger })
+  const app = buildApp({ store, writer, apiUrl: options.apiUrl, logger })
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8010 })
-  runner.start()
   const address = app.server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   let closing: Promise<void> | undefined

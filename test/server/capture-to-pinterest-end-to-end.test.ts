@@ -73,7 +73,9 @@ describe('capture to Pinterest, end to end', () => {
     expect(accepted.map((e) => e.event_id).sort()).toEqual(Array.from({ length: 25 }, (_, i) => `0193c000-0000-7000-8000-${String(i).padStart(12, '0')}`))
     expect(accepted[0].event).toMatchObject({ event_name: 'checkout', action_source: 'web', custom_data: { currency: 'USD' } })
     expect((accepted[0].event as { user_data: { em: string[] } }).user_data.em).toHaveLength(1)
-    expect(server.store.deliveries.counts()).toEqual({ pending: 0, delivered: 25, failed: 0, dead: 0 })
+    // The runner records the results on its own thread, just after Pinterest answered.
+    const counts = await waitFor(() => server.store.deliveries.counts(), (c) => c.delivered === 25)
+    expect(counts).toEqual({ pending: 0, delivered: 25, failed: 0, dead: 0 })
   })
 
   it('answers 401 for an unknown project token and 400 naming bad events, keeping the good ones', async () => {

@@ -1,5 +1,5 @@
 import { invokeFunction } from '../../mapping/invoke'
-import type { Delivery, LogEntry, QueuedEvent, Store } from '../../store/types'
+import type { Delivery, LogEntry, Person, QueuedEvent, Store } from '../../store/types'
 import type { FunctionRegistry, RunningFunction } from './function-registry'
 
 type NewDelivery = Omit<Delivery, 'id' | 'status' | 'attempts' | 'last_error'>
@@ -12,7 +12,9 @@ interface Outcomes {
 
 /**
  * Turns stored events into stored deliveries: persons first, then every enabled function of the
- * project. One transaction per batch, so an event is either fully turned into deliveries or still queued.
+ * project. Mapping runs outside any transaction (the capture thread must never wait on it); the
+ * deliveries and the "processed" marks are written in one transaction, so an event is either fully
+ * turned into deliveries or still queued. Applying persons again after a crash is harmless.
  */
 export class EventProcessor {
   constructor(
@@ -26,9 +28,10 @@ export class EventProcessor {
     const events = this.store.events.pending(this.batchSize)
     if (events.length === 0) return 0
     const functions = this.registry.refresh()
+    const persons = this.store.transaction(() => events.map((queued) => this.applyPerson(queued)))
+    const outcomes: Outcomes = { deliveries: [], logs: [], metrics: [] }
+    events.forEach((queued, i) => this.process(queued, persons[i], functions.get(queued.project_id) ?? [], nowMs, outcomes))
     this.store.transaction(() => {
-      const outcomes: Outcomes = { deliveries: [], logs: [], metrics: [] }
-      for (const queued of events) this.process(queued, functions.get(queued.project_id) ?? [], nowMs, outcomes)
       this.store.deliveries.add(outcomes.deliveries)
       this.store.logs.add(outcomes.logs)
       for (const m of outcomes.metrics) this.store.metrics.increment(m.projectId, m.functionId, m.name, 1, nowMs)
@@ -37,11 +40,15 @@ export class EventProcessor {
     return events.length
   }
 
-  private process(queued: QueuedEvent, functions: RunningFunction[], nowMs: number, out: Outcomes): void {
+  /** Applies the event to its person and returns the person as this event sees it. */
+  private applyPerson(queued: QueuedEvent): Person | undefined {
+    this.store.persons.apply(queued.project_id, queued.event)
+    return this.store.persons.find(queued.project_id, queued.event.distinct_id)
+  }
+
+  private process(queued: QueuedEvent, person: Person | undefined, functions: RunningFunction[], nowMs: number, out: Outcomes): void {
     const { project_id: projectId, event } = queued
-    this.store.persons.apply(projectId, event)
     if (functions.length === 0) return
-    const person = this.store.persons.find(projectId, event.distinct_id)
     const project = this.store.projects.get(projectId)
     const globals = {
       event: { ...event, elements_chain: '', url: '' },

@@ -1,0 +1,27 @@
+import { parentPort, workerData } from 'node:worker_threads'
+import { loadHogParser } from '../../hog/parser'
+import { openSqliteStore } from '../../store/sqlite/database'
+import { PipelineRunner, RunnerOptions } from './runner'
+
+// The background runner on its own thread and its own database connection, so that mapping and delivery
+// never hold up the HTTP thread that takes captures.
+async function main(): Promise<void> {
+  const port = parentPort
+  if (!port) throw new Error('runner-thread-entry runs inside a worker thread')
+  const { dbPath, options } = workerData as { dbPath: string; options: RunnerOptions }
+  await loadHogParser()
+  const store = openSqliteStore(dbPath)
+  const runner = new PipelineRunner(store, options)
+  runner.start()
+  port.on('message', (message: 'notify' | 'stop') => {
+    if (message === 'notify') runner.notify()
+    else
+      void runner.stop().then(() => {
+        store.close()
+        port.postMessage('stopped')
+      })
+  })
+  port.postMessage('ready')
+}
+
+void main()
