@@ -64,7 +64,7 @@ const received = () => new Set(emulator.accepted().map((e) => e.event_id))
 
 describe('durable processing', () => {
   it('loses nothing acknowledged when the server is killed with SIGKILL mid-delivery', async () => {
-    emulator.setFaults({ latency_ms: 150 })
+    emulator.setFaults({ latency_ms: 400 })
     const first = await spawnServer(serverArgs(), ENV)
     await createFunction(first.url)
     const acknowledged: string[] = []
@@ -94,12 +94,13 @@ describe('durable processing', () => {
   })
 
   it('keeps retries scheduled across a restart and sends them after it', async () => {
-    emulator.setFaults({ next_statuses: [503], retry_after_seconds: 2 })
+    // A 429 carries Retry-After, so both events wait at least 5 s: well past the restart.
+    emulator.setFaults({ next_statuses: [429], retry_after_seconds: 5 })
     const first = await spawnServer(serverArgs(), ENV)
     await createFunction(first.url)
     expect(await capture(first.url, ['retry-1', 'retry-2'])).toBe(true)
     await until(() => emulator.requests().length >= 1, 10_000)
-    expect(emulator.requests().map((r) => r.status)).toEqual([503])
+    expect(emulator.requests().map((r) => r.status)).toEqual([429])
     first.child.kill('SIGTERM')
     expect(await first.exited).toBe(0)
     expect(received().size).toBe(0)
@@ -107,7 +108,7 @@ describe('durable processing', () => {
     const second = await spawnServer(serverArgs(), ENV)
     await until(() => received().size === 2, 20_000)
     expect([...received()].sort()).toEqual(['retry-1', 'retry-2'])
-    expect(emulator.requests().map((r) => r.status)).toEqual([503, 200])
+    expect(emulator.requests().map((r) => r.status)).toEqual([429, 200])
     second.child.kill('SIGTERM')
     expect(await second.exited).toBe(0)
   })
