@@ -23,7 +23,19 @@ export function buildApp(options: AppOptions): FastifyInstance {
   const app = Fastify({ logger: options.logger ?? false, routerOptions: { ignoreTrailingSlash: true }, bodyLimit: 20 * 1024 * 1024 })
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof ApiError) return reply.code(error.status).send(error.body)
-    const { statusCode, code, message } = error as { statusCode?: number; code?: string; message?: string }
+    const { statusCode, code, message, validation, validationContext } = error as {
+      statusCode?: number
+      code?: string
+      message?: string
+      validation?: { instancePath?: string; params?: { missingProperty?: string } }[]
+      validationContext?: string
+    }
+    if (validation && validation.length > 0) {
+      // A request schema rejected the path, query or body: say which part, in PostHog's shape.
+      const first = validation[0]
+      const attr = (first.instancePath ?? '').replace(/^\//, '').replace(/\//g, '__') || first.params?.missingProperty || validationContext || null
+      return reply.code(400).send({ type: 'validation_error', code: 'invalid_input', detail: message ?? 'Invalid request.', attr })
+    }
     if (statusCode && statusCode >= 400 && statusCode < 500) {
       // Fastify's own answers (bad JSON, body too large) in PostHog's error shape.
       // Parser messages can quote the body, which may hold a token: only say what kind of problem it is.

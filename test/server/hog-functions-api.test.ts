@@ -148,6 +148,16 @@ describe('hog_functions REST API', () => {
     expect((await call('GET', `/api/projects/2/hog_functions/${fn.id}/`, otherKey)).status).toBe(404)
   })
 
+  it('checks paths and queries against request schemas', async () => {
+    expect(await call('GET', '/api/projects/abc/hog_functions/')).toEqual({
+      status: 400,
+      body: { type: 'validation_error', code: 'invalid_input', detail: 'params/project_id must match pattern "^[0-9]{1,15}$"', attr: 'project_id' },
+    })
+    expect((await call('GET', '/api/projects/1/hog_functions/?limit=-1')).body).toMatchObject({ type: 'validation_error', attr: 'limit' })
+    expect((await call('GET', '/api/projects/1/hog_functions/?enabled=maybe')).body).toMatchObject({ type: 'validation_error', attr: 'enabled' })
+    expect((await call('POST', '/api/projects/1/hog_functions/', writeKey, [1, 2])).body).toMatchObject({ type: 'validation_error', code: 'invalid_input' })
+  })
+
   it('serves the template with its mapping templates', async () => {
     const list = await call('GET', '/api/projects/1/hog_function_templates/')
     expect(list.body.results.map((t: { id: string }) => t.id)).toEqual(['segment-actions-pinterest-conversions-api'])

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { LogLevelName, Store } from '../../store/types'
 import { authenticate, authorize } from '../auth'
 import { notFound } from '../errors'
+import { functionParams, logsQuery } from '../route-schemas'
 
 const PREFIXES = ['/api/projects/:project_id', '/api/environments/:project_id']
 const LEVELS: LogLevelName[] = ['debug', 'info', 'warn', 'error']
@@ -37,7 +38,7 @@ export function resolveInstant(value: string | undefined, fallbackMs: number, no
 /** Logs and metrics of one function, in PostHog's shapes. */
 export function registerObservabilityRoutes(app: FastifyInstance, store: Store): void {
   for (const prefix of PREFIXES) {
-    app.get(`${prefix}/hog_functions/:id/logs`, async (request) => {
+    app.get(`${prefix}/hog_functions/:id/logs`, { schema: { params: functionParams, querystring: logsQuery } }, async (request) => {
       const { projectId, functionId } = functionOf(request, store)
       const query = request.query as { level?: string; search?: string; after?: string; before?: string; limit?: string }
       const level = query.level?.split(',').map((l) => l.trim().toLowerCase()).filter((l): l is LogLevelName => LEVELS.includes(l as LogLevelName))
@@ -51,7 +52,7 @@ export function registerObservabilityRoutes(app: FastifyInstance, store: Store):
       })
       return { results: entries.map(({ timestamp, level, message, instance_id }) => ({ timestamp, level, message, instance_id })) }
     })
-    app.get(`${prefix}/hog_functions/:id/metrics`, async (request) => {
+    app.get(`${prefix}/hog_functions/:id/metrics`, { schema: { params: functionParams } }, async (request) => {
       const { projectId, functionId } = functionOf(request, store)
       const query = request.query as { after?: string; before?: string }
       const after = resolveInstant(query.after ?? '-7d', Date.now() - 7 * 86_400_000)
@@ -61,7 +62,7 @@ export function registerObservabilityRoutes(app: FastifyInstance, store: Store):
       const series = METRIC_NAMES.map((name) => ({ name, values: labels.map((hour) => rows.find((r) => r.hour === hour && r.name === name)?.count ?? 0) }))
       return { labels, series }
     })
-    app.get(`${prefix}/hog_functions/:id/metrics/totals`, async (request) => {
+    app.get(`${prefix}/hog_functions/:id/metrics/totals`, { schema: { params: functionParams } }, async (request) => {
       const { projectId, functionId } = functionOf(request, store)
       const query = request.query as { after?: string; before?: string }
       const after = resolveInstant(query.after ?? '-7d', Date.now() - 7 * 86_400_000)

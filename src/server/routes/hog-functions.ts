@@ -3,6 +3,7 @@ import type { Scope, Store } from '../../store/types'
 import { authenticate, authorize } from '../auth'
 import { ApiError } from '../errors'
 import { FunctionsService } from '../functions-service'
+import { functionParams, listQuery, objectBody, projectParams } from '../route-schemas'
 
 const PREFIXES = ['/api/projects/:project_id', '/api/environments/:project_id']
 const MAX_LIMIT = 1000
@@ -45,7 +46,7 @@ const intParam = (text: string | undefined, fallback: number, max: number) => {
 export function registerHogFunctionRoutes(app: FastifyInstance, store: Store): void {
   const service = new FunctionsService(store.functions)
   for (const prefix of PREFIXES) {
-    app.get(`${prefix}/hog_functions`, async (request) => {
+    app.get(`${prefix}/hog_functions`, { schema: { params: projectParams, querystring: listQuery } }, async (request) => {
       const projectId = projectOf(request, store, 'hog_function:read')
       const query = request.query as ListQuery
       const limit = intParam(query.limit, 100, MAX_LIMIT)
@@ -60,20 +61,20 @@ export function registerHogFunctionRoutes(app: FastifyInstance, store: Store): v
         results: results.map((fn) => service.present(fn)),
       }
     })
-    app.post(`${prefix}/hog_functions`, async (request, reply) => {
+    app.post(`${prefix}/hog_functions`, { schema: { params: projectParams, body: objectBody } }, async (request, reply) => {
       const projectId = projectOf(request, store, 'hog_function:write')
       reply.code(201)
       return service.present(service.create(projectId, request.body))
     })
-    app.get(`${prefix}/hog_functions/:id`, async (request) => {
+    app.get(`${prefix}/hog_functions/:id`, { schema: { params: functionParams } }, async (request) => {
       const projectId = projectOf(request, store, 'hog_function:read')
       return service.present(service.get(projectId, (request.params as Params).id ?? ''))
     })
-    app.patch(`${prefix}/hog_functions/:id`, async (request) => {
+    app.patch(`${prefix}/hog_functions/:id`, { schema: { params: functionParams, body: objectBody } }, async (request) => {
       const projectId = projectOf(request, store, 'hog_function:write')
       return service.present(service.update(projectId, (request.params as Params).id ?? '', request.body))
     })
-    app.delete(`${prefix}/hog_functions/:id`, async (request, reply) => {
+    app.delete(`${prefix}/hog_functions/:id`, { schema: { params: functionParams } }, async (request, reply) => {
       const projectId = projectOf(request, store, 'hog_function:write')
       service.remove(projectId, (request.params as Params).id ?? '')
       reply.code(204)

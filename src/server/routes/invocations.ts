@@ -8,6 +8,7 @@ import type { Store } from '../../store/types'
 import { parseFunctionConfig } from '../../template/function-config'
 import { authenticate, authorize } from '../auth'
 import { notFound, validationError } from '../errors'
+import { functionParams, objectBody } from '../route-schemas'
 
 const PREFIXES = ['/api/projects/:project_id', '/api/environments/:project_id']
 
@@ -27,7 +28,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typ
  */
 export function registerInvocationRoutes(app: FastifyInstance, store: Store, apiUrl = DEFAULT_API_URL, fetchFn?: FetchLike): void {
   for (const prefix of PREFIXES) {
-    app.post(`${prefix}/hog_functions/:id/invocations`, async (request) => {
+    app.post(`${prefix}/hog_functions/:id/invocations`, { schema: { params: functionParams, body: objectBody } }, async (request) => {
       const key = authenticate(request, store.keys)
       const params = request.params as { project_id: string; id: string }
       const projectId = Number(params.project_id)

@@ -3,6 +3,7 @@ import type { Store } from '../../store/types'
 import { loadTemplate } from '../../template/load'
 import { authenticate, authorize } from '../auth'
 import { notFound } from '../errors'
+import { projectParams } from '../route-schemas'
 
 const PREFIXES = ['/api/projects/:project_id', '/api/environments/:project_id']
 
@@ -15,7 +16,7 @@ export function registerTemplateRoutes(app: FastifyInstance, store: Store): void
     authorize(key, Number((params as { project_id: string }).project_id), 'hog_function:read')
   }
   for (const prefix of PREFIXES) {
-    app.get(`${prefix}/hog_function_templates`, async (request) => {
+    app.get(`${prefix}/hog_function_templates`, { schema: { params: projectParams } }, async (request) => {
       check(request.params, request)
       return { count: 1, next: null, previous: null, results: [presented] }
     })

@@ -1,0 +1,36 @@
+/** Fastify request schemas shared by the REST routes: malformed paths and queries never reach a handler. */
+export const projectParams = {
+  type: 'object',
+  properties: { project_id: { type: 'string', pattern: '^[0-9]{1,15}$' } },
+  required: ['project_id'],
+} as const
+
+export const functionParams = {
+  type: 'object',
+  properties: { project_id: projectParams.properties.project_id, id: { type: 'string', minLength: 1, maxLength: 100 } },
+  required: ['project_id', 'id'],
+} as const
+
+export const listQuery = {
+  type: 'object',
+  properties: {
+    type: { type: 'string', maxLength: 200 },
+    enabled: { type: 'string', enum: ['true', 'false', '1', '0'] },
+    search: { type: 'string', maxLength: 200 },
+    limit: { type: 'string', pattern: '^[0-9]{1,6}$' },
+    offset: { type: 'string', pattern: '^[0-9]{1,12}$' },
+  },
+} as const
+
+export const logsQuery = {
+  type: 'object',
+  properties: {
+    level: { type: 'string', maxLength: 100 },
+    search: { type: 'string', maxLength: 200 },
+    after: { type: 'string', maxLength: 40 },
+    before: { type: 'string', maxLength: 40 },
+    limit: { type: 'string', pattern: '^[0-9]{1,4}$' },
+  },
+} as const
+
+export const objectBody = { type: 'object' } as const
