@@ -30,7 +30,12 @@ export class EventProcessor {
     const functions = this.registry.refresh()
     const persons = this.store.transaction(() => events.map((queued) => this.applyPerson(queued)))
     const outcomes: Outcomes = { deliveries: [], logs: [], metrics: [] }
-    events.forEach((queued, i) => this.process(queued, persons[i], functions.get(queued.project_id) ?? [], nowMs, outcomes))
+    const projectNames = new Map<number, string>()
+    const projectName = (id: number) => {
+      if (!projectNames.has(id)) projectNames.set(id, this.store.projects.get(id)?.name ?? '')
+      return projectNames.get(id) as string
+    }
+    events.forEach((queued, i) => this.process(queued, persons[i], projectName(queued.project_id), functions.get(queued.project_id) ?? [], nowMs, outcomes))
     this.store.transaction(() => {
       this.store.deliveries.add(outcomes.deliveries)
       this.store.logs.add(outcomes.logs)
@@ -46,15 +51,14 @@ export class EventProcessor {
     return this.store.persons.find(queued.project_id, queued.event.distinct_id)
   }
 
-  private process(queued: QueuedEvent, person: Person | undefined, functions: RunningFunction[], nowMs: number, out: Outcomes): void {
+  private process(queued: QueuedEvent, person: Person | undefined, projectName: string, functions: RunningFunction[], nowMs: number, out: Outcomes): void {
     const { project_id: projectId, event } = queued
     if (functions.length === 0) return
-    const project = this.store.projects.get(projectId)
     const globals = {
       event: { ...event, elements_chain: '', url: '' },
       person: person ? { id: person.id, properties: person.properties } : null,
       groups: {},
-      project: { id: projectId, name: project?.name ?? '', url: '' },
+      project: { id: projectId, name: projectName, url: '' },
     }
     for (const fn of functions) {
       const functionId = fn.stored.id

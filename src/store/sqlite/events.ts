@@ -28,7 +28,10 @@ export class SqliteEventQueue implements EventQueue {
 
   markProcessed(ids: number[], atMs: number): void {
     const mark = this.db.prepare('UPDATE events SET processed_at = ? WHERE id = ?')
-    for (const id of ids) mark.run(atMs, id)
+    const run = this.db.transaction(() => {
+      for (const id of ids) mark.run(atMs, id)
+    })
+    run()
   }
 
   countPending(): number {

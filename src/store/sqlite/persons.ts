@@ -6,12 +6,16 @@ const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typ
 
 /** Persons as PostHog keeps them: properties per person, several distinct ids per person after $identify. */
 export class SqlitePersonStore implements PersonStore {
-  constructor(private readonly db: Database.Database) {}
+  private readonly findStatement: Database.Statement
+
+  constructor(private readonly db: Database.Database) {
+    this.findStatement = db.prepare(
+      'SELECT p.id, p.properties FROM person_distinct_ids d JOIN persons p ON p.id = d.person_id WHERE d.project_id = ? AND d.distinct_id = ?',
+    )
+  }
 
   find(projectId: number, distinctId: string): Person | undefined {
-    const row = this.db
-      .prepare('SELECT p.id, p.properties FROM person_distinct_ids d JOIN persons p ON p.id = d.person_id WHERE d.project_id = ? AND d.distinct_id = ?')
-      .get(projectId, distinctId) as { id: string; properties: string } | undefined
+    const row = this.findStatement.get(projectId, distinctId) as { id: string; properties: string } | undefined
     return row && { id: row.id, properties: JSON.parse(row.properties) }
   }
 
