@@ -3,6 +3,7 @@ import { decideRetry, DEFAULT_RETRY_POLICY, parseRetryAfter, RetryPolicy } from 
 import { DEFAULT_API_URL, FetchLike, postEvents, SerialisedEvent } from '../../pinterest/client'
 import { redact } from '../../secret'
 import type { Delivery, DeliveryStatus, LogEntry, Store } from '../../store/types'
+import { countMetrics, MetricHit } from './metric-counts'
 import type { FunctionRegistry, RunningFunction } from './function-registry'
 
 export interface SenderOptions {
@@ -51,14 +52,16 @@ export class DeliverySender {
     const batches = this.batches(due)
     const settlements: Settlement[] = []
     const logs: LogEntry[] = []
+    const metrics: MetricHit[] = []
     const queue = [...batches]
     const workers = Array.from({ length: Math.min(this.options.concurrency, queue.length) }, async () => {
-      for (let batch = queue.shift(); batch; batch = queue.shift()) await this.send(batch.fn, batch.items, settlements, logs)
+      for (let batch = queue.shift(); batch; batch = queue.shift()) await this.send(batch.fn, batch.items, settlements, logs, metrics)
     })
     await Promise.all(workers)
     this.store.transaction(() => {
       this.store.deliveries.settle(settlements, Date.now())
       this.store.logs.add(logs)
+      for (const m of countMetrics(metrics)) this.store.metrics.increment(m.projectId, m.functionId, m.name, m.count, nowMs)
     })
     return settlements.length
   }
@@ -77,15 +80,22 @@ export class DeliverySender {
     return batches
   }
 
-  private async send(fn: RunningFunction | undefined, items: Delivery[], settlements: Settlement[], logs: LogEntry[]): Promise<void> {
+  private async send(
+    fn: RunningFunction | undefined,
+    items: Delivery[],
+    settlements: Settlement[],
+    logs: LogEntry[],
+    metrics: MetricHit[],
+  ): Promise<void> {
     const now = Date.now()
     if (!fn) {
       for (const item of items) settlements.push({ id: item.id, status: 'failed', attempts: item.attempts, next_attempt_at: now, last_error: 'the function was disabled or deleted before delivery' })
       return
     }
     const target = fn.compiled.settings
+    const metric = (name: string) => metrics.push({ projectId: fn.stored.project_id, functionId: fn.stored.id, name })
     const send = (events: SerialisedEvent[]) => {
-      this.store.metrics.increment(fn.stored.project_id, fn.stored.id, 'fetch', 1, Date.now())
+      metric('fetch')
       return postEvents(target, events, { fetch: this.options.fetch, apiUrl: this.options.apiUrl, timeoutMs: this.options.timeoutMs })
     }
     const results = await attemptDelivery(send, items.map((d) => ({ eventId: d.event_id, json: d.payload })))
@@ -94,8 +104,8 @@ export class DeliverySender {
     items.forEach((item, i) => {
       const settlement = this.settle(item, results[i])
       settlements.push(settlement)
-      const metric = settlement.status === 'delivered' ? 'succeeded' : settlement.status === 'pending' ? undefined : 'failed'
-      if (metric) this.store.metrics.increment(fn.stored.project_id, fn.stored.id, metric, 1, Date.now())
+      if (settlement.status === 'delivered') metric('succeeded')
+      else if (settlement.status !== 'pending') metric('failed')
       if (settlement.status === 'failed' || settlement.status === 'dead') log('error', `event ${item.event_id} (${item.mapping}) ${settlement.status === 'dead' ? 'given up' : 'failed'}: ${settlement.last_error}`, item)
       else if (settlement.status === 'pending') log('warn', `event ${item.event_id} will be retried: ${settlement.last_error}`, item)
       else if (target.debugMode) log('debug', `event ${item.event_id} (${item.mapping}) delivered`, item)

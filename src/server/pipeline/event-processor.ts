@@ -1,6 +1,7 @@
 import { invokeFunction } from '../../mapping/invoke'
 import type { Delivery, LogEntry, Person, QueuedEvent, Store } from '../../store/types'
 import type { FunctionRegistry, RunningFunction } from './function-registry'
+import { countMetrics } from './metric-counts'
 
 type NewDelivery = Omit<Delivery, 'id' | 'status' | 'attempts' | 'last_error'>
 
@@ -39,7 +40,7 @@ export class EventProcessor {
     this.store.transaction(() => {
       this.store.deliveries.add(outcomes.deliveries)
       this.store.logs.add(outcomes.logs)
-      for (const m of outcomes.metrics) this.store.metrics.increment(m.projectId, m.functionId, m.name, 1, nowMs)
+      for (const m of countMetrics(outcomes.metrics)) this.store.metrics.increment(m.projectId, m.functionId, m.name, m.count, nowMs)
       this.store.events.markProcessed(events.map((e) => e.id), nowMs)
     })
     return events.length

@@ -6,8 +6,13 @@ type Settlement = Parameters<DeliveryQueue['settle']>[0][number]
 export class SqliteDeliveryQueue implements DeliveryQueue {
   private readonly addAll: (rows: Parameters<DeliveryQueue['add']>[0]) => void
   private readonly settleAll: (updates: Settlement[], nowMs: number) => void
+  private readonly dueStatement: Database.Statement
 
   constructor(private readonly db: Database.Database) {
+    this.dueStatement = db.prepare(
+      `SELECT id, project_id, function_id, mapping, event_uuid, event_id, payload, status, attempts, next_attempt_at, first_seen_at, last_error
+       FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
+    )
     const insert = db.prepare(
       `INSERT INTO deliveries (project_id, function_id, mapping, event_uuid, event_id, payload, status, attempts, next_attempt_at, first_seen_at, updated_at)
        VALUES (@project_id, @function_id, @mapping, @event_uuid, @event_id, @payload, 'pending', 0, @next_attempt_at, @first_seen_at, @first_seen_at)`,
@@ -28,12 +33,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   }
 
   due(nowMs: number, limit: number): Delivery[] {
-    return this.db
-      .prepare(
-        `SELECT id, project_id, function_id, mapping, event_uuid, event_id, payload, status, attempts, next_attempt_at, first_seen_at, last_error
-         FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
-      )
-      .all(nowMs, limit) as Delivery[]
+    return this.dueStatement.all(nowMs, limit) as Delivery[]
   }
 
   settle(updates: Settlement[], nowMs: number): void {

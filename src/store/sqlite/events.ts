@@ -3,10 +3,14 @@ import type { CapturedEvent, EventQueue, QueuedEvent } from '../types'
 
 export class SqliteEventQueue implements EventQueue {
   private readonly insert: Database.Statement
+  private readonly pendingStatement: Database.Statement
+  private readonly markStatement: Database.Statement
   private readonly appendAll: (projectId: number, events: CapturedEvent[]) => void
 
   constructor(private readonly db: Database.Database) {
     this.insert = db.prepare('INSERT INTO events (project_id, payload, received_at) VALUES (?, ?, ?)')
+    this.pendingStatement = db.prepare('SELECT id, project_id, payload FROM events WHERE processed_at IS NULL ORDER BY id LIMIT ?')
+    this.markStatement = db.prepare('UPDATE events SET processed_at = ? WHERE id = ?')
     this.appendAll = db.transaction((projectId: number, events: CapturedEvent[]) => {
       const now = Date.now()
       for (const event of events) this.insert.run(projectId, JSON.stringify(event), now)
@@ -18,7 +22,7 @@ export class SqliteEventQueue implements EventQueue {
   }
 
   pending(limit: number): QueuedEvent[] {
-    const rows = this.db.prepare('SELECT id, project_id, payload FROM events WHERE processed_at IS NULL ORDER BY id LIMIT ?').all(limit) as {
+    const rows = this.pendingStatement.all(limit) as {
       id: number
       project_id: number
       payload: string
@@ -27,9 +31,8 @@ export class SqliteEventQueue implements EventQueue {
   }
 
   markProcessed(ids: number[], atMs: number): void {
-    const mark = this.db.prepare('UPDATE events SET processed_at = ? WHERE id = ?')
     const run = this.db.transaction(() => {
-      for (const id of ids) mark.run(atMs, id)
+      for (const id of ids) this.markStatement.run(atMs, id)
     })
     run()
   }

@@ -45,7 +45,11 @@ function toParams(fn: Omit<StoredFunction, 'created_at' | 'updated_at'>) {
 }
 
 export class SqliteFunctionStore implements FunctionStore {
-  constructor(private readonly db: Database.Database) {}
+  private readonly activeStatement: Database.Statement
+
+  constructor(private readonly db: Database.Database) {
+    this.activeStatement = db.prepare(`SELECT ${COLUMNS} FROM hog_functions WHERE enabled = 1 AND deleted = 0`)
+  }
 
   list(projectId: number, query: FunctionQuery): { count: number; results: StoredFunction[] } {
     const where = ['project_id = @projectId', 'deleted = 0']
@@ -96,7 +100,7 @@ export class SqliteFunctionStore implements FunctionStore {
   }
 
   active(): StoredFunction[] {
-    const rows = this.db.prepare(`SELECT ${COLUMNS} FROM hog_functions WHERE enabled = 1 AND deleted = 0`).all() as Row[]
+    const rows = this.activeStatement.all() as Row[]
     return rows.map(fromRow)
   }
 }

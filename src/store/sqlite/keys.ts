@@ -11,7 +11,11 @@ interface Row {
 }
 
 export class SqliteKeyStore implements KeyStore {
-  constructor(private readonly db: Database.Database) {}
+  private readonly findStatement: Database.Statement
+
+  constructor(private readonly db: Database.Database) {
+    this.findStatement = db.prepare('SELECT id, project_id, label, scopes, created_at FROM api_keys WHERE key_hash = ?')
+  }
 
   create(projectId: number, scopes: Scope[], label: string, key: string = randomToken('phx_')): { key: string; record: ApiKey } {
     const record: ApiKey = { id: newId(), project_id: projectId, label, scopes, created_at: new Date().toISOString() }
@@ -22,7 +26,7 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   find(key: string): ApiKey | undefined {
-    const row = this.db.prepare('SELECT id, project_id, label, scopes, created_at FROM api_keys WHERE key_hash = ?').get(hashKey(key)) as Row | undefined
+    const row = this.findStatement.get(hashKey(key)) as Row | undefined
     return row && { ...row, scopes: JSON.parse(row.scopes) as Scope[] }
   }
 }

@@ -3,7 +3,15 @@ import { randomToken } from '../tokens'
 import type { Project, ProjectStore } from '../types'
 
 export class SqliteProjectStore implements ProjectStore {
-  constructor(private readonly db: Database.Database) {}
+  private readonly byId: Database.Statement
+  private readonly byTokenStatement: Database.Statement
+  // Capture looks the token up on every request; a project's token never changes, so hits are kept.
+  private readonly tokenCache = new Map<string, Project>()
+
+  constructor(private readonly db: Database.Database) {
+    this.byId = db.prepare('SELECT id, name, api_token, created_at FROM projects WHERE id = ?')
+    this.byTokenStatement = db.prepare('SELECT id, name, api_token, created_at FROM projects WHERE api_token = ?')
+  }
 
   create(name: string, apiToken: string = randomToken('phc_')): Project {
     const created_at = new Date().toISOString()
@@ -12,11 +20,15 @@ export class SqliteProjectStore implements ProjectStore {
   }
 
   get(id: number): Project | undefined {
-    return this.db.prepare('SELECT id, name, api_token, created_at FROM projects WHERE id = ?').get(id) as Project | undefined
+    return this.byId.get(id) as Project | undefined
   }
 
   byToken(apiToken: string): Project | undefined {
-    return this.db.prepare('SELECT id, name, api_token, created_at FROM projects WHERE api_token = ?').get(apiToken) as Project | undefined
+    const cached = this.tokenCache.get(apiToken)
+    if (cached) return cached
+    const project = this.byTokenStatement.get(apiToken) as Project | undefined
+    if (project && this.tokenCache.size < 10_000) this.tokenCache.set(apiToken, project)
+    return project
   }
 
   count(): number {
