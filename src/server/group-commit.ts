@@ -16,7 +16,6 @@ export class GroupCommit {
 
   constructor(
     private readonly queue: EventQueue,
-    private readonly transaction: <T>(fn: () => T) => T,
     private readonly onCommit: () => void,
   ) {}
 
@@ -31,9 +30,7 @@ export class GroupCommit {
     const batch = this.waiting
     this.waiting = []
     try {
-      this.transaction(() => {
-        for (const item of batch) this.queue.append(item.projectId, item.events)
-      })
+      this.queue.appendGroups(batch)
     } catch (error) {
       for (const item of batch) item.reject(error as Error)
       return

@@ -30,7 +30,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const boot = bootstrap(store, options.env)
   const { host: _host, port: _port, dbPath, env: _env, logger, ...runnerOptions } = options
   const runner = await RunnerThread.start(dbPath, runnerOptions)
-  const writer = new GroupCommit(store.events, store.transaction, () => runner.notify())
+  const writer = new GroupCommit(store.events, () => runner.notify())
   const app = buildApp({ store, writer, apiUrl: options.apiUrl, logger })
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8010 })
   const address = app.server.address() as AddressInfo

@@ -88,6 +88,8 @@ export interface QueuedEvent {
 export interface EventQueue {
   /** Stores events durably (one transaction); returns once they are committed. */
   append(projectId: number, events: CapturedEvent[]): void
+  /** Several projects' events in one transaction: how capture's group commit writes. */
+  appendGroups(groups: { projectId: number; events: CapturedEvent[] }[]): void
   /** Unprocessed events, oldest first. */
   pending(limit: number): QueuedEvent[]
   markProcessed(ids: number[], atMs: number): void

@@ -8,13 +8,28 @@ export interface RunningFunction {
 }
 
 /** The enabled functions of every project, compiled once per saved version. */
+// Saved changes reach the pipeline within this time; reading every function on every round costs too much.
+const REFRESH_MS = 500
+
 export class FunctionRegistry {
   private readonly compiled = new Map<string, RunningFunction>()
+  private byProject = new Map<number, RunningFunction[]>()
+  private refreshedAt = -Infinity
 
-  constructor(private readonly store: FunctionStore) {}
+  constructor(
+    private readonly store: FunctionStore,
+    private readonly now: () => number = Date.now,
+  ) {}
 
-  /** Reloads what changed since the last call; returns the running functions by project. */
+  /** Reloads what changed since the last reload (at most every REFRESH_MS); the running functions by project. */
   refresh(): Map<number, RunningFunction[]> {
+    if (this.now() - this.refreshedAt < REFRESH_MS) return this.byProject
+    this.refreshedAt = this.now()
+    this.byProject = this.reload()
+    return this.byProject
+  }
+
+  private reload(): Map<number, RunningFunction[]> {
     const active = this.store.active()
     const seen = new Set<string>()
     const byProject = new Map<number, RunningFunction[]>()

@@ -11,6 +11,8 @@ export interface RunnerOptions extends SenderOptions {
 }
 
 const PRUNE_EVERY_MS = 60 * 60 * 1000
+const BATCH_SIZE = 500
+const ROUND_GAP_MS = 20
 
 /** Runs the two stages in the background: events → deliveries, deliveries → Pinterest. */
 export class PipelineRunner {
@@ -27,7 +29,7 @@ export class PipelineRunner {
     private readonly options: RunnerOptions = {},
   ) {
     const registry = new FunctionRegistry(store.functions)
-    this.processor = new EventProcessor(store, registry)
+    this.processor = new EventProcessor(store, registry, BATCH_SIZE)
     this.sender = new DeliverySender(store, registry, options)
   }
 
@@ -45,7 +47,7 @@ export class PipelineRunner {
   /** Finishes the current round, turns every stored event into deliveries and sends what is due once. */
   async stop(): Promise<void> {
     this.stopping = true
-    this.notify()
+    this.wake?.()
     await this.loop
     while (this.processor.runOnce() > 0) {}
     await this.sender.runOnce()
@@ -57,7 +59,10 @@ export class PipelineRunner {
       const processed = this.processor.runOnce()
       const sent = await this.sender.runOnce()
       this.prune()
-      if (processed === 0 && sent === 0) await this.sleep(this.options.pollMs ?? 50)
+      if (processed >= BATCH_SIZE) continue
+      if (processed === 0 && sent === 0) await this.sleep(this.options.pollMs ?? 50, true)
+      // Under a steady trickle, a short pause gathers events into batches instead of a round per request.
+      else await this.sleep(ROUND_GAP_MS, false)
     }
   }
 
@@ -71,14 +76,14 @@ export class PipelineRunner {
     this.store.logs.prune(new Date(now - retention).toISOString())
   }
 
-  private sleep(ms: number): Promise<void> {
+  private sleep(ms: number, wakeable: boolean): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms)
       function done() {
         clearTimeout(timer)
         resolve()
       }
-      this.wake = done
+      this.wake = wakeable ? done : undefined
     })
   }
 }

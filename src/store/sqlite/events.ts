@@ -5,20 +5,24 @@ export class SqliteEventQueue implements EventQueue {
   private readonly insert: Database.Statement
   private readonly pendingStatement: Database.Statement
   private readonly markStatement: Database.Statement
-  private readonly appendAll: (projectId: number, events: CapturedEvent[]) => void
+  private readonly appendAll: (groups: { projectId: number; events: CapturedEvent[] }[]) => void
 
   constructor(private readonly db: Database.Database) {
     this.insert = db.prepare('INSERT INTO events (project_id, payload, received_at) VALUES (?, ?, ?)')
     this.pendingStatement = db.prepare('SELECT id, project_id, payload FROM events WHERE processed_at IS NULL ORDER BY id LIMIT ?')
     this.markStatement = db.prepare('UPDATE events SET processed_at = ? WHERE id = ?')
-    this.appendAll = db.transaction((projectId: number, events: CapturedEvent[]) => {
+    this.appendAll = db.transaction((groups: { projectId: number; events: CapturedEvent[] }[]) => {
       const now = Date.now()
-      for (const event of events) this.insert.run(projectId, JSON.stringify(event), now)
+      for (const { projectId, events } of groups) for (const event of events) this.insert.run(projectId, JSON.stringify(event), now)
     })
   }
 
   append(projectId: number, events: CapturedEvent[]): void {
-    if (events.length > 0) this.appendAll(projectId, events)
+    if (events.length > 0) this.appendAll([{ projectId, events }])
+  }
+
+  appendGroups(groups: { projectId: number; events: CapturedEvent[] }[]): void {
+    if (groups.some((g) => g.events.length > 0)) this.appendAll(groups)
   }
 
   pending(limit: number): QueuedEvent[] {
