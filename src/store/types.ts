@@ -92,9 +92,10 @@ export interface EventQueue {
   appendGroups(groups: { projectId: number; events: CapturedEvent[] }[]): void
   /** Unprocessed events, oldest first. */
   pending(limit: number): QueuedEvent[]
-  markProcessed(ids: number[], atMs: number): void
+  /** Every event up to and including `lastId` is processed (events are processed in id order). */
+  markProcessedThrough(lastId: number, atMs: number): void
   countPending(): number
-  /** Deletes events processed before `beforeMs`. */
+  /** Deletes processed events received before `beforeMs`. */
   prune(beforeMs: number): number
 }
 

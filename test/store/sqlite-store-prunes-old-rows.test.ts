@@ -5,10 +5,14 @@ describe('SQLite store pruning', () => {
     const store = openSqliteStore(':memory:')
     const project = store.projects.create('P')
     const event = { uuid: 'u', event: 'e', distinct_id: 'd', properties: {}, timestamp: '2026-11-29T00:00:00.000Z' }
-    store.events.append(project.id, [event, { ...event, uuid: 'v' }, { ...event, uuid: 'w' }])
-    const [old, recent] = store.events.pending(10)
-    store.events.markProcessed([old.id], 1_000)
-    store.events.markProcessed([recent.id], 9_000)
+    const now = jest.spyOn(Date, 'now')
+    now.mockReturnValue(1_000)
+    store.events.append(project.id, [event])
+    now.mockReturnValue(9_000)
+    store.events.append(project.id, [{ ...event, uuid: 'v' }, { ...event, uuid: 'w' }])
+    now.mockRestore()
+    const [, recent] = store.events.pending(10)
+    store.events.markProcessedThrough(recent.id, 9_500)
     const delivery = { project_id: project.id, function_id: 'f', mapping: 'Checkout', event_uuid: 'u', event_id: 'u', payload: '{}', next_attempt_at: 0, first_seen_at: 0 }
     store.deliveries.add([delivery, { ...delivery, event_id: 'x' }, { ...delivery, event_id: 'y' }])
     const [a, b, c] = store.deliveries.due(10, 10)
@@ -19,6 +23,7 @@ describe('SQLite store pruning', () => {
     store.logs.add([{ ...log, timestamp: '2026-01-01T00:00:00.000Z' }, { ...log, timestamp: '2026-11-29T00:00:00.000Z' }])
 
     expect(store.events.prune(5_000)).toBe(1)
+    expect(store.events.pending(10).map((e) => e.event.uuid)).toEqual(['w'])
     expect(store.deliveries.prune(5_000)).toBe(1)
     expect(store.logs.prune('2026-06-01T00:00:00.000Z')).toBe(1)
     expect(store.events.countPending()).toBe(1)

@@ -41,7 +41,7 @@ export class EventProcessor {
       this.store.deliveries.add(outcomes.deliveries)
       this.store.logs.add(outcomes.logs)
       for (const m of countMetrics(outcomes.metrics)) this.store.metrics.increment(m.projectId, m.functionId, m.name, m.count, nowMs)
-      this.store.events.markProcessed(events.map((e) => e.id), nowMs)
+      this.store.events.markProcessedThrough(events[events.length - 1].id, nowMs)
     })
     return events.length
   }

@@ -9,8 +9,10 @@ export class SqliteEventQueue implements EventQueue {
 
   constructor(private readonly db: Database.Database) {
     this.insert = db.prepare('INSERT INTO events (project_id, payload, received_at) VALUES (?, ?, ?)')
-    this.pendingStatement = db.prepare('SELECT id, project_id, payload FROM events WHERE processed_at IS NULL ORDER BY id LIMIT ?')
-    this.markStatement = db.prepare('UPDATE events SET processed_at = ? WHERE id = ?')
+    this.pendingStatement = db.prepare(
+      'SELECT id, project_id, payload FROM events WHERE id > (SELECT processed_through FROM event_watermark WHERE id = 1) ORDER BY id LIMIT ?',
+    )
+    this.markStatement = db.prepare('UPDATE event_watermark SET processed_through = MAX(processed_through, ?), updated_at = ? WHERE id = 1')
     this.appendAll = db.transaction((groups: { projectId: number; events: CapturedEvent[] }[]) => {
       const now = Date.now()
       for (const { projectId, events } of groups) for (const event of events) this.insert.run(projectId, JSON.stringify(event), now)
@@ -34,18 +36,18 @@ export class SqliteEventQueue implements EventQueue {
     return rows.map((row) => ({ id: row.id, project_id: row.project_id, event: JSON.parse(row.payload) as CapturedEvent }))
   }
 
-  markProcessed(ids: number[], atMs: number): void {
-    const run = this.db.transaction(() => {
-      for (const id of ids) this.markStatement.run(atMs, id)
-    })
-    run()
+  markProcessedThrough(lastId: number, atMs: number): void {
+    this.markStatement.run(lastId, atMs)
   }
 
   countPending(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM events WHERE processed_at IS NULL').get() as { n: number }).n
+    const row = this.db.prepare('SELECT COUNT(*) AS n FROM events WHERE id > (SELECT processed_through FROM event_watermark WHERE id = 1)').get()
+    return (row as { n: number }).n
   }
 
   prune(beforeMs: number): number {
-    return this.db.prepare('DELETE FROM events WHERE processed_at IS NOT NULL AND processed_at < ?').run(beforeMs).changes
+    return this.db
+      .prepare('DELETE FROM events WHERE id <= (SELECT processed_through FROM event_watermark WHERE id = 1) AND received_at < ?')
+      .run(beforeMs).changes
   }
 }

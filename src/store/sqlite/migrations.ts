@@ -91,6 +91,18 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (function_id, name, hour)
   );
   `,
+  // Events are processed in id order, so one watermark replaces a per-event update and its index.
+  `
+  CREATE TABLE event_watermark (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    processed_through INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  INSERT INTO event_watermark (id, processed_through, updated_at)
+    VALUES (1, COALESCE((SELECT MAX(id) FROM events WHERE processed_at IS NOT NULL), 0), 0);
+  DROP INDEX events_pending;
+  CREATE INDEX events_received ON events(received_at);
+  `,
 ]
 
 export function migrate(db: Database.Database): void {
