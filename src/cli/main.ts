@@ -11,7 +11,8 @@ const USAGE = `Usage: pinterest-capi <command> [options]
 Commands:
   serve [--port N] [--host HOST] [--db FILE] [--api-url URL] [--concurrency N]
       Run the pipelines server (hog_functions REST API, capture, durable queue) on SQLite
-      (default ./data/pipelines.sqlite; PORT, HOST, PIPELINES_DB, PINTEREST_API_URL also work).
+      (default ./data/pipelines.sqlite; PORT, HOST, PIPELINES_DB, PINTEREST_API_URL and
+      PIPELINES_CONCURRENCY also work).
   projects create NAME [--db FILE]
   keys create --project ID [--scopes hog_function:read,hog_function:write] [--db FILE]
   map --function FILE [--events FILE]

@@ -14,6 +14,13 @@ function port(value: string | undefined, fallback: number): number {
   return n
 }
 
+function concurrency(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new ConfigError('--concurrency', `expected 1 to 64 requests in flight, got ${JSON.stringify(value)}`)
+  return n
+}
+
 /** `pinterest-capi serve`: the pipelines server, until SIGINT or SIGTERM drains and stops it. */
 export async function serveCommand(args: string[], out: Writable = process.stdout, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values } = parseArgs({
@@ -23,10 +30,11 @@ export async function serveCommand(args: string[], out: Writable = process.stdou
   })
   const server = await startServer({
     port: port(values.port ?? env.PORT, 8010),
-    host: values.host ?? env.HOST ?? '127.0.0.1',
+    // localhost binds the loopback addresses of both IP versions, so http://localhost:8010 works either way.
+    host: values.host ?? env.HOST ?? 'localhost',
     dbPath: values.db ?? env.PIPELINES_DB ?? DEFAULT_DB,
     apiUrl: values['api-url'] ?? env.PINTEREST_API_URL,
-    concurrency: values.concurrency === undefined ? undefined : port(values.concurrency, 4) || 1,
+    concurrency: concurrency(values.concurrency ?? env.PIPELINES_CONCURRENCY),
     env,
   })
   const created = server.bootstrap.created
