@@ -5,7 +5,7 @@ import path from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import { promisify } from 'node:util'
 import { runMap } from '../../src/cli/map'
-import { BASE_CONFIG, fixtureEvents, NOW_MS } from '../helpers/fixtures'
+import { BASE_CONFIG, fixtureEvents, NOW_MS, FIXTURE_RESULTS } from '../helpers/fixtures'
 
 const ROOT = path.resolve(__dirname, '../..')
 let dir: string
@@ -45,16 +45,7 @@ describe('pinterest-capi map', () => {
   it('maps the fixture events from a file', async () => {
     const { code, lines, stderr } = await map({ eventsFile: path.join(dir, 'events.jsonl') })
     expect(code).toBe(0)
-    expect(lines.map((l) => [l.line, l.mapping, l.status])).toEqual([
-      [1, 'Page Visit', 'event'],
-      [2, 'Search', 'event'],
-      [3, 'Add to Cart', 'event'],
-      [4, 'Initiate Checkout', 'event'],
-      [5, 'Checkout', 'event'],
-      [6, 'Sign Up', 'event'],
-      [7, 'App Open', 'event'],
-      [8, 'Page Visit', 'skipped'],
-    ])
+    expect(lines.map((l) => [l.line, l.mapping, l.status])).toEqual(FIXTURE_RESULTS)
     expect(lines[4].event.event_id).toBe('01936b60-0005-7000-8000-000000000005')
     expect(stderr).toBe('pinterest events: 7, skipped: 1, errors: 0, filtered: 0\n')
   })

@@ -47,3 +47,15 @@ export const BASE_CONFIG = {
     conversion_token: { value: 'pina_test_token_123' },
   },
 }
+
+/** [line, mapping, status] for each fixture event run through BASE_CONFIG's default mappings. */
+export const FIXTURE_RESULTS = [
+  [1, 'Page Visit', 'event'],
+  [2, 'Search', 'event'],
+  [3, 'Add to Cart', 'event'],
+  [4, 'Initiate Checkout', 'event'],
+  [5, 'Checkout', 'event'],
+  [6, 'Sign Up', 'event'],
+  [7, 'App Open', 'event'],
+  [8, 'Page Visit', 'skipped'],
+]

@@ -2,7 +2,7 @@ import { ConfigError } from '../../src/errors'
 import { compileFunction } from '../../src/mapping/compile-function'
 import { invokeFunction } from '../../src/mapping/invoke'
 import { MappingPool } from '../../src/mapping/mapping-pool'
-import { BASE_CONFIG, fixtureEvents, NOW_MS } from '../helpers/fixtures'
+import { BASE_CONFIG, fixtureEvents, NOW_MS, FIXTURE_RESULTS } from '../helpers/fixtures'
 import { expectValidPinterestEvent } from '../helpers/checked'
 
 jest.setTimeout(60_000)
@@ -23,16 +23,7 @@ describe('mapping pool', () => {
     const events = fixtureEvents()
     const lines = events.map((e) => JSON.stringify(e))
     const results = await pool.map(lines, 1, NOW_MS)
-    expect(results.map((r) => [r.line, r.mapping, r.status])).toEqual([
-      [1, 'Page Visit', 'event'],
-      [2, 'Search', 'event'],
-      [3, 'Add to Cart', 'event'],
-      [4, 'Initiate Checkout', 'event'],
-      [5, 'Checkout', 'event'],
-      [6, 'Sign Up', 'event'],
-      [7, 'App Open', 'event'],
-      [8, 'Page Visit', 'skipped'],
-    ])
+    expect(results.map((r) => [r.line, r.mapping, r.status])).toEqual(FIXTURE_RESULTS)
     results.forEach((result, i) => {
       const [direct] = invokeFunction(fn, events[i], { nowMs: NOW_MS })
       if (result.status === 'event' && direct.status === 'event') {
