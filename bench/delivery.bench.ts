@@ -77,6 +77,7 @@ export async function benchDelivery(): Promise<Record<string, unknown>> {
     const texts = orderTexts()
     const runOnce = (count: number, prefix: string, maxBatchSize: number) => run(pool, settings, emulator.url, texts, count, prefix, maxBatchSize)
     await runOnce(5_000, 'warm', 1000)
+    await runOnce(500, 'warm-single', 1)
     const batched: RunResult[] = []
     const single: RunResult[] = []
     // Rounds pair a batched and a one-per-request run back to back, so the ratio of each pair sees the
