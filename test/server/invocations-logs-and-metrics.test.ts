@@ -78,7 +78,10 @@ describe('invocations, logs and metrics', () => {
     expect(skipped.body.results).toHaveLength(1)
     expect(skipped.body.results[0]).toMatchObject({ level: 'info', instance_id: 'skip-1', message: expect.stringMatching(/^Page Visit skipped for event skip-1: no identifier/) })
     const debug = await api('GET', `/api/projects/1/hog_functions/${functionId}/logs/?level=debug`)
-    expect(debug.body.results.map((l: { message: string }) => l.message)).toEqual(['event ok-1 (Checkout) delivered'])
+    const messages: string[] = debug.body.results.map((l: { message: string }) => l.message)
+    expect(messages).toContain('event ok-1 (Checkout) delivered')
+    expect(messages.find((m) => m.startsWith('request POST'))).toMatch(/^request POST http:\/\/127\.0\.0\.1:\d+\/v5\/ad_accounts\/549755885175\/events headers \{"Content-Type":"application\/json","Authorization":"Bearer \*\*\*REDACTED\*\*\*"\} body \{"data":\[/)
+    expect(messages.find((m) => m.startsWith('response 200'))).toBeDefined()
   })
 
   it('runs a test invocation without sending, showing the exact payload', async () => {

@@ -1,6 +1,6 @@
 import { attemptDelivery, EventAttempt } from '../../delivery/attempt'
 import { decideRetry, DEFAULT_RETRY_POLICY, parseRetryAfter, RetryPolicy } from '../../delivery/retry-policy'
-import { DEFAULT_API_URL, FetchLike, postEvents, SerialisedEvent } from '../../pinterest/client'
+import { DEFAULT_API_URL, FetchLike, postEvents, RequestLog, SerialisedEvent } from '../../pinterest/client'
 import { redact } from '../../secret'
 import type { Delivery, DeliveryStatus, LogEntry, Store } from '../../store/types'
 import { countMetrics, MetricHit } from './metric-counts'
@@ -19,6 +19,7 @@ export interface SenderOptions {
 type Settlement = { id: number; status: DeliveryStatus; attempts: number; next_attempt_at: number; last_error: string | null }
 
 const MAX_PER_REQUEST = 1000
+const MAX_LOG_LENGTH = 10_000
 
 /**
  * Sends due deliveries in batches per function (one ad account, token and test flag each) and stores
@@ -94,9 +95,10 @@ export class DeliverySender {
     }
     const target = fn.compiled.settings
     const metric = (name: string) => metrics.push({ projectId: fn.stored.project_id, functionId: fn.stored.id, name })
+    const debugLog: RequestLog | undefined = target.debugMode ? (entry) => logs.push(this.debugEntry(fn, entry)) : undefined
     const send = (events: SerialisedEvent[]) => {
       metric('fetch')
-      return postEvents(target, events, { fetch: this.options.fetch, apiUrl: this.options.apiUrl, timeoutMs: this.options.timeoutMs })
+      return postEvents(target, events, { fetch: this.options.fetch, apiUrl: this.options.apiUrl, timeoutMs: this.options.timeoutMs, log: debugLog })
     }
     const results = await attemptDelivery(send, items.map((d) => ({ eventId: d.event_id, json: d.payload })))
     const log = (level: LogEntry['level'], message: string, item: Delivery) =>
@@ -110,6 +112,18 @@ export class DeliverySender {
       else if (settlement.status === 'pending') log('warn', `event ${item.event_id} will be retried: ${settlement.last_error}`, item)
       else if (target.debugMode) log('debug', `event ${item.event_id} (${item.mapping}) delivered`, item)
     })
+  }
+
+  /** debug_mode: each request and answer as a function log line, token redacted, long bodies cut as PostHog does. */
+  private debugEntry(fn: RunningFunction, entry: Parameters<RequestLog>[0]): LogEntry {
+    const text = 'url' in entry
+      ? `request POST ${entry.url} headers ${JSON.stringify(entry.headers)} body ${entry.body}`
+      : 'status' in entry
+        ? `response ${entry.status} ${JSON.stringify(entry.body)}`
+        : `request failed: ${entry.error}`
+    const redacted = redact(text, [fn.compiled.settings.conversionToken])
+    const message = redacted.length > MAX_LOG_LENGTH ? `${redacted.slice(0, MAX_LOG_LENGTH)}… (truncated)` : redacted
+    return { project_id: fn.stored.project_id, function_id: fn.stored.id, timestamp: new Date().toISOString(), level: 'debug', message, instance_id: null }
   }
 
   private settle(item: Delivery, result: EventAttempt): Settlement {
