@@ -6,18 +6,56 @@ const RUNNING_SOURCE = __filename.endsWith('.ts')
 const ENTRY = path.join(__dirname, RUNNING_SOURCE ? 'runner-thread-entry.ts' : 'runner-thread-entry.js')
 const EXEC_ARGV = RUNNING_SOURCE ? ['-r', 'ts-node/register/transpile-only'] : []
 
-/** The PipelineRunner on a worker thread, with its own connection to the same database file. */
-export class RunnerThread {
-  private constructor(private readonly worker: Worker) {}
+type Options = Omit<RunnerOptions, 'fetch' | 'random'>
 
-  static async start(dbPath: string, options: Omit<RunnerOptions, 'fetch' | 'random'>): Promise<RunnerThread> {
-    const worker = new Worker(ENTRY, { workerData: { dbPath, options }, execArgv: EXEC_ARGV })
-    await new Promise<void>((resolve, reject) => {
-      worker.once('message', () => resolve())
-      worker.once('error', reject)
-      worker.once('exit', (code) => reject(new Error(`the pipeline runner stopped (${code}) before it was ready`)))
+async function spawn(dbPath: string, options: Options): Promise<Worker> {
+  const worker = new Worker(ENTRY, { workerData: { dbPath, options }, execArgv: EXEC_ARGV })
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', () => resolve())
+    worker.once('error', reject)
+    worker.once('exit', (code) => reject(new Error(`the pipeline runner stopped (${code}) before it was ready`)))
+  })
+  return worker
+}
+
+/**
+ * The PipelineRunner on a worker thread, with its own connection to the same database file. A thread
+ * that dies is reported and started again: captured events wait in the queue meanwhile.
+ */
+export class RunnerThread {
+  private stopping = false
+
+  private constructor(
+    private worker: Worker,
+    private readonly dbPath: string,
+    private readonly options: Options,
+  ) {
+    this.watch()
+  }
+
+  static async start(dbPath: string, options: Options): Promise<RunnerThread> {
+    return new RunnerThread(await spawn(dbPath, options), dbPath, options)
+  }
+
+  private watch(): void {
+    const worker = this.worker
+    worker.on('error', (error) => process.stderr.write(`pipeline thread failed: ${error.message}\n`))
+    worker.once('exit', (code) => {
+      if (this.stopping || worker !== this.worker) return
+      process.stderr.write(`pipeline thread stopped (${code}); starting it again in 1 s\n`)
+      setTimeout(() => void this.restart(), 1000).unref()
     })
-    return new RunnerThread(worker)
+  }
+
+  private async restart(): Promise<void> {
+    if (this.stopping) return
+    try {
+      this.worker = await spawn(this.dbPath, this.options)
+      this.watch()
+    } catch (error) {
+      process.stderr.write(`pipeline thread could not start: ${(error as Error).message}; trying again in 5 s\n`)
+      setTimeout(() => void this.restart(), 5000).unref()
+    }
   }
 
   notify(): void {
@@ -26,11 +64,13 @@ export class RunnerThread {
 
   /** Lets the runner finish: every stored event processed, due deliveries sent once. */
   async stop(): Promise<void> {
+    this.stopping = true
+    const worker = this.worker
     await new Promise<void>((resolve) => {
-      this.worker.once('message', () => resolve())
-      this.worker.once('exit', () => resolve())
-      this.worker.postMessage('stop')
+      worker.once('message', () => resolve())
+      worker.once('exit', () => resolve())
+      worker.postMessage('stop')
     })
-    await this.worker.terminate()
+    await worker.terminate()
   }
 }

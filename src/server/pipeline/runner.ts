@@ -56,9 +56,18 @@ export class PipelineRunner {
 
   private async run(): Promise<void> {
     while (!this.stopping) {
-      const processed = this.processor.runOnce()
-      const sent = await this.sender.runOnce()
-      this.prune()
+      let processed = 0
+      let sent = 0
+      try {
+        processed = this.processor.runOnce()
+        sent = await this.sender.runOnce()
+        this.prune()
+      } catch (error) {
+        // Stored events stay queued: report, wait a moment, and go on rather than stop processing for good.
+        process.stderr.write(`pipeline round failed, retrying in 1 s: ${(error as Error).message}\n`)
+        await this.sleep(1000, false)
+        continue
+      }
       if (processed >= BATCH_SIZE) continue
       if (processed === 0 && sent === 0) await this.sleep(this.options.pollMs ?? 50, true)
       // Under a steady trickle, a short pause gathers events into batches instead of a round per request.

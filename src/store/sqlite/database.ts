@@ -30,7 +30,9 @@ export function openSqliteStore(path: string): Store {
     deliveries: new SqliteDeliveryQueue(db),
     logs: new SqliteLogStore(db),
     metrics: new SqliteMetricStore(db),
-    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    // IMMEDIATE takes the write lock up front: a deferred transaction that reads first and writes later
+    // fails at once with SQLITE_BUSY when the other thread committed in between, instead of waiting.
+    transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
     close: () => db.close(),
   }
 }

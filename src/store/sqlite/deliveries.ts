@@ -4,8 +4,8 @@ import type { Delivery, DeliveryQueue, DeliveryStatus } from '../types'
 type Settlement = Parameters<DeliveryQueue['settle']>[0][number]
 
 export class SqliteDeliveryQueue implements DeliveryQueue {
-  private readonly addAll: (rows: Parameters<DeliveryQueue['add']>[0]) => void
-  private readonly settleAll: (updates: Settlement[], nowMs: number) => void
+  private readonly addAll: Database.Transaction<(rows: Parameters<DeliveryQueue['add']>[0]) => void>
+  private readonly settleAll: Database.Transaction<(updates: Settlement[], nowMs: number) => void>
   private readonly dueStatement: Database.Statement
 
   constructor(private readonly db: Database.Database) {
@@ -29,7 +29,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   }
 
   add(rows: Parameters<DeliveryQueue['add']>[0]): void {
-    if (rows.length > 0) this.addAll(rows)
+    if (rows.length > 0) this.addAll.immediate(rows)
   }
 
   due(nowMs: number, limit: number): Delivery[] {
@@ -37,7 +37,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   }
 
   settle(updates: Settlement[], nowMs: number): void {
-    if (updates.length > 0) this.settleAll(updates, nowMs)
+    if (updates.length > 0) this.settleAll.immediate(updates, nowMs)
   }
 
   counts(): Record<DeliveryStatus, number> {

@@ -5,7 +5,7 @@ export class SqliteEventQueue implements EventQueue {
   private readonly insert: Database.Statement
   private readonly pendingStatement: Database.Statement
   private readonly markStatement: Database.Statement
-  private readonly appendAll: (groups: { projectId: number; events: CapturedEvent[] }[]) => void
+  private readonly appendAll: Database.Transaction<(groups: { projectId: number; events: CapturedEvent[] }[]) => void>
 
   constructor(private readonly db: Database.Database) {
     this.insert = db.prepare('INSERT INTO events (project_id, payload, received_at) VALUES (?, ?, ?)')
@@ -20,11 +20,11 @@ export class SqliteEventQueue implements EventQueue {
   }
 
   append(projectId: number, events: CapturedEvent[]): void {
-    if (events.length > 0) this.appendAll([{ projectId, events }])
+    if (events.length > 0) this.appendAll.immediate([{ projectId, events }])
   }
 
   appendGroups(groups: { projectId: number; events: CapturedEvent[] }[]): void {
-    if (groups.some((g) => g.events.length > 0)) this.appendAll(groups)
+    if (groups.some((g) => g.events.length > 0)) this.appendAll.immediate(groups)
   }
 
   pending(limit: number): QueuedEvent[] {

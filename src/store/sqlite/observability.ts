@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3'
 import type { LogEntry, LogQuery, LogStore, MetricStore } from '../types'
 
 export class SqliteLogStore implements LogStore {
-  private readonly addAll: (entries: LogEntry[]) => void
+  private readonly addAll: Database.Transaction<(entries: LogEntry[]) => void>
 
   constructor(private readonly db: Database.Database) {
     const insert = db.prepare(
@@ -14,7 +14,7 @@ export class SqliteLogStore implements LogStore {
   }
 
   add(entries: LogEntry[]): void {
-    if (entries.length > 0) this.addAll(entries)
+    if (entries.length > 0) this.addAll.immediate(entries)
   }
 
   list(projectId: number, functionId: string, query: LogQuery): LogEntry[] {
