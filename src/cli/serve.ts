@@ -39,9 +39,11 @@ export async function serveCommand(args: string[], out: Writable = process.stdou
   })
   const created = server.bootstrap.created
   if (created) {
-    out.write(
-      `created project ${created.projectId}\n  project token (capture): ${created.projectToken}\n  personal API key (hog_function:read, hog_function:write): ${created.apiKey}\n  the key is shown only now; it is stored hashed\n`,
-    )
+    // A key that came from the environment is already known to whoever set it, and stdout may go to a log.
+    const key = created.keyFromEnvironment
+      ? 'from PIPELINES_API_KEY'
+      : `${created.apiKey}\n  the key is shown only now; it is stored hashed`
+    out.write(`created project ${created.projectId}\n  project token (capture): ${created.projectToken}\n  personal API key (hog_function:read, hog_function:write): ${key}\n`)
   }
   out.write(`pipelines server listening on ${server.url}\n`)
   await new Promise<void>((resolve) => {

@@ -2,7 +2,7 @@ import type { Store } from '../store/types'
 
 export interface Bootstrap {
   /** Set only when something was created now: shown once, never stored in clear. */
-  created?: { projectId: number; projectToken: string; apiKey: string }
+  created?: { projectId: number; projectToken: string; apiKey: string; keyFromEnvironment: boolean }
 }
 
 /**
@@ -14,7 +14,7 @@ export function bootstrap(store: Store, env: NodeJS.ProcessEnv = process.env): B
   if (store.projects.count() === 0) {
     const project = store.projects.create('Default project', env.PIPELINES_PROJECT_TOKEN?.trim() || undefined)
     const { key } = store.keys.create(project.id, ['hog_function:read', 'hog_function:write'], 'bootstrap', wantedKey)
-    return { created: { projectId: project.id, projectToken: project.api_token, apiKey: key } }
+    return { created: { projectId: project.id, projectToken: project.api_token, apiKey: key, keyFromEnvironment: wantedKey !== undefined } }
   }
   // A deployment that sets the key later still gets it, once.
   if (wantedKey && !store.keys.find(wantedKey)) store.keys.create(1, ['hog_function:read', 'hog_function:write'], 'environment', wantedKey)

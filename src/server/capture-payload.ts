@@ -5,6 +5,7 @@ import type { CapturedEvent } from '../store/types'
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v)
 
 const MAX_EVENT_NAME = 400
+const MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024
 const MAX_DISTINCT_ID = 200
 
 export interface CaptureBatch {
@@ -16,7 +17,10 @@ export interface CaptureBatch {
 /** Decodes a capture body: JSON, gzip (header or PostHog's `compression=gzip-js`), or a form's `data=` field. */
 export function decodeBody(raw: Buffer, contentEncoding: string | undefined, compression: string | undefined): unknown {
   let bytes = raw
-  if (contentEncoding === 'gzip' || compression === 'gzip-js' || (raw[0] === 0x1f && raw[1] === 0x8b)) bytes = gunzipSync(raw)
+  if (contentEncoding === 'gzip' || compression === 'gzip-js' || (raw[0] === 0x1f && raw[1] === 0x8b)) {
+    // A small gzip body can unpack to gigabytes; past the cap it is refused like any bad body.
+    bytes = gunzipSync(raw, { maxOutputLength: MAX_DECOMPRESSED_BYTES })
+  }
   const text = bytes.toString('utf8')
   if (text.startsWith('data=')) {
     const data = new URLSearchParams(text).get('data') ?? ''
@@ -82,5 +86,6 @@ function readTimestamp(value: unknown, nowMs: number): string | undefined {
   if (value === undefined || value === null) return new Date(nowMs).toISOString()
   if (typeof value !== 'string' && typeof value !== 'number') return undefined
   const ms = typeof value === 'number' ? value : Date.parse(value)
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined
+  // Beyond ±8.64e15 ms a Date has no ISO form; such a value is as bad as a garbled one.
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : undefined
 }

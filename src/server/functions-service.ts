@@ -104,6 +104,8 @@ export class FunctionsService {
     const existing = this.store.get(projectId, id)
     if (!existing) throw notFound()
     if (!isRecord(body)) throw validationError(new ConfigError('body', 'must be a JSON object'))
+    // A deleted function can only be restored, as PostHog does with {"deleted": false}.
+    if (existing.deleted && body.deleted !== false) throw notFound()
     if (body.type !== undefined && body.type !== existing.type) {
       throw validationError(new ConfigError('type', 'Cannot modify the type of an existing function.'))
     }

@@ -29,10 +29,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const store = openSqliteStore(options.dbPath)
   const boot = bootstrap(store, options.env)
   const { host: _host, port: _port, dbPath, env: _env, logger, ...runnerOptions } = options
-  const runner = await RunnerThread.start(dbPath, runnerOptions)
-  const writer = new GroupCommit(store.events, () => runner.notify())
+  let runner: RunnerThread | undefined
+  const writer = new GroupCommit(store.events, () => runner?.notify())
   const app = buildApp({ store, writer, apiUrl: options.apiUrl, logger })
-  await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8010 })
+  try {
+    await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8010 })
+  } catch (error) {
+    // Nothing may run against the database when the server cannot serve (e.g. the port is taken).
+    store.close()
+    throw error
+  }
+  // Events stored before the runner is up wait in the queue; its first round takes them.
+  runner = await RunnerThread.start(dbPath, runnerOptions)
   const address = app.server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   let closing: Promise<void> | undefined
@@ -43,7 +51,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close: () => {
       closing ??= (async () => {
         await app.close()
-        await runner.stop()
+        await runner?.stop()
         store.close()
       })()
       return closing

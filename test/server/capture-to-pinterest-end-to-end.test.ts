@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { PostHog } from 'posthog-node'
 import { startEmulator, RunningEmulator } from '../../src/emulator/server'
 import { RunningServer, startServer } from '../../src/server/server'
@@ -87,5 +88,9 @@ describe('capture to Pinterest, end to end', () => {
     expect(await mixed.json()).toEqual({ type: 'validation_error', code: 'invalid_payload', detail: 'batch[1]: event: expected a non-empty string. The other 1 event(s) were stored.', attr: null })
     const accepted = await waitFor(() => emulator.accepted(), (events) => events.length >= 1)
     expect(accepted.map((e) => e.event_id)).toEqual(['good-1'])
+    const dates = await post({ api_key: PROJECT_TOKEN, batch: [{ event: 'Order Completed', distinct_id: 'a', uuid: 'good-2', properties: { $ip: '203.0.113.5', $raw_user_agent: 'UA' } }, { event: 'x', distinct_id: 'b', timestamp: 1e20 }] })
+    expect(await dates.json()).toMatchObject({ detail: 'batch[1]: timestamp: expected an ISO-8601 date-time. The other 1 event(s) were stored.' })
+    const bomb = await fetch(`${server.url}/e/`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipSync(Buffer.alloc(60 * 1024 * 1024, 32)) })
+    expect(bomb.status).toBe(400)
   })
 })

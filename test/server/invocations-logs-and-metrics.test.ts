@@ -94,6 +94,17 @@ describe('invocations, logs and metrics', () => {
     expect(emulator.requests().length).toBe(before)
   })
 
+  it('tests a changed configuration of a saved function, keeping its stored token', async () => {
+    const changed = {
+      inputs: { ad_account_id: { value: ACCOUNT }, conversion_token: { secret: true } },
+      mappings: [{ name: 'Checkout', inputs: { event_name: { value: 'purchase_done' } } }],
+    }
+    const event = { event: 'Order Completed', distinct_id: 'z', uuid: 'changed-1', properties: { $ip: '203.0.113.1', $raw_user_agent: 'UA' } }
+    const result = await api('POST', `/api/projects/1/hog_functions/${functionId}/invocations/`, { configuration: changed, event, mock_async_functions: false })
+    expect(result.body.result.request.body.data[0].event_name).toBe('purchase_done')
+    expect(result.body.result.response.status).toBe(200)
+  })
+
   it('sends with the test flag when mock_async_functions is false, and tests new configurations', async () => {
     const configuration = { type: 'destination', template_id: 'segment-actions-pinterest-conversions-api', inputs: { ad_account_id: { value: ACCOUNT }, conversion_token: { value: TOKEN } } }
     const result = await api('POST', '/api/projects/1/hog_functions/new/invocations/', {

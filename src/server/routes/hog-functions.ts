@@ -49,7 +49,7 @@ export function registerHogFunctionRoutes(app: FastifyInstance, store: Store): v
     app.get(`${prefix}/hog_functions`, { schema: { params: projectParams, querystring: listQuery } }, async (request) => {
       const projectId = projectOf(request, store, 'hog_function:read')
       const query = request.query as ListQuery
-      const limit = intParam(query.limit, 100, MAX_LIMIT)
+      const limit = intParam(query.limit, 100, MAX_LIMIT) || 100
       const offset = intParam(query.offset, 0, Number.MAX_SAFE_INTEGER)
       const enabled = query.enabled === undefined ? undefined : query.enabled === 'true' || query.enabled === '1'
       const type = query.type?.split(',').map((t) => t.trim()).filter(Boolean)

@@ -61,9 +61,15 @@ function compile(store: Store, projectId: number, id: string, configuration: Rec
   } else {
     const stored = store.functions.get(projectId, id)
     if (!stored || stored.deleted) throw notFound()
-    const inputs: Record<string, { value: unknown }> = { ...stored.inputs }
-    for (const [key, value] of Object.entries(stored.secrets)) inputs[key] = { value }
-    raw = { type: stored.type, name: stored.name, template_id: stored.template_id, inputs, ...(stored.mappings ? { mappings: stored.mappings } : {}), ...(stored.filters ? { filters: stored.filters } : {}), ...configuration }
+    const given = isRecord(configuration?.inputs) ? (configuration.inputs as Record<string, { value?: unknown }>) : undefined
+    const inputs: Record<string, unknown> = { ...(given ?? stored.inputs) }
+    // As on update, a secret sent back as {secret: true} (or left out) means the stored one.
+    for (const [key, value] of Object.entries(stored.secrets)) {
+      const entry = given?.[key]
+      if (!entry || entry.value === undefined) inputs[key] = { value }
+    }
+    const base = { type: stored.type, name: stored.name, template_id: stored.template_id, ...(stored.mappings ? { mappings: stored.mappings } : {}), ...(stored.filters ? { filters: stored.filters } : {}) }
+    raw = { ...base, ...configuration, inputs }
   }
   try {
     return compileFunctionSync(parseFunctionConfig(raw))
