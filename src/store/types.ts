@@ -11,6 +11,12 @@ export interface Project {
   created_at: string
 }
 
+/**
+ * Rows deleted per prune call: short write transactions, so capture never waits long for the lock.
+ * Callers repeat until a call deletes fewer.
+ */
+export const PRUNE_CHUNK = 5000
+
 export type Scope = 'hog_function:read' | 'hog_function:write'
 export const SCOPES: readonly Scope[] = ['hog_function:read', 'hog_function:write']
 
@@ -95,7 +101,7 @@ export interface EventQueue {
   /** Every event up to and including `lastId` is processed (events are processed in id order). */
   markProcessedThrough(lastId: number, atMs: number): void
   countPending(): number
-  /** Deletes processed events received before `beforeMs`. */
+  /** Deletes processed events received before `beforeMs`, a chunk per call (repeat until fewer). */
   prune(beforeMs: number): number
 }
 
@@ -135,7 +141,7 @@ export interface DeliveryQueue {
   /** Records the result of an attempt for each delivery. */
   settle(updates: { id: number; status: DeliveryStatus; attempts: number; next_attempt_at: number; last_error: string | null }[], nowMs: number): void
   counts(): Record<DeliveryStatus, number>
-  /** Deletes delivered rows settled before `beforeMs`. */
+  /** Deletes delivered rows settled before `beforeMs`, a chunk per call (repeat until fewer). */
   prune(beforeMs: number): number
 }
 
@@ -161,6 +167,7 @@ export interface LogQuery {
 export interface LogStore {
   add(entries: LogEntry[]): void
   list(projectId: number, functionId: string, query: LogQuery): LogEntry[]
+  /** Deletes log lines older than `beforeIso`, a chunk per call (repeat until fewer). */
   prune(beforeIso: string): number
 }
 

@@ -20,6 +20,7 @@ type Settlement = { id: number; status: DeliveryStatus; attempts: number; next_a
 
 const MAX_PER_REQUEST = 1000
 const MAX_LOG_LENGTH = 10_000
+const DISABLED_RECHECK_MS = 60_000
 
 /**
  * Sends due deliveries in batches per function (one ad account, token and test flag each) and stores
@@ -90,7 +91,7 @@ export class DeliverySender {
   ): Promise<void> {
     const now = Date.now()
     if (!fn) {
-      for (const item of items) settlements.push({ id: item.id, status: 'failed', attempts: item.attempts, next_attempt_at: now, last_error: 'the function was disabled or deleted before delivery' })
+      this.notRunning(items, settlements, logs, metrics, now)
       return
     }
     const target = fn.compiled.settings
@@ -112,6 +113,27 @@ export class DeliverySender {
       else if (settlement.status === 'pending') log('warn', `event ${item.event_id} will be retried: ${settlement.last_error}`, item)
       else if (target.debugMode) log('debug', `event ${item.event_id} (${item.mapping}) delivered`, item)
     })
+  }
+
+  /**
+   * Deliveries of a function that is not running: a disabled one keeps them, looked at again in a minute
+   * (re-enabling resumes them); a deleted or broken one fails them, with a log line and the failed metric.
+   */
+  private notRunning(items: Delivery[], settlements: Settlement[], logs: LogEntry[], metrics: MetricHit[], now: number): void {
+    const first = items[0]
+    const stored = this.store.functions.get(first.project_id, first.function_id)
+    if (stored && !stored.deleted && !stored.enabled) {
+      for (const item of items) {
+        settlements.push({ id: item.id, status: 'pending', attempts: item.attempts, next_attempt_at: now + DISABLED_RECHECK_MS, last_error: 'waiting: the function is disabled' })
+      }
+      return
+    }
+    const reason = stored && !stored.deleted ? 'the function cannot run (see the server output)' : 'the function was deleted before delivery'
+    for (const item of items) {
+      settlements.push({ id: item.id, status: 'failed', attempts: item.attempts, next_attempt_at: now, last_error: reason })
+      metrics.push({ projectId: item.project_id, functionId: item.function_id, name: 'failed' })
+      logs.push({ project_id: item.project_id, function_id: item.function_id, timestamp: new Date(now).toISOString(), level: 'error', message: `event ${item.event_id} (${item.mapping}) failed: ${reason}`, instance_id: item.event_uuid })
+    }
   }
 
   /** debug_mode: each request and answer as a function log line, token redacted, long bodies cut as PostHog does. */

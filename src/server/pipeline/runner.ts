@@ -1,4 +1,4 @@
-import type { Store } from '../../store/types'
+import { PRUNE_CHUNK, Store } from '../../store/types'
 import { DeliverySender, SenderOptions } from './delivery-sender'
 import { EventProcessor } from './event-processor'
 import { FunctionRegistry } from './function-registry'
@@ -11,6 +11,8 @@ export interface RunnerOptions extends SenderOptions {
 }
 
 const PRUNE_EVERY_MS = 60 * 60 * 1000
+// Processed events are only kept for looking into recent problems: a day is plenty, and they are large.
+const EVENT_RETENTION_MS = 24 * 3600 * 1000
 const BATCH_SIZE = 500
 const ROUND_GAP_MS = 20
 
@@ -61,7 +63,7 @@ export class PipelineRunner {
       try {
         processed = this.processor.runOnce()
         sent = await this.sender.runOnce()
-        this.prune()
+        await this.prune()
       } catch (error) {
         // Stored events stay queued: report, wait a moment, and go on rather than stop processing for good.
         process.stderr.write(`pipeline round failed, retrying in 1 s: ${(error as Error).message}\n`)
@@ -75,14 +77,20 @@ export class PipelineRunner {
     }
   }
 
-  private prune(): void {
+  /** Deletes old rows a chunk at a time, letting capture commit between chunks. */
+  private async prune(): Promise<void> {
     const now = Date.now()
     if (now - this.lastPrune < PRUNE_EVERY_MS) return
     this.lastPrune = now
     const retention = this.options.retentionMs ?? 7 * 24 * 3600 * 1000
-    this.store.events.prune(now - retention)
-    this.store.deliveries.prune(now - retention)
-    this.store.logs.prune(new Date(now - retention).toISOString())
+    const steps = [
+      () => this.store.events.prune(now - EVENT_RETENTION_MS),
+      () => this.store.deliveries.prune(now - retention),
+      () => this.store.logs.prune(new Date(now - retention).toISOString()),
+    ]
+    for (const step of steps) {
+      while (!this.stopping && step() >= PRUNE_CHUNK) await new Promise((resolve) => setImmediate(resolve))
+    }
   }
 
   private sleep(ms: number, wakeable: boolean): Promise<void> {

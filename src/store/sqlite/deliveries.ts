@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { PRUNE_CHUNK } from '../types'
 import type { Delivery, DeliveryQueue, DeliveryStatus } from '../types'
 
 type Settlement = Parameters<DeliveryQueue['settle']>[0][number]
@@ -48,6 +49,8 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   }
 
   prune(beforeMs: number): number {
-    return this.db.prepare("DELETE FROM deliveries WHERE status = 'delivered' AND updated_at < ?").run(beforeMs).changes
+    return this.db
+      .prepare(`DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE status = 'delivered' AND updated_at < ? LIMIT ${PRUNE_CHUNK})`)
+      .run(beforeMs).changes
   }
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { PRUNE_CHUNK } from '../types'
 import type { CapturedEvent, EventQueue, QueuedEvent } from '../types'
 
 export class SqliteEventQueue implements EventQueue {
@@ -47,7 +48,10 @@ export class SqliteEventQueue implements EventQueue {
 
   prune(beforeMs: number): number {
     return this.db
-      .prepare('DELETE FROM events WHERE id <= (SELECT processed_through FROM event_watermark WHERE id = 1) AND received_at < ?')
+      .prepare(
+        `DELETE FROM events WHERE id IN (SELECT id FROM events WHERE id <= (SELECT processed_through FROM event_watermark WHERE id = 1)
+         AND received_at < ? LIMIT ${PRUNE_CHUNK})`,
+      )
       .run(beforeMs).changes
   }
 }

@@ -103,6 +103,11 @@ const MIGRATIONS: string[] = [
   DROP INDEX events_pending;
   CREATE INDEX events_received ON events(received_at);
   `,
+  // Pruning reads old rows by these columns.
+  `
+  CREATE INDEX logs_timestamp ON logs(timestamp);
+  CREATE INDEX deliveries_settled ON deliveries(status, updated_at);
+  `,
 ]
 
 export function migrate(db: Database.Database): void {

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { PRUNE_CHUNK } from '../types'
 import type { LogEntry, LogQuery, LogStore, MetricStore } from '../types'
 
 export class SqliteLogStore implements LogStore {
@@ -42,7 +43,7 @@ export class SqliteLogStore implements LogStore {
   }
 
   prune(beforeIso: string): number {
-    return this.db.prepare('DELETE FROM logs WHERE timestamp < ?').run(beforeIso).changes
+    return this.db.prepare(`DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE timestamp < ? LIMIT ${PRUNE_CHUNK})`).run(beforeIso).changes
   }
 }
 

@@ -1,0 +1,41 @@
+import { DeliverySender } from '../../src/server/pipeline/delivery-sender'
+import { FunctionRegistry } from '../../src/server/pipeline/function-registry'
+import { openSqliteStore } from '../../src/store/sqlite/database'
+import type { Store } from '../../src/store/types'
+
+let store: Store
+
+function setUp(enabled: boolean, deleted: boolean): { sender: DeliverySender; functionId: string } {
+  store = openSqliteStore(':memory:')
+  const project = store.projects.create('P')
+  const fn = store.functions.insert({
+    id: 'fn-1', project_id: project.id, type: 'destination', name: 'Pinterest', description: '', enabled, deleted,
+    template_id: 'segment-actions-pinterest-conversions-api', inputs: { ad_account_id: { value: '1' } }, secrets: { conversion_token: 't' }, mappings: null, filters: null,
+  })
+  store.deliveries.add([{ project_id: project.id, function_id: fn.id, mapping: 'Checkout', event_uuid: 'u-1', event_id: 'e-1', payload: '{}', next_attempt_at: 0, first_seen_at: 0 }])
+  const neverCalled = async (): Promise<Response> => {
+    throw new Error('nothing may be sent for a function that is not running')
+  }
+  return { sender: new DeliverySender(store, new FunctionRegistry(store.functions), { fetch: neverCalled }), functionId: fn.id }
+}
+
+afterEach(() => store.close())
+
+describe('deliveries of functions that are not running', () => {
+  it('wait while their function is disabled', async () => {
+    const { sender } = setUp(false, false)
+    expect(await sender.runOnce(1_000)).toBe(1)
+    expect(store.deliveries.counts()).toEqual({ pending: 1, delivered: 0, failed: 0, dead: 0 })
+    expect(store.deliveries.due(Date.now(), 10)).toEqual([])
+    expect(store.deliveries.due(Date.now() + 61_000, 10)[0]).toMatchObject({ last_error: 'waiting: the function is disabled', attempts: 0 })
+  })
+
+  it('fail with a log line and the failed metric when their function was deleted', async () => {
+    const { sender, functionId } = setUp(true, true)
+    await sender.runOnce(1_000)
+    expect(store.deliveries.counts()).toEqual({ pending: 0, delivered: 0, failed: 1, dead: 0 })
+    expect(store.logs.list(1, functionId, { limit: 10 }).map((l) => [l.level, l.message])).toEqual([['error', 'event e-1 (Checkout) failed: the function was deleted before delivery']])
+    const metrics = store.metrics.series(1, functionId, '1970-01-01T00:00:00.000Z', '2100-01-01T00:00:00.000Z')
+    expect(metrics.map((m) => [m.name, m.count])).toEqual([['failed', 1]])
+  })
+})
