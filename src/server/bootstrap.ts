@@ -1,4 +1,4 @@
-import type { Store } from '../store/types'
+import type { Scope, Store } from '../store/types'
 
 export interface Bootstrap {
   /** Set only when something was created now: shown once, never stored in clear. */
@@ -11,12 +11,19 @@ export interface Bootstrap {
  */
 export function bootstrap(store: Store, env: NodeJS.ProcessEnv = process.env): Bootstrap {
   const wantedKey = env.PIPELINES_API_KEY?.trim() || undefined
-  if (store.projects.count() === 0) {
-    const project = store.projects.create('Default project', env.PIPELINES_PROJECT_TOKEN?.trim() || undefined)
-    const { key } = store.keys.create(project.id, ['hog_function:read', 'hog_function:write'], 'bootstrap', wantedKey)
-    return { created: { projectId: project.id, projectToken: project.api_token, apiKey: key, keyFromEnvironment: wantedKey !== undefined } }
-  }
-  // A deployment that sets the key later still gets it, once.
-  if (wantedKey && !store.keys.find(wantedKey)) store.keys.create(1, ['hog_function:read', 'hog_function:write'], 'environment', wantedKey)
-  return {}
+  const wantedToken = env.PIPELINES_PROJECT_TOKEN?.trim() || undefined
+  return store.transaction(() => {
+    if (store.projects.count() === 0) {
+      const project = store.projects.create('Default project', wantedToken)
+      const { key } = store.keys.create(project.id, SCOPES, wantedKey ? ENV_LABEL : 'bootstrap', wantedKey)
+      return { created: { projectId: project.id, projectToken: project.api_token, apiKey: key, keyFromEnvironment: wantedKey !== undefined } }
+    }
+    // Later starts keep project 1 in line with the environment: its token, and exactly one key from it.
+    if (wantedToken) store.projects.setToken(1, wantedToken)
+    if (wantedKey) store.keys.replaceLabelled(1, ENV_LABEL, SCOPES, wantedKey)
+    return {}
+  })
 }
+
+const ENV_LABEL = 'environment'
+const SCOPES: Scope[] = ['hog_function:read', 'hog_function:write']

@@ -59,12 +59,15 @@ export interface ProjectStore {
   get(id: number): Project | undefined
   byToken(apiToken: string): Project | undefined
   count(): number
+  setToken(id: number, apiToken: string): void
 }
 
 export interface KeyStore {
   /** Returns the new key in clear once; only its hash is kept. */
   create(projectId: number, scopes: Scope[], label: string, key?: string): { key: string; record: ApiKey }
   find(key: string): ApiKey | undefined
+  /** Makes `key` the only key of the project with this label (others with the label are deleted). */
+  replaceLabelled(projectId: number, label: string, scopes: Scope[], key: string): void
 }
 
 export interface FunctionStore {

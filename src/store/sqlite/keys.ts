@@ -29,4 +29,11 @@ export class SqliteKeyStore implements KeyStore {
     const row = this.findStatement.get(hashKey(key)) as Row | undefined
     return row && { ...row, scopes: JSON.parse(row.scopes) as Scope[] }
   }
+
+  replaceLabelled(projectId: number, label: string, scopes: Scope[], key: string): void {
+    const existing = this.find(key)
+    if (existing && existing.project_id === projectId && existing.label === label) return
+    this.db.prepare('DELETE FROM api_keys WHERE project_id = ? AND label = ?').run(projectId, label)
+    if (!existing) this.create(projectId, scopes, label, key)
+  }
 }

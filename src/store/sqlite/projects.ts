@@ -34,4 +34,9 @@ export class SqliteProjectStore implements ProjectStore {
   count(): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM projects').get() as { n: number }).n
   }
+
+  setToken(id: number, apiToken: string): void {
+    this.db.prepare('UPDATE projects SET api_token = ? WHERE id = ?').run(apiToken, id)
+    this.tokenCache.clear()
+  }
 }
