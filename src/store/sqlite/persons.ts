@@ -24,8 +24,12 @@ export class SqlitePersonStore implements PersonStore {
     const setOnce = isRecord(event.properties.$set_once) ? event.properties.$set_once : {}
     const anonymous = event.event === '$identify' && typeof event.properties.$anon_distinct_id === 'string' ? event.properties.$anon_distinct_id : undefined
     if (Object.keys(set).length === 0 && Object.keys(setOnce).length === 0 && anonymous === undefined) return
-    const person = this.find(projectId, event.distinct_id) ?? (anonymous ? this.find(projectId, anonymous) : undefined)
-    const merged = { ...setOnce, ...(person?.properties ?? {}), ...set }
+    const identified = this.find(projectId, event.distinct_id)
+    const anonymousPerson = anonymous ? this.find(projectId, anonymous) : undefined
+    const person = identified ?? anonymousPerson
+    // Two persons become one on $identify, as in PostHog: the identified person's values win.
+    const previous = identified && anonymousPerson && anonymousPerson.id !== identified.id ? { ...anonymousPerson.properties, ...identified.properties } : person?.properties
+    const merged = { ...setOnce, ...(previous ?? {}), ...set }
     const id = person?.id ?? newId()
     this.db
       .prepare('INSERT INTO persons (id, project_id, properties, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET properties = excluded.properties, updated_at = excluded.updated_at')
@@ -33,5 +37,9 @@ export class SqlitePersonStore implements PersonStore {
     const link = this.db.prepare('INSERT INTO person_distinct_ids (project_id, distinct_id, person_id) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET person_id = excluded.person_id')
     link.run(projectId, event.distinct_id, id)
     if (anonymous !== undefined) link.run(projectId, anonymous, id)
+    if (anonymousPerson && anonymousPerson.id !== id) {
+      this.db.prepare('UPDATE person_distinct_ids SET person_id = ? WHERE project_id = ? AND person_id = ?').run(id, projectId, anonymousPerson.id)
+      this.db.prepare('DELETE FROM persons WHERE id = ?').run(anonymousPerson.id)
+    }
   }
 }
