@@ -24,8 +24,3 @@ export function cachedHashUserValue(raw: string, normalise: Normaliser): string 
   cache.set(raw, hash)
   return hash
 }
-
-/** For tests and benchmarks that need cold caches. */
-export function clearHashCache(): void {
-  caches.clear()
-}
