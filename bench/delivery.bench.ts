@@ -8,7 +8,7 @@ import { median } from './stats'
 
 const TOKEN = 'bench-token'
 const WORKERS = Number(process.env.BENCH_MAPPING_THREADS) || Math.max(1, availableParallelism())
-const ROUNDS = 5
+const ROUNDS = 7
 const BATCHED_EVENTS = 50_000
 const SINGLE_EVENTS = 4_000
 const ACCOUNT = '549755885175'

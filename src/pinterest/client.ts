@@ -34,18 +34,39 @@ export interface PostOptions {
   log?: RequestLog
 }
 
-/** The request body for events already serialised one by one (see SerialisedEvent). */
-export function requestBody(events: readonly SerialisedEvent[]): string {
-  return `{"data":[${events.map((e) => e.json).join(',')}]}`
+const utf8 = new TextEncoder()
+const BODY_OPEN = utf8.encode('{"data":[')
+const BODY_CLOSE = utf8.encode(']}')
+const COMMA = 0x2c
+
+/**
+ * The request body for events already serialised one by one (see SerialisedEvent): text when every
+ * event is text (the plugin and the server keep text), otherwise UTF-8 bytes.
+ */
+export function requestBody(events: readonly SerialisedEvent[]): string | Uint8Array {
+  if (events.every((e) => typeof e.json === 'string')) return `{"data":[${events.map((e) => e.json).join(',')}]}`
+  const parts = events.map((e) => (typeof e.json === 'string' ? utf8.encode(e.json) : e.json))
+  const size = parts.reduce((sum, part) => sum + part.length, BODY_OPEN.length + BODY_CLOSE.length + Math.max(0, parts.length - 1))
+  const body = new Uint8Array(size)
+  body.set(BODY_OPEN)
+  let at = BODY_OPEN.length
+  parts.forEach((part, i) => {
+    if (i > 0) body[at++] = COMMA
+    body.set(part, at)
+    at += part.length
+  })
+  body.set(BODY_CLOSE, at)
+  return body
 }
 
 /**
- * An event serialised once, when it is handed over: a waiting batch then holds strings rather than
- * object graphs, which keeps memory and garbage collection low, and retries reuse the text.
+ * An event serialised once, when it is handed over: a waiting batch then holds text rather than
+ * object graphs, which keeps memory and garbage collection low, and retries reuse the text. The text
+ * is a string, or UTF-8 bytes (MappingPool hands over bytes, which cost the main thread no heap).
  */
 export interface SerialisedEvent {
   eventId: string
-  json: string
+  json: string | Uint8Array
 }
 
 export function serialiseEvent(event: PinterestEvent): SerialisedEvent {
@@ -56,7 +77,7 @@ export function serialiseEvent(event: PinterestEvent): SerialisedEvent {
 export async function postEvents(target: DeliveryTarget, events: readonly SerialisedEvent[], options: PostOptions): Promise<HttpAttempt> {
   const url = eventsUrl(options.apiUrl, target)
   const body = requestBody(events)
-  options.log?.({ url, headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ***REDACTED***' }, body })
+  options.log?.({ url, headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ***REDACTED***' }, body: typeof body === 'string' ? body : new TextDecoder().decode(body) })
   const abort = new AbortController()
   const timer = setTimeout(() => abort.abort(), options.timeoutMs)
   try {

@@ -31,7 +31,8 @@ function fakePinterest(script: (call: Call, index: number) => { status: number; 
   let active = 0
   let maxActive = 0
   const fetchFn = async (url: string, init: RequestInit): Promise<Response> => {
-    const body = JSON.parse(String(init.body)) as { data: PinterestEvent[] }
+    const text = typeof init.body === 'string' ? init.body : new TextDecoder().decode(init.body as Uint8Array)
+    const body = JSON.parse(text) as { data: PinterestEvent[] }
     const call = { url, headers: init.headers as Record<string, string>, ids: body.data.map((e) => e.event_id) }
     calls.push(call)
     active += 1
@@ -147,6 +148,16 @@ describe('dispatcher', () => {
     expect(lines[0]).toMatch(/^debug destination configuration \{"api_url":"https:\/\/api.pinterest.com","ad_account_id":"549755885175","conversion_token":"\*\*\*REDACTED\*\*\*"/)
     expect(lines[1]).toMatch(/^debug request POST https:\/\/api.pinterest.com\/v5\/ad_accounts\/549755885175\/events headers \{"Content-Type":"application\/json","Authorization":"Bearer \*\*\*REDACTED\*\*\*"\} body \{"data":\[\{"event_name":"checkout"/)
     expect(lines[2]).toBe('debug response 200 {"num_events_received":1,"num_events_processed":1,"events":[{"status":"processed","error_message":null,"warning_message":null}]}')
+  })
+
+  it('logs a body handed over as UTF-8 bytes as text', async () => {
+    const pinterest = fakePinterest(() => ({ status: 200 }))
+    const lines: string[] = []
+    const dispatcher = new Dispatcher({ fetch: pinterest.fetchFn, logger: (level, message) => lines.push(`${level} ${message}`) })
+    const json = new TextEncoder().encode('{"event_id":"é-1"}')
+    await dispatcher.sendSerialised({ eventId: 'é-1', json }, target({ debugMode: true }))
+    expect(lines[1]).toMatch(/ body \{"data":\[\{"event_id":"é-1"\}\]\}$/)
+    expect(pinterest.calls.map((c) => c.ids)).toEqual([['é-1']])
   })
 
   it('settles every event exactly once under mixed answers', async () => {

@@ -85,6 +85,25 @@ describe('dispatcher against the Pinterest emulator', () => {
     expect(emulator.requests().length).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(1000)) + 1)
   })
 
+  it('sends events handed over as UTF-8 bytes, mixed with text, and still isolates the one invalid event', async () => {
+    const dispatcher = new Dispatcher({ apiUrl: emulator.url })
+    const utf8 = new TextEncoder()
+    const outcomes = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => {
+        const e = i === 123 ? event('bad-123', { category_name: 'Lamps' }) : event(`b-${i}`, { custom_data: { value: '10', currency: 'USD', content_name: `Lampe à poser 💡 ${i}` } })
+        const json = i % 2 === 0 ? utf8.encode(JSON.stringify(e)) : JSON.stringify(e)
+        return dispatcher.sendSerialised({ eventId: e.event_id, json }, destination())
+      }),
+    )
+    expect(outcomes.filter((o) => o.status === 'delivered')).toHaveLength(299)
+    expect(outcomes[123]).toMatchObject({ status: 'failed', reason: expect.stringMatching(/category_name/) })
+    const accepted = new Map(emulator.accepted().map((e) => [e.event_id, e]))
+    expect(accepted.size).toBe(299)
+    const contentName = (id: string) => (accepted.get(id)?.event?.custom_data as { content_name?: string } | undefined)?.content_name
+    expect(contentName('b-200')).toBe('Lampe à poser 💡 200')
+    expect(contentName('b-201')).toBe('Lampe à poser 💡 201')
+  })
+
   it('reports a rejected token and an inaccessible ad account clearly, without retrying', async () => {
     const dispatcher = new Dispatcher({ apiUrl: emulator.url, retry: fastRetries })
     const badToken = dispatcher.send(event('t'), destination({ conversionToken: new Secret('wrong-token') }))

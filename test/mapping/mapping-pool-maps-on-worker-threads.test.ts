@@ -27,13 +27,31 @@ describe('mapping pool', () => {
     results.forEach((result, i) => {
       const [direct] = invokeFunction(fn, events[i], { nowMs: NOW_MS })
       if (result.status === 'event' && direct.status === 'event') {
-        expect(JSON.parse(result.json)).toEqual(direct.event)
+        const text = Buffer.from(result.json).toString('utf8')
+        expect(text).toBe(JSON.stringify(direct.event))
         expect(result.eventId).toBe(direct.event.event_id)
-        expectValidPinterestEvent(JSON.parse(result.json))
+        expectValidPinterestEvent(JSON.parse(text))
       } else {
         expect(result).toMatchObject({ status: direct.status })
       }
     })
+  })
+
+  it('hands each event over as its own UTF-8 bytes, also when earlier events hold multi-byte characters', async () => {
+    const order = fixtureEvents()[4] as { event: { uuid: string; properties: Record<string, unknown> } }
+    const names = ['Lampe à poser 💡', 'plain', '灯 ✓', '']
+    const lines = names.map((name, i) =>
+      JSON.stringify({ ...order, event: { ...order.event, uuid: `0193-utf8-${i}`, properties: { ...order.event.properties, products: [{ product_id: 'p-1', name: name || undefined }] } } }),
+    )
+    const results = await pool.map(lines, 1, NOW_MS)
+    const decoded = results.map((r) => (r.status === 'event' ? JSON.parse(Buffer.from(r.json).toString('utf8')) : r))
+    expect(decoded.map((e) => [e.event_id, e.custom_data.contents])).toEqual([
+      ['0193-utf8-0', [{ id: 'p-1', item_name: 'Lampe à poser 💡' }]],
+      ['0193-utf8-1', [{ id: 'p-1', item_name: 'plain' }]],
+      ['0193-utf8-2', [{ id: 'p-1', item_name: '灯 ✓' }]],
+      ['0193-utf8-3', [{ id: 'p-1' }]],
+    ])
+    expect(results.map((r) => (r.status === 'event' ? r.eventId : r.status))).toEqual(['0193-utf8-0', '0193-utf8-1', '0193-utf8-2', '0193-utf8-3'])
   })
 
   it('reports bad lines and unmatched events', async () => {
