@@ -97,6 +97,7 @@ export async function benchDelivery(): Promise<Record<string, unknown>> {
       batched: { events_per_second: Math.round(batchedRate), requests_per_event: Number(median(batched.map((r) => r.requestsPerEvent)).toFixed(4)), events_per_run: BATCHED_EVENTS },
       one_event_per_request: { events_per_second: Math.round(singleRate), requests_per_event: median(single.map((r) => r.requestsPerEvent)), events_per_run: SINGLE_EVENTS },
       ratio_batched_to_one_per_request: Number(ratio.toFixed(1)),
+      rates_per_round: batched.map((r, i) => [Math.round(r.eventsPerSecond), Math.round(single[i].eventsPerSecond)]),
       ratio_per_round: batched.map((r, i) => Number((r.eventsPerSecond / single[i].eventsPerSecond).toFixed(1))),
       runs: batched.length,
       target_events_per_second: 20_000,

@@ -1,4 +1,3 @@
-import { getNestedValue } from '@posthog/hogvm'
 import { GLOBAL_ROOTS } from './compiler'
 import { HogNode } from './parser'
 import { HogRuntimeError } from './runtime'
@@ -32,6 +31,20 @@ export function toFastExpr(node: HogNode): FastExpr | undefined {
   return undefined
 }
 
+/**
+ * `getNestedValue(globals, chain, true)` of @posthog/hogvm for chains of string keys, without its
+ * per-key Map and number checks (globals hold plain JSON data): own properties only, null when a
+ * step is missing.
+ */
+function lookup(globals: Record<string, unknown>, chain: readonly string[]): unknown {
+  let value: unknown = globals
+  for (let i = 0; i < chain.length; i++) {
+    if (value === null || value === undefined) return null
+    value = Object.hasOwn(value as object, chain[i]) ? (value as Record<string, unknown>)[chain[i]] : null
+  }
+  return value ?? null
+}
+
 export function evaluateFast(expr: FastExpr, globals: Record<string, unknown>): unknown {
   switch (expr.kind) {
     case 'constant':
@@ -40,7 +53,7 @@ export function evaluateFast(expr: FastExpr, globals: Record<string, unknown>): 
       if (!Object.hasOwn(globals, expr.chain[0])) {
         throw new HogRuntimeError(`Global variable not found: ${expr.chain.join('.')}`)
       }
-      return getNestedValue(globals, expr.chain, true) ?? null
+      return lookup(globals, expr.chain)
     case 'firstNonNull':
       for (const option of expr.options) {
         const value = evaluateFast(option, globals)

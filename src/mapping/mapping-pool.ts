@@ -109,8 +109,7 @@ export class MappingPool {
 
 function unpack(result: WorkerResult, bytes: ArrayBuffer): MappedResult {
   if (result.status !== 'event') return result
-  const { at, length, ...rest } = result
-  return { ...rest, json: new Uint8Array(bytes, at, length) }
+  return { line: result.line, mapping: result.mapping, status: 'event', eventId: result.eventId, json: new Uint8Array(bytes, result.at, result.length) }
 }
 
 function ready(worker: Worker): Promise<void> {

@@ -37,8 +37,7 @@ function pack(mapped: Mapped[]): { results: WorkerResult[]; bytes: ArrayBuffer }
   const results = mapped.map((m): WorkerResult => {
     if (m.status !== 'event') return m
     const length = buffer.write(m.json, at)
-    const { json: _, ...rest } = m
-    const result = { ...rest, at, length }
+    const result: WorkerResult = { line: m.line, mapping: m.mapping, status: 'event', eventId: m.eventId, at, length }
     at += length
     return result
   })
