@@ -1,7 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process'
 import path from 'node:path'
+import { packageRoot } from '../src/template/files'
 
-const ROOT = path.resolve(__dirname, '..')
+const ROOT = packageRoot(__dirname)
+
+/** The command-line tool as shipped (built by `npm run build`). */
+export const CLI = path.join(ROOT, 'dist/cli/main.js')
 
 export interface Child {
   url: string
@@ -9,9 +13,12 @@ export interface Child {
   stop(): Promise<void>
 }
 
-/** Runs a TypeScript entry point of this repository in its own process; resolves with the URL it prints. */
+/**
+ * Runs a compiled script in its own process, as it runs in production (no TypeScript compiler in its
+ * heap); resolves with the URL it prints.
+ */
 export async function startChild(script: string, args: string[], env: Record<string, string> = {}): Promise<Child> {
-  const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, script), ...args], {
+  const child: ChildProcess = spawn(process.execPath, [script, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

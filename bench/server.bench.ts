@@ -2,7 +2,7 @@ import autocannon from 'autocannon'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { startChild } from './child-process'
+import { CLI, startChild } from './child-process'
 
 const TOKEN = 'bench-token'
 const ACCOUNT = '549755885175'
@@ -55,12 +55,12 @@ async function endToEnd(serverUrl: string, emulatorUrl: string, count: number): 
 
 export async function benchServer(): Promise<Record<string, unknown>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipelines-bench-'))
-  const emulator = await startChild('src/cli/main.ts', ['emulator', '--port', '0', '--token', TOKEN, '--ad-account', ACCOUNT, '--no-bodies'])
-  const server = await startChild('src/cli/main.ts', ['serve', '--port', '0', '--db', path.join(dir, 'bench.sqlite'), '--api-url', emulator.url], {
+  const emulator = await startChild(CLI, ['emulator', '--port', '0', '--token', TOKEN, '--ad-account', ACCOUNT, '--no-bodies'])
+  const server = await startChild(CLI, ['serve', '--port', '0', '--db', path.join(dir, 'bench.sqlite'), '--api-url', emulator.url], {
     PIPELINES_API_KEY: KEY,
     PIPELINES_PROJECT_TOKEN: PROJECT_TOKEN,
   })
-  const bare = await startChild('bench/bare-server.ts', [])
+  const bare = await startChild(path.join(__dirname, 'bare-server.js'), [])
   try {
     const single = JSON.stringify({ api_key: PROJECT_TOKEN, ...order('single') })
     const batch = JSON.stringify({ api_key: PROJECT_TOKEN, batch: Array.from({ length: 100 }, (_, i) => order(`batch-${i}`)) })

@@ -1,9 +1,18 @@
-import { readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 
 // The plugin bundle swaps this module for one with the files inlined (see scripts/bundle-plugin.js),
 // because a plugin server loads one file and has no templates/ folder beside it.
-const ROOT = resolve(__dirname, '../..')
+
+/** The package's own folder: the nearest one above this file holding package.json (src/, dist/ or a build of the benchmarks). */
+export function packageRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${start}`)
+  }
+}
+
+const ROOT = packageRoot(__dirname)
 
 export const TEMPLATE_PATH = 'templates/pinterest-conversions-api.json'
 
