@@ -171,7 +171,9 @@ export class Dispatcher {
     }
   }
 
-  private async deliver(target: Destination, batch: Item[]): Promise<void> {
+  private async deliver(target: Destination, pending: Item[]): Promise<void> {
+    const batch = this.withoutEmptyEvents(pending)
+    if (batch.length === 0) return
     const slot = this.slotFor(target.adAccountId)
     await slot.acquire()
     let results: EventAttempt[]
@@ -183,10 +185,25 @@ export class Dispatcher {
         return postEvents(target, events, { fetch: this.options.fetch, apiUrl: this.options.apiUrl, timeoutMs: this.options.timeoutMs, log })
       }
       results = await attemptDelivery(send, batch.map((item) => item.event))
+    } catch (error) {
+      // Last line of defence: every event handed over must still end in exactly one outcome.
+      const reason = `unexpected failure while sending: ${error instanceof Error ? error.message : String(error)}`
+      results = batch.map(() => ({ status: 'failed', reason }))
     } finally {
       slot.release()
     }
     this.settle(target, batch, results)
+  }
+
+  // Bytes handed over stay their owner's: transferring their buffer to another thread empties them.
+  // Such an event fails on its own instead of breaking the request of the events beside it.
+  private withoutEmptyEvents(batch: Item[]): Item[] {
+    const sendable = batch.filter((item) => item.event.json.length > 0)
+    if (sendable.length === batch.length) return batch
+    for (const item of batch) {
+      if (item.event.json.length === 0) this.finish(item, { status: 'failed', attempts: item.attempts, reason: `event ${item.event.eventId} has no text to send (empty, or its buffer was transferred away)` })
+    }
+    return sendable
   }
 
   private settle(target: Destination, batch: Item[], results: EventAttempt[]): void {

@@ -2,13 +2,13 @@ import { Worker } from 'node:worker_threads'
 import path from 'node:path'
 import { ConfigError } from '../errors'
 
-type NotMapped = { line: number; mapping: string | null; status: 'skipped' | 'error' | 'filtered'; reason: string }
-
-/** One line's result: a Pinterest event as UTF-8 JSON bytes, or why there is none. */
-export type MappedResult = { line: number; mapping: string; status: 'event'; eventId: string; json: Uint8Array } | NotMapped
-
-/** As a worker sends it: event bytes are a slice (`at`, `length`) of the reply's one transferred buffer. */
-export type WorkerResult = { line: number; mapping: string; status: 'event'; eventId: string; at: number; length: number } | NotMapped
+/**
+ * One line's result: a Pinterest event as UTF-8 JSON bytes (in a buffer of its own, moved from the
+ * worker without a copy), or why there is none.
+ */
+export type MappedResult =
+  | { line: number; mapping: string; status: 'event'; eventId: string; json: Uint8Array }
+  | { line: number; mapping: string | null; status: 'skipped' | 'error' | 'filtered'; reason: string }
 
 export interface WorkerRequest {
   id: number
@@ -20,7 +20,7 @@ export interface WorkerRequest {
 export type WorkerReply =
   | { type: 'ready' }
   | { type: 'failed'; field: string; detail: string }
-  | { type: 'mapped'; id: number; results: WorkerResult[]; bytes: ArrayBuffer }
+  | { type: 'mapped'; id: number; results: MappedResult[] }
 
 // Under ts-node (tests, benchmarks) the worker is the TypeScript source; in dist it is the compiled file.
 const RUNNING_SOURCE = __filename.endsWith('.ts')
@@ -45,7 +45,7 @@ interface Slot {
 /**
  * Maps JSON-lines text on worker threads, one compiled function per thread, so that mapping uses
  * every core while the main thread does I/O and delivery. Results come back in input order with the
- * Pinterest events already serialised to UTF-8, in one buffer per call that moves between threads without a copy.
+ * Pinterest events already serialised to UTF-8, each in its own buffer that moves between threads without a copy.
  */
 export class MappingPool {
   private nextId = 0
@@ -55,7 +55,7 @@ export class MappingPool {
     for (const slot of slots) {
       slot.worker.on('message', (reply: WorkerReply) => {
         if (reply.type !== 'mapped') return
-        slot.pending.get(reply.id)?.resolve(reply.results.map((result) => unpack(result, reply.bytes)))
+        slot.pending.get(reply.id)?.resolve(reply.results)
         slot.pending.delete(reply.id)
       })
       slot.worker.on('error', (error) => this.lose(slot, `mapping worker failed: ${error.message}`))
@@ -105,11 +105,6 @@ export class MappingPool {
     this.closing = true
     await Promise.all(this.slots.map((s) => s.worker.terminate()))
   }
-}
-
-function unpack(result: WorkerResult, bytes: ArrayBuffer): MappedResult {
-  if (result.status !== 'event') return result
-  return { line: result.line, mapping: result.mapping, status: 'event', eventId: result.eventId, json: new Uint8Array(bytes, result.at, result.length) }
 }
 
 function ready(worker: Worker): Promise<void> {

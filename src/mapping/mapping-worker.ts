@@ -2,10 +2,11 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { ConfigError } from '../errors'
 import { compileFunction, CompiledFunction } from './compile-function'
 import { invokeFunction } from './invoke'
-import type { WorkerReply, WorkerRequest, WorkerResult } from './mapping-pool'
+import type { MappedResult, WorkerReply, WorkerRequest } from './mapping-pool'
 
-// One thread of a MappingPool: parses JSON-lines text, maps it, and answers with the events as UTF-8
-// JSON in one transferred buffer, so the main thread neither copies nor garbage-collects them.
+// One thread of a MappingPool: parses JSON-lines text, maps it, and answers with each event as UTF-8
+// JSON in a buffer of its own, transferred rather than copied, so event text never enters the main
+// thread's JavaScript heap.
 async function start(): Promise<void> {
   const port = parentPort
   if (!port) throw new Error('mapping-worker runs inside a worker thread')
@@ -19,32 +20,18 @@ async function start(): Promise<void> {
     return
   }
   port.on('message', (request: WorkerRequest) => {
-    const mapped = request.lines.flatMap((text, i) => mapLine(fn, text, request.firstLine + i, request.nowMs))
-    const { results, bytes } = pack(mapped)
-    port.postMessage({ type: 'mapped', id: request.id, results, bytes } satisfies WorkerReply, [bytes])
+    const results = request.lines.flatMap((text, i) => mapLine(fn, text, request.firstLine + i, request.nowMs))
+    const buffers = results.flatMap((r) => (r.status === 'event' ? [r.json.buffer as ArrayBuffer] : []))
+    port.postMessage({ type: 'mapped', id: request.id, results } satisfies WorkerReply, buffers)
   })
   port.postMessage({ type: 'ready' } satisfies WorkerReply)
 }
 
-type Mapped = Exclude<WorkerResult, { status: 'event' }> | { line: number; mapping: string; status: 'event'; eventId: string; json: string }
+// TextEncoder gives each event a buffer of exactly its size, owned by nothing else, so it can be
+// transferred on its own; no event's bytes keep another's alive.
+const utf8 = new TextEncoder()
 
-function pack(mapped: Mapped[]): { results: WorkerResult[]; bytes: ArrayBuffer } {
-  let total = 0
-  for (const m of mapped) if (m.status === 'event') total += Buffer.byteLength(m.json)
-  // Its own ArrayBuffer (not a slice of Node's shared pool), so it can be transferred.
-  const buffer = Buffer.allocUnsafeSlow(total)
-  let at = 0
-  const results = mapped.map((m): WorkerResult => {
-    if (m.status !== 'event') return m
-    const length = buffer.write(m.json, at)
-    const result: WorkerResult = { line: m.line, mapping: m.mapping, status: 'event', eventId: m.eventId, at, length }
-    at += length
-    return result
-  })
-  return { results, bytes: buffer.buffer as ArrayBuffer }
-}
-
-function mapLine(fn: CompiledFunction, text: string, line: number, nowMs?: number): Mapped[] {
+function mapLine(fn: CompiledFunction, text: string, line: number, nowMs?: number): MappedResult[] {
   let input: unknown
   try {
     input = JSON.parse(text)
@@ -53,9 +40,9 @@ function mapLine(fn: CompiledFunction, text: string, line: number, nowMs?: numbe
   }
   const results = invokeFunction(fn, input, { nowMs })
   if (results.length === 0) return [{ line, mapping: null, status: 'filtered', reason: 'no mapping matched this event' }]
-  return results.map((result): Mapped => {
+  return results.map((result): MappedResult => {
     if (result.status !== 'event') return { line, ...result }
-    return { line, mapping: result.mapping, status: 'event', eventId: result.event.event_id, json: JSON.stringify(result.event) }
+    return { line, mapping: result.mapping, status: 'event', eventId: result.event.event_id, json: utf8.encode(JSON.stringify(result.event)) }
   })
 }
 

@@ -34,9 +34,9 @@ export interface PostOptions {
   log?: RequestLog
 }
 
-const utf8 = new TextEncoder()
-const BODY_OPEN = utf8.encode('{"data":[')
-const BODY_CLOSE = utf8.encode(']}')
+// Made on first use: the plugin bundle loads this module in sandboxes that may lack TextEncoder, and
+// the plugin only ever sends text.
+let utf8: InstanceType<typeof TextEncoder> | undefined
 const COMMA = 0x2c
 
 /**
@@ -45,17 +45,20 @@ const COMMA = 0x2c
  */
 export function requestBody(events: readonly SerialisedEvent[]): string | Uint8Array {
   if (events.every((e) => typeof e.json === 'string')) return `{"data":[${events.map((e) => e.json).join(',')}]}`
-  const parts = events.map((e) => (typeof e.json === 'string' ? utf8.encode(e.json) : e.json))
-  const size = parts.reduce((sum, part) => sum + part.length, BODY_OPEN.length + BODY_CLOSE.length + Math.max(0, parts.length - 1))
+  const encoder = (utf8 ??= new TextEncoder())
+  const open = encoder.encode('{"data":[')
+  const close = encoder.encode(']}')
+  const parts = events.map((e) => (typeof e.json === 'string' ? encoder.encode(e.json) : e.json))
+  const size = parts.reduce((sum, part) => sum + part.length, open.length + close.length + Math.max(0, parts.length - 1))
   const body = new Uint8Array(size)
-  body.set(BODY_OPEN)
-  let at = BODY_OPEN.length
+  body.set(open)
+  let at = open.length
   parts.forEach((part, i) => {
     if (i > 0) body[at++] = COMMA
     body.set(part, at)
     at += part.length
   })
-  body.set(BODY_CLOSE, at)
+  body.set(close, at)
   return body
 }
 

@@ -160,6 +160,36 @@ describe('dispatcher', () => {
     expect(pinterest.calls.map((c) => c.ids)).toEqual([['é-1']])
   })
 
+  it('fails an event whose bytes were transferred away after handover, and still delivers the rest of its batch', async () => {
+    const pinterest = fakePinterest(() => ({ status: 200 }))
+    const dispatcher = new Dispatcher({ fetch: pinterest.fetchFn, lingerMs: 50 })
+    const utf8 = new TextEncoder()
+    const jsons = ['a', 'b', 'c'].map((id) => utf8.encode(JSON.stringify(event(id))))
+    const outcomes = ['a', 'b', 'c'].map((id, i) => dispatcher.sendSerialised({ eventId: id, json: jsons[i] }, target()))
+    structuredClone(jsons[1].buffer, { transfer: [jsons[1].buffer] })
+    expect(await Promise.all(outcomes)).toEqual([
+      { status: 'delivered', attempts: 1 },
+      { status: 'failed', attempts: 0, reason: 'event b has no text to send (empty, or its buffer was transferred away)' },
+      { status: 'delivered', attempts: 1 },
+    ])
+    expect(pinterest.calls.map((c) => c.ids)).toEqual([['a', 'c']])
+  })
+
+  it('settles a batch as failed, not lost, when sending throws unexpectedly', async () => {
+    const pinterest = fakePinterest(() => ({ status: 200 }))
+    const logger = (_level: string, message: string) => {
+      if (message.startsWith('request')) throw new Error('log sink is full')
+    }
+    const dispatcher = new Dispatcher({ fetch: pinterest.fetchFn, logger })
+    const outcomes = await Promise.all(['x', 'y'].map((id) => dispatcher.send(event(id), target({ debugMode: true }))))
+    expect(outcomes).toEqual([
+      { status: 'failed', attempts: 1, reason: 'unexpected failure while sending: log sink is full' },
+      { status: 'failed', attempts: 1, reason: 'unexpected failure while sending: log sink is full' },
+    ])
+    await dispatcher.drain()
+    expect(dispatcher.stats).toMatchObject({ events_failed: 2, events_delivered: 0 })
+  })
+
   it('settles every event exactly once under mixed answers', async () => {
     let n = 0
     const pinterest = fakePinterest((call) => {

@@ -1,23 +1,36 @@
+import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import fs from 'node:fs'
 import { packageRoot, readPackageFile, TEMPLATE_PATH } from '../../src/template/files'
 
-const ROOT = path.resolve(__dirname, '../..')
+const made: string[] = []
+const tempDir = (prefix: string) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  made.push(dir)
+  return dir
+}
+
+afterAll(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true })
+})
 
 describe('the package folder', () => {
   it('is found from src/, dist/ and a benchmark build alike', () => {
+    const pkg = tempDir('package-')
+    fs.writeFileSync(path.join(pkg, 'package.json'), '{}')
     for (const folder of ['src/template', 'dist/template', 'dist-bench/src/template']) {
-      expect(packageRoot(path.join(ROOT, folder))).toBe(ROOT)
+      fs.mkdirSync(path.join(pkg, folder), { recursive: true })
+      expect(packageRoot(path.join(pkg, folder))).toBe(pkg)
     }
   })
 
-  it('holds the template the loader reads', () => {
+  it('is this checkout when running from source, and holds the template the loader reads', () => {
+    expect(packageRoot(path.join(__dirname, '../../src/template'))).toBe(path.resolve(__dirname, '../..'))
     expect(JSON.parse(readPackageFile(TEMPLATE_PATH)).id).toBe('segment-actions-pinterest-conversions-api')
   })
 
   it('is an error naming the folder when no package.json is above it', () => {
-    const lonely = fs.mkdtempSync(path.join(os.tmpdir(), 'no-package-'))
+    const lonely = tempDir('no-package-')
     expect(() => packageRoot(lonely)).toThrow(`no package.json above ${lonely}`)
   })
 })
