@@ -12,6 +12,7 @@ export function buildBundle(): void {
 }
 
 // What a plugin server lends a plugin: timers, fetch, console and a require limited to a few built-ins.
+// No TextEncoder or Buffer: sandboxes differ, and the bundle must load and send without them.
 const ALLOWED_MODULES: Record<string, unknown> = { crypto, 'node:crypto': crypto, fs }
 
 export interface LoadedPlugin {
@@ -38,8 +39,6 @@ export function loadBundleInVm(): LoadedPlugin {
     fetch,
     Response,
     URL,
-    TextEncoder,
-    TextDecoder,
     AbortController,
     process: { versions: process.versions, env: {}, argv: [], platform: process.platform },
   })
