@@ -1,7 +1,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
 
-export const SHARED_DIR = path.resolve(__dirname, '../../../shared')
+// Pinterest's OpenAPI file and the PostHog fixtures live in shared/ beside the checkout; a clone on its
+// own reads the copies in test/shared/ (taken from shared/ on 2026-11-29).
+const BESIDE_CHECKOUT = path.resolve(__dirname, '../../../shared')
+export const SHARED_DIR = fs.existsSync(path.join(BESIDE_CHECKOUT, 'fixtures', 'posthog-events.jsonl'))
+  ? BESIDE_CHECKOUT
+  : path.resolve(__dirname, '../shared')
+export const FIXTURES_PATH = path.join(SHARED_DIR, 'fixtures', 'posthog-events.jsonl')
 
 /** The fixture events' own clock: they all happened at this instant. */
 export const FIXTURE_TIME = '2026-11-29T10:15:00.000Z'
@@ -17,7 +23,7 @@ export type Globals = {
 
 /** The PostHog events of shared/fixtures/posthog-events.jsonl, one invocation globals object each. */
 export function fixtureEvents(): Globals[] {
-  const text = fs.readFileSync(path.join(SHARED_DIR, 'fixtures', 'posthog-events.jsonl'), 'utf8')
+  const text = fs.readFileSync(FIXTURES_PATH, 'utf8')
   return text
     .split('\n')
     .filter((line) => line.trim() !== '')

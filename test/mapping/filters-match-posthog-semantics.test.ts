@@ -1,11 +1,10 @@
 import * as fs from 'fs'
-import * as path from 'path'
 import { compileFilters, type FilterGlobals } from '../../src/mapping/filters'
+import { FIXTURES_PATH } from '../helpers/fixtures'
 
-const FIXTURE = path.resolve(__dirname, '../../../shared/fixtures/posthog-events.jsonl')
 
 const fixtures: FilterGlobals[] = fs
-  .readFileSync(FIXTURE, 'utf8')
+  .readFileSync(FIXTURES_PATH, 'utf8')
   .split('\n')
   .filter((line) => line.trim() !== '')
   .map((line) => JSON.parse(line) as FilterGlobals)

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
-import path from 'node:path'
+import { FIXTURES_PATH } from '../helpers/fixtures'
 
 // Test-side helpers: an independent SHA-256 and resolved inputs shaped like the prebuilt mappings would make them.
 
 export const sha = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex')
 
-export const FIXTURES_PATH = path.resolve(__dirname, '../../../shared/fixtures/posthog-events.jsonl')
+export { FIXTURES_PATH }
 
 type Obj = Record<string, any>
 
