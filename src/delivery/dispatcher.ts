@@ -198,12 +198,11 @@ export class Dispatcher {
   // Bytes handed over stay their owner's: transferring their buffer to another thread empties them.
   // Such an event fails on its own instead of breaking the request of the events beside it.
   private withoutEmptyEvents(batch: Item[]): Item[] {
-    const sendable = batch.filter((item) => item.event.json.length > 0)
-    if (sendable.length === batch.length) return batch
-    for (const item of batch) {
-      if (item.event.json.length === 0) this.finish(item, { status: 'failed', attempts: item.attempts, reason: `event ${item.event.eventId} has no text to send (empty, or its buffer was transferred away)` })
-    }
-    return sendable
+    return batch.filter((item) => {
+      if (item.event.json.length > 0) return true
+      this.finish(item, { status: 'failed', attempts: item.attempts, reason: `event ${item.event.eventId} has no text to send (empty, or its buffer was transferred away)` })
+      return false
+    })
   }
 
   private settle(target: Destination, batch: Item[], results: EventAttempt[]): void {
