@@ -114,8 +114,11 @@ export interface Person {
 }
 
 export interface PersonStore {
-  /** Applies an event's `$set`, `$set_once` and `$identify` to the person of its distinct id. */
-  apply(projectId: number, event: CapturedEvent): void
+  /**
+   * Applies an event's `$set`, `$set_once` and `$identify` to the person of its distinct id; returns the
+   * person as written, or undefined when the event changes no person.
+   */
+  apply(projectId: number, event: CapturedEvent): Person | undefined
   find(projectId: number, distinctId: string): Person | undefined
 }
 

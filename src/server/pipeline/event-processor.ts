@@ -48,8 +48,7 @@ export class EventProcessor {
 
   /** Applies the event to its person and returns the person as this event sees it. */
   private applyPerson(queued: QueuedEvent): Person | undefined {
-    this.store.persons.apply(queued.project_id, queued.event)
-    return this.store.persons.find(queued.project_id, queued.event.distinct_id)
+    return this.store.persons.apply(queued.project_id, queued.event) ?? this.store.persons.find(queued.project_id, queued.event.distinct_id)
   }
 
   private process(queued: QueuedEvent, person: Person | undefined, projectName: string, functions: RunningFunction[], nowMs: number, out: Outcomes): void {

@@ -7,11 +7,23 @@ const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typ
 /** Persons as PostHog keeps them: properties per person, several distinct ids per person after $identify. */
 export class SqlitePersonStore implements PersonStore {
   private readonly findStatement: Database.Statement
+  private readonly upsertStatement: Database.Statement
+  private readonly linkStatement: Database.Statement
+  private readonly relinkStatement: Database.Statement
+  private readonly deleteStatement: Database.Statement
 
   constructor(private readonly db: Database.Database) {
     this.findStatement = db.prepare(
       'SELECT p.id, p.properties FROM person_distinct_ids d JOIN persons p ON p.id = d.person_id WHERE d.project_id = ? AND d.distinct_id = ?',
     )
+    this.upsertStatement = db.prepare(
+      'INSERT INTO persons (id, project_id, properties, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET properties = excluded.properties, updated_at = excluded.updated_at',
+    )
+    this.linkStatement = db.prepare(
+      'INSERT INTO person_distinct_ids (project_id, distinct_id, person_id) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET person_id = excluded.person_id',
+    )
+    this.relinkStatement = db.prepare('UPDATE person_distinct_ids SET person_id = ? WHERE project_id = ? AND person_id = ?')
+    this.deleteStatement = db.prepare('DELETE FROM persons WHERE id = ?')
   }
 
   find(projectId: number, distinctId: string): Person | undefined {
@@ -19,11 +31,11 @@ export class SqlitePersonStore implements PersonStore {
     return row && { id: row.id, properties: JSON.parse(row.properties) }
   }
 
-  apply(projectId: number, event: CapturedEvent): void {
+  apply(projectId: number, event: CapturedEvent): Person | undefined {
     const set = isRecord(event.properties.$set) ? event.properties.$set : {}
     const setOnce = isRecord(event.properties.$set_once) ? event.properties.$set_once : {}
     const anonymous = event.event === '$identify' && typeof event.properties.$anon_distinct_id === 'string' ? event.properties.$anon_distinct_id : undefined
-    if (Object.keys(set).length === 0 && Object.keys(setOnce).length === 0 && anonymous === undefined) return
+    if (Object.keys(set).length === 0 && Object.keys(setOnce).length === 0 && anonymous === undefined) return undefined
     const identified = this.find(projectId, event.distinct_id)
     const anonymousPerson = anonymous ? this.find(projectId, anonymous) : undefined
     const person = identified ?? anonymousPerson
@@ -31,15 +43,13 @@ export class SqlitePersonStore implements PersonStore {
     const previous = identified && anonymousPerson && anonymousPerson.id !== identified.id ? { ...anonymousPerson.properties, ...identified.properties } : person?.properties
     const merged = { ...setOnce, ...(previous ?? {}), ...set }
     const id = person?.id ?? newId()
-    this.db
-      .prepare('INSERT INTO persons (id, project_id, properties, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET properties = excluded.properties, updated_at = excluded.updated_at')
-      .run(id, projectId, JSON.stringify(merged), new Date().toISOString())
-    const link = this.db.prepare('INSERT INTO person_distinct_ids (project_id, distinct_id, person_id) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET person_id = excluded.person_id')
-    link.run(projectId, event.distinct_id, id)
-    if (anonymous !== undefined) link.run(projectId, anonymous, id)
+    this.upsertStatement.run(id, projectId, JSON.stringify(merged), new Date().toISOString())
+    this.linkStatement.run(projectId, event.distinct_id, id)
+    if (anonymous !== undefined) this.linkStatement.run(projectId, anonymous, id)
     if (anonymousPerson && anonymousPerson.id !== id) {
-      this.db.prepare('UPDATE person_distinct_ids SET person_id = ? WHERE project_id = ? AND person_id = ?').run(id, projectId, anonymousPerson.id)
-      this.db.prepare('DELETE FROM persons WHERE id = ?').run(anonymousPerson.id)
+      this.relinkStatement.run(id, projectId, anonymousPerson.id)
+      this.deleteStatement.run(anonymousPerson.id)
     }
+    return { id, properties: merged }
   }
 }
