@@ -7,3 +7,8 @@ export function describeJsonError(error: unknown): string {
   const position = /position (\d+)/.exec(message)?.[1]
   return position === undefined ? 'invalid JSON' : `invalid JSON at position ${position}`
 }
+
+/** A JSON object: not null, not an array. */
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}

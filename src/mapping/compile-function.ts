@@ -7,6 +7,7 @@ import { blankMappingTemplate, loadTemplate, mergeInputsSchema } from '../templa
 import { Template } from '../template/schema'
 import { validateInputs } from '../template/validate-inputs'
 import { compileFilters, EventMatcher } from './filters'
+import { isRecord } from '../json'
 
 export interface DestinationSettings {
   adAccountId: string
@@ -59,8 +60,8 @@ export function compileFunctionSync(config: FunctionConfig, template: Template =
 }
 
 function withoutEventFilters(filters: unknown): unknown {
-  if (filters === null || typeof filters !== 'object' || Array.isArray(filters)) return filters
-  const { events: _events, ...rest } = filters as Record<string, unknown>
+  if (!isRecord(filters)) return filters
+  const { events: _events, ...rest } = filters
   return rest
 }
 

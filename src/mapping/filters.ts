@@ -14,6 +14,7 @@ import {
   type PropertyFilter,
   type PropertyOperator,
 } from './filter-schema'
+import { isRecord } from '../json'
 
 export type FilterGlobals = {
   event: { event: string; properties: Record<string, unknown> }
@@ -215,6 +216,3 @@ function ownValue(source: unknown, key: string): unknown {
   return descriptor !== undefined && 'value' in descriptor ? descriptor.value : undefined
 }
 
-function isRecord(value: unknown): value is object {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { isRecord } from '../json'
 
 /** What a destination sees per event, in PostHog's `HogFunctionInvocationGlobals` shape. */
 export interface InvocationGlobals {
@@ -18,8 +19,6 @@ export interface InvocationGlobals {
 }
 
 export type GlobalsResult = { ok: true; globals: InvocationGlobals } | { ok: false; reason: string }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v)
 
 /** Strings and numbers as text; anything else (objects with odd toString, arrays) as the fallback. */
 const text = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : fallback)

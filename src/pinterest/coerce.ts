@@ -1,3 +1,5 @@
+import { isRecord } from '../json'
+
 // Readers turn one untrusted input value into a typed value, "absent" (null/empty: leave out silently)
 // or "bad" (leave out and tell the caller why). `problem` reads after the field name: "<field> <problem>".
 
@@ -8,13 +10,12 @@ export const MAX_INPUT_BYTES = 64 * 1024
 const MAX_PREVIEW = 40
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
 
+export { isRecord }
+
 export const ABSENT: Field<never> = { kind: 'absent' }
 export const ok = <T>(value: T): Field<T> => ({ kind: 'ok', value })
 export const bad = (problem: string): Field<never> => ({ kind: 'bad', problem })
 
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
 
 export function own(obj: Record<string, unknown>, key: string): unknown {
   return Object.hasOwn(obj, key) ? obj[key] : undefined

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { gunzipSync } from 'node:zlib'
 import type { CapturedEvent } from '../store/types'
-
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v)
+import { isRecord } from '../json'
 
 const MAX_EVENT_NAME = 400
 const MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024

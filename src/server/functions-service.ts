@@ -6,10 +6,9 @@ import { FunctionConfig, parseFunctionConfig } from '../template/function-config
 import { loadTemplate } from '../template/load'
 import type { Template } from '../template/schema'
 import { notFound, validationError } from './errors'
+import { isRecord } from '../json'
 
 type Inputs = Record<string, { value?: unknown; secret?: boolean }>
-
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v)
 
 function secretKeys(template: Template): Set<string> {
   return new Set(template.inputs_schema.filter((item) => item.secret).map((item) => item.key))

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ConfigError } from '../errors'
 import { InputSchemaOverrideSchema } from './schema'
+import { isRecord } from '../json'
 
 /** `{value}` as PostHog stores an input; `{secret: true}` stands for a stored secret kept server side. */
 /**
@@ -44,7 +45,7 @@ export type InputValue = z.infer<typeof InputValueSchema>
 
 /** Validates the shape of a configuration; the template's own rules are checked when compiling. */
 export function parseFunctionConfig(raw: unknown): FunctionConfig {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+  if (!isRecord(raw)) {
     throw new ConfigError('configuration', 'must be a JSON object')
   }
   rejectPrototypeKeys(raw, '')

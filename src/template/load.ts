@@ -9,6 +9,7 @@ import {
   Template,
   TemplateFileSchema,
 } from './schema'
+import { isRecord } from '../json'
 
 /** Formats the first zod issue as `file: path: message`, the way every loader error reads. */
 function parseOrThrow<T>(schema: z.ZodType<T>, data: unknown, where: string): T {
@@ -43,13 +44,9 @@ export function mergeInputsSchema(
     const override = byKey.get(item.key)
     if (!override) return item
     const merged = { ...item, ...override }
-    if (isPlainObject(item.default) && isPlainObject(override.default)) merged.default = { ...item.default, ...override.default }
+    if (isRecord(item.default) && isRecord(override.default)) merged.default = { ...item.default, ...override.default }
     return parseOrThrow(InputSchemaItemSchema, merged, `${where}.inputs_schema[${i}]`)
   })
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
 let cached: Template | undefined

@@ -9,6 +9,7 @@ import { parseFunctionConfig } from '../../template/function-config'
 import { authenticate, authorize } from '../auth'
 import { notFound, validationError } from '../errors'
 import { functionParams, objectBody } from '../route-schemas'
+import { isRecord } from '../../json'
 
 const PREFIXES = ['/api/projects/:project_id', '/api/environments/:project_id']
 
@@ -19,8 +20,6 @@ interface InvocationBody {
   clickhouse_event?: unknown
   mock_async_functions?: boolean
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v)
 
 /**
  * Test runs: an event through a saved (or a new) function, answering with the exact Pinterest payloads and

@@ -1,8 +1,7 @@
 import type Database from 'better-sqlite3'
 import { newId } from '../tokens'
 import type { CapturedEvent, Person, PersonStore } from '../types'
-
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v)
+import { isRecord } from '../../json'
 
 /** Persons as PostHog keeps them: properties per person, several distinct ids per person after $identify. */
 export class SqlitePersonStore implements PersonStore {
