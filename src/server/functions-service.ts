@@ -6,6 +6,7 @@ import { FunctionConfig, parseFunctionConfig } from '../template/function-config
 import { loadTemplate } from '../template/load'
 import type { Template } from '../template/schema'
 import { notFound, validationError } from './errors'
+import { keepsStoredSecret } from './stored-config'
 import { isRecord } from '../json'
 
 type Inputs = Record<string, { value?: unknown; secret?: boolean }>
@@ -27,7 +28,7 @@ function splitSecrets(inputs: Inputs, stored: Record<string, string>, template: 
       if (entry && entry.value !== undefined) plain[key] = { value: entry.value }
       continue
     }
-    if (entry && entry.value !== undefined && entry.value !== null && entry.value !== '') {
+    if (!keepsStoredSecret(entry)) {
       if (typeof entry.value !== 'string') throw new ConfigError(`inputs.${key}`, 'Value must be a string.')
       secrets[key] = entry.value
     }

@@ -105,6 +105,14 @@ describe('invocations, logs and metrics', () => {
     expect(result.body.result.response.status).toBe(200)
   })
 
+  it('keeps the stored token when a test run sends it back empty, as an update does', async () => {
+    const changed = { inputs: { ad_account_id: { value: ACCOUNT }, conversion_token: { value: '' } } }
+    const event = { event: 'Order Completed', distinct_id: 'z', uuid: 'empty-token-1', properties: { $ip: '203.0.113.1', $raw_user_agent: 'UA' } }
+    const result = await api('POST', `/api/projects/1/hog_functions/${functionId}/invocations/`, { configuration: changed, event, mock_async_functions: false })
+    expect(result.status).toBe(200)
+    expect(result.body.result.response.status).toBe(200)
+  })
+
   it('sends with the test flag when mock_async_functions is false, and tests new configurations', async () => {
     const configuration = { type: 'destination', template_id: 'segment-actions-pinterest-conversions-api', inputs: { ad_account_id: { value: ACCOUNT }, conversion_token: { value: TOKEN } } }
     const result = await api('POST', '/api/projects/1/hog_functions/new/invocations/', {

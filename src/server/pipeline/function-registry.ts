@@ -1,4 +1,5 @@
 import { compileFunctionSync, CompiledFunction } from '../../mapping/compile-function'
+import { storedConfig } from '../stored-config'
 import { parseFunctionConfig } from '../../template/function-config'
 import type { FunctionStore, StoredFunction } from '../../store/types'
 
@@ -67,16 +68,5 @@ function tryCompile(stored: StoredFunction): CompiledFunction | undefined {
 
 /** Stored functions were validated when saved; the secrets go back into the inputs to compile. */
 function compile(stored: StoredFunction): CompiledFunction {
-  const inputs: Record<string, { value: unknown }> = { ...stored.inputs }
-  for (const [key, value] of Object.entries(stored.secrets)) inputs[key] = { value }
-  const config = parseFunctionConfig({
-    type: stored.type,
-    name: stored.name,
-    template_id: stored.template_id,
-    enabled: stored.enabled,
-    inputs,
-    ...(stored.mappings ? { mappings: stored.mappings } : {}),
-    ...(stored.filters ? { filters: stored.filters } : {}),
-  })
-  return compileFunctionSync(config)
+  return compileFunctionSync(parseFunctionConfig(storedConfig(stored)))
 }

@@ -9,6 +9,7 @@ import { parseFunctionConfig } from '../../template/function-config'
 import { authenticate, authorize } from '../auth'
 import { notFound, validationError } from '../errors'
 import { functionParams, objectBody } from '../route-schemas'
+import { storedConfig } from '../stored-config'
 import { isRecord } from '../../json'
 
 const PREFIXES = ['/api/projects/:project_id', '/api/environments/:project_id']
@@ -60,15 +61,8 @@ function compile(store: Store, projectId: number, id: string, configuration: Rec
   } else {
     const stored = store.functions.get(projectId, id)
     if (!stored || stored.deleted) throw notFound()
-    const given = isRecord(configuration?.inputs) ? (configuration.inputs as Record<string, { value?: unknown }>) : undefined
-    const inputs: Record<string, unknown> = { ...(given ?? stored.inputs) }
-    // As on update, a secret sent back as {secret: true} (or left out) means the stored one.
-    for (const [key, value] of Object.entries(stored.secrets)) {
-      const entry = given?.[key]
-      if (!entry || entry.value === undefined) inputs[key] = { value }
-    }
-    const base = { type: stored.type, name: stored.name, template_id: stored.template_id, ...(stored.mappings ? { mappings: stored.mappings } : {}), ...(stored.filters ? { filters: stored.filters } : {}) }
-    raw = { ...base, ...configuration, inputs }
+    // A test run goes through a disabled function too.
+    raw = storedConfig(stored, { enabled: true, ...configuration })
   }
   try {
     return compileFunctionSync(parseFunctionConfig(raw))
