@@ -15,3 +15,12 @@ export class ConfigError extends Error {
     this.detail = message
   }
 }
+
+/** A zod issue path under `base`: `['events', 0, 'id']` under `filters` → `filters.events[0].id`. */
+export function joinFieldPath(base: string, path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, segment) => {
+    if (typeof segment === 'number') return `${acc}[${segment}]`
+    const name = String(segment)
+    return acc === '' ? name : `${acc}.${name}`
+  }, base)
+}

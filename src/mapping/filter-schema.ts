@@ -8,7 +8,7 @@
  * (`label`, `custom_name`, `bytecode`, `source`, ...) that have no effect on matching.
  */
 import { z } from 'zod'
-import { ConfigError } from '../errors'
+import { ConfigError, joinFieldPath } from '../errors'
 
 export const PROPERTY_FILTER_TYPES = ['event', 'person'] as const
 
@@ -137,15 +137,6 @@ export type PropertyValue = z.infer<typeof PropertyValueSchema>
 export type PropertyFilter = z.infer<typeof PropertyFilterSchema>
 export type EventFilter = z.infer<typeof EventFilterSchema>
 export type Filters = z.infer<typeof FiltersSchema>
-
-/** `['events', 0, 'id']` under `filters` → `filters.events[0].id`. */
-export function joinFieldPath(base: string, path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, segment) => {
-    if (typeof segment === 'number') return `${acc}[${segment}]`
-    const name = String(segment)
-    return acc === '' ? name : `${acc}.${name}`
-  }, base)
-}
 
 /** Validates raw filters; the first problem becomes a ConfigError pointing at its exact field. */
 export function parseFilters(raw: unknown, fieldPath = 'filters'): Filters {

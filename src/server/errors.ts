@@ -26,6 +26,16 @@ export function validationError(error: ConfigError): ApiError {
   return new ApiError(400, { type: 'validation_error', code: 'invalid_input', detail: error.detail, attr: toAttr(error.field) })
 }
 
+/** Runs `run`, turning a ConfigError into PostHog's 400 body naming the field. */
+export function asApiError<T>(run: () => T): T {
+  try {
+    return run()
+  } catch (error) {
+    if (error instanceof ConfigError) throw validationError(error)
+    throw error
+  }
+}
+
 export const notAuthenticated = (detail: string) =>
   new ApiError(401, { type: 'authentication_error', code: 'not_authenticated', detail, attr: null })
 

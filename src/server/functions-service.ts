@@ -5,7 +5,7 @@ import { newId } from '../store/tokens'
 import { FunctionConfig, parseFunctionConfig } from '../template/function-config'
 import { loadTemplate } from '../template/load'
 import type { Template } from '../template/schema'
-import { notFound, validationError } from './errors'
+import { asApiError, notFound, validationError } from './errors'
 import { keepsStoredSecret } from './stored-config'
 import { isRecord } from '../json'
 
@@ -45,24 +45,6 @@ function validate(config: FunctionConfig, secrets: Record<string, string>, templ
   compileFunctionSync({ ...config, inputs }, template)
 }
 
-function parse(body: unknown): FunctionConfig {
-  try {
-    return parseFunctionConfig(body)
-  } catch (error) {
-    if (error instanceof ConfigError) throw validationError(error)
-    throw error
-  }
-}
-
-function guard<T>(run: () => T): T {
-  try {
-    return run()
-  } catch (error) {
-    if (error instanceof ConfigError) throw validationError(error)
-    throw error
-  }
-}
-
 /** Create, read, update and soft-delete of hog functions, with PostHog's rules for secrets. */
 export class FunctionsService {
   private readonly template = loadTemplate()
@@ -73,8 +55,8 @@ export class FunctionsService {
     if (!isRecord(body) || typeof body.template_id !== 'string') {
       throw validationError(new ConfigError('template_id', 'This field is required.'))
     }
-    const config = parse(body)
-    return guard(() => {
+    const config = asApiError(() => parseFunctionConfig(body))
+    return asApiError(() => {
       const { plain, secrets } = splitSecrets(config.inputs as Inputs, {}, this.template)
       validate(config, secrets, this.template)
       return this.store.insert({
@@ -119,9 +101,9 @@ export class FunctionsService {
       mappings: (body.mappings === undefined ? existing.mappings : body.mappings) ?? undefined,
       filters: (body.filters === undefined ? existing.filters : body.filters) ?? undefined,
     }
-    const config = parse(merged)
+    const config = asApiError(() => parseFunctionConfig(merged))
     const deleted = typeof body.deleted === 'boolean' ? body.deleted : existing.deleted
-    return guard(() => {
+    return asApiError(() => {
       const { plain, secrets } = splitSecrets(config.inputs as Inputs, existing.secrets, this.template)
       validate(config, secrets, this.template)
       return this.store.update({

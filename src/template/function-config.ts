@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ConfigError } from '../errors'
+import { ConfigError, joinFieldPath } from '../errors'
 import { InputSchemaOverrideSchema } from './schema'
 import { isRecord } from '../json'
 
@@ -52,8 +52,7 @@ export function parseFunctionConfig(raw: unknown): FunctionConfig {
   const result = FunctionConfigSchema.safeParse(raw)
   if (!result.success) {
     const issue = result.error.issues[0]
-    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '')
-    throw new ConfigError(path || 'configuration', issue.message)
+    throw new ConfigError(joinFieldPath('', issue.path) || 'configuration', issue.message)
   }
   return result.data
 }

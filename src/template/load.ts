@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ConfigError } from '../errors'
+import { ConfigError, joinFieldPath } from '../errors'
 import { mappingPath, readPackageFile, TEMPLATE_PATH } from './files'
 import {
   InputSchemaItem,
@@ -16,7 +16,7 @@ function parseOrThrow<T>(schema: z.ZodType<T>, data: unknown, where: string): T 
   const result = schema.safeParse(data)
   if (result.success) return result.data
   const issue = result.error.issues[0]
-  throw new ConfigError(`${where}${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`, issue.message)
+  throw new ConfigError(joinFieldPath(where, issue.path), issue.message)
 }
 
 function readJson(path: string): unknown {

@@ -7,7 +7,7 @@ import { PinterestEvent } from '../../pinterest/schema'
 import type { Store } from '../../store/types'
 import { parseFunctionConfig } from '../../template/function-config'
 import { authenticate, authorize } from '../auth'
-import { notFound, validationError } from '../errors'
+import { asApiError, notFound, validationError } from '../errors'
 import { functionParams, objectBody } from '../route-schemas'
 import { storedConfig } from '../stored-config'
 import { isRecord } from '../../json'
@@ -64,12 +64,7 @@ function compile(store: Store, projectId: number, id: string, configuration: Rec
     // A test run goes through a disabled function too.
     raw = storedConfig(stored, { enabled: true, ...configuration })
   }
-  try {
-    return compileFunctionSync(parseFunctionConfig(raw))
-  } catch (error) {
-    if (error instanceof ConfigError) throw validationError(error)
-    throw error
-  }
+  return asApiError(() => compileFunctionSync(parseFunctionConfig(raw)))
 }
 
 async function send(events: PinterestEvent[], target: Parameters<typeof postEvents>[0], apiUrl: string, fetchFn?: FetchLike) {
