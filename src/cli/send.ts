@@ -3,7 +3,7 @@ import { Dispatcher, Outcome } from '../delivery/dispatcher'
 import { stderrLogger } from '../logger'
 import { CompiledFunction } from '../mapping/compile-function'
 import { invokeFunction } from '../mapping/invoke'
-import { DEFAULT_API_URL, eventsUrl, FetchLike } from '../pinterest/client'
+import { DEFAULT_API_URL, eventsUrl, FetchLike, MAX_EVENTS_PER_REQUEST, REDACTED_BEARER } from '../pinterest/client'
 import { PinterestEvent } from '../pinterest/schema'
 import { readJsonLines } from './json-lines'
 import { describeFunction, loadFunctionFile } from './map'
@@ -94,7 +94,7 @@ function writeSummary(out: Writable, c: Counts, requests: number): void {
   )
 }
 
-/** Prints the requests that would be sent, 1000 events each, with the token redacted. */
+/** Prints the requests that would be sent, as many events each as Pinterest takes, with the token redacted. */
 async function dryRun(fn: CompiledFunction, testMode: boolean, apiUrl: string, options: SendOptions, out: Writable): Promise<number> {
   const counts = emptyCounts()
   const failures: string[] = []
@@ -102,7 +102,7 @@ async function dryRun(fn: CompiledFunction, testMode: boolean, apiUrl: string, o
   const url = eventsUrl(apiUrl, { ...fn.settings, testMode })
   const flush = () => {
     if (batch.length === 0) return
-    out.write(JSON.stringify({ method: 'POST', url, headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ***REDACTED***' }, body: { data: batch } }) + '\n')
+    out.write(JSON.stringify({ method: 'POST', url, headers: { 'Content-Type': 'application/json', Authorization: REDACTED_BEARER }, body: { data: batch } }) + '\n')
     batch = []
   }
   for await (const item of readJsonLines(options.eventsFile, options.stdin)) {
@@ -110,7 +110,7 @@ async function dryRun(fn: CompiledFunction, testMode: boolean, apiUrl: string, o
     const events = 'error' in item ? noteError(counts, failures, item.error) : mapLine(fn, item.value, item.line, counts, failures, options.nowMs)
     for (const event of events) {
       batch.push(event)
-      if (batch.length === 1000) flush()
+      if (batch.length === MAX_EVENTS_PER_REQUEST) flush()
     }
   }
   flush()

@@ -1,5 +1,5 @@
 import { Logger, silentLogger } from '../logger'
-import { DEFAULT_API_URL, DeliveryTarget, FetchLike, postEvents, RequestLog, SerialisedEvent, serialiseEvent } from '../pinterest/client'
+import { DEFAULT_API_URL, DeliveryTarget, describeRequestLogEntry, FetchLike, MAX_EVENTS_PER_REQUEST, postEvents, RequestLog, SerialisedEvent, serialiseEvent } from '../pinterest/client'
 import { PinterestEvent } from '../pinterest/schema'
 import { redact } from '../secret'
 import { attemptDelivery, EventAttempt } from './attempt'
@@ -7,7 +7,6 @@ import { decideRetry, DEFAULT_RETRY_POLICY, parseRetryAfter, RetryPolicy } from 
 import { Semaphore } from './semaphore'
 import { countBatch, DeliveryStats, emptyStats } from './stats'
 
-export const MAX_EVENTS_PER_REQUEST = 1000
 
 export interface Destination extends DeliveryTarget {
   debugMode: boolean
@@ -277,13 +276,6 @@ export class Dispatcher {
   }
 
   private requestLog(target: Destination): RequestLog {
-    return (entry) => {
-      const text = 'url' in entry
-        ? `request POST ${entry.url} headers ${JSON.stringify(entry.headers)} body ${entry.body}`
-        : 'status' in entry
-          ? `response ${entry.status} ${JSON.stringify(entry.body)}`
-          : `request failed: ${entry.error}`
-      this.options.logger('debug', redact(text, [target.conversionToken]))
-    }
+    return (entry) => this.options.logger('debug', redact(describeRequestLogEntry(entry), [target.conversionToken]))
   }
 }

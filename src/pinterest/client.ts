@@ -2,6 +2,10 @@ import { PinterestEvent } from './schema'
 import { Secret } from '../secret'
 
 export const DEFAULT_API_URL = 'https://api.pinterest.com'
+/** Pinterest takes at most this many events in one request. */
+export const MAX_EVENTS_PER_REQUEST = 1000
+/** How request logs show the Authorization header. */
+export const REDACTED_BEARER = 'Bearer ***REDACTED***'
 
 /** Where and as whom events are sent: one batch never mixes targets. */
 export interface DeliveryTarget {
@@ -19,6 +23,13 @@ export type HttpAttempt =
 
 export interface RequestLog {
   (entry: { url: string; headers: Record<string, string>; body: string } | { status: number; body: unknown } | { error: string }): void
+}
+
+/** One request log entry as a line of text (before redaction). */
+export function describeRequestLogEntry(entry: Parameters<RequestLog>[0]): string {
+  if ('url' in entry) return `request POST ${entry.url} headers ${JSON.stringify(entry.headers)} body ${entry.body}`
+  if ('status' in entry) return `response ${entry.status} ${JSON.stringify(entry.body)}`
+  return `request failed: ${entry.error}`
 }
 
 export function eventsUrl(apiUrl: string, target: DeliveryTarget): string {
@@ -80,7 +91,7 @@ export function serialiseEvent(event: PinterestEvent): SerialisedEvent {
 export async function postEvents(target: DeliveryTarget, events: readonly SerialisedEvent[], options: PostOptions): Promise<HttpAttempt> {
   const url = eventsUrl(options.apiUrl, target)
   const body = requestBody(events)
-  options.log?.({ url, headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ***REDACTED***' }, body: typeof body === 'string' ? body : new TextDecoder().decode(body) })
+  options.log?.({ url, headers: { 'Content-Type': 'application/json', Authorization: REDACTED_BEARER }, body: typeof body === 'string' ? body : new TextDecoder().decode(body) })
   const abort = new AbortController()
   const timer = setTimeout(() => abort.abort(), options.timeoutMs)
   try {

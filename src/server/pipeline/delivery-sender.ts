@@ -1,6 +1,6 @@
 import { attemptDelivery, EventAttempt } from '../../delivery/attempt'
 import { decideRetry, DEFAULT_RETRY_POLICY, parseRetryAfter, RetryPolicy } from '../../delivery/retry-policy'
-import { DEFAULT_API_URL, FetchLike, postEvents, RequestLog, SerialisedEvent } from '../../pinterest/client'
+import { DEFAULT_API_URL, describeRequestLogEntry, FetchLike, MAX_EVENTS_PER_REQUEST, postEvents, RequestLog, SerialisedEvent } from '../../pinterest/client'
 import { redact } from '../../secret'
 import type { Delivery, DeliveryStatus, LogEntry, Store } from '../../store/types'
 import { countMetrics, MetricHit } from './metric-counts'
@@ -18,7 +18,6 @@ export interface SenderOptions {
 
 type Settlement = { id: number; status: DeliveryStatus; attempts: number; next_attempt_at: number; last_error: string | null }
 
-const MAX_PER_REQUEST = 1000
 const MAX_LOG_LENGTH = 10_000
 const DISABLED_RECHECK_MS = 60_000
 
@@ -48,7 +47,7 @@ export class DeliverySender {
 
   /** Sends what is due; returns how many deliveries it settled. */
   async runOnce(nowMs = Date.now()): Promise<number> {
-    const due = this.store.deliveries.due(nowMs, MAX_PER_REQUEST * this.options.concurrency * 2)
+    const due = this.store.deliveries.due(nowMs, MAX_EVENTS_PER_REQUEST * this.options.concurrency * 2)
     if (due.length === 0) return 0
     this.registry.refresh()
     const batches = this.batches(due)
@@ -77,7 +76,7 @@ export class DeliverySender {
     }
     const batches: { fn: RunningFunction | undefined; items: Delivery[] }[] = []
     for (const [functionId, items] of byFunction) {
-      for (let i = 0; i < items.length; i += MAX_PER_REQUEST) batches.push({ fn: this.registry.get(functionId), items: items.slice(i, i + MAX_PER_REQUEST) })
+      for (let i = 0; i < items.length; i += MAX_EVENTS_PER_REQUEST) batches.push({ fn: this.registry.get(functionId), items: items.slice(i, i + MAX_EVENTS_PER_REQUEST) })
     }
     return batches
   }
@@ -138,12 +137,7 @@ export class DeliverySender {
 
   /** debug_mode: each request and answer as a function log line, token redacted, long bodies cut as PostHog does. */
   private debugEntry(fn: RunningFunction, entry: Parameters<RequestLog>[0]): LogEntry {
-    const text = 'url' in entry
-      ? `request POST ${entry.url} headers ${JSON.stringify(entry.headers)} body ${entry.body}`
-      : 'status' in entry
-        ? `response ${entry.status} ${JSON.stringify(entry.body)}`
-        : `request failed: ${entry.error}`
-    const redacted = redact(text, [fn.compiled.settings.conversionToken])
+    const redacted = redact(describeRequestLogEntry(entry), [fn.compiled.settings.conversionToken])
     const message = redacted.length > MAX_LOG_LENGTH ? `${redacted.slice(0, MAX_LOG_LENGTH)}… (truncated)` : redacted
     return { project_id: fn.stored.project_id, function_id: fn.stored.id, timestamp: new Date().toISOString(), level: 'debug', message, instance_id: null }
   }

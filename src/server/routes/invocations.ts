@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { ConfigError } from '../../errors'
 import { compileFunctionSync } from '../../mapping/compile-function'
 import { invokeFunction } from '../../mapping/invoke'
-import { DEFAULT_API_URL, eventsUrl, FetchLike, postEvents, serialiseEvent } from '../../pinterest/client'
+import { DEFAULT_API_URL, eventsUrl, FetchLike, postEvents, REDACTED_BEARER, serialiseEvent } from '../../pinterest/client'
 import { PinterestEvent } from '../../pinterest/schema'
 import type { Store } from '../../store/types'
 import { parseFunctionConfig } from '../../template/function-config'
@@ -45,7 +45,7 @@ export function registerInvocationRoutes(app: FastifyInstance, store: Store, api
       }))
       if (results.length === 0) logs.push({ level: 'info', message: 'no mapping matched this event' })
       const target = { ...fn.settings, testMode: true }
-      const requestShown = events.length === 0 ? null : { method: 'POST', url: eventsUrl(apiUrl, target), headers: { Authorization: 'Bearer ***REDACTED***' }, body: { data: events } }
+      const requestShown = events.length === 0 ? null : { method: 'POST', url: eventsUrl(apiUrl, target), headers: { Authorization: REDACTED_BEARER }, body: { data: events } }
       const response = body.mock_async_functions === false && events.length > 0 ? await send(events, target, apiUrl, fetchFn) : undefined
       const status = results.some((r) => r.status === 'error') ? 'error' : events.length > 0 ? 'success' : 'skipped'
       return { status, logs, errors: results.flatMap((r) => (r.status === 'error' ? [r.reason] : [])), result: { request: requestShown, results, ...(response ? { response } : {}) } }
