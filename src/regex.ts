@@ -19,13 +19,3 @@ export function compileRegex(pattern: string): Matcher {
   cache.set(pattern, matcher)
   return matcher
 }
-
-/** The error message for a pattern RE2 cannot compile, or null when it compiles. */
-export function regexProblem(pattern: string): string | null {
-  try {
-    compileRegex(pattern)
-    return null
-  } catch (error) {
-    return (error as Error).message
-  }
-}

@@ -1,4 +1,4 @@
-import { ABSENT, Field, Reader, bad, isOversized, kindOf, ok, preview, readBoolean, readText } from './coerce'
+import { ABSENT, Field, Reader, bad, isOversized, kindOf, ok, preview, readBoolean, readMaxText, readText } from './coerce'
 import { ACTION_SOURCES, ActionSource, STANDARD_EVENT_NAMES } from './schema'
 
 const STANDARD_NAMES: ReadonlySet<string> = new Set(STANDARD_EVENT_NAMES)
@@ -35,11 +35,7 @@ export function readActionSource(raw: unknown): Field<ActionSource> {
   return source === undefined ? bad(`must be one of ${ACTION_SOURCES.join(', ')}, got ${preview(raw)}`) : ok(source)
 }
 
-export function readEventId(raw: unknown): Field<string> {
-  const id = readText(raw)
-  if (id.kind !== 'ok' || id.value.length <= MAX_EVENT_ID) return id
-  return bad(`is longer than ${MAX_EVENT_ID} characters`)
-}
+export const readEventId: Reader<string> = readMaxText(MAX_EVENT_ID)
 
 const LANGUAGE = /^([a-z]{2})(?:[-_][a-z0-9]{1,8})*$/i
 

@@ -1,4 +1,4 @@
-import type { Scope, Store } from '../store/types'
+import { SCOPES, type Store } from '../store/types'
 
 export interface Bootstrap {
   /** Set only when something was created now: shown once, never stored in clear. */
@@ -15,15 +15,14 @@ export function bootstrap(store: Store, env: NodeJS.ProcessEnv = process.env): B
   return store.transaction(() => {
     if (store.projects.count() === 0) {
       const project = store.projects.create('Default project', wantedToken)
-      const { key } = store.keys.create(project.id, SCOPES, wantedKey ? ENV_LABEL : 'bootstrap', wantedKey)
+      const { key } = store.keys.create(project.id, [...SCOPES], wantedKey ? ENV_LABEL : 'bootstrap', wantedKey)
       return { created: { projectId: project.id, projectToken: project.api_token, apiKey: key, keyFromEnvironment: wantedKey !== undefined } }
     }
     // Later starts keep project 1 in line with the environment: its token, and exactly one key from it.
     if (wantedToken) store.projects.setToken(1, wantedToken)
-    if (wantedKey) store.keys.replaceLabelled(1, ENV_LABEL, SCOPES, wantedKey)
+    if (wantedKey) store.keys.replaceLabelled(1, ENV_LABEL, [...SCOPES], wantedKey)
     return {}
   })
 }
 
 const ENV_LABEL = 'environment'
-const SCOPES: Scope[] = ['hog_function:read', 'hog_function:write']

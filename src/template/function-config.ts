@@ -3,7 +3,6 @@ import { ConfigError, joinFieldPath } from '../errors'
 import { InputSchemaOverrideSchema } from './schema'
 import { isRecord } from '../json'
 
-/** `{value}` as PostHog stores an input; `{secret: true}` stands for a stored secret kept server side. */
 /**
  * `{value}` as PostHog stores an input. `{secret: true}` without a value stands for a secret stored
  * server side; as in PostHog, a real `value` next to it replaces the stored secret.
