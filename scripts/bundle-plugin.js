@@ -22,8 +22,6 @@ const inlinePackageFiles = {
       }
       const contents = `
         const files = ${JSON.stringify(files)}
-        exports.TEMPLATE_PATH = 'templates/pinterest-conversions-api.json'
-        exports.mappingPath = (name) => 'mappings/' + name + '.json'
         exports.readPackageFile = (p) => {
           if (!Object.prototype.hasOwnProperty.call(files, p)) throw new Error('no such file in the bundle: ' + p)
           return files[p]

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads'
-import path from 'node:path'
 import { ConfigError } from '../errors'
+import { workerScript } from '../worker-script'
 
 /**
  * One line's result: a Pinterest event as UTF-8 JSON bytes (in a buffer of its own, moved from the
@@ -22,10 +22,7 @@ export type WorkerReply =
   | { type: 'failed'; field: string; detail: string }
   | { type: 'mapped'; id: number; results: MappedResult[] }
 
-// Under ts-node (tests, benchmarks) the worker is the TypeScript source; in dist it is the compiled file.
-const RUNNING_SOURCE = __filename.endsWith('.ts')
-const WORKER_FILE = path.join(__dirname, RUNNING_SOURCE ? 'mapping-worker.ts' : 'mapping-worker.js')
-const WORKER_ARGV = RUNNING_SOURCE ? ['-r', 'ts-node/register/transpile-only'] : []
+const WORKER = workerScript(__filename, 'mapping-worker')
 
 // Mapping makes short-lived garbage (parsed input, built events); a young generation larger than the
 // default lets more of it die young instead of being copied and promoted.
@@ -76,7 +73,7 @@ export class MappingPool {
 
   /** Starts `size` threads, each compiling `config`; a bad configuration rejects with a ConfigError. */
   static async start(config: unknown, size: number): Promise<MappingPool> {
-    const workers = Array.from({ length: Math.max(1, size) }, () => new Worker(WORKER_FILE, { workerData: { config }, execArgv: WORKER_ARGV, resourceLimits: WORKER_LIMITS }))
+    const workers = Array.from({ length: Math.max(1, size) }, () => new Worker(WORKER.file, { workerData: { config }, execArgv: WORKER.execArgv, resourceLimits: WORKER_LIMITS }))
     try {
       await Promise.all(workers.map(ready))
     } catch (error) {

@@ -75,10 +75,15 @@ function readEvent(item: unknown, nowMs: number): CapturedEvent | string {
   const timestamp = readTimestamp(item.timestamp, nowMs)
   if (timestamp === undefined) return 'timestamp: expected an ISO-8601 date-time'
   const uuid = typeof item.uuid === 'string' && item.uuid !== '' ? item.uuid : randomUUID()
-  // Some SDKs send $set and $set_once beside properties; persons read them from properties.
+  return { uuid, event: item.event, distinct_id: id, properties: withTopLevelSets(item, properties), timestamp }
+}
+
+// Some SDKs send $set and $set_once beside properties; persons read them from properties.
+function withTopLevelSets(item: Record<string, unknown>, properties: Record<string, unknown>): Record<string, unknown> {
+  if (!isRecord(item.$set) && !isRecord(item.$set_once)) return properties
   const merged = { ...properties }
-  for (const key of ['$set', '$set_once'] as const) if (isRecord(item[key])) merged[key] = { ...(item[key] as object), ...(isRecord(merged[key]) ? merged[key] : {}) }
-  return { uuid, event: item.event, distinct_id: id, properties: merged, timestamp }
+  for (const key of ['$set', '$set_once'] as const) if (isRecord(item[key])) merged[key] = { ...item[key], ...(isRecord(merged[key]) ? merged[key] : {}) }
+  return merged
 }
 
 function readTimestamp(value: unknown, nowMs: number): string | undefined {

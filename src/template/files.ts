@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 
-// The plugin bundle swaps this module for one with the files inlined (see scripts/bundle-plugin.js),
-// because a plugin server loads one file and has no templates/ folder beside it.
+// The plugin bundle swaps this module for one providing readPackageFile from files inlined (see
+// scripts/bundle-plugin.js), because a plugin server loads one file and has no templates/ folder beside it.
 
 /** The package's own folder: the nearest one above this file holding package.json (src/, dist/ or a build of the benchmarks). */
 export function packageRoot(start: string): string {
@@ -13,12 +13,6 @@ export function packageRoot(start: string): string {
 }
 
 const ROOT = packageRoot(__dirname)
-
-export const TEMPLATE_PATH = 'templates/pinterest-conversions-api.json'
-
-export function mappingPath(name: string): string {
-  return `mappings/${name}.json`
-}
 
 /** The text of a file of the package (relative path such as `mappings/checkout.json`). */
 export function readPackageFile(relativePath: string): string {

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { ConfigError, joinFieldPath } from '../errors'
-import { mappingPath, readPackageFile, TEMPLATE_PATH } from './files'
+import { readPackageFile } from './files'
 import {
   InputSchemaItem,
   InputSchemaItemSchema,
@@ -10,6 +10,12 @@ import {
   TemplateFileSchema,
 } from './schema'
 import { isRecord } from '../json'
+
+export const TEMPLATE_PATH = 'templates/pinterest-conversions-api.json'
+
+export function mappingPath(name: string): string {
+  return `mappings/${name}.json`
+}
 
 /** Formats the first zod issue as `file: path: message`, the way every loader error reads. */
 function parseOrThrow<T>(schema: z.ZodType<T>, data: unknown, where: string): T {

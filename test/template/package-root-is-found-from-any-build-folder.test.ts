@@ -1,7 +1,8 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { packageRoot, readPackageFile, TEMPLATE_PATH } from '../../src/template/files'
+import { packageRoot, readPackageFile } from '../../src/template/files'
+import { TEMPLATE_PATH } from '../../src/template/load'
 
 const made: string[] = []
 const tempDir = (prefix: string) => {

@@ -1,15 +1,13 @@
-import path from 'node:path'
 import { Worker } from 'node:worker_threads'
+import { workerScript } from '../../worker-script'
 import type { RunnerOptions } from './runner'
 
-const RUNNING_SOURCE = __filename.endsWith('.ts')
-const ENTRY = path.join(__dirname, RUNNING_SOURCE ? 'runner-thread-entry.ts' : 'runner-thread-entry.js')
-const EXEC_ARGV = RUNNING_SOURCE ? ['-r', 'ts-node/register/transpile-only'] : []
+const ENTRY = workerScript(__filename, 'runner-thread-entry')
 
 type Options = Omit<RunnerOptions, 'fetch' | 'random'>
 
 async function spawn(dbPath: string, options: Options): Promise<Worker> {
-  const worker = new Worker(ENTRY, { workerData: { dbPath, options }, execArgv: EXEC_ARGV })
+  const worker = new Worker(ENTRY.file, { workerData: { dbPath, options }, execArgv: ENTRY.execArgv })
   await new Promise<void>((resolve, reject) => {
     worker.once('message', () => resolve())
     worker.once('error', reject)
