@@ -1,4 +1,4 @@
-import { ABSENT, Field, bad, firstItems, own, readText } from './coerce'
+import { ABSENT, Field, bad, firstItems, readText } from './coerce'
 import { cachedHashUserValue } from './hash-cache'
 import { isIpAddress } from './ip'
 import * as n from './normalize'

@@ -17,3 +17,11 @@ export function authorize(key: ApiKey, projectId: number, scope: Scope): void {
   if (key.project_id !== projectId) throw permissionDenied("You don't have access to the project.")
   if (!key.scopes.includes(scope)) throw permissionDenied(`This action requires the scope '${scope}'.`)
 }
+
+/** The project in the request's path, once its key may act there with `scope`; a 401 or 403 otherwise. */
+export function authorizedProject(request: FastifyRequest, keys: KeyStore, scope: Scope): number {
+  const key = authenticate(request, keys)
+  const projectId = Number((request.params as { project_id: string }).project_id)
+  authorize(key, projectId, scope)
+  return projectId
+}

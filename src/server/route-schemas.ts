@@ -1,4 +1,8 @@
 /** Fastify request schemas shared by the REST routes: malformed paths and queries never reach a handler. */
+
+/** PostHog serves the same API under the projects and the environments paths. */
+export const PROJECT_PREFIXES = ['/api/projects/:project_id', '/api/environments/:project_id']
+
 export const projectParams = {
   type: 'object',
   properties: { project_id: { type: 'string', pattern: '^[0-9]{1,15}$' } },
@@ -9,6 +13,12 @@ export const functionParams = {
   type: 'object',
   properties: { project_id: projectParams.properties.project_id, id: { type: 'string', minLength: 1, maxLength: 100 } },
   required: ['project_id', 'id'],
+} as const
+
+export const templateParams = {
+  type: 'object',
+  properties: { project_id: projectParams.properties.project_id, template_id: { type: 'string', minLength: 1, maxLength: 200 } },
+  required: ['project_id', 'template_id'],
 } as const
 
 export const listQuery = {

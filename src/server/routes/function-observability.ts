@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { LogLevelName, Store } from '../../store/types'
-import { authenticate, authorize } from '../auth'
+import { authorizedProject } from '../auth'
 import { notFound } from '../errors'
-import { functionParams, logsQuery } from '../route-schemas'
+import { functionParams, logsQuery, PROJECT_PREFIXES } from '../route-schemas'
 
-const PREFIXES = ['/api/projects/:project_id', '/api/environments/:project_id']
 const LEVELS: LogLevelName[] = ['debug', 'info', 'warn', 'error']
 const METRIC_NAMES = ['succeeded', 'failed', 'filtered', 'skipped', 'fetch']
 
@@ -14,11 +13,8 @@ interface Params {
 }
 
 function functionOf(request: FastifyRequest, store: Store): { projectId: number; functionId: string } {
-  const key = authenticate(request, store.keys)
-  const params = request.params as Params
-  const projectId = Number(params.project_id)
-  authorize(key, projectId, 'hog_function:read')
-  const fn = store.functions.get(projectId, params.id)
+  const projectId = authorizedProject(request, store.keys, 'hog_function:read')
+  const fn = store.functions.get(projectId, (request.params as Params).id)
   if (!fn) throw notFound()
   return { projectId, functionId: fn.id }
 }
@@ -37,7 +33,7 @@ export function resolveInstant(value: string | undefined, fallbackMs: number, no
 
 /** Logs and metrics of one function, in PostHog's shapes. */
 export function registerObservabilityRoutes(app: FastifyInstance, store: Store): void {
-  for (const prefix of PREFIXES) {
+  for (const prefix of PROJECT_PREFIXES) {
     app.get(`${prefix}/hog_functions/:id/logs`, { schema: { params: functionParams, querystring: logsQuery } }, async (request) => {
       const { projectId, functionId } = functionOf(request, store)
       const query = request.query as { level?: string; search?: string; after?: string; before?: string; limit?: string }

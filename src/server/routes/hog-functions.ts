@@ -1,11 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { Scope, Store } from '../../store/types'
-import { authenticate, authorize } from '../auth'
-import { ApiError } from '../errors'
+import type { Store } from '../../store/types'
+import { authorizedProject } from '../auth'
 import { FunctionsService } from '../functions-service'
-import { functionParams, listQuery, objectBody, projectParams } from '../route-schemas'
+import { functionParams, listQuery, objectBody, PROJECT_PREFIXES, projectParams } from '../route-schemas'
 
-const PREFIXES = ['/api/projects/:project_id', '/api/environments/:project_id']
 const MAX_LIMIT = 1000
 
 interface Params {
@@ -19,15 +17,6 @@ interface ListQuery {
   search?: string
   limit?: string
   offset?: string
-}
-
-function projectOf(request: FastifyRequest, store: Store, scope: Scope): number {
-  const key = authenticate(request, store.keys)
-  const { project_id } = request.params as Params
-  const projectId = Number(project_id)
-  if (!Number.isSafeInteger(projectId)) throw new ApiError(404, { type: 'invalid_request', code: 'not_found', detail: 'Not found.', attr: null })
-  authorize(key, projectId, scope)
-  return projectId
 }
 
 function pageUrl(request: FastifyRequest, offset: number, limit: number): string {
@@ -45,9 +34,9 @@ const intParam = (text: string | undefined, fallback: number, max: number) => {
 /** PostHog's hog_functions REST API, under both the projects and the environments paths. */
 export function registerHogFunctionRoutes(app: FastifyInstance, store: Store): void {
   const service = new FunctionsService(store.functions)
-  for (const prefix of PREFIXES) {
+  for (const prefix of PROJECT_PREFIXES) {
     app.get(`${prefix}/hog_functions`, { schema: { params: projectParams, querystring: listQuery } }, async (request) => {
-      const projectId = projectOf(request, store, 'hog_function:read')
+      const projectId = authorizedProject(request, store.keys, 'hog_function:read')
       const query = request.query as ListQuery
       const limit = intParam(query.limit, 100, MAX_LIMIT) || 100
       const offset = intParam(query.offset, 0, Number.MAX_SAFE_INTEGER)
@@ -62,20 +51,20 @@ export function registerHogFunctionRoutes(app: FastifyInstance, store: Store): v
       }
     })
     app.post(`${prefix}/hog_functions`, { schema: { params: projectParams, body: objectBody } }, async (request, reply) => {
-      const projectId = projectOf(request, store, 'hog_function:write')
+      const projectId = authorizedProject(request, store.keys, 'hog_function:write')
       reply.code(201)
       return service.present(service.create(projectId, request.body))
     })
     app.get(`${prefix}/hog_functions/:id`, { schema: { params: functionParams } }, async (request) => {
-      const projectId = projectOf(request, store, 'hog_function:read')
+      const projectId = authorizedProject(request, store.keys, 'hog_function:read')
       return service.present(service.get(projectId, (request.params as Params).id ?? ''))
     })
     app.patch(`${prefix}/hog_functions/:id`, { schema: { params: functionParams, body: objectBody } }, async (request) => {
-      const projectId = projectOf(request, store, 'hog_function:write')
+      const projectId = authorizedProject(request, store.keys, 'hog_function:write')
       return service.present(service.update(projectId, (request.params as Params).id ?? '', request.body))
     })
     app.delete(`${prefix}/hog_functions/:id`, { schema: { params: functionParams } }, async (request, reply) => {
-      const projectId = projectOf(request, store, 'hog_function:write')
+      const projectId = authorizedProject(request, store.keys, 'hog_function:write')
       service.remove(projectId, (request.params as Params).id ?? '')
       reply.code(204)
       return null

@@ -2,17 +2,16 @@ import type { FastifyInstance } from 'fastify'
 import { ConfigError } from '../../errors'
 import { compileFunctionSync } from '../../mapping/compile-function'
 import { invokeFunction } from '../../mapping/invoke'
-import { DEFAULT_API_URL, eventsUrl, FetchLike, postEvents, REDACTED_BEARER, serialiseEvent } from '../../pinterest/client'
+import { DEFAULT_API_URL, eventsUrl, postEvents, REDACTED_BEARER, serialiseEvent } from '../../pinterest/client'
 import { PinterestEvent } from '../../pinterest/schema'
 import type { Store } from '../../store/types'
 import { parseFunctionConfig } from '../../template/function-config'
-import { authenticate, authorize } from '../auth'
+import { authorizedProject } from '../auth'
 import { asApiError, notFound, validationError } from '../errors'
-import { functionParams, objectBody } from '../route-schemas'
+import { functionParams, objectBody, PROJECT_PREFIXES } from '../route-schemas'
 import { storedConfig } from '../stored-config'
 import { isRecord } from '../../json'
 
-const PREFIXES = ['/api/projects/:project_id', '/api/environments/:project_id']
 
 interface InvocationBody {
   configuration?: Record<string, unknown>
@@ -26,15 +25,12 @@ interface InvocationBody {
  * Test runs: an event through a saved (or a new) function, answering with the exact Pinterest payloads and
  * skip reasons. Nothing is sent unless `mock_async_functions` is false, and then with Pinterest's test flag.
  */
-export function registerInvocationRoutes(app: FastifyInstance, store: Store, apiUrl = DEFAULT_API_URL, fetchFn?: FetchLike): void {
-  for (const prefix of PREFIXES) {
+export function registerInvocationRoutes(app: FastifyInstance, store: Store, apiUrl = DEFAULT_API_URL): void {
+  for (const prefix of PROJECT_PREFIXES) {
     app.post(`${prefix}/hog_functions/:id/invocations`, { schema: { params: functionParams, body: objectBody } }, async (request) => {
-      const key = authenticate(request, store.keys)
-      const params = request.params as { project_id: string; id: string }
-      const projectId = Number(params.project_id)
-      authorize(key, projectId, 'hog_function:write')
+      const projectId = authorizedProject(request, store.keys, 'hog_function:write')
       const body = (isRecord(request.body) ? request.body : {}) as InvocationBody
-      const fn = compile(store, projectId, params.id, body.configuration)
+      const fn = compile(store, projectId, (request.params as { id: string }).id, body.configuration)
       const input = body.globals ?? body.event ?? body.clickhouse_event
       if (input === undefined) throw validationError(new ConfigError('globals', 'give the event to run as `globals` (invocation globals) or `event` (capture shape)'))
       const results = invokeFunction(fn, input)
@@ -46,7 +42,7 @@ export function registerInvocationRoutes(app: FastifyInstance, store: Store, api
       if (results.length === 0) logs.push({ level: 'info', message: 'no mapping matched this event' })
       const target = { ...fn.settings, testMode: true }
       const requestShown = events.length === 0 ? null : { method: 'POST', url: eventsUrl(apiUrl, target), headers: { Authorization: REDACTED_BEARER }, body: { data: events } }
-      const response = body.mock_async_functions === false && events.length > 0 ? await send(events, target, apiUrl, fetchFn) : undefined
+      const response = body.mock_async_functions === false && events.length > 0 ? await send(events, target, apiUrl) : undefined
       const status = results.some((r) => r.status === 'error') ? 'error' : events.length > 0 ? 'success' : 'skipped'
       return { status, logs, errors: results.flatMap((r) => (r.status === 'error' ? [r.reason] : [])), result: { request: requestShown, results, ...(response ? { response } : {}) } }
     })
@@ -67,7 +63,7 @@ function compile(store: Store, projectId: number, id: string, configuration: Rec
   return asApiError(() => compileFunctionSync(parseFunctionConfig(raw)))
 }
 
-async function send(events: PinterestEvent[], target: Parameters<typeof postEvents>[0], apiUrl: string, fetchFn?: FetchLike) {
-  const answer = await postEvents(target, events.map(serialiseEvent), { fetch: fetchFn ?? ((url, init) => fetch(url, init)), apiUrl, timeoutMs: 10_000 })
+async function send(events: PinterestEvent[], target: Parameters<typeof postEvents>[0], apiUrl: string) {
+  const answer = await postEvents(target, events.map(serialiseEvent), { fetch: (url, init) => fetch(url, init), apiUrl, timeoutMs: 10_000 })
   return answer.kind === 'response' ? { status: answer.status, body: answer.body } : { error: answer.error }
 }

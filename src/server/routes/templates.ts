@@ -1,27 +1,21 @@
 import type { FastifyInstance } from 'fastify'
 import type { Store } from '../../store/types'
 import { loadTemplate } from '../../template/load'
-import { authenticate, authorize } from '../auth'
+import { authorizedProject } from '../auth'
 import { notFound } from '../errors'
-import { projectParams } from '../route-schemas'
-
-const PREFIXES = ['/api/projects/:project_id', '/api/environments/:project_id']
+import { PROJECT_PREFIXES, projectParams, templateParams } from '../route-schemas'
 
 /** This destination's template, in the shape of PostHog's hog_function_templates API. */
 export function registerTemplateRoutes(app: FastifyInstance, store: Store): void {
   const template = loadTemplate()
   const presented = { ...template, mapping_templates: template.mapping_templates.map((m) => ({ ...m, inputs: undefined })) }
-  const check = (params: unknown, headers: Parameters<typeof authenticate>[0]) => {
-    const key = authenticate(headers, store.keys)
-    authorize(key, Number((params as { project_id: string }).project_id), 'hog_function:read')
-  }
-  for (const prefix of PREFIXES) {
+  for (const prefix of PROJECT_PREFIXES) {
     app.get(`${prefix}/hog_function_templates`, { schema: { params: projectParams } }, async (request) => {
-      check(request.params, request)
+      authorizedProject(request, store.keys, 'hog_function:read')
       return { count: 1, next: null, previous: null, results: [presented] }
     })
-    app.get(`${prefix}/hog_function_templates/:template_id`, async (request) => {
-      check(request.params, request)
+    app.get(`${prefix}/hog_function_templates/:template_id`, { schema: { params: templateParams } }, async (request) => {
+      authorizedProject(request, store.keys, 'hog_function:read')
       if ((request.params as { template_id: string }).template_id !== template.id) throw notFound()
       return presented
     })

@@ -11,7 +11,7 @@ export class SqlitePersonStore implements PersonStore {
   private readonly relinkStatement: Database.Statement
   private readonly deleteStatement: Database.Statement
 
-  constructor(private readonly db: Database.Database) {
+  constructor(db: Database.Database) {
     this.findStatement = db.prepare(
       'SELECT p.id, p.properties FROM person_distinct_ids d JOIN persons p ON p.id = d.person_id WHERE d.project_id = ? AND d.distinct_id = ?',
     )
