@@ -16,20 +16,36 @@ export interface InvokeOptions {
 
 /**
  * Runs one event through a compiled function: one result per matching mapping (none when the
- * function is disabled or nothing matches). Never throws on event data.
+ * function is disabled or nothing matches). The event may be invocation globals or capture-style;
+ * it is checked first. Never throws on event data.
  */
 export function invokeFunction(fn: CompiledFunction, input: unknown, options: InvokeOptions = {}): InvocationResult[] {
   if (!fn.enabled) return []
+  const nowMs = options.nowMs ?? Date.now()
+  let parsed: ReturnType<typeof toInvocationGlobals>
   try {
-    const nowMs = options.nowMs ?? Date.now()
-    const parsed = toInvocationGlobals(input, nowMs)
-    if (!parsed.ok) return [{ mapping: null, status: 'error', reason: parsed.reason }]
-    const globals = { ...parsed.globals, source: parsed.globals.source ?? { name: fn.name, url: '' } }
+    parsed = toInvocationGlobals(input, nowMs)
+  } catch (error) {
+    return [unexpected(error)]
+  }
+  if (!parsed.ok) return [{ mapping: null, status: 'error', reason: parsed.reason }]
+  return runFunction(fn, parsed.globals, nowMs)
+}
+
+// Last line of defence: each stage handles bad data itself, but one event must never stop a stream.
+function unexpected(error: unknown): InvocationResult {
+  return { mapping: null, status: 'error', reason: `unexpected failure: ${error instanceof Error ? error.message : 'unknown error'}` }
+}
+
+/** As invokeFunction, for globals already in shape (built once per event by a pipeline running several functions). */
+export function runFunction(fn: CompiledFunction, parsed: InvocationGlobals, nowMs: number): InvocationResult[] {
+  if (!fn.enabled) return []
+  try {
+    const globals = { ...parsed, source: parsed.source ?? { name: fn.name, url: '' } }
     if (!fn.matches(globals)) return []
     return fn.mappings.filter((m) => m.matches(globals)).map((m) => invokeMapping(m, globals, nowMs))
   } catch (error) {
-    // Last line of defence: each stage handles bad data itself, but one event must never stop a stream.
-    return [{ mapping: null, status: 'error', reason: `unexpected failure: ${error instanceof Error ? error.message : 'unknown error'}` }]
+    return [unexpected(error)]
   }
 }
 

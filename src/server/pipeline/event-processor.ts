@@ -1,4 +1,5 @@
-import { invokeFunction } from '../../mapping/invoke'
+import type { InvocationGlobals } from '../../mapping/globals'
+import { runFunction } from '../../mapping/invoke'
 import type { Delivery, LogEntry, Person, QueuedEvent, Store } from '../../store/types'
 import type { FunctionRegistry, RunningFunction } from './function-registry'
 import { countMetrics } from './metric-counts'
@@ -54,7 +55,8 @@ export class EventProcessor {
   private process(queued: QueuedEvent, person: Person | undefined, projectName: string, functions: RunningFunction[], nowMs: number, out: Outcomes): void {
     const { project_id: projectId, event } = queued
     if (functions.length === 0) return
-    const globals = {
+    // Built once for all functions: stored events were checked at capture.
+    const globals: InvocationGlobals = {
       event: { ...event, elements_chain: '', url: '' },
       person: person ? { id: person.id, properties: person.properties } : null,
       groups: {},
@@ -62,7 +64,7 @@ export class EventProcessor {
     }
     for (const fn of functions) {
       const functionId = fn.stored.id
-      const results = invokeFunction(fn.compiled, globals, { nowMs })
+      const results = runFunction(fn.compiled, globals, nowMs)
       if (results.length === 0) out.metrics.push({ projectId, functionId, name: 'filtered' })
       for (const result of results) {
         if (result.status === 'event') {
