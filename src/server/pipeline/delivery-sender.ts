@@ -50,11 +50,10 @@ export class DeliverySender {
     const due = this.store.deliveries.due(nowMs, MAX_EVENTS_PER_REQUEST * this.options.concurrency * 2)
     if (due.length === 0) return 0
     this.registry.refresh()
-    const batches = this.batches(due)
+    const queue = this.batches(due)
     const settlements: Settlement[] = []
     const logs: LogEntry[] = []
     const metrics: MetricHit[] = []
-    const queue = [...batches]
     const workers = Array.from({ length: Math.min(this.options.concurrency, queue.length) }, async () => {
       for (let batch = queue.shift(); batch; batch = queue.shift()) await this.send(batch.fn, batch.items, settlements, logs, metrics)
     })

@@ -55,7 +55,8 @@ export function registerObservabilityRoutes(app: FastifyInstance, store: Store):
       const before = resolveInstant(query.before, Date.now() + 3_600_000)
       const rows = store.metrics.series(projectId, functionId, after, before)
       const labels = [...new Set(rows.map((r) => r.hour))]
-      const series = METRIC_NAMES.map((name) => ({ name, values: labels.map((hour) => rows.find((r) => r.hour === hour && r.name === name)?.count ?? 0) }))
+      const counts = new Map(rows.map((r) => [`${r.name} ${r.hour}`, r.count]))
+      const series = METRIC_NAMES.map((name) => ({ name, values: labels.map((hour) => counts.get(`${name} ${hour}`) ?? 0) }))
       return { labels, series }
     })
     app.get(`${prefix}/hog_functions/:id/metrics/totals`, { schema: { params: functionParams } }, async (request) => {
