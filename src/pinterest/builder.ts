@@ -1,4 +1,5 @@
-import { Field, isRecord, kindOf, own, readObject } from './coerce'
+import { isRecord } from '../json'
+import { Field, kindOf, own, readObject } from './coerce'
 import { buildCustomData } from './custom-data'
 import { buildAppInfo, buildDeviceInfo } from './device'
 import { OPTIONAL_EVENT_READERS, eventNameWarning, readActionSource, readEventId, readEventName } from './event-fields'

@@ -10,8 +10,6 @@ export const MAX_INPUT_BYTES = 64 * 1024
 const MAX_PREVIEW = 40
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
 
-export { isRecord }
-
 export const ABSENT: Field<never> = { kind: 'absent' }
 export const ok = <T>(value: T): Field<T> => ({ kind: 'ok', value })
 export const bad = (problem: string): Field<never> => ({ kind: 'bad', problem })

@@ -1,4 +1,5 @@
-import { Reader, isRecord, kindOf, readDecimal, readIntegerInRange, readText } from './coerce'
+import { isRecord } from '../json'
+import { Reader, kindOf, readDecimal, readIntegerInRange, readText } from './coerce'
 import type { PinterestContentItem } from './schema'
 
 type ItemKey = keyof PinterestContentItem
