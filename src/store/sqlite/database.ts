@@ -25,6 +25,11 @@ export interface SqliteStoreOptions {
   onSecrets?: (report: SealReport) => void
 }
 
+/** The keys a second connection to the same file (the pipeline thread's) is opened with. */
+export interface StoreKeys {
+  secretKeys: readonly Uint8Array[]
+}
+
 /** Only the owner reads the database, its write-ahead log and its shared memory: they hold tokens and persons. */
 const FILE_MODE = 0o600
 
