@@ -2,6 +2,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync
 import { randomBytes } from 'node:crypto'
 import { dirname } from 'node:path'
 import { ConfigError } from '../errors'
+import { ensureFolderOf, PRIVATE_FILE_MODE } from './private-files'
 import { KEY_BYTES } from './secret-box'
 
 /**
@@ -48,9 +49,10 @@ export function resolveSecretKeys(dbPath: string, env: NodeJS.ProcessEnv): Secre
 }
 
 function readOrCreateKeyFile(path: string): Uint8Array[] {
+  ensureFolderOf(path)
   try {
     // 'wx' fails when the file exists: two first starts at once never make two keys.
-    writeFileSync(path, formatKeyFile([newSecretKey()]), { mode: 0o600, flag: 'wx' })
+    writeFileSync(path, formatKeyFile([newSecretKey()]), { mode: PRIVATE_FILE_MODE, flag: 'wx' })
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
   }
@@ -71,7 +73,7 @@ function formatKeyFile(keys: readonly Uint8Array[]): string {
 /** Replaces the key file in one rename, synced, so that a crash leaves the old file or the new one. */
 export function writeKeyFile(path: string, keys: readonly Uint8Array[]): void {
   const temporary = `${path}.${process.pid}.tmp`
-  writeFileSync(temporary, formatKeyFile(keys), { mode: 0o600, flag: 'wx' })
+  writeFileSync(temporary, formatKeyFile(keys), { mode: PRIVATE_FILE_MODE, flag: 'wx' })
   syncPath(temporary)
   renameSync(temporary, path)
   syncPath(dirname(path))

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs'
+import { ensureFolderOf, PRIVATE_FILE_MODE } from '../private-files'
 import { SecretBox } from '../secret-box'
 import { resolveSecretKeys } from '../secret-key'
 import type { Store } from '../types'
@@ -30,9 +30,6 @@ export interface StoreKeys {
   secretKeys: readonly Uint8Array[]
 }
 
-/** Only the owner reads the database, its write-ahead log and its shared memory: they hold tokens and persons. */
-const FILE_MODE = 0o600
-
 function databaseFiles(path: string): string[] {
   return [path, `${path}-wal`, `${path}-shm`]
 }
@@ -42,14 +39,13 @@ function databaseFiles(path: string): string[] {
  * -shm files the mode of the database file, so they are private from their first byte.
  */
 function prepareFiles(path: string): void {
-  const folder = dirname(path)
-  if (!existsSync(folder)) mkdirSync(folder, { recursive: true, mode: 0o700 })
-  closeSync(openSync(path, 'a', FILE_MODE))
+  ensureFolderOf(path)
+  closeSync(openSync(path, 'a', PRIVATE_FILE_MODE))
   restrictFiles(path)
 }
 
 function restrictFiles(path: string): void {
-  for (const file of databaseFiles(path)) if (existsSync(file)) chmodSync(file, FILE_MODE)
+  for (const file of databaseFiles(path)) if (existsSync(file)) chmodSync(file, PRIVATE_FILE_MODE)
 }
 
 /** Opens (creating it if needed) the SQLite database at `path` (`:memory:` for tests), migrated. */
