@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { dirname } from 'node:path'
 import { ConfigError } from '../errors'
@@ -55,6 +55,8 @@ function readOrCreateKeyFile(path: string): Uint8Array[] {
     writeFileSync(path, formatKeyFile([newSecretKey()]), { mode: PRIVATE_FILE_MODE, flag: 'wx' })
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    // A key file copied in with a looser mode is made private, as the database files are.
+    chmodSync(path, PRIVATE_FILE_MODE)
   }
   return readKeyFile(path)
 }

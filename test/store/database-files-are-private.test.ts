@@ -36,8 +36,9 @@ describe('database files', () => {
     again.close()
   })
 
-  it('makes the files of an existing database private when it opens', () => {
+  it('makes the files of an existing database and its key file private when it opens', () => {
     const file = path.join(dir, 'db.sqlite')
+    fs.writeFileSync(`${file}.key`, `${Buffer.alloc(32, 7).toString('base64')}\n`, { mode: 0o644 })
     const old = new Database(file)
     old.pragma('journal_mode = WAL')
     old.exec('CREATE TABLE t (x)')
@@ -45,7 +46,7 @@ describe('database files', () => {
     old.close()
     const store = openSqliteStore(file)
     store.projects.create('Shop')
-    expect([mode(file), mode(`${file}-wal`), mode(`${file}-shm`)]).toEqual([0o600, 0o600, 0o600])
+    expect([mode(file), mode(`${file}-wal`), mode(`${file}-shm`), mode(`${file}.key`)]).toEqual([0o600, 0o600, 0o600, 0o600])
     store.close()
   })
 })
