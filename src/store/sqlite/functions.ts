@@ -29,9 +29,11 @@ function sealSecrets(box: SecretBox, functionId: string, secrets: Record<string,
   return JSON.stringify(sealed)
 }
 
-function openSecrets(box: SecretBox, functionId: string, column: string): Record<string, string> {
-  const sealed = JSON.parse(column) as Record<string, string>
-  return Object.fromEntries(Object.entries(sealed).map(([name, value]) => [name, box.open(value, secretContext(functionId, name))]))
+/** `clearAllowed` only while sealing the clear values of a database from before encryption at rest. */
+function openSecrets(box: SecretBox, functionId: string, stored: Record<string, string>, clearAllowed = false): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(stored).map(([name, value]) => [name, clearAllowed && !isSealed(value) ? value : box.open(value, secretContext(functionId, name))]),
+  )
 }
 
 function fromRow(row: Row, box: SecretBox): StoredFunction {
@@ -40,7 +42,7 @@ function fromRow(row: Row, box: SecretBox): StoredFunction {
     enabled: row.enabled === 1,
     deleted: row.deleted === 1,
     inputs: JSON.parse(row.inputs),
-    secrets: openSecrets(box, row.id, row.secrets),
+    secrets: openSecrets(box, row.id, JSON.parse(row.secrets)),
     mappings: row.mappings === null ? null : JSON.parse(row.mappings),
     filters: row.filters === null ? null : JSON.parse(row.filters),
   }
@@ -142,23 +144,16 @@ export function sealStoredSecrets(db: Database.Database, box: SecretBox): SealRe
   db.transaction(() => {
     for (const row of db.prepare('SELECT id, secrets FROM hog_functions').all() as { id: string; secrets: string }[]) {
       const stored = JSON.parse(row.secrets) as Record<string, string>
-      let changed = false
-      for (const [name, value] of Object.entries(stored)) {
-        report.total++
-        if (!isSealed(value)) report.sealed++
-        else if (box.sealedWith(value) !== box.currentId) report.resealed++
-        else {
-          box.open(value, secretContext(row.id, name))
-          continue
-        }
-        changed = true
-      }
-      if (changed) update.run(sealSecrets(box, row.id, openSecretsOrClear(box, row.id, stored)), row.id)
+      // Opening checks every value, so that a wrong key fails here.
+      const opened = openSecrets(box, row.id, stored, true)
+      const values = Object.values(stored)
+      const clear = values.filter((v) => !isSealed(v)).length
+      const older = values.filter((v) => isSealed(v) && box.sealedWith(v) !== box.currentId).length
+      report.total += values.length
+      report.sealed += clear
+      report.resealed += older
+      if (clear + older > 0) update.run(sealSecrets(box, row.id, opened), row.id)
     }
   }).immediate()
   return report
-}
-
-function openSecretsOrClear(box: SecretBox, functionId: string, stored: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(stored).map(([name, value]) => [name, isSealed(value) ? box.open(value, secretContext(functionId, name)) : value]))
 }
