@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util'
 import { ConfigError } from '../errors'
+import { SecretKeyError } from '../store/secret-box'
 import { emulatorCommand } from './emulator'
 import { runMap } from './map'
+import { personsCommand } from './persons'
+import { secretsCommand } from './secrets'
 import { runSend } from './send'
 import { adminCommand, serveCommand } from './serve'
 
@@ -12,9 +15,15 @@ Commands:
   serve [--port N] [--host HOST] [--db FILE] [--api-url URL] [--concurrency N]
       Run the pipelines server (hog_functions REST API, capture, durable queue) on SQLite
       (default ./data/pipelines.sqlite; PORT, HOST, PIPELINES_DB, PINTEREST_API_URL and
-      PIPELINES_CONCURRENCY also work).
+      PIPELINES_CONCURRENCY also work). Secret inputs are encrypted with PIPELINES_SECRET_KEY (32
+      bytes, base64 or hex), else with the key file FILE.key made at first start.
   projects create NAME [--db FILE]
   keys create --project ID [--scopes hog_function:read,hog_function:write] [--db FILE]
+  secrets rotate-key [--db FILE] [--new-key-env NAME]
+      Re-encrypt every stored secret with a new key (the server stopped): a new random key in the
+      key file, or, with PIPELINES_SECRET_KEY, the key in the variable NAME.
+  persons delete --distinct-id ID [--project N] [--db FILE]
+      Delete a person (all its distinct ids), their stored events and undelivered deliveries.
   map --function FILE [--events FILE]
       Map PostHog events (JSON lines; stdin without --events) to Pinterest events and print one
       JSON line per result.
@@ -64,6 +73,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'projects':
     case 'keys':
       return adminCommand(command, rest)
+    case 'secrets':
+      return secretsCommand(rest)
+    case 'persons':
+      return personsCommand(rest)
     case undefined:
       process.stdout.write(USAGE)
       return 2
@@ -88,6 +101,8 @@ if (require.main === module) {
     (error: unknown) => {
       if (error instanceof ConfigError) {
         process.stderr.write(`configuration error: ${error.message}\n`)
+      } else if (error instanceof SecretKeyError) {
+        process.stderr.write(`error: ${error.message}\n`)
       } else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
         process.stderr.write(`${(error as Error).message}\n\n${USAGE}`)
       } else {

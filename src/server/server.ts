@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import { loadHogParser } from '../hog/parser'
+import { resolveSecretKeys } from '../store/secret-key'
 import { openSqliteStore } from '../store/sqlite/database'
 import type { Store } from '../store/types'
 import { buildApp } from './app'
@@ -26,7 +27,9 @@ export interface RunningServer {
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   await loadHogParser()
-  const store = openSqliteStore(options.dbPath)
+  // Resolved once: the pipeline thread's connection gets the same keys (and a first start makes one key file).
+  const { keys: secretKeys } = resolveSecretKeys(options.dbPath, options.env ?? process.env)
+  const store = openSqliteStore(options.dbPath, { secretKeys })
   const boot = bootstrap(store, options.env)
   const { host: _host, port: _port, dbPath, env: _env, logger, ...runnerOptions } = options
   let runner: RunnerThread | undefined
@@ -40,7 +43,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw error
   }
   // Events stored before the runner is up wait in the queue; its first round takes them.
-  runner = await RunnerThread.start(dbPath, runnerOptions)
+  runner = await RunnerThread.start(dbPath, { ...runnerOptions, secretKeys })
   const address = app.server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   let closing: Promise<void> | undefined

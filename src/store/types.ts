@@ -120,7 +120,26 @@ export interface PersonStore {
    */
   apply(projectId: number, event: CapturedEvent): Person | undefined
   find(projectId: number, distinctId: string): Person | undefined
+  // --- delete (data at rest) -------------------------------------------------------------------
+  /**
+   * Deletes, in one transaction, the person of `distinctId` with all of its distinct ids, the stored
+   * events of any of those distinct ids (or of `distinctId` alone when no person has it), and the
+   * deliveries not yet delivered and the log lines of those events.
+   */
+  delete(projectId: number, distinctId: string): PersonDeletion
+  // --- end delete ------------------------------------------------------------------------------
 }
+
+// --- delete (data at rest) ---------------------------------------------------------------------
+/** What deleting a person removed, counted per kind of row. */
+export interface PersonDeletion {
+  persons: number
+  distinctIds: number
+  events: number
+  deliveries: number
+  logs: number
+}
+// --- end delete --------------------------------------------------------------------------------
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'dead'
 

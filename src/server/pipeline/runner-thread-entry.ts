@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { loadHogParser } from '../../hog/parser'
-import { openSqliteStore } from '../../store/sqlite/database'
+import { openSqliteStore, StoreKeys } from '../../store/sqlite/database'
 import { PipelineRunner, RunnerOptions } from './runner'
 
 // The background runner on its own thread and its own database connection, so that mapping and delivery
@@ -8,9 +8,9 @@ import { PipelineRunner, RunnerOptions } from './runner'
 async function main(): Promise<void> {
   const port = parentPort
   if (!port) throw new Error('runner-thread-entry runs inside a worker thread')
-  const { dbPath, options } = workerData as { dbPath: string; options: RunnerOptions }
+  const { dbPath, options: { secretKeys, ...options } } = workerData as { dbPath: string; options: RunnerOptions & StoreKeys }
   await loadHogParser()
-  const store = openSqliteStore(dbPath)
+  const store = openSqliteStore(dbPath, { secretKeys })
   const runner = new PipelineRunner(store, options)
   runner.start()
   port.on('message', (message: 'notify' | 'stop') => {

@@ -1,10 +1,12 @@
 import { Worker } from 'node:worker_threads'
 import { workerScript } from '../../worker-script'
+import type { StoreKeys } from '../../store/sqlite/database'
 import type { RunnerOptions } from './runner'
 
 const ENTRY = workerScript(__filename, 'runner-thread-entry')
 
-type Options = Omit<RunnerOptions, 'fetch' | 'random'>
+// The secret keys ride along to open the thread's own connection; the runner itself never sees them.
+type Options = Omit<RunnerOptions, 'fetch' | 'random'> & StoreKeys
 
 async function spawn(dbPath: string, options: Options): Promise<Worker> {
   const worker = new Worker(ENTRY.file, { workerData: { dbPath, options }, execArgv: ENTRY.execArgv })

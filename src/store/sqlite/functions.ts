@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { isSealed, SecretBox } from '../secret-box'
 import type { FunctionQuery, FunctionStore, StoredFunction } from '../types'
 
 interface Row {
@@ -20,25 +21,40 @@ interface Row {
 
 const COLUMNS = 'id, project_id, type, name, description, enabled, deleted, template_id, inputs, secrets, mappings, filters, created_at, updated_at'
 
-function fromRow(row: Row): StoredFunction {
+/** Binds a sealed value to its function and input: copied into another row, it does not open. */
+const secretContext = (functionId: string, name: string) => `hog_functions/${functionId}/${name}`
+
+function sealSecrets(box: SecretBox, functionId: string, secrets: Record<string, string>): string {
+  const sealed = Object.fromEntries(Object.entries(secrets).map(([name, value]) => [name, box.seal(value, secretContext(functionId, name))]))
+  return JSON.stringify(sealed)
+}
+
+/** `clearAllowed` only while sealing the clear values of a database from before encryption at rest. */
+function openSecrets(box: SecretBox, functionId: string, stored: Record<string, string>, clearAllowed = false): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(stored).map(([name, value]) => [name, clearAllowed && !isSealed(value) ? value : box.open(value, secretContext(functionId, name))]),
+  )
+}
+
+function fromRow(row: Row, box: SecretBox): StoredFunction {
   return {
     ...row,
     enabled: row.enabled === 1,
     deleted: row.deleted === 1,
     inputs: JSON.parse(row.inputs),
-    secrets: JSON.parse(row.secrets),
+    secrets: openSecrets(box, row.id, JSON.parse(row.secrets)),
     mappings: row.mappings === null ? null : JSON.parse(row.mappings),
     filters: row.filters === null ? null : JSON.parse(row.filters),
   }
 }
 
-function toParams(fn: Omit<StoredFunction, 'created_at' | 'updated_at'>) {
+function toParams(fn: Omit<StoredFunction, 'created_at' | 'updated_at'>, box: SecretBox) {
   return {
     ...fn,
     enabled: fn.enabled ? 1 : 0,
     deleted: fn.deleted ? 1 : 0,
     inputs: JSON.stringify(fn.inputs),
-    secrets: JSON.stringify(fn.secrets),
+    secrets: sealSecrets(box, fn.id, fn.secrets),
     mappings: fn.mappings === null ? null : JSON.stringify(fn.mappings),
     filters: fn.filters === null || fn.filters === undefined ? null : JSON.stringify(fn.filters),
   }
@@ -47,7 +63,10 @@ function toParams(fn: Omit<StoredFunction, 'created_at' | 'updated_at'>) {
 export class SqliteFunctionStore implements FunctionStore {
   private readonly activeStatement: Database.Statement
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly box: SecretBox,
+  ) {
     this.activeStatement = db.prepare(`SELECT ${COLUMNS} FROM hog_functions WHERE enabled = 1 AND deleted = 0`)
   }
 
@@ -71,12 +90,12 @@ export class SqliteFunctionStore implements FunctionStore {
     const rows = this.db
       .prepare(`SELECT ${COLUMNS} FROM hog_functions WHERE ${clause} ORDER BY updated_at DESC, id LIMIT @limit OFFSET @offset`)
       .all(params) as Row[]
-    return { count, results: rows.map(fromRow) }
+    return { count, results: rows.map((row) => fromRow(row, this.box)) }
   }
 
   get(projectId: number, id: string): StoredFunction | undefined {
     const row = this.db.prepare(`SELECT ${COLUMNS} FROM hog_functions WHERE project_id = ? AND id = ?`).get(projectId, id) as Row | undefined
-    return row && fromRow(row)
+    return row && fromRow(row, this.box)
   }
 
   insert(fn: Omit<StoredFunction, 'created_at' | 'updated_at'>): StoredFunction {
@@ -85,7 +104,7 @@ export class SqliteFunctionStore implements FunctionStore {
       .prepare(
         `INSERT INTO hog_functions (${COLUMNS}) VALUES (@id, @project_id, @type, @name, @description, @enabled, @deleted, @template_id, @inputs, @secrets, @mappings, @filters, @created_at, @updated_at)`,
       )
-      .run({ ...toParams(fn), created_at: now, updated_at: now })
+      .run({ ...toParams(fn, this.box), created_at: now, updated_at: now })
     return this.get(fn.project_id, fn.id) as StoredFunction
   }
 
@@ -95,12 +114,46 @@ export class SqliteFunctionStore implements FunctionStore {
         `UPDATE hog_functions SET name = @name, description = @description, enabled = @enabled, deleted = @deleted, inputs = @inputs,
          secrets = @secrets, mappings = @mappings, filters = @filters, updated_at = @updated_at WHERE project_id = @project_id AND id = @id`,
       )
-      .run({ ...toParams(fn), updated_at: new Date().toISOString() })
+      .run({ ...toParams(fn, this.box), updated_at: new Date().toISOString() })
     return this.get(fn.project_id, fn.id) as StoredFunction
   }
 
   active(): StoredFunction[] {
     const rows = this.activeStatement.all() as Row[]
-    return rows.map(fromRow)
+    return rows.map((row) => fromRow(row, this.box))
   }
+}
+
+export interface SealReport {
+  /** Secret values stored in clear (before encryption at rest) that are now sealed. */
+  sealed: number
+  /** Values sealed with an older key, now sealed with the current one (a rotation). */
+  resealed: number
+  /** Every stored secret value, each checked to open with the keys given. */
+  total: number
+}
+
+/**
+ * Makes every stored secret value sealed with the box's current key, in one transaction: clear values
+ * of databases from before encryption at rest, and values of an older key, are sealed again. Throws
+ * SecretKeyError, changing nothing, when a value does not open with the keys given.
+ */
+export function sealStoredSecrets(db: Database.Database, box: SecretBox): SealReport {
+  const report: SealReport = { sealed: 0, resealed: 0, total: 0 }
+  const update = db.prepare('UPDATE hog_functions SET secrets = ? WHERE id = ?')
+  db.transaction(() => {
+    for (const row of db.prepare('SELECT id, secrets FROM hog_functions').all() as { id: string; secrets: string }[]) {
+      const stored = JSON.parse(row.secrets) as Record<string, string>
+      // Opening checks every value, so that a wrong key fails here.
+      const opened = openSecrets(box, row.id, stored, true)
+      const values = Object.values(stored)
+      const clear = values.filter((v) => !isSealed(v)).length
+      const older = values.filter((v) => isSealed(v) && box.sealedWith(v) !== box.currentId).length
+      report.total += values.length
+      report.sealed += clear
+      report.resealed += older
+      if (clear + older > 0) update.run(sealSecrets(box, row.id, opened), row.id)
+    }
+  }).immediate()
+  return report
 }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import { newId } from '../tokens'
-import type { CapturedEvent, Person, PersonStore } from '../types'
+import type { CapturedEvent, Person, PersonDeletion, PersonStore } from '../types'
 import { isRecord } from '../../json'
 
 /** Persons as PostHog keeps them: properties per person, several distinct ids per person after $identify. */
@@ -11,7 +11,7 @@ export class SqlitePersonStore implements PersonStore {
   private readonly relinkStatement: Database.Statement
   private readonly deleteStatement: Database.Statement
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     this.findStatement = db.prepare(
       'SELECT p.id, p.properties FROM person_distinct_ids d JOIN persons p ON p.id = d.person_id WHERE d.project_id = ? AND d.distinct_id = ?',
     )
@@ -51,4 +51,37 @@ export class SqlitePersonStore implements PersonStore {
     }
     return { id, properties: merged }
   }
+
+  // --- delete (data at rest) -------------------------------------------------------------------
+  delete(projectId: number, distinctId: string): PersonDeletion {
+    const db = this.db
+    // Deleted rows are overwritten with zeros, not only unlinked: the point is that the data is gone.
+    const previous = db.pragma('secure_delete', { simple: true }) as number
+    db.pragma('secure_delete = ON')
+    try {
+      return db
+        .transaction((): PersonDeletion => {
+          const person = this.findStatement.get(projectId, distinctId) as { id: string } | undefined
+          const ids = person
+            ? (db.prepare('SELECT distinct_id FROM person_distinct_ids WHERE project_id = ? AND person_id = ?').pluck().all(projectId, person.id) as string[])
+            : [distinctId]
+          const events = db
+            .prepare("SELECT id, json_extract(payload, '$.uuid') AS uuid FROM events WHERE project_id = ? AND json_extract(payload, '$.distinct_id') IN (SELECT value FROM json_each(?))")
+            .all(projectId, JSON.stringify(ids)) as { id: number; uuid: string }[]
+          const uuids = JSON.stringify(events.map((e) => e.uuid))
+          const inUuids = '(SELECT value FROM json_each(?))'
+          return {
+            deliveries: db.prepare(`DELETE FROM deliveries WHERE project_id = ? AND status <> 'delivered' AND event_uuid IN ${inUuids}`).run(projectId, uuids).changes,
+            logs: db.prepare(`DELETE FROM logs WHERE project_id = ? AND instance_id IN ${inUuids}`).run(projectId, uuids).changes,
+            events: db.prepare('DELETE FROM events WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(events.map((e) => e.id))).changes,
+            distinctIds: person ? db.prepare('DELETE FROM person_distinct_ids WHERE project_id = ? AND person_id = ?').run(projectId, person.id).changes : 0,
+            persons: person ? this.deleteStatement.run(person.id).changes : 0,
+          }
+        })
+        .immediate()
+    } finally {
+      db.pragma(`secure_delete = ${previous === 2 ? 'FAST' : previous}`)
+    }
+  }
+  // --- end delete ------------------------------------------------------------------------------
 }
