@@ -122,7 +122,8 @@ export interface PersonStore {
   find(projectId: number, distinctId: string): Person | undefined
 }
 
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'dead'
+/** Where a delivery stands; the names the delivery core uses (src/delivery/outcome.ts). */
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'gave_up'
 
 export interface Delivery {
   id: number
@@ -140,14 +141,32 @@ export interface Delivery {
   last_error: string | null
 }
 
+/** Where a previous dueFor call stopped: the next call continues after this row. */
+export interface DueCursor {
+  next_attempt_at: number
+  id: number
+}
+
+export interface DeliveryUpdate {
+  id: number
+  status: DeliveryStatus
+  attempts: number
+  next_attempt_at: number
+  last_error: string | null
+}
+
 export interface DeliveryQueue {
   add(deliveries: Omit<Delivery, 'id' | 'status' | 'attempts' | 'last_error'>[]): void
-  /** Pending deliveries whose next attempt is due, oldest first. */
-  due(nowMs: number, limit: number): Delivery[]
+  /** The functions that have pending deliveries, due or not. */
+  pendingFunctions(): string[]
+  /** Up to `limit` pending deliveries of one function that are due, oldest due first, after `cursor` when given. */
+  dueFor(functionId: string, nowMs: number, limit: number, cursor?: DueCursor): Delivery[]
+  /** Pending deliveries of one function, due or not. */
+  countPending(functionId: string): number
   /** Records the result of an attempt for each delivery. */
-  settle(updates: { id: number; status: DeliveryStatus; attempts: number; next_attempt_at: number; last_error: string | null }[], nowMs: number): void
+  settle(updates: DeliveryUpdate[], nowMs: number): void
   counts(): Record<DeliveryStatus, number>
-  /** Deletes delivered rows settled before `beforeMs`, a chunk per call (repeat until fewer). */
+  /** Deletes delivered, failed and given-up rows settled before `beforeMs`, a chunk per call (repeat until fewer). */
   prune(beforeMs: number): number
 }
 
