@@ -52,7 +52,7 @@ const iso = (ms: number) => new Date(ms).toISOString()
 export function deadlineOf(eventTimeS: number | undefined, handedOverMs: number, policy: RetryPolicy): Deadline {
   const window = eventTimeS === undefined
     ? { atMs: handedOverMs + policy.maxEventAgeMs, why: `it was handed over more than ${describeMs(policy.maxEventAgeMs)} ago` }
-    : { atMs: eventTimeS * 1000 + policy.maxEventAgeMs, why: `its event_time ${iso(eventTimeS * 1000)} leaves the ${describeMs(policy.maxEventAgeMs)} window Pinterest accepts at ${iso(eventTimeS * 1000 + policy.maxEventAgeMs)}` }
+    : { atMs: eventTimeS * 1000 + policy.maxEventAgeMs, why: `its event_time ${iso(eventTimeS * 1000)} is outside Pinterest's window (${describeMs(policy.maxEventAgeMs)} old) from ${iso(eventTimeS * 1000 + policy.maxEventAgeMs)}` }
   const retryEnd = handedOverMs + policy.maxRetryMs
   if (retryEnd < window.atMs) return { atMs: retryEnd, why: `retries stop ${describeMs(policy.maxRetryMs)} after hand-over` }
   return window
