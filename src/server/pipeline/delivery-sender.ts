@@ -72,7 +72,8 @@ export class DeliverySender {
     let settled = 0
     const worker = async () => {
       for (let batch = round.next((id, cursor) => this.take(id, nowMs, cursor)); batch; batch = round.next((id, cursor) => this.take(id, nowMs, cursor))) {
-        settled += batch.kind === 'send' ? await this.send(batch) : this.fail(batch.rows, batch.reason)
+        const count = batch.kind === 'send' ? await this.send(batch) : this.fail(batch.rows, batch.reason)
+        settled += count
       }
     }
     await Promise.all(Array.from({ length: this.options.concurrency }, worker))
