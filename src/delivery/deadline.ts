@@ -1,10 +1,15 @@
 import type { SerialisedEvent } from '../pinterest/client'
 import type { RetryPolicy } from './retry-policy'
 
-/** The last moment an event may still be sent, and why it ends there (the reason an event given up names). */
+/**
+ * The last moment an event may still be sent, and what set it: its event_time leaving Pinterest's
+ * window (`spanMs` after it), or the retry limit (`spanMs` after the hand-over). The reason text is
+ * only made for the few events given up (describeDeadline), not for every event handed over.
+ */
 export interface Deadline {
   atMs: number
-  why: string
+  cause: 'event_time' | 'hand-over' | 'retry limit'
+  spanMs: number
 }
 
 const KEY = '"event_time":'
@@ -42,20 +47,26 @@ function fromBytes(bytes: Uint8Array): number | undefined {
   return undefined
 }
 
-const iso = (ms: number) => new Date(ms).toISOString()
-
 /**
  * When retrying an event must stop: when its event_time leaves Pinterest's window (maxEventAgeMs), or
  * maxRetryMs after it was handed over, whichever comes first. Without a readable event_time the window
  * counts from the hand-over.
  */
 export function deadlineOf(eventTimeS: number | undefined, handedOverMs: number, policy: RetryPolicy): Deadline {
-  const window = eventTimeS === undefined
-    ? { atMs: handedOverMs + policy.maxEventAgeMs, why: `it was handed over more than ${describeMs(policy.maxEventAgeMs)} ago` }
-    : { atMs: eventTimeS * 1000 + policy.maxEventAgeMs, why: `its event_time ${iso(eventTimeS * 1000)} is outside Pinterest's window (${describeMs(policy.maxEventAgeMs)} old) from ${iso(eventTimeS * 1000 + policy.maxEventAgeMs)}` }
   const retryEnd = handedOverMs + policy.maxRetryMs
-  if (retryEnd < window.atMs) return { atMs: retryEnd, why: `retries stop ${describeMs(policy.maxRetryMs)} after hand-over` }
-  return window
+  const windowEnd = (eventTimeS === undefined ? handedOverMs : eventTimeS * 1000) + policy.maxEventAgeMs
+  if (retryEnd < windowEnd) return { atMs: retryEnd, cause: 'retry limit', spanMs: policy.maxRetryMs }
+  return { atMs: windowEnd, cause: eventTimeS === undefined ? 'hand-over' : 'event_time', spanMs: policy.maxEventAgeMs }
+}
+
+const iso = (ms: number) => new Date(ms).toISOString()
+
+/** Why an event given up at this deadline could not be sent any more. */
+export function describeDeadline(deadline: Deadline): string {
+  const span = describeMs(deadline.spanMs)
+  if (deadline.cause === 'retry limit') return `retries stop ${span} after hand-over`
+  if (deadline.cause === 'hand-over') return `it was handed over more than ${span} ago`
+  return `its event_time ${iso(deadline.atMs - deadline.spanMs)} is outside Pinterest's window (${span} old) from ${iso(deadline.atMs)}`
 }
 
 function describeMs(ms: number): string {

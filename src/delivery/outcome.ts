@@ -1,5 +1,5 @@
 import type { EventAttempt } from './attempt'
-import type { Deadline } from './deadline'
+import { Deadline, describeDeadline } from './deadline'
 import { parseRetryAfter } from './retry-policy'
 
 /** What became of one event after one request: the states every caller records, under these names. */
@@ -50,5 +50,5 @@ export function decideOutcome(results: readonly EventAttempt[], deadlines: reado
 
 /** An event whose deadline passed before it could be sent (again). */
 export function giveUp(deadline: Deadline, lastError?: string): Extract<EventSettlement, { status: 'gave_up' }> {
-  return { status: 'gave_up', reason: `gave up: ${deadline.why}${lastError ? `; last error: ${lastError}` : ''}` }
+  return { status: 'gave_up', reason: `gave up: ${describeDeadline(deadline)}${lastError ? `; last error: ${lastError}` : ''}` }
 }

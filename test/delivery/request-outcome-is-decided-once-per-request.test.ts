@@ -2,8 +2,9 @@ import type { EventAttempt } from '../../src/delivery/attempt'
 import { decideOutcome, requestFailure } from '../../src/delivery/outcome'
 
 const NOW = Date.parse('2026-11-29T12:00:00Z')
-const far = { atMs: NOW + 86_400_000, why: 'far away' }
-const soon = { atMs: NOW + 1_000, why: "its event_time 2026-11-22T12:00:01.000Z is outside Pinterest's window (7 days old) from 2026-11-29T12:00:01.000Z" }
+const WEEK = 7 * 86_400_000
+const far = { atMs: NOW + 86_400_000, cause: 'event_time' as const, spanMs: WEEK }
+const soon = { atMs: NOW + 1_000, cause: 'event_time' as const, spanMs: WEEK }
 
 describe('the outcome of one request', () => {
   it('gives every event to retry the one retry time of the request, and gives up the one whose window ends first', () => {
