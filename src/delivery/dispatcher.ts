@@ -226,8 +226,9 @@ export class Dispatcher {
     })
     if (retries.length > 0) this.scheduleRetry(group, retries, (result.settlements.find((s) => s.status === 'retry') as { atMs: number }).atMs)
     if (result.change) this.announce(group, result.change)
-    if (group.breaker.isClosed) this.cut(group)
-    else this.expireHeld(group)
+    // Back at full speed: what was held goes now. Still down: what waits gets the next probe time.
+    if (result.change?.kind === 'recovered') this.cut(group)
+    else if (!group.breaker.isClosed) this.expireHeld(group)
   }
 
   private cancel(group: Group, ticket: Ticket): void {
@@ -250,13 +251,14 @@ export class Dispatcher {
     else this.options.logger('info', recoveredMessage(group.unsettled) + scope)
   }
 
-  /** Held events whose deadline comes before the next probe are given up now, not when the probe goes. */
+  /** Held events whose deadline comes before the next probe are given up now, not when the probe goes; the rest wait for it. */
   private expireHeld(group: Group): void {
     const until = group.breaker.heldUntilMs
     if (until === undefined || until === Number.POSITIVE_INFINITY) return
     const { live, expired } = splitExpired(group.pending, until, (item) => item.lastError)
     group.pending = live
     for (const { item, settlement } of expired) this.settleItem(item, settlement)
+    if (live.length > 0 && !group.timer) this.hold(group)
   }
 
   // Bytes handed over stay their owner's: transferring their buffer to another thread empties them.
