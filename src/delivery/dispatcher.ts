@@ -217,14 +217,17 @@ export class Dispatcher {
       slot.release()
     }
     const retries: Item[] = []
+    let retryAtMs = 0
     live.forEach((item, i) => {
       item.attempts += 1
       const settlement = result.settlements[i]
       if (settlement.status !== 'retry') return this.settleItem(item, settlement)
       item.lastError = settlement.reason
+      retryAtMs = settlement.atMs
       retries.push(item)
     })
-    if (retries.length > 0) this.scheduleRetry(group, retries, (result.settlements.find((s) => s.status === 'retry') as { atMs: number }).atMs)
+    // One retry time for the whole request: its events come back together, as one batch.
+    if (retries.length > 0) this.scheduleRetry(group, retries, retryAtMs)
     if (result.change) this.announce(group, result.change)
     // Back at full speed: what was held goes now. Still down: what waits gets the next probe time.
     if (result.change?.kind === 'recovered') this.cut(group)
