@@ -16,6 +16,7 @@ const KEY = '"event_time":'
 const KEY_BYTES = Array.from(KEY, (c) => c.charCodeAt(0))
 const DIGIT_0 = 0x30
 const DIGIT_9 = 0x39
+const SPACE = 0x20
 
 /**
  * The event_time (Unix seconds) of a serialised Pinterest event, read from its text without parsing it.
@@ -28,23 +29,24 @@ export function eventTimeOf(json: SerialisedEvent['json']): number | undefined {
 
 function fromText(text: string): number | undefined {
   const at = text.indexOf(KEY)
-  if (at < 0) return undefined
-  const match = /^\s*(\d+)/.exec(text.slice(at + KEY.length, at + KEY.length + 24))
-  return match ? Number(match[1]) : undefined
+  return at < 0 ? undefined : digitsAt((i) => text.charCodeAt(i), at + KEY.length, text.length)
 }
 
 function fromBytes(bytes: Uint8Array): number | undefined {
   const last = bytes.length - KEY_BYTES.length
   for (let i = 0; i <= last; i++) {
-    if (!KEY_BYTES.every((b, k) => bytes[i + k] === b)) continue
-    let at = i + KEY_BYTES.length
-    while (bytes[at] === 0x20) at++
-    let seconds = 0
-    const first = at
-    for (; at < bytes.length && bytes[at] >= DIGIT_0 && bytes[at] <= DIGIT_9; at++) seconds = seconds * 10 + bytes[at] - DIGIT_0
-    return at > first ? seconds : undefined
+    if (bytes[i] === KEY_BYTES[0] && startsAt(bytes, i)) return digitsAt((k) => bytes[k], i + KEY_BYTES.length, bytes.length)
   }
   return undefined
+}
+
+/** The unsigned integer starting at `at` (after spaces), or undefined when there is none. */
+function digitsAt(code: (i: number) => number, at: number, end: number): number | undefined {
+  while (at < end && code(at) === SPACE) at++
+  let value = 0
+  const first = at
+  for (; at < end && code(at) >= DIGIT_0 && code(at) <= DIGIT_9; at++) value = value * 10 + code(at) - DIGIT_0
+  return at > first ? value : undefined
 }
 
 /**
@@ -57,6 +59,11 @@ export function deadlineOf(eventTimeS: number | undefined, handedOverMs: number,
   const windowEnd = (eventTimeS === undefined ? handedOverMs : eventTimeS * 1000) + policy.maxEventAgeMs
   if (retryEnd < windowEnd) return { atMs: retryEnd, cause: 'retry limit', spanMs: policy.maxRetryMs }
   return { atMs: windowEnd, cause: eventTimeS === undefined ? 'hand-over' : 'event_time', spanMs: policy.maxEventAgeMs }
+}
+
+function startsAt(bytes: Uint8Array, at: number): boolean {
+  for (let k = 1; k < KEY_BYTES.length; k++) if (bytes[at + k] !== KEY_BYTES[k]) return false
+  return true
 }
 
 const iso = (ms: number) => new Date(ms).toISOString()
