@@ -27,6 +27,11 @@ const MAX_OUTSTANDING = 20_000
 const MAX_LISTED_FAILURES = 20
 // Events come from a file as fast as they can be read: wait longer for a full batch than a live pipeline would.
 const LINGER_MS = 500
+/**
+ * A command run holds on through an outage of up to 15 minutes (waits of up to 5 minutes, Retry-After
+ * honoured), then reports what it gave up with exit code 1; events stay within Pinterest's window too.
+ */
+const MAX_RETRY_MS = 15 * 60 * 1000
 
 /** `pinterest-capi send`: maps JSON-lines events and delivers them; exit code 1 when any event failed. */
 export async function runSend(options: SendOptions): Promise<number> {
@@ -40,7 +45,7 @@ export async function runSend(options: SendOptions): Promise<number> {
 
   const counts = emptyCounts()
   const failures: string[] = []
-  const dispatcher = new Dispatcher({ apiUrl, fetch: options.fetch, logger: stderrLogger, lingerMs: LINGER_MS })
+  const dispatcher = new Dispatcher({ apiUrl, fetch: options.fetch, logger: stderrLogger, lingerMs: LINGER_MS, retry: { maxRetryMs: MAX_RETRY_MS }, shutdownTimeoutMs: MAX_RETRY_MS })
   const progress = new Progress(stderr, counts)
   const outstanding = new Set<Promise<void>>()
   const record = (event: PinterestEvent, outcome: Outcome) => {

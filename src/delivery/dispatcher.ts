@@ -2,11 +2,13 @@ import { Logger, silentLogger } from '../logger'
 import { DEFAULT_API_URL, DeliveryTarget, describeRequestLogEntry, FetchLike, MAX_EVENTS_PER_REQUEST, postEvents, RequestLog, SerialisedEvent, serialiseEvent } from '../pinterest/client'
 import { PinterestEvent } from '../pinterest/schema'
 import { redact } from '../secret'
-import { attemptDelivery, EventAttempt } from './attempt'
-import { decideRetry, DEFAULT_RETRY_POLICY, parseRetryAfter, RetryPolicy } from './retry-policy'
+import { Breaker, recoveredMessage, Ticket, unavailableMessage } from './breaker'
+import { Deadline, deadlineOf, eventTimeOf } from './deadline'
+import { FinalSettlement } from './outcome'
+import { BreakerChange, deliverRequest, splitExpired } from './request'
+import { RetryPolicy, retryPolicy } from './retry-policy'
 import { Semaphore } from './semaphore'
 import { countBatch, DeliveryStats, emptyStats } from './stats'
-
 
 export interface Destination extends DeliveryTarget {
   debugMode: boolean
@@ -22,12 +24,15 @@ export interface DispatcherOptions {
   apiUrl?: string
   /** Events per request, at most Pinterest's 1000. */
   maxBatchSize?: number
-  /** How long a partial batch waits for more events before it goes. */
+  /** How long a partial batch waits for more events before it goes (default 20 ms). */
   lingerMs?: number
+  /** Requests in flight at once per ad account (default 4). */
   maxConcurrencyPerAccount?: number
+  /** How long a request may take (default 10 s). */
   timeoutMs?: number
+  /** The delivery core's retry policy (defaults: DEFAULT_RETRY_POLICY, retrying within Pinterest's 7-day window). */
   retry?: Partial<RetryPolicy>
-  /** How long shutdown() waits for scheduled retries before giving them up. */
+  /** How long shutdown() waits for held and scheduled retries before giving them up (default 30 s). */
   shutdownTimeoutMs?: number
   logger?: Logger
   random?: () => number
@@ -35,28 +40,34 @@ export interface DispatcherOptions {
 }
 
 interface Item {
+  group: Group
   event: SerialisedEvent
+  deadline: Deadline
   resolve: (outcome: Outcome) => void
   attempts: number
-  firstSeenMs: number
+  lastError?: string
 }
 
+/** One destination: events of one (ad account, token, test flag), its breaker and what it holds. */
 interface Group {
   target: Destination
+  breaker: Breaker
   pending: Item[]
   timer?: NodeJS.Timeout
+  /** Handed over and not settled yet: what a breaker log line says is held. */
+  unsettled: number
 }
 
 interface WaitingRetry {
   timer: NodeJS.Timeout
-  target: Destination
+  group: Group
   items: Item[]
-  reason: string
 }
 
 /**
- * Batches Pinterest events per (ad account, token, test flag), sends them with bounded concurrency per
- * ad account, retries what may succeed later, and settles every event with exactly one Outcome.
+ * The in-memory side of the delivery core: batches Pinterest events per destination, sends them with
+ * bounded concurrency per ad account, holds a destination that is down behind its breaker (one probe at
+ * a time), turns retry times into timers, and settles every event with exactly one Outcome.
  */
 export class Dispatcher {
   readonly stats: DeliveryStats = emptyStats()
@@ -70,13 +81,13 @@ export class Dispatcher {
   private readonly described = new Set<string>()
   private unsettled = 0
   private closed = false
-  /** Set when shutdown ran out of time: retries from then on are given up at once. */
+  /** Set when shutdown ran out of time: what waits from then on is given up at once. */
   private givingUp = false
   private readonly policy: RetryPolicy
   private readonly options: Required<Omit<DispatcherOptions, 'retry'>>
 
   constructor(options: DispatcherOptions = {}) {
-    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry }
+    this.policy = retryPolicy(options.retry)
     this.options = {
       fetch: options.fetch ?? ((url, init) => fetch(url, init)),
       apiUrl: options.apiUrl ?? DEFAULT_API_URL,
@@ -93,17 +104,12 @@ export class Dispatcher {
 
   /** Hands one event over; the promise settles once with its outcome and never rejects. */
   send(event: PinterestEvent, target: Destination): Promise<Outcome> {
-    return this.sendSerialised(serialiseEvent(event), target)
+    return this.accept(serialiseEvent(event), event.event_time, target)
   }
 
   /** As send(), for an event already serialised (by a mapping worker, or read from a queue). */
   sendSerialised(event: SerialisedEvent, target: Destination): Promise<Outcome> {
-    if (this.closed) return Promise.resolve({ status: 'failed', attempts: 0, reason: 'the dispatcher is shut down' })
-    this.describeOnce(target)
-    this.unsettled += 1
-    return new Promise((resolve) => {
-      this.enqueue(target, { event, resolve, attempts: 0, firstSeenMs: this.options.now() })
-    })
+    return this.accept(event, eventTimeOf(event.json), target)
   }
 
   /** Counts an event the mapping skipped, so the counters cover every event. */
@@ -111,7 +117,7 @@ export class Dispatcher {
     this.stats.events_skipped += count
   }
 
-  /** Sends every pending batch now and waits for those requests (not for retries scheduled later). */
+  /** Sends every pending batch a breaker lets go now and waits for those requests (not for retries scheduled later). */
   async flush(): Promise<void> {
     for (const group of this.groups.values()) this.cut(group)
     while (this.inflight.size > 0) await Promise.all([...this.inflight])
@@ -124,7 +130,7 @@ export class Dispatcher {
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve))
   }
 
-  /** Stops taking events, delivers what it holds, and gives up retries still waiting after the timeout. */
+  /** Stops taking events, delivers what it holds, and gives up what still waits after the timeout. */
   async shutdown(): Promise<void> {
     this.closed = true
     let timer: NodeJS.Timeout | undefined
@@ -135,13 +141,22 @@ export class Dispatcher {
     clearTimeout(timer)
     if (finished === 'timeout') {
       this.givingUp = true
-      this.abandonWaitingRetries()
+      this.abandonWaiting()
     }
     await this.flush()
   }
 
-  private enqueue(target: Destination, item: Item): void {
+  private accept(event: SerialisedEvent, eventTimeS: number | undefined, target: Destination): Promise<Outcome> {
+    if (this.closed) return Promise.resolve({ status: 'failed', attempts: 0, reason: 'the dispatcher is shut down' })
+    this.describeOnce(target)
     const group = this.groupFor(target)
+    this.unsettled += 1
+    group.unsettled += 1
+    const deadline = deadlineOf(eventTimeS, this.options.now(), this.policy)
+    return new Promise((resolve) => this.enqueue(group, { group, event, deadline, resolve, attempts: 0 }))
+  }
+
+  private enqueue(group: Group, item: Item): void {
     group.pending.push(item)
     if (group.pending.length >= this.options.maxBatchSize) this.cut(group)
     else group.timer ??= setTimeout(() => this.cut(group), this.options.lingerMs)
@@ -153,45 +168,100 @@ export class Dispatcher {
     const key = `${target.adAccountId}\u0000${target.conversionToken.reveal()}\u0000${target.testMode}`
     let group = this.groups.get(key)
     if (!group) {
-      group = { target, pending: [] }
+      group = { target, breaker: new Breaker(this.policy, this.options.random), pending: [], unsettled: 0 }
       this.groups.set(key, group)
     }
     this.groupOfTarget.set(target, group)
     return group
   }
 
+  /** Sends pending batches as far as the breaker lets them: all of them while closed, one probe when due. */
   private cut(group: Group): void {
     clearTimeout(group.timer)
     group.timer = undefined
     while (group.pending.length > 0) {
+      const ticket = group.breaker.admit(this.options.now())
+      if (!ticket) return this.hold(group)
       const batch = group.pending.splice(0, this.options.maxBatchSize)
-      const delivery = this.deliver(group.target, batch).finally(() => this.inflight.delete(delivery))
+      const delivery = this.deliver(group, batch, ticket).finally(() => this.inflight.delete(delivery))
       this.inflight.add(delivery)
+      if (ticket.probe) return
     }
   }
 
-  private async deliver(target: Destination, pending: Item[]): Promise<void> {
-    const batch = this.withoutEmptyEvents(pending)
-    if (batch.length === 0) return
-    const slot = this.slotFor(target.adAccountId)
+  /** Pending events wait for the probe time (or, with a probe out, for its answer). */
+  private hold(group: Group): void {
+    if (this.givingUp) return this.abandon(group.pending.splice(0))
+    const until = group.breaker.heldUntilMs
+    if (until === undefined || until === Number.POSITIVE_INFINITY) return
+    group.timer = setTimeout(() => this.cut(group), Math.max(0, until - this.options.now()))
+  }
+
+  private async deliver(group: Group, pending: Item[], ticket: Ticket): Promise<void> {
+    const { live, expired } = splitExpired(this.withoutEmptyEvents(pending), this.options.now(), (item) => item.lastError)
+    for (const { item, settlement } of expired) this.settleItem(item, settlement)
+    if (live.length === 0) return this.cancel(group, ticket)
+    const slot = this.slotFor(group.target.adAccountId)
     await slot.acquire()
-    let results: EventAttempt[]
+    // The destination went down while this batch waited for a slot: it waits for the probe instead.
+    if (!ticket.probe && !group.breaker.isClosed) {
+      slot.release()
+      group.pending.unshift(...live)
+      return this.cut(group)
+    }
+    let result
     try {
-      countBatch(this.stats, batch.length)
-      const log = target.debugMode ? this.requestLog(target) : undefined
-      const send = (events: SerialisedEvent[]) => {
-        this.stats.requests += 1
-        return postEvents(target, events, { fetch: this.options.fetch, apiUrl: this.options.apiUrl, timeoutMs: this.options.timeoutMs, log })
-      }
-      results = await attemptDelivery(send, batch.map((item) => item.event))
-    } catch (error) {
-      // Last line of defence: every event handed over must still end in exactly one outcome.
-      const reason = `unexpected failure while sending: ${error instanceof Error ? error.message : String(error)}`
-      results = batch.map(() => ({ status: 'failed', reason }))
+      countBatch(this.stats, live.length)
+      result = await deliverRequest(this.sender(group.target), live, group.breaker, ticket, this.options.now)
     } finally {
       slot.release()
     }
-    this.settle(target, batch, results)
+    const retries: Item[] = []
+    let retryAtMs = 0
+    live.forEach((item, i) => {
+      item.attempts += 1
+      const settlement = result.settlements[i]
+      if (settlement.status !== 'retry') return this.settleItem(item, settlement)
+      item.lastError = settlement.reason
+      retryAtMs = settlement.atMs
+      retries.push(item)
+    })
+    // One retry time for the whole request: its events come back together, as one batch.
+    if (retries.length > 0) this.scheduleRetry(group, retries, retryAtMs)
+    if (result.change) this.announce(group, result.change)
+    // Back at full speed: what was held goes now. Still down: what waits gets the next probe time.
+    if (result.change?.kind === 'recovered') this.cut(group)
+    else if (!group.breaker.isClosed) this.expireHeld(group)
+  }
+
+  private cancel(group: Group, ticket: Ticket): void {
+    group.breaker.cancel(ticket)
+    if (ticket.probe) this.cut(group)
+  }
+
+  private sender(target: Destination) {
+    const log = target.debugMode ? this.requestLog(target) : undefined
+    return (events: SerialisedEvent[]) => {
+      this.stats.requests += 1
+      return postEvents(target, events, { fetch: this.options.fetch, apiUrl: this.options.apiUrl, timeoutMs: this.options.timeoutMs, log })
+    }
+  }
+
+  private announce(group: Group, change: BreakerChange): void {
+    const { adAccountId, testMode } = group.target
+    const scope = ` (ad account ${adAccountId}${testMode ? ', test' : ''})`
+    if (change.kind === 'opened') this.options.logger('warn', unavailableMessage(group.unsettled, change.reason) + scope)
+    else this.options.logger('info', recoveredMessage(group.unsettled) + scope)
+  }
+
+  /** Held events whose deadline comes before the next probe are given up now, not when the probe goes; the rest wait for it. */
+  private expireHeld(group: Group): void {
+    const until = group.breaker.heldUntilMs
+    if (until === undefined || until === Number.POSITIVE_INFINITY) return
+    const { live, expired } = splitExpired(group.pending, until, (item) => item.lastError)
+    group.pending = live
+    for (const { item, settlement } of expired) this.settleItem(item, settlement)
+    if (live.length > 0 && !group.timer) this.hold(group)
   }
 
   // Bytes handed over stay their owner's: transferring their buffer to another thread empties them.
@@ -204,47 +274,45 @@ export class Dispatcher {
     })
   }
 
-  private settle(target: Destination, batch: Item[], results: EventAttempt[]): void {
-    const retries: { item: Item; reason: string; retryAfter: string | null }[] = []
-    batch.forEach((item, i) => {
-      item.attempts += 1
-      const result = results[i]
-      if (result.status === 'retry') retries.push({ item, reason: result.reason, retryAfter: result.retryAfter })
-      else if (result.status === 'delivered') this.finish(item, { status: 'delivered', attempts: item.attempts, ...(result.warning ? { warning: result.warning } : {}) })
-      else this.finish(item, { status: 'failed', attempts: item.attempts, reason: result.reason })
-    })
-    if (retries.length > 0) this.scheduleRetries(target, retries)
-  }
-
-  private scheduleRetries(target: Destination, retries: { item: Item; reason: string; retryAfter: string | null }[]): void {
-    const now = this.options.now()
-    const retryAfterMs = parseRetryAfter(retries[0].retryAfter, now)
-    const attempts = Math.max(...retries.map((r) => r.item.attempts))
-    const oldest = Math.min(...retries.map((r) => r.item.firstSeenMs))
-    const decision = decideRetry(attempts, oldest, now, this.policy, this.options.random, retryAfterMs)
-    const reason = retries[0].reason
-    if (!decision.retry || this.givingUp) {
-      const why = decision.retry ? 'shut down before a retry' : decision.reason
-      for (const { item } of retries) this.finish(item, { status: 'gave_up', attempts: item.attempts, reason: `${why}; last error: ${reason}` })
-      return
+  private scheduleRetry(group: Group, items: Item[], atMs: number): void {
+    if (this.givingUp) return this.abandon(items)
+    this.stats.events_retried += items.length
+    const waiting: WaitingRetry = {
+      group,
+      items,
+      timer: setTimeout(() => {
+        this.waitingRetries.delete(waiting)
+        for (const item of items) this.enqueue(group, item)
+      }, Math.max(0, atMs - this.options.now())),
     }
-    this.stats.events_retried += retries.length
-    this.options.logger('warn', `retrying ${retries.length} event(s) for ad account ${target.adAccountId} in ${decision.delayMs} ms: ${reason}`)
-    const waiting: WaitingRetry = { target, items: retries.map((r) => r.item), reason, timer: setTimeout(() => {
-      this.waitingRetries.delete(waiting)
-      for (const item of waiting.items) this.enqueue(target, item)
-    }, decision.delayMs) }
     this.waitingRetries.add(waiting)
   }
 
-  private abandonWaitingRetries(): void {
+  private abandonWaiting(): void {
     for (const waiting of this.waitingRetries) {
       clearTimeout(waiting.timer)
-      for (const item of waiting.items) {
-        this.finish(item, { status: 'gave_up', attempts: item.attempts, reason: `shut down while waiting to retry; last error: ${waiting.reason}` })
-      }
+      this.abandon(waiting.items)
     }
     this.waitingRetries.clear()
+    for (const group of this.groups.values()) {
+      if (group.breaker.isClosed) continue
+      clearTimeout(group.timer)
+      group.timer = undefined
+      this.abandon(group.pending.splice(0))
+    }
+  }
+
+  private abandon(items: Item[]): void {
+    for (const item of items) {
+      const why = item.lastError ? `shut down while waiting to retry; last error: ${item.lastError}` : 'shut down while Pinterest was unavailable'
+      this.finish(item, { status: 'gave_up', attempts: item.attempts, reason: why })
+    }
+  }
+
+  private settleItem(item: Item, settlement: FinalSettlement): void {
+    const { attempts } = item
+    if (settlement.status === 'delivered') this.finish(item, { status: 'delivered', attempts, ...(settlement.warning ? { warning: settlement.warning } : {}) })
+    else this.finish(item, { status: settlement.status, attempts, reason: settlement.reason })
   }
 
   private finish(item: Item, outcome: Outcome): void {
@@ -252,6 +320,7 @@ export class Dispatcher {
     else if (outcome.status === 'failed') this.stats.events_failed += 1
     else this.stats.events_gave_up += 1
     item.resolve(outcome)
+    item.group.unsettled -= 1
     this.unsettled -= 1
     if (this.unsettled === 0) for (const wake of this.idleWaiters.splice(0)) wake()
   }

@@ -1,19 +1,38 @@
+import { MAX_AGE_SECONDS } from '../pinterest/time'
+
+/**
+ * When to try again, shared by the in-memory dispatcher (CLI, plugin) and the server's sender. The budget
+ * is time, not attempts: an outage is not a reason to give up while Pinterest would still take the event.
+ */
 export interface RetryPolicy {
-  /** Attempts in total, the first included. */
-  maxAttempts: number
-  /** The first retry waits up to this long; each later one up to twice as long as the one before. */
+  /** After the first failure of a destination the wait is up to this long; each further failure doubles the bound. */
   baseDelayMs: number
-  /** No single wait is longer, Retry-After included. */
+  /** The doubling stops here. A Retry-After from Pinterest is honoured in full, even above this. */
   maxDelayMs: number
-  /** An event older than this (since it was handed over) is given up instead of retried. */
-  maxAgeMs: number
+  /** An event is given up once its event_time is older than this: Pinterest takes the last 7 days, never more. */
+  maxEventAgeMs: number
+  /** An event is given up this long after it was handed over, whatever its event_time (a short-lived plugin sets it). */
+  maxRetryMs: number
 }
 
+/** Pinterest's window for event_time, in milliseconds. */
+export const PINTEREST_WINDOW_MS = MAX_AGE_SECONDS * 1000
+
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  maxAttempts: 8,
-  baseDelayMs: 500,
-  maxDelayMs: 60_000,
-  maxAgeMs: 60 * 60 * 1000,
+  baseDelayMs: 1000,
+  maxDelayMs: 5 * 60 * 1000,
+  maxEventAgeMs: PINTEREST_WINDOW_MS,
+  maxRetryMs: Number.POSITIVE_INFINITY,
+}
+
+/** The defaults with the given overrides; the event age never exceeds Pinterest's window. */
+export function retryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
+  const policy = { ...DEFAULT_RETRY_POLICY, ...withoutUndefined(overrides) }
+  return { ...policy, maxEventAgeMs: Math.min(policy.maxEventAgeMs, PINTEREST_WINDOW_MS) }
+}
+
+function withoutUndefined(values: Partial<RetryPolicy>): Partial<RetryPolicy> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined))
 }
 
 /** Timeouts, rate limits and server errors pass; a bad request, token or account will not. */
@@ -31,31 +50,11 @@ export function parseRetryAfter(header: string | null | undefined, nowMs: number
 }
 
 /**
- * Exponential backoff with full jitter (a random wait between 0 and the exponential bound), so that
- * many clients hit by the same outage do not come back at the same instant. A Retry-After from
- * Pinterest is a floor; the result never exceeds maxDelayMs.
+ * The wait after a destination's `failures`-th failure in a row: exponential backoff with full jitter
+ * (a random wait between 0 and the bound), so that many senders hit by one outage do not come back at
+ * the same instant. The bound stops at maxDelayMs; Retry-After is a floor above it.
  */
-export function retryDelayMs(failedAttempts: number, policy: RetryPolicy, random: () => number, retryAfterMs?: number): number {
-  const bound = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, failedAttempts - 1))
-  const jittered = Math.floor(random() * bound)
-  return Math.min(policy.maxDelayMs, Math.max(jittered, retryAfterMs ?? 0))
-}
-
-export type RetryDecision = { retry: true; delayMs: number } | { retry: false; reason: string }
-
-/** Whether an event that failed `attempts` times, first handed over at `firstSeenMs`, gets another try. */
-export function decideRetry(
-  attempts: number,
-  firstSeenMs: number,
-  nowMs: number,
-  policy: RetryPolicy,
-  random: () => number,
-  retryAfterMs?: number,
-): RetryDecision {
-  if (attempts >= policy.maxAttempts) return { retry: false, reason: `gave up after ${attempts} attempts` }
-  const delayMs = retryDelayMs(attempts, policy, random, retryAfterMs)
-  if (nowMs + delayMs - firstSeenMs > policy.maxAgeMs) {
-    return { retry: false, reason: `gave up after ${attempts} attempts: older than ${Math.round(policy.maxAgeMs / 1000)} s` }
-  }
-  return { retry: true, delayMs }
+export function backoffDelayMs(failures: number, policy: RetryPolicy, random: () => number, retryAfterMs?: number): number {
+  const bound = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(52, Math.max(0, failures - 1)))
+  return Math.max(Math.floor(random() * bound), retryAfterMs ?? 0)
 }

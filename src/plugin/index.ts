@@ -14,6 +14,12 @@ interface PluginGlobal {
   apiUrl: string
 }
 
+/**
+ * A plugin server times exports out, so an export retries for 20 s at most (waits of up to 5 s) and
+ * then reports the events given up; longer outages are the plugin server's to retry.
+ */
+const PLUGIN_RETRY = { maxDelayMs: 5_000, maxRetryMs: 20_000 }
+
 type PluginMeta = Meta<{ config: PluginConfig & { api_url?: string }; global: PluginGlobal }>
 
 const consoleLogger: Logger = (level, message) => {
@@ -28,8 +34,7 @@ export async function setupPlugin(meta: PluginMeta): Promise<void> {
   const apiUrl = meta.config.api_url?.trim() || DEFAULT_API_URL
   meta.global.fn = fn
   meta.global.apiUrl = apiUrl
-  // A plugin server times exports out, so retries here stay short; longer outages are its to retry.
-  meta.global.dispatcher = new Dispatcher({ apiUrl, logger: consoleLogger, retry: { maxAttempts: 4, maxDelayMs: 5_000, maxAgeMs: 20_000 } })
+  meta.global.dispatcher = new Dispatcher({ apiUrl, logger: consoleLogger, retry: PLUGIN_RETRY, shutdownTimeoutMs: PLUGIN_RETRY.maxRetryMs })
 }
 
 export async function teardownPlugin(meta: PluginMeta): Promise<void> {

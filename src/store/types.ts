@@ -120,17 +120,14 @@ export interface PersonStore {
    */
   apply(projectId: number, event: CapturedEvent): Person | undefined
   find(projectId: number, distinctId: string): Person | undefined
-  // --- delete (data at rest) -------------------------------------------------------------------
   /**
    * Deletes, in one transaction, the person of `distinctId` with all of its distinct ids, the stored
    * events of any of those distinct ids (or of `distinctId` alone when no person has it), and the
    * deliveries not yet delivered and the log lines of those events.
    */
   delete(projectId: number, distinctId: string): PersonDeletion
-  // --- end delete ------------------------------------------------------------------------------
 }
 
-// --- delete (data at rest) ---------------------------------------------------------------------
 /** What deleting a person removed, counted per kind of row. */
 export interface PersonDeletion {
   persons: number
@@ -139,9 +136,9 @@ export interface PersonDeletion {
   deliveries: number
   logs: number
 }
-// --- end delete --------------------------------------------------------------------------------
 
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'dead'
+/** Where a delivery stands; the names the delivery core uses (src/delivery/outcome.ts). */
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'gave_up'
 
 export interface Delivery {
   id: number
@@ -159,14 +156,32 @@ export interface Delivery {
   last_error: string | null
 }
 
+/** Where a previous dueFor call stopped: the next call continues after this row. */
+export interface DueCursor {
+  next_attempt_at: number
+  id: number
+}
+
+export interface DeliveryUpdate {
+  id: number
+  status: DeliveryStatus
+  attempts: number
+  next_attempt_at: number
+  last_error: string | null
+}
+
 export interface DeliveryQueue {
   add(deliveries: Omit<Delivery, 'id' | 'status' | 'attempts' | 'last_error'>[]): void
-  /** Pending deliveries whose next attempt is due, oldest first. */
-  due(nowMs: number, limit: number): Delivery[]
+  /** The functions that have pending deliveries, due or not. */
+  pendingFunctions(): string[]
+  /** Up to `limit` pending deliveries of one function that are due, oldest due first, after `cursor` when given. */
+  dueFor(functionId: string, nowMs: number, limit: number, cursor?: DueCursor): Delivery[]
+  /** Pending deliveries of one function, due or not. */
+  countPending(functionId: string): number
   /** Records the result of an attempt for each delivery. */
-  settle(updates: { id: number; status: DeliveryStatus; attempts: number; next_attempt_at: number; last_error: string | null }[], nowMs: number): void
+  settle(updates: DeliveryUpdate[], nowMs: number): void
   counts(): Record<DeliveryStatus, number>
-  /** Deletes delivered rows settled before `beforeMs`, a chunk per call (repeat until fewer). */
+  /** Deletes delivered, failed and given-up rows settled before `beforeMs`, a chunk per call (repeat until fewer). */
   prune(beforeMs: number): number
 }
 

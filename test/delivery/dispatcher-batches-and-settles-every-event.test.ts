@@ -99,12 +99,20 @@ describe('dispatcher', () => {
     expect(dispatcher.stats).toMatchObject({ events_retried: 1, events_delivered: 1, requests: 2 })
   })
 
-  it('gives up after maxAttempts with the last reason', async () => {
+  it('keeps retrying until the retry deadline, then gives up with the last reason', async () => {
     const pinterest = fakePinterest(() => ({ status: 503, body: { code: 4197, message: 'ramped down' } }))
-    const dispatcher = new Dispatcher({ fetch: pinterest.fetchFn, retry: { ...fast, maxAttempts: 3 } })
+    const dispatcher = new Dispatcher({ fetch: pinterest.fetchFn, retry: { ...fast, maxRetryMs: 150 } })
     const outcome = await dispatcher.send(event('x'), target())
-    expect(outcome).toEqual({ status: 'gave_up', attempts: 3, reason: 'gave up after 3 attempts; last error: HTTP 503: code 4197: ramped down' })
-    expect(pinterest.calls).toHaveLength(3)
+    expect(outcome).toMatchObject({ status: 'gave_up', reason: 'gave up: retries stop 150 ms after hand-over; last error: HTTP 503: code 4197: ramped down' })
+    expect(outcome.attempts).toBeGreaterThanOrEqual(2)
+    expect(pinterest.calls).toHaveLength(outcome.attempts)
+  })
+
+  it('gives up at once when Retry-After points past the deadline', async () => {
+    const pinterest = fakePinterest(() => ({ status: 429, body: { code: 8, message: 'later' }, headers: { 'Retry-After': '60' } }))
+    const dispatcher = new Dispatcher({ fetch: pinterest.fetchFn, retry: { ...fast, maxRetryMs: 10_000 } })
+    expect(await dispatcher.send(event('x'), target())).toEqual({ status: 'gave_up', attempts: 1, reason: 'gave up: retries stop 10 s after hand-over; last error: HTTP 429: code 8: later' })
+    expect(pinterest.calls).toHaveLength(1)
   })
 
   it('does not retry 401 or 403', async () => {
@@ -197,7 +205,7 @@ describe('dispatcher', () => {
       if (n % 3 === 0) return { status: 503 }
       return { status: 200, body: { num_events_received: call.ids.length, num_events_processed: 0, events: call.ids.map((id) => ({ status: Number(id.slice(1)) % 7 === 0 ? 'failed' : 'processed', error_message: 'bad' })) } }
     })
-    const dispatcher = new Dispatcher({ fetch: pinterest.fetchFn, maxBatchSize: 50, retry: { ...fast, maxAttempts: 2 }, random: () => 0.5 })
+    const dispatcher = new Dispatcher({ fetch: pinterest.fetchFn, maxBatchSize: 50, retry: { ...fast, maxRetryMs: 200 }, random: () => 0.5 })
     const outcomes = await Promise.all(Array.from({ length: 500 }, (_, i) => dispatcher.send(event(`e${i}`), target())))
     const { events_delivered, events_failed, events_gave_up } = dispatcher.stats
     expect(events_delivered + events_failed + events_gave_up).toBe(500)

@@ -63,10 +63,10 @@ describe('dispatcher against the Pinterest emulator', () => {
 
   it('times out on a server that never answers, retries, and gives up with the reason', async () => {
     emulator.setFaults({ hang_share: 1 })
-    const dispatcher = new Dispatcher({ apiUrl: emulator.url, timeoutMs: 200, retry: { ...fastRetries, maxAttempts: 2 } })
+    const dispatcher = new Dispatcher({ apiUrl: emulator.url, timeoutMs: 200, retry: { ...fastRetries, maxRetryMs: 300 } })
     const outcome = await dispatcher.send(event('slow'), destination())
-    expect(outcome).toEqual({ status: 'gave_up', attempts: 2, reason: 'gave up after 2 attempts; last error: no answer within 200 ms' })
-    expect(emulator.requests()).toHaveLength(2)
+    expect(outcome).toMatchObject({ status: 'gave_up', reason: 'gave up: retries stop 300 ms after hand-over; last error: no answer within 200 ms' })
+    expect(emulator.requests()).toHaveLength(outcome.attempts)
   })
 
   it('delivers 999 of 1000 when one event is invalid, and names the reason for the one', async () => {
@@ -114,15 +114,30 @@ describe('dispatcher against the Pinterest emulator', () => {
   })
 
   it('maps per-event failures of a 200 back to their events', async () => {
-    emulator.setFaults({ fail_event_ids: ['e2'] })
+    emulator.setFaults({ fail_event_ids: ['e2', 'e4'] })
     const dispatcher = new Dispatcher({ apiUrl: emulator.url })
-    const old = event('e3', { event_time: nowSeconds() - 8 * 24 * 3600 })
-    const outcomes = await Promise.all([dispatcher.send(event('e1'), destination()), dispatcher.send(event('e2'), destination()), dispatcher.send(old, destination())])
-    expect(outcomes[0]).toEqual({ status: 'delivered', attempts: 1 })
-    expect(outcomes[1]).toEqual({ status: 'failed', attempts: 1, reason: 'emulated failure' })
-    expect(outcomes[2]).toMatchObject({ status: 'failed', attempts: 1 })
+    const outcomes = await Promise.all(['e1', 'e2', 'e3', 'e4'].map((id) => dispatcher.send(event(id), destination())))
+    expect(outcomes).toEqual([
+      { status: 'delivered', attempts: 1 },
+      { status: 'failed', attempts: 1, reason: 'emulated failure' },
+      { status: 'delivered', attempts: 1 },
+      { status: 'failed', attempts: 1, reason: 'emulated failure' },
+    ])
     expect(emulator.requests()).toHaveLength(1)
-    expect(dispatcher.stats).toMatchObject({ events_delivered: 1, events_failed: 2, requests: 1 })
+    expect(dispatcher.stats).toMatchObject({ events_delivered: 2, events_failed: 2, requests: 1 })
+  })
+
+  it('gives up an event already outside Pinterest\'s 7-day window without sending it', async () => {
+    const dispatcher = new Dispatcher({ apiUrl: emulator.url })
+    const eventTime = nowSeconds() - 8 * 24 * 3600
+    const outcomes = await Promise.all([dispatcher.send(event('fresh'), destination()), dispatcher.send(event('old', { event_time: eventTime }), destination())])
+    const windowEnd = new Date((eventTime + 7 * 24 * 3600) * 1000).toISOString()
+    expect(outcomes).toEqual([
+      { status: 'delivered', attempts: 1 },
+      { status: 'gave_up', attempts: 0, reason: `gave up: its event_time ${new Date(eventTime * 1000).toISOString()} is outside Pinterest's window (7 days old) from ${windowEnd}` },
+    ])
+    expect(emulator.requests().map((r) => r.num_events)).toEqual([1])
+    expect(dispatcher.stats).toMatchObject({ events_delivered: 1, events_gave_up: 1, events_failed: 0 })
   })
 
   it('sends with ?test=true in test mode, which Pinterest does not record', async () => {

@@ -76,7 +76,7 @@ describe('capture to Pinterest, end to end', () => {
     expect((accepted[0].event as { user_data: { em: string[] } }).user_data.em).toHaveLength(1)
     // The runner records the results on its own thread, just after Pinterest answered.
     const counts = await waitFor(() => server.store.deliveries.counts(), (c) => c.delivered === 25)
-    expect(counts).toEqual({ pending: 0, delivered: 25, failed: 0, dead: 0 })
+    expect(counts).toEqual({ pending: 0, delivered: 25, failed: 0, gave_up: 0 })
   })
 
   it('answers 401 for an unknown project token and 400 naming bad events, keeping the good ones', async () => {

@@ -22,18 +22,19 @@ function setUp(enabled: boolean, deleted: boolean): { sender: DeliverySender; fu
 afterEach(() => store.close())
 
 describe('deliveries of functions that are not running', () => {
-  it('wait while their function is disabled', async () => {
-    const { sender } = setUp(false, false)
-    expect(await sender.runOnce(1_000)).toBe(1)
-    expect(store.deliveries.counts()).toEqual({ pending: 1, delivered: 0, failed: 0, dead: 0 })
-    expect(store.deliveries.due(Date.now(), 10)).toEqual([])
-    expect(store.deliveries.due(Date.now() + 61_000, 10)[0]).toMatchObject({ last_error: 'waiting: the function is disabled', attempts: 0 })
+  it('wait untouched while their function is disabled', async () => {
+    const { sender, functionId } = setUp(false, false)
+    expect(await sender.runOnce(1_000)).toBe(0)
+    expect(await sender.runOnce(1_000)).toBe(0)
+    expect(store.deliveries.counts()).toEqual({ pending: 1, delivered: 0, failed: 0, gave_up: 0 })
+    expect(store.deliveries.dueFor(functionId, 1_000, 10)).toEqual([expect.objectContaining({ status: 'pending', attempts: 0, next_attempt_at: 0, last_error: null })])
+    expect(store.logs.list(1, functionId, { limit: 10 })).toEqual([])
   })
 
   it('fail with a log line and the failed metric when their function was deleted', async () => {
     const { sender, functionId } = setUp(true, true)
     await sender.runOnce(1_000)
-    expect(store.deliveries.counts()).toEqual({ pending: 0, delivered: 0, failed: 1, dead: 0 })
+    expect(store.deliveries.counts()).toEqual({ pending: 0, delivered: 0, failed: 1, gave_up: 0 })
     expect(store.logs.list(1, functionId, { limit: 10 }).map((l) => [l.level, l.message])).toEqual([['error', 'event e-1 (Checkout) failed: the function was deleted before delivery']])
     const metrics = store.metrics.series(1, functionId, '1970-01-01T00:00:00.000Z', '2100-01-01T00:00:00.000Z')
     expect(metrics.map((m) => [m.name, m.count])).toEqual([['failed', 1]])

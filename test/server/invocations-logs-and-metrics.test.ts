@@ -63,9 +63,9 @@ afterAll(async () => {
 })
 
 describe('invocations, logs and metrics', () => {
-  it('counts succeeded, failed, skipped, filtered and fetch', async () => {
+  it('counts succeeded, failed, gave_up, skipped, filtered and fetch', async () => {
     const totals = await api('GET', `/api/projects/1/hog_functions/${functionId}/metrics/totals/`)
-    expect(totals.body).toEqual({ totals: { succeeded: 1, failed: 1, filtered: 1, skipped: 1, fetch: 1 } })
+    expect(totals.body).toEqual({ totals: { succeeded: 1, failed: 1, gave_up: 0, filtered: 1, skipped: 1, fetch: 1 } })
     const series = await api('GET', `/api/environments/1/hog_functions/${functionId}/metrics/?after=-1d`)
     expect(series.body.labels).toHaveLength(1)
     expect(series.body.series.find((s: { name: string }) => s.name === 'succeeded').values).toEqual([1])

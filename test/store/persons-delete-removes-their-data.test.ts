@@ -31,7 +31,7 @@ describe('deleting a person', () => {
     ])
     capture(store, 2, [event('e5', '$pageview', 'user-1', { $set: { email: 'same-id-other-project@example.com' } })])
     deliver(store, 1, ['e1', 'e2', 'e4'])
-    const [first] = store.deliveries.due(1, 10)
+    const [first] = store.deliveries.dueFor('fn-1', 1, 10)
     store.deliveries.settle([{ id: first.id, status: 'delivered', attempts: 1, next_attempt_at: 0, last_error: null }], 1)
     store.logs.add(['e1', 'e2', 'e4'].map((uuid) => ({ project_id: 1, function_id: 'fn-1', timestamp: '2026-11-29T00:00:00.000Z', level: 'info' as const, message: `sent ${uuid}`, instance_id: uuid })))
 
@@ -43,7 +43,7 @@ describe('deleting a person', () => {
     expect(remainingEvents(store)).toEqual(['1:e4', '2:e5'])
     // The delivered row (e1) stays as the record of what was sent; e2's pending one is gone.
     expect(store.deliveries.counts()).toMatchObject({ pending: 1, delivered: 1 })
-    expect(store.deliveries.due(1, 10).map((d) => d.event_uuid)).toEqual(['e4'])
+    expect(store.deliveries.dueFor('fn-1', 1, 10).map((d) => d.event_uuid)).toEqual(['e4'])
     expect(store.logs.list(1, 'fn-1', { limit: 10 }).map((l) => l.message)).toEqual(['sent e4'])
     store.close()
   })

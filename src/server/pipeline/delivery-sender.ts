@@ -1,41 +1,58 @@
-import { attemptDelivery, EventAttempt } from '../../delivery/attempt'
-import { decideRetry, DEFAULT_RETRY_POLICY, parseRetryAfter, RetryPolicy } from '../../delivery/retry-policy'
+import { Breaker, recoveredMessage, Ticket, unavailableMessage } from '../../delivery/breaker'
+import { deadlineOf, eventTimeOf } from '../../delivery/deadline'
+import type { EventSettlement } from '../../delivery/outcome'
+import { BreakerChange, deliverRequest, RequestItem, splitExpired } from '../../delivery/request'
+import { RetryPolicy, retryPolicy } from '../../delivery/retry-policy'
 import { DEFAULT_API_URL, describeRequestLogEntry, FetchLike, MAX_EVENTS_PER_REQUEST, postEvents, RequestLog, SerialisedEvent } from '../../pinterest/client'
 import { redact } from '../../secret'
-import type { Delivery, DeliveryStatus, LogEntry, Store } from '../../store/types'
-import { countMetrics, MetricHit } from './metric-counts'
+import type { Delivery, DeliveryUpdate, DueCursor, LogEntry, Store } from '../../store/types'
 import type { FunctionRegistry, RunningFunction } from './function-registry'
+import { countMetrics, MetricHit } from './metric-counts'
 
 export interface SenderOptions {
   apiUrl?: string
   fetch?: FetchLike
+  /** How long a request may take (default 10 s). */
   timeoutMs?: number
+  /** The delivery core's retry policy (defaults: DEFAULT_RETRY_POLICY, retrying within Pinterest's 7-day window). */
   retry?: Partial<RetryPolicy>
-  /** Requests in flight at once, across ad accounts. */
+  /** Requests in flight at once, across functions (default 4). */
   concurrency?: number
   random?: () => number
 }
 
-type Settlement = { id: number; status: DeliveryStatus; attempts: number; next_attempt_at: number; last_error: string | null }
-
 const MAX_LOG_LENGTH = 10_000
-const DISABLED_RECHECK_MS = 60_000
+/** A disabled function's deliveries wait untouched; whether it is still disabled is looked up this often. */
+const DISABLED_RECHECK_MS = 5_000
+/** Batches one round hands out per request slot: rounds stay short, so mapping gets its turn. */
+const BATCHES_PER_SLOT = 2
+
+/** One request's worth of one function's due deliveries. */
+type Batch =
+  | { kind: 'send'; fn: RunningFunction; rows: Delivery[]; ticket: Ticket; breaker: Breaker }
+  | { kind: 'fail'; rows: Delivery[]; reason: string }
+
+type Item = RequestItem & { row: Delivery }
 
 /**
- * Sends due deliveries in batches per function (one ad account, token and test flag each) and stores
- * each event's result. Retry times live in the database, so retries survive a restart; an event that
- * exhausts them becomes a dead letter with the reason.
+ * The server's side of the delivery core: a destination is a hog function (one ad account, token and
+ * test flag). Each round serves the functions with due deliveries in turn, a full batch at a time, and
+ * skips a function whose breaker holds it without reading its rows. Each request's events are settled
+ * in the store as soon as its answer arrives; a retry time becomes the stored next_attempt_at.
  */
 export class DeliverySender {
   private readonly policy: RetryPolicy
   private readonly options: Required<Omit<SenderOptions, 'retry'>>
+  private readonly breakers = new Map<string, Breaker>()
+  private readonly disabledUntil = new Map<string, number>()
+  private rotation = 0
 
   constructor(
     private readonly store: Store,
     private readonly registry: FunctionRegistry,
     options: SenderOptions = {},
   ) {
-    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry }
+    this.policy = retryPolicy(options.retry)
     this.options = {
       apiUrl: options.apiUrl ?? DEFAULT_API_URL,
       fetch: options.fetch ?? ((url, init) => fetch(url, init)),
@@ -45,93 +62,130 @@ export class DeliverySender {
     }
   }
 
-  /** Sends what is due; returns how many deliveries it settled. */
+  /** Sends what is due (deliveries with next_attempt_at up to nowMs); returns how many deliveries it settled or rescheduled. */
   async runOnce(nowMs = Date.now()): Promise<number> {
-    const due = this.store.deliveries.due(nowMs, MAX_EVENTS_PER_REQUEST * this.options.concurrency * 2)
-    if (due.length === 0) return 0
+    const functions = this.store.deliveries.pendingFunctions()
+    if (functions.length === 0) return 0
     this.registry.refresh()
-    const queue = this.batches(due)
-    const settlements: Settlement[] = []
-    const logs: LogEntry[] = []
-    const metrics: MetricHit[] = []
-    const workers = Array.from({ length: Math.min(this.options.concurrency, queue.length) }, async () => {
-      for (let batch = queue.shift(); batch; batch = queue.shift()) await this.send(batch.fn, batch.items, settlements, logs, metrics)
-    })
-    await Promise.all(workers)
-    this.store.transaction(() => {
-      this.store.deliveries.settle(settlements, Date.now())
-      this.store.logs.add(logs)
-      for (const m of countMetrics(metrics)) this.store.metrics.increment(m.projectId, m.functionId, m.name, m.count, nowMs)
-    })
-    return settlements.length
+    const start = this.rotation++ % functions.length
+    const round = new Round([...functions.slice(start), ...functions.slice(0, start)], this.options.concurrency * BATCHES_PER_SLOT)
+    let settled = 0
+    const worker = async () => {
+      for (let batch = round.next((id, cursor) => this.take(id, nowMs, cursor)); batch; batch = round.next((id, cursor) => this.take(id, nowMs, cursor))) {
+        const count = batch.kind === 'send' ? await this.send(batch) : this.fail(batch.rows, batch.reason)
+        settled += count
+      }
+    }
+    await Promise.all(Array.from({ length: this.options.concurrency }, worker))
+    return settled
   }
 
-  private batches(due: Delivery[]): { fn: RunningFunction | undefined; items: Delivery[] }[] {
-    const byFunction = new Map<string, Delivery[]>()
-    for (const delivery of due) {
-      const list = byFunction.get(delivery.function_id)
-      if (list) list.push(delivery)
-      else byFunction.set(delivery.function_id, [delivery])
+  /** The next batch of one function, or undefined when it has nothing more to send in this round. */
+  private take(functionId: string, nowMs: number, cursor: DueCursor | undefined): { batch: Batch; last: boolean } | undefined {
+    const fn = this.registry.get(functionId)
+    if (!fn) return this.notRunning(functionId, nowMs, cursor)
+    const breaker = this.breakerOf(functionId)
+    const ticket = breaker.admit(Date.now())
+    if (!ticket) return undefined
+    const rows = this.store.deliveries.dueFor(functionId, nowMs, MAX_EVENTS_PER_REQUEST, cursor)
+    if (rows.length === 0) {
+      breaker.cancel(ticket)
+      return undefined
     }
-    const batches: { fn: RunningFunction | undefined; items: Delivery[] }[] = []
-    for (const [functionId, items] of byFunction) {
-      for (let i = 0; i < items.length; i += MAX_EVENTS_PER_REQUEST) batches.push({ fn: this.registry.get(functionId), items: items.slice(i, i + MAX_EVENTS_PER_REQUEST) })
-    }
-    return batches
-  }
-
-  private async send(
-    fn: RunningFunction | undefined,
-    items: Delivery[],
-    settlements: Settlement[],
-    logs: LogEntry[],
-    metrics: MetricHit[],
-  ): Promise<void> {
-    const now = Date.now()
-    if (!fn) {
-      this.notRunning(items, settlements, logs, metrics, now)
-      return
-    }
-    const target = fn.compiled.settings
-    const metric = (name: string) => metrics.push({ projectId: fn.stored.project_id, functionId: fn.stored.id, name })
-    const debugLog: RequestLog | undefined = target.debugMode ? (entry) => logs.push(this.debugEntry(fn, entry)) : undefined
-    const send = (events: SerialisedEvent[]) => {
-      metric('fetch')
-      return postEvents(target, events, { fetch: this.options.fetch, apiUrl: this.options.apiUrl, timeoutMs: this.options.timeoutMs, log: debugLog })
-    }
-    const results = await attemptDelivery(send, items.map((d) => ({ eventId: d.event_id, json: d.payload })))
-    const log = (level: LogEntry['level'], message: string, item: Delivery) =>
-      logs.push({ project_id: fn.stored.project_id, function_id: fn.stored.id, timestamp: new Date().toISOString(), level, message: redact(message, [target.conversionToken]), instance_id: item.event_uuid })
-    items.forEach((item, i) => {
-      const settlement = this.settle(item, results[i])
-      settlements.push(settlement)
-      if (settlement.status === 'delivered') metric('succeeded')
-      else if (settlement.status !== 'pending') metric('failed')
-      if (settlement.status === 'failed' || settlement.status === 'dead') log('error', `event ${item.event_id} (${item.mapping}) ${settlement.status === 'dead' ? 'given up' : 'failed'}: ${settlement.last_error}`, item)
-      else if (settlement.status === 'pending') log('warn', `event ${item.event_id} will be retried: ${settlement.last_error}`, item)
-      else if (target.debugMode) log('debug', `event ${item.event_id} (${item.mapping}) delivered`, item)
-    })
+    return { batch: { kind: 'send', fn, rows, ticket, breaker }, last: ticket.probe || rows.length < MAX_EVENTS_PER_REQUEST }
   }
 
   /**
-   * Deliveries of a function that is not running: a disabled one keeps them, looked at again in a minute
-   * (re-enabling resumes them); a deleted or broken one fails them, with a log line and the failed metric.
+   * Deliveries of a function that is not running: a disabled one keeps them untouched (re-enabling
+   * resumes them); a deleted or broken one fails them, with a log line and the failed metric.
    */
-  private notRunning(items: Delivery[], settlements: Settlement[], logs: LogEntry[], metrics: MetricHit[], now: number): void {
-    const first = items[0]
-    const stored = this.store.functions.get(first.project_id, first.function_id)
+  private notRunning(functionId: string, nowMs: number, cursor: DueCursor | undefined): { batch: Batch; last: boolean } | undefined {
+    if ((this.disabledUntil.get(functionId) ?? 0) > Date.now()) return undefined
+    const rows = this.store.deliveries.dueFor(functionId, nowMs, MAX_EVENTS_PER_REQUEST, cursor)
+    if (rows.length === 0) return undefined
+    const stored = this.store.functions.get(rows[0].project_id, functionId)
     if (stored && !stored.deleted && !stored.enabled) {
-      for (const item of items) {
-        settlements.push({ id: item.id, status: 'pending', attempts: item.attempts, next_attempt_at: now + DISABLED_RECHECK_MS, last_error: 'waiting: the function is disabled' })
-      }
-      return
+      this.disabledUntil.set(functionId, Date.now() + DISABLED_RECHECK_MS)
+      return undefined
     }
     const reason = stored && !stored.deleted ? 'the function cannot run (see the server output)' : 'the function was deleted before delivery'
-    for (const item of items) {
-      settlements.push({ id: item.id, status: 'failed', attempts: item.attempts, next_attempt_at: now, last_error: reason })
-      metrics.push({ projectId: item.project_id, functionId: item.function_id, name: 'failed' })
-      logs.push({ project_id: item.project_id, function_id: item.function_id, timestamp: new Date(now).toISOString(), level: 'error', message: `event ${item.event_id} (${item.mapping}) failed: ${reason}`, instance_id: item.event_uuid })
+    return { batch: { kind: 'fail', rows, reason }, last: rows.length < MAX_EVENTS_PER_REQUEST }
+  }
+
+  private fail(rows: Delivery[], reason: string): number {
+    const now = Date.now()
+    const updates = rows.map((row): DeliveryUpdate => ({ id: row.id, status: 'failed', attempts: row.attempts, next_attempt_at: now, last_error: reason }))
+    const logs = rows.map((row): LogEntry => ({ project_id: row.project_id, function_id: row.function_id, timestamp: new Date(now).toISOString(), level: 'error', message: `event ${row.event_id} (${row.mapping}) failed: ${reason}`, instance_id: row.event_uuid }))
+    const metrics = rows.map((row): MetricHit => ({ projectId: row.project_id, functionId: row.function_id, name: 'failed' }))
+    this.record(updates, logs, metrics, now)
+    return rows.length
+  }
+
+  /** One request, settled in its own transaction as soon as Pinterest answered. */
+  private async send(batch: Extract<Batch, { kind: 'send' }>): Promise<number> {
+    const { fn, breaker, ticket } = batch
+    const items: Item[] = batch.rows.map((row) => ({ row, event: { eventId: row.event_id, json: row.payload }, deadline: deadlineOf(eventTimeOf(row.payload), row.first_seen_at, this.policy) }))
+    const logs: LogEntry[] = []
+    const metrics: MetricHit[] = []
+    const updates: DeliveryUpdate[] = []
+    const note = (item: Item, settlement: EventSettlement, attempted: boolean) => this.note(fn, item.row, settlement, attempted, updates, logs, metrics)
+    const { live, expired } = splitExpired(items, Date.now(), (item) => item.row.last_error ?? undefined)
+    for (const { item, settlement } of expired) note(item, settlement, false)
+    let change: BreakerChange | undefined
+    if (live.length === 0) breaker.cancel(ticket)
+    else {
+      const result = await deliverRequest(this.sender(fn, logs, metrics), live, breaker, ticket, Date.now)
+      live.forEach((item, i) => note(item, result.settlements[i], true))
+      change = result.change
     }
+    const now = Date.now()
+    this.record(updates, logs, metrics, now, change && (() => this.changeEntry(fn, change, now)))
+    return updates.length
+  }
+
+  private note(fn: RunningFunction, row: Delivery, settlement: EventSettlement, attempted: boolean, updates: DeliveryUpdate[], logs: LogEntry[], metrics: MetricHit[]): void {
+    const now = Date.now()
+    const attempts = row.attempts + (attempted ? 1 : 0)
+    const metric = (name: string) => metrics.push({ projectId: fn.stored.project_id, functionId: fn.stored.id, name })
+    const log = (level: LogEntry['level'], message: string) => logs.push(this.entry(fn, level, message, row.event_uuid, now))
+    if (settlement.status === 'retry') {
+      // No log line: the destination's breaker logs the outage once.
+      updates.push({ id: row.id, status: 'pending', attempts, next_attempt_at: settlement.atMs, last_error: settlement.reason })
+      return
+    }
+    const lastError = settlement.status === 'delivered' ? settlement.warning ?? null : settlement.reason
+    updates.push({ id: row.id, status: settlement.status, attempts, next_attempt_at: now, last_error: lastError })
+    if (settlement.status === 'delivered') {
+      metric('succeeded')
+      if (fn.compiled.settings.debugMode) log('debug', `event ${row.event_id} (${row.mapping}) delivered`)
+    } else if (settlement.status === 'failed') {
+      metric('failed')
+      log('error', `event ${row.event_id} (${row.mapping}) failed: ${settlement.reason}`)
+    } else {
+      metric('gave_up')
+      log('error', `event ${row.event_id} (${row.mapping}) ${settlement.reason}`)
+    }
+  }
+
+  private sender(fn: RunningFunction, logs: LogEntry[], metrics: MetricHit[]) {
+    const target = fn.compiled.settings
+    const debugLog: RequestLog | undefined = target.debugMode ? (entry) => logs.push(this.debugEntry(fn, entry)) : undefined
+    return (events: SerialisedEvent[]) => {
+      metrics.push({ projectId: fn.stored.project_id, functionId: fn.stored.id, name: 'fetch' })
+      return postEvents(target, events, { fetch: this.options.fetch, apiUrl: this.options.apiUrl, timeoutMs: this.options.timeoutMs, log: debugLog })
+    }
+  }
+
+  /** The one log line of a change of state, counting what the function holds after this request. */
+  private changeEntry(fn: RunningFunction, change: BreakerChange, now: number): LogEntry {
+    const held = this.store.deliveries.countPending(fn.stored.id)
+    if (change.kind === 'opened') return this.entry(fn, 'warn', unavailableMessage(held, change.reason), null, now)
+    return this.entry(fn, 'info', recoveredMessage(held), null, now)
+  }
+
+  private entry(fn: RunningFunction, level: LogEntry['level'], message: string, instanceId: string | null, now: number): LogEntry {
+    const text = redact(message, [fn.compiled.settings.conversionToken])
+    return { project_id: fn.stored.project_id, function_id: fn.stored.id, timestamp: new Date(now).toISOString(), level, message: text, instance_id: instanceId }
   }
 
   /** debug_mode: each request and answer as a function log line, token redacted, long bodies cut as PostHog does. */
@@ -141,13 +195,56 @@ export class DeliverySender {
     return { project_id: fn.stored.project_id, function_id: fn.stored.id, timestamp: new Date().toISOString(), level: 'debug', message, instance_id: null }
   }
 
-  private settle(item: Delivery, result: EventAttempt): Settlement {
-    const attempts = item.attempts + 1
-    const now = Date.now()
-    if (result.status === 'delivered') return { id: item.id, status: 'delivered', attempts, next_attempt_at: now, last_error: result.warning ?? null }
-    if (result.status === 'failed') return { id: item.id, status: 'failed', attempts, next_attempt_at: now, last_error: result.reason }
-    const decision = decideRetry(attempts, item.first_seen_at, now, this.policy, this.options.random, parseRetryAfter(result.retryAfter, now))
-    if (!decision.retry) return { id: item.id, status: 'dead', attempts, next_attempt_at: now, last_error: `${decision.reason}; last error: ${result.reason}` }
-    return { id: item.id, status: 'pending', attempts, next_attempt_at: now + decision.delayMs, last_error: result.reason }
+  /** Settlements, log lines and metrics of one request in one short transaction. */
+  private record(updates: DeliveryUpdate[], logs: LogEntry[], metrics: MetricHit[], now: number, afterSettling?: () => LogEntry): void {
+    this.store.transaction(() => {
+      this.store.deliveries.settle(updates, now)
+      this.store.logs.add(afterSettling ? [...logs, afterSettling()] : logs)
+      for (const m of countMetrics(metrics)) this.store.metrics.increment(m.projectId, m.functionId, m.name, m.count, now)
+    })
+  }
+
+  private breakerOf(functionId: string): Breaker {
+    let breaker = this.breakers.get(functionId)
+    if (!breaker) {
+      breaker = new Breaker(this.policy, this.options.random)
+      this.breakers.set(functionId, breaker)
+    }
+    return breaker
+  }
+}
+
+/**
+ * One round's schedule: the functions in turn, one batch each per turn, so one function with thousands of
+ * due deliveries cannot keep another's ten waiting behind them; at most `budget` batches in all.
+ */
+class Round {
+  private readonly active: string[]
+  private readonly cursors = new Map<string, DueCursor>()
+  private turn = 0
+
+  constructor(
+    functions: string[],
+    private budget: number,
+  ) {
+    this.active = functions
+  }
+
+  next(take: (functionId: string, cursor: DueCursor | undefined) => { batch: Batch; last: boolean } | undefined): Batch | undefined {
+    while (this.budget > 0 && this.active.length > 0) {
+      const index = this.turn % this.active.length
+      const functionId = this.active[index]
+      const taken = take(functionId, this.cursors.get(functionId))
+      if (!taken || taken.last) {
+        this.active.splice(index, 1)
+        this.turn = index
+      } else this.turn = index + 1
+      if (!taken) continue
+      const last = taken.batch.rows[taken.batch.rows.length - 1]
+      this.cursors.set(functionId, { next_attempt_at: last.next_attempt_at, id: last.id })
+      this.budget -= 1
+      return taken.batch
+    }
+    return undefined
   }
 }

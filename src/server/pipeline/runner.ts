@@ -6,7 +6,7 @@ import { FunctionRegistry } from './function-registry'
 export interface RunnerOptions extends SenderOptions {
   /** How often the queues are polled when nothing wakes the runner. */
   pollMs?: number
-  /** Delivered rows and logs older than this are pruned. */
+  /** Settled deliveries (delivered, failed, gave_up) and logs older than this are pruned (default 7 days). */
   retentionMs?: number
 }
 

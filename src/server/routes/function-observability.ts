@@ -5,7 +5,8 @@ import { notFound } from '../errors'
 import { functionParams, logsQuery, PROJECT_PREFIXES } from '../route-schemas'
 
 const LEVELS: LogLevelName[] = ['debug', 'info', 'warn', 'error']
-const METRIC_NAMES = ['succeeded', 'failed', 'filtered', 'skipped', 'fetch']
+// failed: Pinterest rejected the event for good; gave_up: it could not be delivered within its window.
+const METRIC_NAMES = ['succeeded', 'failed', 'gave_up', 'filtered', 'skipped', 'fetch']
 
 interface Params {
   project_id: string

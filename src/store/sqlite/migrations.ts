@@ -108,6 +108,13 @@ const MIGRATIONS: string[] = [
   CREATE INDEX logs_timestamp ON logs(timestamp);
   CREATE INDEX deliveries_settled ON deliveries(status, updated_at);
   `,
+  // One name per state across the delivery core: 'gave_up'. Due deliveries are read per function now,
+  // so that one busy function cannot hold back the others.
+  `
+  UPDATE deliveries SET status = 'gave_up' WHERE status = 'dead';
+  DROP INDEX deliveries_due;
+  CREATE INDEX deliveries_function_due ON deliveries(status, function_id, next_attempt_at);
+  `,
 ]
 
 export function migrate(db: Database.Database): void {
