@@ -134,9 +134,10 @@ const MIGRATIONS: string[] = [
   `,
 ]
 
-export function migrate(db: Database.Database): void {
+/** Migrates to the latest version; `target` stops earlier (tests build an old database with it). */
+export function migrate(db: Database.Database, target = MIGRATIONS.length): void {
   const current = db.pragma('user_version', { simple: true }) as number
-  for (let version = current; version < MIGRATIONS.length; version++) {
+  for (let version = current; version < target; version++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[version])
       db.pragma(`user_version = ${version + 1}`)
