@@ -27,6 +27,11 @@ function processor(limits: Partial<PipelineLimits> = {}, stepMs = 0): EventProce
   return new EventProcessor(store, new FunctionRegistry(store.functions), { ...DEFAULT_LIMITS, ...limits }, {}, clock)
 }
 
+/** Runs turns until no project has events left. */
+function drain(events: EventProcessor): void {
+  while (events.runTurn() !== undefined) {}
+}
+
 const logs = (p: { projectId: number; functionId: string }) => store.logs.list(p.projectId, p.functionId, { limit: 100 }).map((l) => [l.level, l.message])
 const metrics = (p: { projectId: number; functionId: string }) => store.metrics.series(p.projectId, p.functionId, '1970-01-01T00:00:00.000Z', '2100-01-01T00:00:00.000Z').map((m) => [m.name, m.count])
 const delivered = () => store.deliveries.due(Number.MAX_SAFE_INTEGER, 1000).map((d) => d.event_uuid)
@@ -71,7 +76,7 @@ describe('the event processor', () => {
   it('sets aside an event over the size limit, with a log line and the failed metric, and maps those around it', () => {
     const a = project('A')
     store.events.append(a.projectId, [order('before'), order('huge', { note: 'x'.repeat(3_000) }), order('after')])
-    while (processor({ eventBytes: 2_000 }).runTurn() !== undefined) {}
+    drain(processor({ eventBytes: 2_000 }))
     expect(delivered()).toEqual(['before', 'after'])
     expect(store.events.countPending(a.projectId)).toBe(0)
     expect(logs(a)).toEqual([['error', expect.stringMatching(/^event #\d+ set aside: it is \d+ bytes, over the limit of 2000$/)]])
@@ -86,7 +91,7 @@ describe('the event processor', () => {
       store.events.begin(a.projectId, poison.id, poison.id)
       store.events.failUnfinished()
     }
-    while (processor().runTurn() !== undefined) {}
+    drain(processor())
     expect(delivered()).toEqual(['next'])
     expect(logs(a)).toEqual([['error', 'event poison set aside: processing it stopped the pipeline 2 times']])
     expect(metrics(a)).toEqual([['failed', 1]])
@@ -107,7 +112,7 @@ describe('the event processor', () => {
   it('refuses a person update over the limit with one warning naming the distinct id, not the values', () => {
     const a = project('A')
     store.events.append(a.projectId, [order('small', { $set: { plan: 'pro' } }), order('fat', { $set: { blob: 'SECRETVALUE'.repeat(200) } }), order('later')])
-    while (processor({ personBytes: 1_000 }).runTurn() !== undefined) {}
+    drain(processor({ personBytes: 1_000 }))
     expect(store.persons.find(a.projectId, 'jane')?.properties).toEqual({ plan: 'pro' })
     expect(logs(a)).toEqual([['warn', expect.stringMatching(/^person "jane" not updated by event fat: its properties would be about \d+ bytes, over the limit of 1000$/)]])
     expect(delivered()).toEqual(['small', 'fat', 'later'])
