@@ -88,22 +88,58 @@ export interface CapturedEvent {
   timestamp: string
 }
 
-export interface QueuedEvent {
+/**
+ * The largest stored event the pipeline maps, serialised: PostHog's capture limit. Capture refuses larger
+ * events; one stored before that check is set aside unread.
+ */
+export const MAX_EVENT_BYTES = 1024 * 1024
+
+/** A stored event as the pipeline reads it: the event, or why it cannot be read. */
+export type QueuedEvent = {
   id: number
   project_id: number
-  event: CapturedEvent
+  /** Earlier attempts at this event that never finished (the pipeline thread died during them). */
+  failures: number
+} & ({ event: CapturedEvent } | { event: null; unreadable: string })
+
+export interface BatchLimits {
+  /** Events at most. */
+  events: number
+  /** Payload bytes at most; the first event comes whatever its size. */
+  bytes: number
+  /** An event larger than this comes unread (`unreadable`). */
+  eventBytes: number
 }
 
+/**
+ * Each project's events are processed in id order behind its own watermark, so that one project's
+ * backlog never holds up another's.
+ */
 export interface EventQueue {
   /** Stores events durably (one transaction); returns once they are committed. */
   append(projectId: number, events: CapturedEvent[]): void
   /** Several projects' events in one transaction: how capture's group commit writes. */
   appendGroups(groups: { projectId: number; events: CapturedEvent[] }[]): void
-  /** Unprocessed events, oldest first. */
-  pending(limit: number): QueuedEvent[]
-  /** Every event up to and including `lastId` is processed (events are processed in id order). */
-  markProcessedThrough(lastId: number, atMs: number): void
-  countPending(): number
+  /** The projects that have unprocessed events, by id. */
+  pendingProjects(): number[]
+  /**
+   * A project's unprocessed events, oldest first, within `limits`. An event with earlier failures
+   * comes alone, so that the one which keeps killing the thread can be told from its neighbours.
+   */
+  pending(projectId: number, limits: BatchLimits): QueuedEvent[]
+  /** Records that events `firstId`..`lastId` of a project are being processed, before processing them. */
+  begin(projectId: number, firstId: number, lastId: number): void
+  /**
+   * Counts a failure for every unprocessed event of each batch begun and never finished, and forgets
+   * those batches. Called when the pipeline starts: such a batch died with the thread that ran it.
+   */
+  failUnfinished(): void
+  /**
+   * Every event of the project up to and including `lastId` is processed; its batch in progress is
+   * finished. Runs inside the transaction that stores the batch's results.
+   */
+  markProcessedThrough(projectId: number, lastId: number, atMs: number): void
+  countPending(projectId?: number): number
   /** Deletes processed events received before `beforeMs`, a chunk per call (repeat until fewer). */
   prune(beforeMs: number): number
 }
@@ -113,13 +149,25 @@ export interface Person {
   properties: Record<string, unknown>
 }
 
+export interface StoredPerson extends Person {
+  /** The size of its properties, serialised. */
+  bytes: number
+}
+
+/** What a batch of events changed in a project's persons, written at once. */
+export interface PersonChanges {
+  /** Persons created or updated, properties serialised. */
+  persons: { id: string; properties: string }[]
+  /** Distinct ids pointed at a person. */
+  links: { distinctId: string; personId: string }[]
+  /** Persons merged into another on `$identify`, in order: their distinct ids move to `into`, they go. */
+  merged: { from: string; into: string }[]
+}
+
 export interface PersonStore {
-  /**
-   * Applies an event's `$set`, `$set_once` and `$identify` to the person of its distinct id; returns the
-   * person as written, or undefined when the event changes no person.
-   */
-  apply(projectId: number, event: CapturedEvent): Person | undefined
-  find(projectId: number, distinctId: string): Person | undefined
+  find(projectId: number, distinctId: string): StoredPerson | undefined
+  /** Writes a batch's changes; runs inside the caller's transaction. */
+  write(projectId: number, changes: PersonChanges): void
   /**
    * Deletes, in one transaction, the person of `distinctId` with all of its distinct ids, the stored
    * events of any of those distinct ids (or of `distinctId` alone when no person has it), and the

@@ -6,6 +6,7 @@ import { personsCommand } from '../../src/cli/persons'
 import { ConfigError } from '../../src/errors'
 import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { CapturedEvent } from '../../src/store/types'
+import { applyPersons } from '../helpers/persons'
 
 const EMAIL = 'jane.doe.unique@example.com'
 const PHONE = '+15557654321'
@@ -38,7 +39,7 @@ function seed(projects: number): void {
     event('e4', '$pageview', 'user-2', { $set: { email: 'other@example.com' } }),
   ]
   store.events.append(1, events)
-  for (const e of events) store.persons.apply(1, e)
+  applyPersons(store, 1, events)
   store.deliveries.add([{ project_id: 1, function_id: 'fn-1', mapping: 'checkout', event_uuid: 'e2', event_id: 'e2', payload: '{"event_name":"checkout"}', next_attempt_at: 0, first_seen_at: 0 }])
   store.close()
 }
@@ -61,7 +62,7 @@ describe('persons delete', () => {
     const store = openSqliteStore(db, { env: {} })
     expect(store.persons.find(1, 'anon-1')).toBeUndefined()
     expect(store.persons.find(1, 'user-2')?.properties).toEqual({ email: 'other@example.com' })
-    expect(store.events.pending(10).map((e) => e.event.uuid)).toEqual(['e4'])
+    expect(store.events.pending(1, { events: 10, bytes: 1_000_000, eventBytes: 1_000_000 }).map((e) => e.event?.uuid)).toEqual(['e4'])
     expect(store.deliveries.counts().pending).toBe(0)
     store.close()
     expect(filesHolding(EMAIL)).toEqual([])

@@ -1,5 +1,6 @@
 import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { CapturedEvent, Store } from '../../src/store/types'
+import { applyPersons } from '../helpers/persons'
 
 const event = (uuid: string, name: string, distinctId: string, properties: Record<string, unknown> = {}): CapturedEvent => ({
   uuid,
@@ -11,14 +12,15 @@ const event = (uuid: string, name: string, distinctId: string, properties: Recor
 
 function capture(store: Store, projectId: number, events: CapturedEvent[]): void {
   store.events.append(projectId, events)
-  for (const e of events) store.persons.apply(projectId, e)
+  applyPersons(store, projectId, events)
 }
 
 function deliver(store: Store, projectId: number, uuids: string[]): void {
   store.deliveries.add(uuids.map((uuid) => ({ project_id: projectId, function_id: 'fn-1', mapping: 'm', event_uuid: uuid, event_id: uuid, payload: '{}', next_attempt_at: 0, first_seen_at: 0 })))
 }
 
-const remainingEvents = (store: Store) => store.events.pending(100).map((e) => `${e.project_id}:${e.event.uuid}`)
+const LIMITS = { events: 100, bytes: 1_000_000, eventBytes: 1_000_000 }
+const remainingEvents = (store: Store) => [1, 2].flatMap((p) => store.events.pending(p, LIMITS)).map((e) => `${e.project_id}:${e.event?.uuid}`)
 
 describe('deleting a person', () => {
   it('removes the person, all its distinct ids, their events, undelivered deliveries and log lines, and nothing else', () => {

@@ -1,66 +1,187 @@
 import type { InvocationGlobals } from '../../mapping/globals'
 import { runFunction } from '../../mapping/invoke'
-import type { Delivery, LogEntry, Person, QueuedEvent, Store } from '../../store/types'
+import { MAX_EVENT_BYTES } from '../../store/types'
+import type { CapturedEvent, Delivery, LogEntry, Person, QueuedEvent, Store } from '../../store/types'
 import type { FunctionRegistry, RunningFunction } from './function-registry'
-import { countMetrics } from './metric-counts'
+import { countMetrics, MetricHit } from './metric-counts'
+import { MAX_PERSON_BYTES, PersonBatch } from './person-batch'
+
+export interface PipelineLimits {
+  /** Events per batch at most. */
+  batchEvents: number
+  /** Payload bytes per batch at most; an event larger than this is a batch alone. */
+  batchBytes: number
+  /** A stored event larger than this is set aside unread. */
+  eventBytes: number
+  /** A person's properties, serialised, at most: a larger update is refused. */
+  personBytes: number
+  /** How long one project's turn maps before the next project's turn (at least one event per turn). */
+  sliceMs: number
+}
+
+export const DEFAULT_LIMITS: PipelineLimits = {
+  batchEvents: 500,
+  batchBytes: 8 * 1024 * 1024,
+  eventBytes: MAX_EVENT_BYTES,
+  personBytes: MAX_PERSON_BYTES,
+  sliceMs: 100,
+}
+
+/** Test only: processing an event of this name exhausts the thread's memory, as a poison event would. */
+export interface TestHooks {
+  exhaustMemoryOnEvent?: string
+}
+
+/** A thread that died this many times in batches holding an event never tries that event again. */
+export const MAX_FAILURES = 2
+
+export interface Turn {
+  /** Events processed (mapped or set aside). */
+  processed: number
+  /** The round ended, and no project of it had events left after its turn. */
+  drained: boolean
+}
 
 type NewDelivery = Omit<Delivery, 'id' | 'status' | 'attempts' | 'last_error'>
 
 interface Outcomes {
   deliveries: NewDelivery[]
   logs: LogEntry[]
-  metrics: { projectId: number; functionId: string; name: string }[]
+  metrics: MetricHit[]
+}
+
+interface Context {
+  projectId: number
+  projectName: string
+  functions: RunningFunction[]
+  persons: PersonBatch
+  nowMs: number
+  out: Outcomes
 }
 
 /**
  * Turns stored events into stored deliveries: persons first, then every enabled function of the
- * project. Mapping runs outside any transaction (the capture thread must never wait on it); the
- * deliveries and the "processed" marks are written in one transaction, so an event is either fully
- * turned into deliveries or still queued. Applying persons again after a crash is harmless.
+ * project. Projects take turns, round-robin, each mapping for a time slice at most, so that no project's
+ * backlog or slow function holds up another's events for longer than a round. A batch is recorded
+ * before it is mapped; mapping runs outside any transaction (the capture thread must never wait on it);
+ * persons, deliveries and the watermark are written in one transaction, so an event is either fully
+ * processed or still queued.
  */
 export class EventProcessor {
+  private round: number[] = []
+  private roundHadMore = false
+  /** Events read for a project's next turn: fewer for a project whose events are slow to map. */
+  private readonly readLimits = new Map<number, number>()
+
   constructor(
     private readonly store: Store,
     private readonly registry: FunctionRegistry,
-    private readonly batchSize = 500,
-  ) {}
+    private readonly limits: PipelineLimits = DEFAULT_LIMITS,
+    private readonly hooks: TestHooks = {},
+    private readonly clock: () => number = Date.now,
+  ) {
+    // Batches begun and never finished died with the thread that ran them.
+    store.events.failUnfinished()
+  }
 
-  /** Processes one batch; returns how many events it took. */
-  runOnce(nowMs = Date.now()): number {
-    const events = this.store.events.pending(this.batchSize)
-    if (events.length === 0) return 0
-    const functions = this.registry.refresh()
-    const persons = this.store.transaction(() => events.map((queued) => this.applyPerson(queued)))
-    const outcomes: Outcomes = { deliveries: [], logs: [], metrics: [] }
-    const projectNames = new Map<number, string>()
-    const projectName = (id: number) => {
-      if (!projectNames.has(id)) projectNames.set(id, this.store.projects.get(id)?.name ?? '')
-      return projectNames.get(id) as string
+  /** The next project's turn; undefined when no project has events to process. */
+  runTurn(): Turn | undefined {
+    if (this.round.length === 0) {
+      this.round = this.store.events.pendingProjects()
+      this.roundHadMore = false
+      if (this.round.length === 0) return undefined
     }
-    events.forEach((queued, i) => this.process(queued, persons[i], projectName(queued.project_id), functions.get(queued.project_id) ?? [], nowMs, outcomes))
+    const projectId = this.round.shift() as number
+    const { processed, more } = this.turn(projectId)
+    this.roundHadMore ||= more
+    return { processed, drained: this.round.length === 0 && !this.roundHadMore }
+  }
+
+  private turn(projectId: number): { processed: number; more: boolean } {
+    const limit = this.readLimits.get(projectId) ?? this.limits.batchEvents
+    const events = this.store.events.pending(projectId, { events: limit, bytes: this.limits.batchBytes, eventBytes: this.limits.eventBytes })
+    if (events.length === 0) return { processed: 0, more: false }
+    const context = this.context(projectId)
+    const first = events[0]
+    if (first.failures >= MAX_FAILURES) {
+      this.setAside(first, `processing it stopped the pipeline ${first.failures} times`, context)
+      this.commit(context, first.id)
+      return { processed: 1, more: true }
+    }
+    this.store.events.begin(projectId, first.id, events[events.length - 1].id)
+    const started = this.clock()
+    let done = 0
+    while (done < events.length) {
+      this.process(events[done], context)
+      done += 1
+      if (this.clock() - started >= this.limits.sliceMs) break
+    }
+    this.commit(context, events[done - 1].id)
+    const outOfTime = done < events.length
+    this.readLimits.set(projectId, outOfTime ? Math.max(1, done * 2) : Math.min(this.limits.batchEvents, limit * 2))
+    return { processed: done, more: outOfTime || events.length === limit }
+  }
+
+  private context(projectId: number): Context {
+    return {
+      projectId,
+      projectName: this.store.projects.get(projectId)?.name ?? '',
+      functions: this.registry.refresh().get(projectId) ?? [],
+      persons: new PersonBatch((distinctId) => this.store.persons.find(projectId, distinctId), this.limits.personBytes),
+      nowMs: this.clock(),
+      out: { deliveries: [], logs: [], metrics: [] },
+    }
+  }
+
+  private commit(context: Context, lastId: number): void {
+    const { out, nowMs } = context
     this.store.transaction(() => {
-      this.store.deliveries.add(outcomes.deliveries)
-      this.store.logs.add(outcomes.logs)
-      for (const m of countMetrics(outcomes.metrics)) this.store.metrics.increment(m.projectId, m.functionId, m.name, m.count, nowMs)
-      this.store.events.markProcessedThrough(events[events.length - 1].id, nowMs)
+      this.store.persons.write(context.projectId, context.persons.changes())
+      this.store.deliveries.add(out.deliveries)
+      this.store.logs.add(out.logs)
+      for (const m of countMetrics(out.metrics)) this.store.metrics.increment(m.projectId, m.functionId, m.name, m.count, nowMs)
+      this.store.events.markProcessedThrough(context.projectId, lastId, nowMs)
     })
-    return events.length
   }
 
-  /** Applies the event to its person and returns the person as this event sees it. */
-  private applyPerson(queued: QueuedEvent): Person | undefined {
-    return this.store.persons.apply(queued.project_id, queued.event) ?? this.store.persons.find(queued.project_id, queued.event.distinct_id)
+  private process(queued: QueuedEvent, context: Context): void {
+    if (queued.event === null) {
+      this.setAside(queued, queued.unreadable, context)
+      return
+    }
+    const event = queued.event
+    if (this.hooks.exhaustMemoryOnEvent !== undefined && event.event === this.hooks.exhaustMemoryOnEvent) exhaustMemory()
+    try {
+      const update = context.persons.apply(event)
+      if (update.refused) this.log(context, 'warn', `person ${quote(event.distinct_id)} not updated by event ${event.uuid}: ${update.refused}`, event.uuid)
+      this.map(event, update.person, context)
+    } catch (error) {
+      // Mapping never throws on event data; should it, this event alone is given up, not the batch.
+      this.setAside(queued, `processing failed: ${(error as Error).message}`, context)
+    }
   }
 
-  private process(queued: QueuedEvent, person: Person | undefined, projectName: string, functions: RunningFunction[], nowMs: number, out: Outcomes): void {
-    const { project_id: projectId, event } = queued
+  /** Fails an event for every enabled function of its project, with the reason; the watermark passes it. */
+  private setAside(queued: QueuedEvent, reason: string, context: Context): void {
+    const label = queued.event ? queued.event.uuid : `#${queued.id}`
+    this.log(context, 'error', `event ${label} set aside: ${reason}`, queued.event?.uuid ?? null)
+    for (const fn of context.functions) context.out.metrics.push({ projectId: context.projectId, functionId: fn.stored.id, name: 'failed' })
+  }
+
+  private log(context: Context, level: LogEntry['level'], message: string, instanceId: string | null): void {
+    const timestamp = new Date(context.nowMs).toISOString()
+    for (const fn of context.functions) context.out.logs.push({ project_id: context.projectId, function_id: fn.stored.id, timestamp, level, message, instance_id: instanceId })
+  }
+
+  private map(event: CapturedEvent, person: Person | undefined, context: Context): void {
+    const { projectId, functions, nowMs, out } = context
     if (functions.length === 0) return
     // Built once for all functions: stored events were checked at capture.
     const globals: InvocationGlobals = {
       event: { ...event, elements_chain: '', url: '' },
       person: person ? { id: person.id, properties: person.properties } : null,
       groups: {},
-      project: { id: projectId, name: projectName, url: '' },
+      project: { id: projectId, name: context.projectName, url: '' },
     }
     for (const fn of functions) {
       const functionId = fn.stored.id
@@ -87,4 +208,14 @@ export class EventProcessor {
       }
     }
   }
+}
+
+/** A distinct id for a log line: quoted, and cut short (it is the sender's to choose). */
+function quote(distinctId: string): string {
+  return JSON.stringify(distinctId.length > 200 ? `${distinctId.slice(0, 200)}…` : distinctId)
+}
+
+function exhaustMemory(): never {
+  const hoard: number[][] = []
+  for (;;) hoard.push(new Array<number>(1 << 20).fill(hoard.length))
 }

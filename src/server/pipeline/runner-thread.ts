@@ -8,8 +8,15 @@ const ENTRY = workerScript(__filename, 'runner-thread-entry')
 // The secret keys ride along to open the thread's own connection; the runner itself never sees them.
 type Options = Omit<RunnerOptions, 'fetch' | 'random'> & StoreKeys
 
+// Far above what bounded batches and persons need; a thread that still runs out stops alone, not the server.
+const DEFAULT_MEMORY_MB = 1024
+
 async function spawn(dbPath: string, options: Options): Promise<Worker> {
-  const worker = new Worker(ENTRY.file, { workerData: { dbPath, options }, execArgv: ENTRY.execArgv })
+  const worker = new Worker(ENTRY.file, {
+    workerData: { dbPath, options },
+    execArgv: ENTRY.execArgv,
+    resourceLimits: { maxOldGenerationSizeMb: options.memoryMb ?? DEFAULT_MEMORY_MB },
+  })
   await new Promise<void>((resolve, reject) => {
     worker.once('message', () => resolve())
     worker.once('error', reject)
@@ -20,7 +27,8 @@ async function spawn(dbPath: string, options: Options): Promise<Worker> {
 
 /**
  * The PipelineRunner on a worker thread, with its own connection to the same database file. A thread
- * that dies is reported and started again: captured events wait in the queue meanwhile.
+ * that dies (an error, or its heap limit reached) is reported and started again: captured events wait in
+ * the queue meanwhile, and the batch it died in is retried one event at a time.
  */
 export class RunnerThread {
   private stopping = false

@@ -1,6 +1,6 @@
 import { PRUNE_CHUNK, Store } from '../../store/types'
 import { DeliverySender, SenderOptions } from './delivery-sender'
-import { EventProcessor } from './event-processor'
+import { DEFAULT_LIMITS, EventProcessor, PipelineLimits, TestHooks } from './event-processor'
 import { FunctionRegistry } from './function-registry'
 
 export interface RunnerOptions extends SenderOptions {
@@ -8,22 +8,52 @@ export interface RunnerOptions extends SenderOptions {
   pollMs?: number
   /** Settled deliveries (delivered, failed, gave_up) and logs older than this are pruned (default 7 days). */
   retentionMs?: number
+  limits?: Partial<PipelineLimits>
+  /** The heap of the thread that runs the pipeline, in MB (RunnerThread): running out ends the thread, not the server. */
+  memoryMb?: number
+  testHooks?: TestHooks
 }
 
 const PRUNE_EVERY_MS = 60 * 60 * 1000
 // Processed events are only kept for looking into recent problems: a day is plenty, and they are large.
 const EVENT_RETENTION_MS = 24 * 3600 * 1000
-const BATCH_SIZE = 500
 const ROUND_GAP_MS = 20
 
-/** Runs the two stages in the background: events → deliveries, deliveries → Pinterest. */
+/** A pause that `wake` may cut short. */
+class Pause {
+  private wakeUp?: () => void
+
+  sleep(ms: number, wakeable: boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms)
+      function done() {
+        clearTimeout(timer)
+        resolve()
+      }
+      this.wakeUp = wakeable ? done : undefined
+    })
+  }
+
+  wake(): void {
+    this.wakeUp?.()
+  }
+}
+
+const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+/**
+ * Runs the two stages in the background: events → deliveries, deliveries → Pinterest. They are two loops
+ * on one thread: mapping is synchronous and yields after each project's turn (one time slice), so a
+ * delivery's answer never waits for more than a turn, and a slow Pinterest never holds up mapping.
+ */
 export class PipelineRunner {
   private readonly processor: EventProcessor
   private readonly sender: DeliverySender
   private running = false
   private stopping = false
-  private loop?: Promise<void>
-  private wake?: () => void
+  private loops?: Promise<unknown>
+  private readonly mapPause = new Pause()
+  private readonly sendPause = new Pause()
   private lastPrune = 0
 
   constructor(
@@ -31,49 +61,67 @@ export class PipelineRunner {
     private readonly options: RunnerOptions = {},
   ) {
     const registry = new FunctionRegistry(store.functions)
-    this.processor = new EventProcessor(store, registry, BATCH_SIZE)
+    this.processor = new EventProcessor(store, registry, { ...DEFAULT_LIMITS, ...options.limits }, options.testHooks)
     this.sender = new DeliverySender(store, registry, options)
   }
 
   start(): void {
     if (this.running) return
     this.running = true
-    this.loop = this.run()
+    this.loops = Promise.all([this.mapLoop(), this.sendLoop()])
   }
 
   /** New events were stored: do not wait for the next poll. */
   notify(): void {
-    this.wake?.()
+    this.mapPause.wake()
   }
 
-  /** Finishes the current round, turns every stored event into deliveries and sends what is due once. */
+  /** Finishes the current turns, turns every stored event into deliveries and sends what is due once. */
   async stop(): Promise<void> {
     this.stopping = true
-    this.wake?.()
-    await this.loop
-    while (this.processor.runOnce() > 0) {}
+    this.mapPause.wake()
+    this.sendPause.wake()
+    await this.loops
+    while (this.processor.runTurn() !== undefined) {}
     await this.sender.runOnce()
     this.running = false
   }
 
-  private async run(): Promise<void> {
+  private async mapLoop(): Promise<void> {
     while (!this.stopping) {
-      let processed = 0
-      let sent = 0
+      let turn: ReturnType<EventProcessor['runTurn']>
       try {
-        processed = this.processor.runOnce()
-        sent = await this.sender.runOnce()
-        await this.prune()
+        turn = this.processor.runTurn()
       } catch (error) {
         // Stored events stay queued: report, wait a moment, and go on rather than stop processing for good.
         process.stderr.write(`pipeline round failed, retrying in 1 s: ${(error as Error).message}\n`)
-        await this.sleep(1000, false)
+        await this.mapPause.sleep(1000, false)
         continue
       }
-      if (processed >= BATCH_SIZE) continue
-      if (processed === 0 && sent === 0) await this.sleep(this.options.pollMs ?? 50, true)
+      if (turn === undefined) {
+        await this.mapPause.sleep(this.options.pollMs ?? 50, true)
+        continue
+      }
+      if (turn.processed > 0) this.sendPause.wake()
       // Under a steady trickle, a short pause gathers events into batches instead of a round per request.
-      else await this.sleep(ROUND_GAP_MS, false)
+      if (turn.drained) await this.mapPause.sleep(ROUND_GAP_MS, false)
+      else await nextTick()
+    }
+  }
+
+  private async sendLoop(): Promise<void> {
+    while (!this.stopping) {
+      let sent = 0
+      try {
+        sent = await this.sender.runOnce()
+        await this.prune()
+      } catch (error) {
+        process.stderr.write(`pipeline delivery round failed, retrying in 1 s: ${(error as Error).message}\n`)
+        await this.sendPause.sleep(1000, false)
+        continue
+      }
+      if (sent === 0) await this.sendPause.sleep(this.options.pollMs ?? 50, true)
+      else await nextTick()
     }
   }
 
@@ -89,18 +137,7 @@ export class PipelineRunner {
       () => this.store.logs.prune(new Date(now - retention).toISOString()),
     ]
     for (const step of steps) {
-      while (!this.stopping && step() >= PRUNE_CHUNK) await new Promise((resolve) => setImmediate(resolve))
+      while (!this.stopping && step() >= PRUNE_CHUNK) await nextTick()
     }
-  }
-
-  private sleep(ms: number, wakeable: boolean): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms)
-      function done() {
-        clearTimeout(timer)
-        resolve()
-      }
-      this.wake = wakeable ? done : undefined
-    })
   }
 }

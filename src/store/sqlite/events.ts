@@ -1,22 +1,63 @@
 import type Database from 'better-sqlite3'
 import { PRUNE_CHUNK } from '../types'
-import type { CapturedEvent, EventQueue, QueuedEvent } from '../types'
+import type { BatchLimits, CapturedEvent, EventQueue, QueuedEvent } from '../types'
+
+type PendingRow = { id: number; project_id: number; bytes: number; payload: string | null; failures: number }
 
 export class SqliteEventQueue implements EventQueue {
   private readonly insert: Database.Statement
+  private readonly watermarkStatement: Database.Statement
   private readonly pendingStatement: Database.Statement
+  private readonly projectsStatement: Database.Statement
+  private readonly beginStatement: Database.Statement
   private readonly markStatement: Database.Statement
+  private readonly finishStatement: Database.Statement
+  private readonly forgetFailuresStatement: Database.Statement
   private readonly appendAll: Database.Transaction<(groups: { projectId: number; events: CapturedEvent[] }[]) => void>
+  private readonly failAll: Database.Transaction<() => void>
 
   constructor(private readonly db: Database.Database) {
     this.insert = db.prepare('INSERT INTO events (project_id, payload, received_at) VALUES (?, ?, ?)')
+    this.watermarkStatement = db.prepare('INSERT INTO project_watermarks (project_id, processed_through, updated_at) VALUES (?, 0, 0) ON CONFLICT DO NOTHING')
+    // octet_length reads a value's size without loading it: an oversized payload is never read.
     this.pendingStatement = db.prepare(
-      'SELECT id, project_id, payload FROM events WHERE id > (SELECT processed_through FROM event_watermark WHERE id = 1) ORDER BY id LIMIT ?',
+      `SELECT e.id, e.project_id, octet_length(e.payload) AS bytes, CASE WHEN octet_length(e.payload) <= @eventBytes THEN e.payload END AS payload,
+         COALESCE(f.failures, 0) AS failures
+       FROM events e LEFT JOIN event_failures f ON f.event_id = e.id
+       WHERE e.project_id = @projectId AND e.id > (SELECT processed_through FROM project_watermarks WHERE project_id = @projectId)
+       ORDER BY e.id LIMIT @limit`,
     )
-    this.markStatement = db.prepare('UPDATE event_watermark SET processed_through = MAX(processed_through, ?), updated_at = ? WHERE id = 1')
+    this.projectsStatement = db.prepare(
+      'SELECT w.project_id FROM project_watermarks w WHERE EXISTS (SELECT 1 FROM events e WHERE e.project_id = w.project_id AND e.id > w.processed_through) ORDER BY w.project_id',
+    )
+    this.beginStatement = db.prepare(
+      'INSERT INTO event_batches (project_id, first_id, last_id) VALUES (?, ?, ?) ON CONFLICT(project_id) DO UPDATE SET first_id = excluded.first_id, last_id = excluded.last_id',
+    )
+    this.markStatement = db.prepare(
+      `INSERT INTO project_watermarks (project_id, processed_through, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT(project_id) DO UPDATE SET processed_through = MAX(processed_through, excluded.processed_through), updated_at = excluded.updated_at`,
+    )
+    this.finishStatement = db.prepare('DELETE FROM event_batches WHERE project_id = ?')
+    this.forgetFailuresStatement = db.prepare('DELETE FROM event_failures WHERE project_id = ? AND event_id <= ?')
     this.appendAll = db.transaction((groups: { projectId: number; events: CapturedEvent[] }[]) => {
       const now = Date.now()
-      for (const { projectId, events } of groups) for (const event of events) this.insert.run(projectId, JSON.stringify(event), now)
+      for (const { projectId, events } of groups) {
+        if (events.length > 0) this.watermarkStatement.run(projectId)
+        for (const event of events) this.insert.run(projectId, JSON.stringify(event), now)
+      }
+    })
+    const countFailures = db.prepare(
+      `INSERT INTO event_failures (event_id, project_id, failures)
+       SELECT e.id, e.project_id, 1 FROM event_batches b
+         JOIN project_watermarks w ON w.project_id = b.project_id
+         JOIN events e ON e.project_id = b.project_id AND e.id BETWEEN b.first_id AND b.last_id
+       WHERE e.id > w.processed_through
+       ON CONFLICT(event_id) DO UPDATE SET failures = failures + 1`,
+    )
+    const forgetBatches = db.prepare('DELETE FROM event_batches')
+    this.failAll = db.transaction(() => {
+      countFailures.run()
+      forgetBatches.run()
     })
   }
 
@@ -28,30 +69,64 @@ export class SqliteEventQueue implements EventQueue {
     if (groups.some((g) => g.events.length > 0)) this.appendAll.immediate(groups)
   }
 
-  pending(limit: number): QueuedEvent[] {
-    const rows = this.pendingStatement.all(limit) as {
-      id: number
-      project_id: number
-      payload: string
-    }[]
-    return rows.map((row) => ({ id: row.id, project_id: row.project_id, event: JSON.parse(row.payload) as CapturedEvent }))
+  pendingProjects(): number[] {
+    return (this.projectsStatement.all() as { project_id: number }[]).map((row) => row.project_id)
   }
 
-  markProcessedThrough(lastId: number, atMs: number): void {
-    this.markStatement.run(lastId, atMs)
+  pending(projectId: number, limits: BatchLimits): QueuedEvent[] {
+    const events: QueuedEvent[] = []
+    let bytes = 0
+    for (const row of this.pendingStatement.iterate({ projectId, limit: limits.events, eventBytes: limits.eventBytes }) as IterableIterator<PendingRow>) {
+      const read = row.payload === null ? 0 : row.bytes
+      const full = events.length > 0 && (bytes + read > limits.bytes || row.failures > 0)
+      if (full) break
+      events.push(toQueued(row, limits.eventBytes))
+      bytes += read
+      if (row.failures > 0) break
+    }
+    return events
   }
 
-  countPending(): number {
-    const row = this.db.prepare('SELECT COUNT(*) AS n FROM events WHERE id > (SELECT processed_through FROM event_watermark WHERE id = 1)').get()
+  begin(projectId: number, firstId: number, lastId: number): void {
+    this.beginStatement.run(projectId, firstId, lastId)
+  }
+
+  failUnfinished(): void {
+    this.failAll.immediate()
+  }
+
+  markProcessedThrough(projectId: number, lastId: number, atMs: number): void {
+    this.markStatement.run(projectId, lastId, atMs)
+    this.finishStatement.run(projectId)
+    this.forgetFailuresStatement.run(projectId, lastId)
+  }
+
+  countPending(projectId?: number): number {
+    const row = this.db
+      .prepare(
+        `SELECT COALESCE(SUM((SELECT COUNT(*) FROM events e WHERE e.project_id = w.project_id AND e.id > w.processed_through)), 0) AS n
+         FROM project_watermarks w WHERE ? IS NULL OR w.project_id = ?`,
+      )
+      .get(projectId ?? null, projectId ?? null)
     return (row as { n: number }).n
   }
 
   prune(beforeMs: number): number {
     return this.db
       .prepare(
-        `DELETE FROM events WHERE id IN (SELECT id FROM events WHERE id <= (SELECT processed_through FROM event_watermark WHERE id = 1)
-         AND received_at < ? LIMIT ${PRUNE_CHUNK})`,
+        `DELETE FROM events WHERE id IN (SELECT e.id FROM events e JOIN project_watermarks w ON w.project_id = e.project_id
+         WHERE e.received_at < ? AND e.id <= w.processed_through LIMIT ${PRUNE_CHUNK})`,
       )
       .run(beforeMs).changes
+  }
+}
+
+function toQueued(row: PendingRow, eventBytes: number): QueuedEvent {
+  const base = { id: row.id, project_id: row.project_id, failures: row.failures }
+  if (row.payload === null) return { ...base, event: null, unreadable: `it is ${row.bytes} bytes, over the limit of ${eventBytes}` }
+  try {
+    return { ...base, event: JSON.parse(row.payload) as CapturedEvent }
+  } catch {
+    return { ...base, event: null, unreadable: 'its stored payload is not valid JSON' }
   }
 }

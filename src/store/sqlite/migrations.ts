@@ -115,11 +115,36 @@ const MIGRATIONS: string[] = [
   DROP INDEX deliveries_due;
   CREATE INDEX deliveries_function_due ON deliveries(status, function_id, next_attempt_at);
   `,
+  // A watermark per project, so that one project's backlog never holds up another's; the batch being
+  // processed, recorded first, so that one found at start is known to have died with the thread; and the
+  // failures counted for the events of such batches, so that one that keeps killing the thread is set aside.
+  `
+  CREATE TABLE project_watermarks (
+    project_id INTEGER PRIMARY KEY,
+    processed_through INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  INSERT INTO project_watermarks (project_id, processed_through, updated_at)
+    SELECT project_id, (SELECT processed_through FROM event_watermark WHERE id = 1), 0 FROM (SELECT DISTINCT project_id FROM events);
+  DROP TABLE event_watermark;
+  CREATE INDEX events_project ON events(project_id, id);
+  CREATE TABLE event_batches (
+    project_id INTEGER PRIMARY KEY,
+    first_id INTEGER NOT NULL,
+    last_id INTEGER NOT NULL
+  );
+  CREATE TABLE event_failures (
+    event_id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL,
+    failures INTEGER NOT NULL
+  );
+  `,
 ]
 
-export function migrate(db: Database.Database): void {
+/** Migrates to the latest version; `target` stops earlier (tests build an old database with it). */
+export function migrate(db: Database.Database, target = MIGRATIONS.length): void {
   const current = db.pragma('user_version', { simple: true }) as number
-  for (let version = current; version < MIGRATIONS.length; version++) {
+  for (let version = current; version < target; version++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[version])
       db.pragma(`user_version = ${version + 1}`)

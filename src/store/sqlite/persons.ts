@@ -1,7 +1,5 @@
 import type Database from 'better-sqlite3'
-import { newId } from '../tokens'
-import type { CapturedEvent, Person, PersonDeletion, PersonStore } from '../types'
-import { isRecord } from '../../json'
+import type { PersonChanges, PersonDeletion, PersonStore, StoredPerson } from '../types'
 
 /** Persons as PostHog keeps them: properties per person, several distinct ids per person after $identify. */
 export class SqlitePersonStore implements PersonStore {
@@ -25,34 +23,21 @@ export class SqlitePersonStore implements PersonStore {
     this.deleteStatement = db.prepare('DELETE FROM persons WHERE id = ?')
   }
 
-  find(projectId: number, distinctId: string): Person | undefined {
+  find(projectId: number, distinctId: string): StoredPerson | undefined {
     const row = this.findStatement.get(projectId, distinctId) as { id: string; properties: string } | undefined
-    return row && { id: row.id, properties: JSON.parse(row.properties) }
+    return row && { id: row.id, properties: JSON.parse(row.properties), bytes: Buffer.byteLength(row.properties) }
   }
 
-  apply(projectId: number, event: CapturedEvent): Person | undefined {
-    const set = isRecord(event.properties.$set) ? event.properties.$set : {}
-    const setOnce = isRecord(event.properties.$set_once) ? event.properties.$set_once : {}
-    const anonymous = event.event === '$identify' && typeof event.properties.$anon_distinct_id === 'string' ? event.properties.$anon_distinct_id : undefined
-    if (Object.keys(set).length === 0 && Object.keys(setOnce).length === 0 && anonymous === undefined) return undefined
-    const identified = this.find(projectId, event.distinct_id)
-    const anonymousPerson = anonymous ? this.find(projectId, anonymous) : undefined
-    const person = identified ?? anonymousPerson
-    // Two persons become one on $identify, as in PostHog: the identified person's values win.
-    const previous = identified && anonymousPerson && anonymousPerson.id !== identified.id ? { ...anonymousPerson.properties, ...identified.properties } : person?.properties
-    const merged = { ...setOnce, ...(previous ?? {}), ...set }
-    const id = person?.id ?? newId()
-    this.upsertStatement.run(id, projectId, JSON.stringify(merged), new Date().toISOString())
-    this.linkStatement.run(projectId, event.distinct_id, id)
-    if (anonymous !== undefined) this.linkStatement.run(projectId, anonymous, id)
-    if (anonymousPerson && anonymousPerson.id !== id) {
-      this.relinkStatement.run(id, projectId, anonymousPerson.id)
-      this.deleteStatement.run(anonymousPerson.id)
+  write(projectId: number, changes: PersonChanges): void {
+    const now = new Date().toISOString()
+    for (const person of changes.persons) this.upsertStatement.run(person.id, projectId, person.properties, now)
+    for (const link of changes.links) this.linkStatement.run(projectId, link.distinctId, link.personId)
+    for (const { from, into } of changes.merged) {
+      this.relinkStatement.run(into, projectId, from)
+      this.deleteStatement.run(from)
     }
-    return { id, properties: merged }
   }
 
-  // --- delete (data at rest) -------------------------------------------------------------------
   delete(projectId: number, distinctId: string): PersonDeletion {
     const db = this.db
     // Deleted rows are overwritten with zeros, not only unlinked: the point is that the data is gone.
@@ -83,5 +68,4 @@ export class SqlitePersonStore implements PersonStore {
       db.pragma(`secure_delete = ${previous === 2 ? 'FAST' : previous}`)
     }
   }
-  // --- end delete ------------------------------------------------------------------------------
 }
