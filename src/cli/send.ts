@@ -20,6 +20,8 @@ export interface SendOptions {
   stderr?: Writable & { isTTY?: boolean }
   fetch?: FetchLike
   nowMs?: number
+  /** How long a partial batch waits for more events (default 500 ms). */
+  lingerMs?: number
 }
 
 // Reading stops while this many events wait for an outcome, so a huge file does not fill memory.
@@ -45,7 +47,7 @@ export async function runSend(options: SendOptions): Promise<number> {
 
   const counts = emptyCounts()
   const failures: string[] = []
-  const dispatcher = new Dispatcher({ apiUrl, fetch: options.fetch, logger: stderrLogger, lingerMs: LINGER_MS, retry: { maxRetryMs: MAX_RETRY_MS }, shutdownTimeoutMs: MAX_RETRY_MS })
+  const dispatcher = new Dispatcher({ apiUrl, fetch: options.fetch, logger: stderrLogger, lingerMs: options.lingerMs ?? LINGER_MS, retry: { maxRetryMs: MAX_RETRY_MS }, shutdownTimeoutMs: MAX_RETRY_MS })
   const progress = new Progress(stderr, counts)
   const outstanding = new Set<Promise<void>>()
   const record = (event: PinterestEvent, outcome: Outcome) => {

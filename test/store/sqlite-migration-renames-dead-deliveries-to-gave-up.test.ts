@@ -3,20 +3,22 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { openSqliteStore } from '../../src/store/sqlite/database'
+import { migrate } from '../../src/store/sqlite/migrations'
 
 describe('the migration to one name per delivery state', () => {
   it("turns deliveries stored as 'dead' by an older version into 'gave_up'", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrate-'))
     const file = path.join(dir, 'db.sqlite')
     try {
-      const store = openSqliteStore(file)
-      const row = { project_id: 1, function_id: 'f', mapping: 'Checkout', event_uuid: 'u', payload: '{}', next_attempt_at: 0, first_seen_at: 0 }
-      store.deliveries.add([{ ...row, event_id: 'given-up' }, { ...row, event_id: 'waiting' }])
-      store.close()
-      // The database as version 4 left it: its index, and a dead letter.
+      // The database as version 4 left it, with a dead letter and a pending delivery.
       const old = new Database(file)
-      old.exec("DROP INDEX deliveries_function_due; CREATE INDEX deliveries_due ON deliveries(status, next_attempt_at); UPDATE deliveries SET status = 'dead' WHERE event_id = 'given-up'")
-      old.pragma('user_version = 4')
+      migrate(old, 4)
+      const insert = old.prepare(
+        `INSERT INTO deliveries (project_id, function_id, mapping, event_uuid, event_id, payload, status, attempts, next_attempt_at, first_seen_at, updated_at)
+         VALUES (1, 'f', 'Checkout', 'u', ?, '{}', ?, 0, 0, 0, 0)`,
+      )
+      insert.run('given-up', 'dead')
+      insert.run('waiting', 'pending')
       old.close()
 
       const migrated = openSqliteStore(file)
