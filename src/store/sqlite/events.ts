@@ -6,7 +6,7 @@ export class SqliteEventQueue implements EventQueue {
   private readonly insert: Database.Statement
   private readonly pendingStatement: Database.Statement
   private readonly markStatement: Database.Statement
-  private readonly appendAll: Database.Transaction<(groups: { projectId: number; events: CapturedEvent[] }[]) => void>
+  private readonly appendAll: Database.Transaction<(groups: { projectId: number; payloads: string[] }[]) => void>
 
   constructor(private readonly db: Database.Database) {
     this.insert = db.prepare('INSERT INTO events (project_id, payload, received_at) VALUES (?, ?, ?)')
@@ -14,18 +14,18 @@ export class SqliteEventQueue implements EventQueue {
       'SELECT id, project_id, payload FROM events WHERE id > (SELECT processed_through FROM event_watermark WHERE id = 1) ORDER BY id LIMIT ?',
     )
     this.markStatement = db.prepare('UPDATE event_watermark SET processed_through = MAX(processed_through, ?), updated_at = ? WHERE id = 1')
-    this.appendAll = db.transaction((groups: { projectId: number; events: CapturedEvent[] }[]) => {
+    this.appendAll = db.transaction((groups: { projectId: number; payloads: string[] }[]) => {
       const now = Date.now()
-      for (const { projectId, events } of groups) for (const event of events) this.insert.run(projectId, JSON.stringify(event), now)
+      for (const { projectId, payloads } of groups) for (const payload of payloads) this.insert.run(projectId, payload, now)
     })
   }
 
   append(projectId: number, events: CapturedEvent[]): void {
-    if (events.length > 0) this.appendAll.immediate([{ projectId, events }])
+    this.appendGroups([{ projectId, payloads: events.map((event) => JSON.stringify(event)) }])
   }
 
-  appendGroups(groups: { projectId: number; events: CapturedEvent[] }[]): void {
-    if (groups.some((g) => g.events.length > 0)) this.appendAll.immediate(groups)
+  appendGroups(groups: { projectId: number; payloads: string[] }[]): void {
+    if (groups.some((g) => g.payloads.length > 0)) this.appendAll.immediate(groups)
   }
 
   pending(limit: number): QueuedEvent[] {
