@@ -18,14 +18,15 @@ function slowClient(port: number, first: string): Promise<{ ms: number; answer: 
     let answer = ''
     const drip = setInterval(() => socket.write('x'), 100)
     socket.on('data', (chunk) => (answer += chunk.toString()))
+    // Past this the test has failed: the server would have held the connection for ever.
+    const giveUp = setTimeout(() => socket.destroy(), 10_000)
     const done = () => {
       clearInterval(drip)
+      clearTimeout(giveUp)
       resolve({ ms: Date.now() - started, answer })
     }
     socket.on('close', done)
     socket.on('error', () => {})
-    // Past this the test has failed: the server would have held the connection for ever.
-    setTimeout(() => socket.destroy(), 10_000)
   })
 }
 
