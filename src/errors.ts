@@ -16,6 +16,14 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * A zod issue's message, except where zod would quote the input: an unknown key's name may be a token
+ * pasted into the wrong place, so it is not repeated.
+ */
+export function issueMessage(issue: { code: string; message: string }): string {
+  return issue.code === 'unrecognized_keys' ? 'a key is not known here' : issue.message
+}
+
 /** A zod issue path under `base`: `['events', 0, 'id']` under `filters` → `filters.events[0].id`. */
 export function joinFieldPath(base: string, path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, segment) => {

@@ -13,10 +13,15 @@ const USAGE = `Usage: pinterest-capi <command> [options]
 
 Commands:
   serve [--port N] [--host HOST] [--db FILE] [--api-url URL] [--concurrency N]
+        [--max-db-size SIZE] [--shutdown-timeout DURATION]
       Run the pipelines server (hog_functions REST API, capture, durable queue) on SQLite
-      (default ./data/pipelines.sqlite; PORT, HOST, PIPELINES_DB, PINTEREST_API_URL and
-      PIPELINES_CONCURRENCY also work). Secret inputs are encrypted with PIPELINES_SECRET_KEY (32
-      bytes, base64 or hex), else with the key file FILE.key made at first start.
+      (default ./data/pipelines.sqlite; PORT, HOST, PIPELINES_DB, PINTEREST_API_URL,
+      PIPELINES_CONCURRENCY, PIPELINES_MAX_DB_SIZE and PIPELINES_SHUTDOWN_TIMEOUT also work).
+      Past --max-db-size (default 10GB; 0 or off for none) capture answers 503 with Retry-After.
+      Draining on SIGINT/SIGTERM stops after --shutdown-timeout (default 30s); a second signal
+      stops at once.
+      Secret inputs are encrypted with PIPELINES_SECRET_KEY (32 bytes, base64 or hex), else with
+      the key file FILE.key made at first start.
   projects create NAME [--db FILE]
   keys create --project ID [--scopes hog_function:read,hog_function:write] [--db FILE]
   secrets rotate-key [--db FILE] [--new-key-env NAME]

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream'
 import { parseArgs } from 'node:util'
 import { ConfigError } from '../errors'
+import { DEFAULT_MAX_DB_BYTES, parseByteSize } from '../server/disk-limit'
 import { startServer } from '../server/server'
 import { openSqliteStore } from '../store/sqlite/database'
 import { SCOPES, Scope } from '../store/types'
@@ -21,13 +22,62 @@ function concurrency(value: string | undefined): number | undefined {
   return n
 }
 
-/** `pinterest-capi serve`: the pipelines server, until SIGINT or SIGTERM drains and stops it. */
-export async function serveCommand(args: string[], out: Writable = process.stdout, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+function maxDbSize(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_DB_BYTES
+  const bytes = parseByteSize(value)
+  if (bytes === undefined) throw new ConfigError('--max-db-size', 'expected a size such as 10GB, 500MB or a number of bytes; 0 or off for no limit')
+  return bytes
+}
+
+const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000
+
+function shutdownTimeout(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_SHUTDOWN_TIMEOUT_MS
+  const match = /^(\d{1,7})(ms|s|m)?$/.exec(value.trim())
+  if (!match) throw new ConfigError('--shutdown-timeout', 'expected a duration such as 30s, 2m or 500ms (a bare number is seconds)')
+  return Number(match[1]) * { ms: 1, s: 1000, m: 60_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm']
+}
+
+/** Resolves with the next SIGINT or SIGTERM. */
+function nextSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', on)
+      process.off('SIGTERM', on)
+      resolve(signal)
+    }
+    process.on('SIGINT', on)
+    process.on('SIGTERM', on)
+  })
+}
+
+const SIGNAL_EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 }
+
+/**
+ * `pinterest-capi serve`: the pipelines server, until SIGINT or SIGTERM drains and stops it. Draining
+ * has a time limit, and a second signal exits at once: what is stored stays stored either way (every
+ * commit is durable) and is delivered after the next start.
+ */
+export async function serveCommand(
+  args: string[],
+  out: Writable = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+  exit: (code: number) => void = (code) => process.exit(code),
+): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, 'api-url': { type: 'string' }, concurrency: { type: 'string' } },
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      db: { type: 'string' },
+      'api-url': { type: 'string' },
+      concurrency: { type: 'string' },
+      'max-db-size': { type: 'string' },
+      'shutdown-timeout': { type: 'string' },
+    },
     strict: true,
   })
+  const timeoutMs = shutdownTimeout(values['shutdown-timeout'] ?? env.PIPELINES_SHUTDOWN_TIMEOUT)
   const server = await startServer({
     port: port(values.port ?? env.PORT, 8010),
     // localhost binds the loopback addresses of both IP versions, so http://localhost:8010 works either way.
@@ -35,6 +85,7 @@ export async function serveCommand(args: string[], out: Writable = process.stdou
     dbPath: values.db ?? env.PIPELINES_DB ?? DEFAULT_DB,
     apiUrl: values['api-url'] ?? env.PINTEREST_API_URL,
     concurrency: concurrency(values.concurrency ?? env.PIPELINES_CONCURRENCY),
+    maxDbBytes: maxDbSize(values['max-db-size'] ?? env.PIPELINES_MAX_DB_SIZE),
     env,
   })
   const created = server.bootstrap.created
@@ -46,13 +97,20 @@ export async function serveCommand(args: string[], out: Writable = process.stdou
     out.write(`created project ${created.projectId}\n  project token (capture): ${created.projectToken}\n  personal API key (hog_function:read, hog_function:write): ${key}\n`)
   }
   out.write(`pipelines server listening on ${server.url}\n`)
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve()
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
+  await nextSignal()
+  out.write(`draining: no new requests; delivering what is stored (at most ${timeoutMs / 1000} s; a second SIGINT or SIGTERM stops at once)\n`)
+  void nextSignal().then((signal) => {
+    out.write('stopping now: what is stored stays stored and is delivered after the next start\n')
+    exit(SIGNAL_EXIT_CODES[signal] ?? 1)
   })
-  out.write('draining: no new requests; delivering what is stored\n')
-  await server.close()
+  let timer: NodeJS.Timeout | undefined
+  const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)))
+  const late = await Promise.race([server.close().then(() => false), timedOut])
+  clearTimeout(timer)
+  if (late) {
+    out.write(`draining took longer than ${timeoutMs / 1000} s: stopping; what is stored stays stored and is delivered after the next start\n`)
+    exit(1)
+  }
   return 0
 }
 

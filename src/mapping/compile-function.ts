@@ -40,7 +40,7 @@ export async function compileFunction(raw: unknown): Promise<CompiledFunction> {
 /** Needs the Hog parser loaded (compileFunction does that). */
 export function compileFunctionSync(config: FunctionConfig, template: Template = loadTemplate()): CompiledFunction {
   if (config.template_id !== template.id) {
-    throw new ConfigError('template_id', `No template found for id '${config.template_id}'; this destination is '${template.id}'`)
+    throw new ConfigError('template_id', `No such template; this destination is '${template.id}'`)
   }
   const values = validateInputs(template.inputs_schema, config.inputs, 'inputs')
   const mappings = config.mappings ?? template.mapping_templates.filter((m) => m.include_by_default)

@@ -36,11 +36,11 @@ const NUMERIC_OPERATORS: ReadonlySet<string> = new Set(['gt', 'gte', 'lt', 'lte'
 
 const listOf = (items: readonly string[]): string => items.join(', ')
 
-/** Quotes the rejected input so the message shows what was actually configured. */
+/** Names what is expected, never the rejected input: it may be a token pasted into the wrong field. */
 const unsupported = (what: string, input: unknown, allowed: readonly string[]): string =>
   input === undefined
     ? `${what} is required; supported: ${listOf(allowed)}`
-    : `${what} ${JSON.stringify(input)} is not supported; supported: ${listOf(allowed)}`
+    : `${what} is not supported; supported: ${listOf(allowed)}`
 
 export const PropertyFilterTypeSchema = z.enum(PROPERTY_FILTER_TYPES, {
   error: (issue) => unsupported('property filter type', issue.input, PROPERTY_FILTER_TYPES),
@@ -87,7 +87,7 @@ function checkOperatorValue(operator: string, value: unknown): ValueIssue | unde
   if (index === -1) return undefined
   return {
     path: Array.isArray(value) ? ['value', index] : ['value'],
-    message: `operator '${operator}' needs a finite number, got ${JSON.stringify(values[index])}`,
+    message: `operator '${operator}' needs a finite number`,
   }
 }
 

@@ -1,28 +1,63 @@
 import Fastify, { FastifyInstance } from 'fastify'
 import type { Store } from '../store/types'
+import { unexpectedErrorLine } from './error-log'
 import { ApiError } from './errors'
-import type { GroupCommit } from './group-commit'
-import { registerCaptureRoutes } from './routes/capture'
+import { registerCaptureRoutes, CaptureTarget } from './routes/capture'
 import { registerObservabilityRoutes } from './routes/function-observability'
 import { registerInvocationRoutes } from './routes/invocations'
 import { registerHogFunctionRoutes } from './routes/hog-functions'
 import { registerTemplateRoutes } from './routes/templates'
 
+/** How long a client may take, so slow or stuck clients cannot hold connections for ever. */
+export interface HttpTimeouts {
+  /** From the first byte of a request to the end of its headers. */
+  headersMs: number
+  /** From the first byte of a request to the end of its body. */
+  requestMs: number
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveMs: number
+  /** A connection with no traffic at all is closed after this. */
+  idleMs: number
+}
+
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000, idleMs: 30_000 }
+
 export interface AppOptions {
   store: Store
   /** Where capture writes; without it the capture endpoints are not served. */
-  writer?: GroupCommit
+  capture?: CaptureTarget
   /** Pinterest's API, for test invocations that really send. */
   apiUrl?: string
   /** Fastify's request log; off in tests. */
   logger?: boolean
+  timeouts?: Partial<HttpTimeouts>
+  /** Where unexpected (500) errors are reported, one redacted line each; stderr by default. */
+  errorLog?: (line: string) => void
 }
 
 /** The pipelines server's HTTP application: routes only, no listening (the caller decides where). */
 export function buildApp(options: AppOptions): FastifyInstance {
-  const app = Fastify({ logger: options.logger ?? false, routerOptions: { ignoreTrailingSlash: true }, bodyLimit: 20 * 1024 * 1024 })
-  app.setErrorHandler((error, _request, reply) => {
-    if (error instanceof ApiError) return reply.code(error.status).send(error.body)
+  const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts }
+  const errorLog = options.errorLog ?? ((line: string) => process.stderr.write(`${line}\n`))
+  const app = Fastify({
+    logger: options.logger ?? false,
+    routerOptions: { ignoreTrailingSlash: true },
+    bodyLimit: 20 * 1024 * 1024,
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    connectionTimeout: timeouts.idleMs,
+    http: {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      // Node only looks for expired requests this often (30 s by default): a limit needs a closer look.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, timeouts.headersMs / 2)),
+    },
+  })
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof ApiError) {
+      if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds))
+      return reply.code(error.status).send(error.body)
+    }
     const { statusCode, code, message, validation, validationContext } = error as {
       statusCode?: number
       code?: string
@@ -42,7 +77,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       const detail = code?.startsWith('FST_ERR_CTP') ? 'The request body is not valid JSON or is too large.' : (message ?? 'Invalid request.')
       return reply.code(statusCode).send({ type: 'invalid_request', code: code ?? 'invalid', detail, attr: null })
     }
-    app.log.error(error)
+    errorLog(unexpectedErrorLine(error, request))
     return reply.code(500).send({ type: 'server_error', code: 'error', detail: 'A server error occurred.', attr: null })
   })
   app.get('/_health', async () => ({ status: 'ok' }))
@@ -51,6 +86,6 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerHogFunctionRoutes(app, options.store)
   registerObservabilityRoutes(app, options.store)
   registerInvocationRoutes(app, options.store, options.apiUrl)
-  if (options.writer) registerCaptureRoutes(app, options.store.projects, options.writer)
+  if (options.capture) registerCaptureRoutes(app, options.store.projects, options.capture)
   return app
 }

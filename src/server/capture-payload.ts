@@ -1,43 +1,83 @@
 import { randomUUID } from 'node:crypto'
-import { gunzipSync } from 'node:zlib'
-import type { CapturedEvent } from '../store/types'
+import { promisify } from 'node:util'
+import { gunzip, inflate } from 'node:zlib'
+import { CapturedEvent, MAX_EVENT_BYTES } from '../store/types'
 import { isRecord } from '../json'
 
 const MAX_EVENT_NAME = 400
-const MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024
 const MAX_DISTINCT_ID = 200
+/** The most a capture body may be, as sent and once unpacked. */
+export const MAX_CAPTURE_BODY_BYTES = 20 * 1024 * 1024
+/**
+ * Nesting allowed inside an event's properties: the pipeline turns Hog values back into JSON at the same
+ * depth (src/hog/plain.ts), and JSON.stringify itself overflows the stack a few thousand levels down.
+ */
+export const MAX_PROPERTY_DEPTH = 64
+
+const gunzipAsync = promisify(gunzip)
+const inflateAsync = promisify(inflate)
+
+/** An event serialised and checked in its own request: storing it cannot throw for anyone else. */
+export type CheckedEvent = string & { readonly __checked: unique symbol }
+
+export interface CaptureProblem {
+  /** Where, e.g. `batch[3].properties`. */
+  field: string
+  reason: string
+}
 
 export interface CaptureBatch {
   token: string | undefined
-  events: CapturedEvent[]
-  problems: string[]
+  events: CheckedEvent[]
+  problems: CaptureProblem[]
 }
 
-/** Decodes a capture body: JSON, gzip (header or PostHog's `compression=gzip-js`), or a form's `data=` field. */
-export function decodeBody(raw: Buffer, contentEncoding: string | undefined, compression: string | undefined): unknown {
-  let bytes = raw
-  if (contentEncoding === 'gzip' || compression === 'gzip-js' || (raw[0] === 0x1f && raw[1] === 0x8b)) {
-    // A small gzip body can unpack to gigabytes; past the cap it is refused like any bad body.
-    bytes = gunzipSync(raw, { maxOutputLength: MAX_DECOMPRESSED_BYTES })
+/** The body is not JSON, or not the gzip/deflate of JSON. */
+export class BodyError extends Error {
+  constructor(readonly tooLarge: boolean) {
+    super(tooLarge ? 'body too large' : 'body not readable')
   }
-  const text = bytes.toString('utf8')
-  if (text.startsWith('data=')) {
-    const data = new URLSearchParams(text).get('data') ?? ''
-    return JSON.parse(/^[A-Za-z0-9+/=]+$/.test(data) ? Buffer.from(data, 'base64').toString('utf8') : data)
-  }
-  return JSON.parse(text)
 }
 
 /**
- * Reads PostHog's capture shapes: one event, `{batch: [...]}`, or a bare array. Each bad event is named in
- * `problems` and left out; the good ones are kept.
+ * Decodes a capture body: JSON, gzip (header or PostHog's `compression=gzip-js`), deflate, or a form's
+ * `data=` field. Unpacking runs off the event loop and stops at MAX_CAPTURE_BODY_BYTES.
+ */
+export async function decodeBody(raw: Buffer, contentEncoding: string | undefined, compression: string | undefined): Promise<unknown> {
+  const text = (await unpack(raw, contentEncoding?.trim().toLowerCase(), compression)).toString('utf8')
+  try {
+    if (text.startsWith('data=')) {
+      const data = new URLSearchParams(text).get('data') ?? ''
+      return JSON.parse(/^[A-Za-z0-9+/=]+$/.test(data) ? Buffer.from(data, 'base64').toString('utf8') : data)
+    }
+    return JSON.parse(text)
+  } catch {
+    throw new BodyError(false)
+  }
+}
+
+async function unpack(raw: Buffer, contentEncoding: string | undefined, compression: string | undefined): Promise<Buffer> {
+  const gzipped = contentEncoding === 'gzip' || compression === 'gzip-js' || (raw[0] === 0x1f && raw[1] === 0x8b)
+  const unzip = gzipped ? gunzipAsync : contentEncoding === 'deflate' ? inflateAsync : undefined
+  if (!unzip) return raw
+  try {
+    // A small compressed body can unpack to gigabytes: zlib stops at the cap instead.
+    return await unzip(raw, { maxOutputLength: MAX_CAPTURE_BODY_BYTES })
+  } catch (error) {
+    throw new BodyError((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+  }
+}
+
+/**
+ * Reads PostHog's capture shapes: one event, `{batch: [...]}`, or a bare array. Each event is checked and
+ * serialised here; a bad one is named in `problems` and left out, the good ones are kept.
  */
 export function readCapture(body: unknown, nowMs: number): CaptureBatch {
   if (Array.isArray(body)) return readEvents(body, undefined, nowMs)
-  if (!isRecord(body)) return { token: undefined, events: [], problems: ['body: expected a JSON object or array'] }
+  if (!isRecord(body)) return { token: undefined, events: [], problems: [{ field: 'body', reason: 'expected a JSON object or array' }] }
   const token = tokenOf(body)
   if (Array.isArray(body.batch)) return readEvents(body.batch, token, nowMs)
-  if (body.batch !== undefined) return { token, events: [], problems: ['batch: expected an array of events'] }
+  if (body.batch !== undefined) return { token, events: [], problems: [{ field: 'batch', reason: 'expected an array of events' }] }
   return readEvents([body], token, nowMs)
 }
 
@@ -48,34 +88,58 @@ function tokenOf(value: Record<string, unknown>): string | undefined {
 }
 
 function readEvents(items: unknown[], token: string | undefined, nowMs: number): CaptureBatch {
-  const events: CapturedEvent[] = []
-  const problems: string[] = []
+  const events: CheckedEvent[] = []
+  const problems: CaptureProblem[] = []
   let batchToken = token
   items.forEach((item, index) => {
     const result = readEvent(item, nowMs)
-    if (typeof result === 'string') problems.push(items.length > 1 ? `batch[${index}]: ${result}` : result)
-    else {
-      events.push(result)
+    if ('reason' in result) {
+      const where = items.length > 1 ? `batch[${index}]` : ''
+      problems.push({ field: [where, result.field].filter(Boolean).join('.') || 'body', reason: result.reason })
+    } else {
+      events.push(result.json)
       if (batchToken === undefined && isRecord(item)) batchToken = tokenOf(item)
     }
   })
   return { token: batchToken, events, problems }
 }
 
-function readEvent(item: unknown, nowMs: number): CapturedEvent | string {
-  if (!isRecord(item)) return 'expected an event object'
-  if (typeof item.event !== 'string' || item.event === '') return 'event: expected a non-empty string'
-  if (item.event.length > MAX_EVENT_NAME) return `event: longer than ${MAX_EVENT_NAME} characters`
+type Read = { json: CheckedEvent } | { field: string; reason: string }
+
+function readEvent(item: unknown, nowMs: number): Read {
+  if (!isRecord(item)) return { field: '', reason: 'expected an event object' }
+  if (typeof item.event !== 'string' || item.event === '') return { field: 'event', reason: 'expected a non-empty string' }
+  if (item.event.length > MAX_EVENT_NAME) return { field: 'event', reason: `longer than ${MAX_EVENT_NAME} characters` }
   const distinctId = typeof item.distinct_id === 'number' ? String(item.distinct_id) : item.distinct_id
   const properties = item.properties === undefined ? {} : item.properties
-  if (!isRecord(properties)) return 'properties: expected an object'
+  if (!isRecord(properties)) return { field: 'properties', reason: 'expected an object' }
   const id = typeof distinctId === 'string' && distinctId !== '' ? distinctId : typeof properties.distinct_id === 'string' ? properties.distinct_id : undefined
-  if (id === undefined || id === '') return 'distinct_id: expected a non-empty string'
-  if (id.length > MAX_DISTINCT_ID) return `distinct_id: longer than ${MAX_DISTINCT_ID} characters`
+  if (id === undefined || id === '') return { field: 'distinct_id', reason: 'expected a non-empty string' }
+  if (id.length > MAX_DISTINCT_ID) return { field: 'distinct_id', reason: `longer than ${MAX_DISTINCT_ID} characters` }
   const timestamp = readTimestamp(item.timestamp, nowMs)
-  if (timestamp === undefined) return 'timestamp: expected an ISO-8601 date-time'
+  if (timestamp === undefined) return { field: 'timestamp', reason: 'expected an ISO-8601 date-time' }
+  const merged = withTopLevelSets(item, properties)
+  if (nestedDeeperThan(merged, MAX_PROPERTY_DEPTH)) return { field: 'properties', reason: `nested deeper than ${MAX_PROPERTY_DEPTH} levels` }
   const uuid = typeof item.uuid === 'string' && item.uuid !== '' ? item.uuid : randomUUID()
-  return { uuid, event: item.event, distinct_id: id, properties: withTopLevelSets(item, properties), timestamp }
+  const event: CapturedEvent = { uuid, event: item.event, distinct_id: id, properties: merged, timestamp }
+  const json = JSON.stringify(event)
+  if (utf8Longer(json, MAX_EVENT_BYTES)) return { field: '', reason: `larger than ${MAX_EVENT_BYTES} bytes once serialised` }
+  return { json: json as CheckedEvent }
+}
+
+// Stops at the limit, so the walk itself never goes deeper than MAX_PROPERTY_DEPTH frames.
+function nestedDeeperThan(value: unknown, levels: number): boolean {
+  if (value === null || typeof value !== 'object') return false
+  if (levels === 0) return true
+  const items: unknown[] = Array.isArray(value) ? value : Object.values(value)
+  for (const item of items) if (nestedDeeperThan(item, levels - 1)) return true
+  return false
+}
+
+// A UTF-8 character takes 1 to 3 bytes per UTF-16 unit: the exact count is only needed in between.
+function utf8Longer(text: string, limit: number): boolean {
+  if (text.length > limit) return true
+  return text.length * 3 > limit && Buffer.byteLength(text, 'utf8') > limit
 }
 
 // Some SDKs send $set and $set_once beside properties; persons read them from properties.

@@ -1,15 +1,24 @@
-import type { CapturedEvent, EventQueue } from '../store/types'
+import type { EventQueue } from '../store/types'
+import type { CheckedEvent } from './capture-payload'
 
 interface Waiting {
   projectId: number
-  events: CapturedEvent[]
+  payloads: CheckedEvent[]
   resolve: () => void
   reject: (error: Error) => void
 }
 
+/** The commit failed (disk full, database locked past its timeout): nothing of the group was stored. */
+export class CommitFailed extends Error {
+  constructor(cause: unknown) {
+    super(`capture commit failed: ${(cause as Error)?.message ?? String(cause)}`, { cause })
+  }
+}
+
 /**
  * Capture requests that arrive together are written in one transaction, so many small requests cost
- * one commit. A request is answered only after its commit: a 200 means the events are stored.
+ * one commit. A request is answered only after its commit: a 200 means the events are stored. Only
+ * events each request serialised and checked itself come here, so one request cannot fail another's.
  */
 export class GroupCommit {
   private waiting: Waiting[] = []
@@ -19,10 +28,11 @@ export class GroupCommit {
     private readonly onCommit: () => void,
   ) {}
 
-  write(projectId: number, events: CapturedEvent[]): Promise<void> {
+  write(projectId: number, payloads: CheckedEvent[]): Promise<void> {
+    if (payloads.length === 0) return Promise.resolve()
     return new Promise((resolve, reject) => {
       if (this.waiting.length === 0) setImmediate(() => this.flush())
-      this.waiting.push({ projectId, events, resolve, reject })
+      this.waiting.push({ projectId, payloads, resolve, reject })
     })
   }
 
@@ -32,7 +42,7 @@ export class GroupCommit {
     try {
       this.queue.appendGroups(batch)
     } catch (error) {
-      for (const item of batch) item.reject(error as Error)
+      for (const item of batch) item.reject(new CommitFailed(error))
       return
     }
     for (const item of batch) item.resolve()

@@ -43,4 +43,9 @@ export const logsQuery = {
   },
 } as const
 
+export const metricsQuery = {
+  type: 'object',
+  properties: { after: logsQuery.properties.after, before: logsQuery.properties.before },
+} as const
+
 export const objectBody = { type: 'object' } as const

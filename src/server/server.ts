@@ -3,8 +3,9 @@ import { loadHogParser } from '../hog/parser'
 import { resolveSecretKeys } from '../store/secret-key'
 import { openSqliteStore } from '../store/sqlite/database'
 import type { Store } from '../store/types'
-import { buildApp } from './app'
+import { buildApp, HttpTimeouts } from './app'
 import { bootstrap, Bootstrap } from './bootstrap'
+import { DbSizeLimit, DEFAULT_MAX_DB_BYTES } from './disk-limit'
 import { GroupCommit } from './group-commit'
 import type { RunnerOptions } from './pipeline/runner'
 import { RunnerThread } from './pipeline/runner-thread'
@@ -15,6 +16,9 @@ export interface ServerOptions extends Omit<RunnerOptions, 'fetch' | 'random'> {
   dbPath: string
   env?: NodeJS.ProcessEnv
   logger?: boolean
+  /** Past this many bytes of database (and WAL), capture answers 503 with Retry-After; 0 for no limit. */
+  maxDbBytes?: number
+  httpTimeouts?: Partial<HttpTimeouts>
 }
 
 export interface RunningServer {
@@ -31,10 +35,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { keys: secretKeys } = resolveSecretKeys(options.dbPath, options.env ?? process.env)
   const store = openSqliteStore(options.dbPath, { secretKeys })
   const boot = bootstrap(store, options.env)
-  const { host: _host, port: _port, dbPath, env: _env, logger, ...runnerOptions } = options
+  const { host: _host, port: _port, dbPath, env: _env, logger, maxDbBytes = DEFAULT_MAX_DB_BYTES, httpTimeouts, ...runnerOptions } = options
   let runner: RunnerThread | undefined
   const writer = new GroupCommit(store.events, () => runner?.notify())
-  const app = buildApp({ store, writer, apiUrl: options.apiUrl, logger })
+  const sizeLimit = maxDbBytes > 0 && dbPath !== ':memory:' ? new DbSizeLimit(dbPath, maxDbBytes) : undefined
+  const app = buildApp({ store, capture: { writer, sizeLimit }, apiUrl: options.apiUrl, logger, timeouts: httpTimeouts })
   try {
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8010 })
   } catch (error) {

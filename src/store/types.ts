@@ -118,8 +118,11 @@ export interface BatchLimits {
 export interface EventQueue {
   /** Stores events durably (one transaction); returns once they are committed. */
   append(projectId: number, events: CapturedEvent[]): void
-  /** Several projects' events in one transaction: how capture's group commit writes. */
-  appendGroups(groups: { projectId: number; events: CapturedEvent[] }[]): void
+  /**
+   * Several projects' events in one transaction: how capture's group commit writes. The payloads are
+   * events already serialised (and checked) by each request, so nothing in the transaction can fail on one.
+   */
+  appendGroups(groups: { projectId: number; payloads: string[] }[]): void
   /** The projects that have unprocessed events, by id. */
   pendingProjects(): number[]
   /**

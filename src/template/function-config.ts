@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ConfigError, joinFieldPath } from '../errors'
+import { ConfigError, issueMessage, joinFieldPath } from '../errors'
 import { InputSchemaOverrideSchema } from './schema'
 import { isRecord } from '../json'
 
@@ -51,7 +51,7 @@ export function parseFunctionConfig(raw: unknown): FunctionConfig {
   const result = FunctionConfigSchema.safeParse(raw)
   if (!result.success) {
     const issue = result.error.issues[0]
-    throw new ConfigError(joinFieldPath('', issue.path) || 'configuration', issue.message)
+    throw new ConfigError(joinFieldPath('', issue.path) || 'configuration', issueMessage(issue))
   }
   return result.data
 }

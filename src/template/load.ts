@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ConfigError, joinFieldPath } from '../errors'
+import { ConfigError, joinFieldPath, issueMessage } from '../errors'
 import { readPackageFile } from './files'
 import {
   InputSchemaItem,
@@ -22,7 +22,7 @@ function parseOrThrow<T>(schema: z.ZodType<T>, data: unknown, where: string): T 
   const result = schema.safeParse(data)
   if (result.success) return result.data
   const issue = result.error.issues[0]
-  throw new ConfigError(joinFieldPath(where, issue.path), issue.message)
+  throw new ConfigError(joinFieldPath(where, issue.path), issueMessage(issue))
 }
 
 function readJson(path: string): unknown {
@@ -44,7 +44,7 @@ export function mergeInputsSchema(
 ): InputSchemaItem[] {
   const byKey = new Map(overrides.map((o) => [o.key, o]))
   for (const key of byKey.keys()) {
-    if (!shared.some((item) => item.key === key)) throw new ConfigError(`${where}.inputs_schema`, `unknown input '${key}'`)
+    if (!shared.some((item) => item.key === key)) throw new ConfigError(`${where}.inputs_schema`, 'an item names an input that is not known')
   }
   return shared.map((item, i) => {
     const override = byKey.get(item.key)

@@ -16,8 +16,9 @@ export function validateInputs(
 ): Record<string, unknown> {
   const given = inputs ?? {}
   for (const key of Object.keys(given)) {
+    // The name is not repeated, not even in the field: a token pasted as a key must not end up in a log.
     if (!schema.some((item) => item.key === key)) {
-      throw new ConfigError(`${field}.${key}`, `unknown input; known inputs: ${schema.map((i) => i.key).join(', ')}`)
+      throw new ConfigError(field, `an input name is not known; known inputs: ${schema.map((i) => i.key).join(', ')}`)
     }
   }
   const values: Record<string, unknown> = {}
@@ -87,5 +88,5 @@ function checkChoice(item: InputSchemaItem, value: unknown, field: string): stri
   if (item.allow_custom_choice && item.pattern && new RegExp(item.pattern).test(value)) return value
   const allowed = choices.map((c) => c.value).join(', ')
   const custom = item.allow_custom_choice ? ` or a custom name matching ${item.pattern}` : ''
-  throw new ConfigError(field, `Value ${JSON.stringify(value.slice(0, 100))} is not allowed; use one of ${allowed}${custom}.`)
+  throw new ConfigError(field, `Value is not one of the choices; use one of ${allowed}${custom}.`)
 }

@@ -42,8 +42,7 @@ describe('property filter types', () => {
   it.each(['hogql', 'cohort', 'element', 'group', 'session', 'data_warehouse'])('rejects type %s', (type) => {
     const error = configErrorOf({ properties: [property({}), property({ type, key: 'x' })] })
     expect(error.field).toBe('filters.properties[1].type')
-    expect(error.message).toContain(JSON.stringify(type))
-    expect(error.message).toMatch(/supported: event, person/)
+    expect(error.message).toBe('filters.properties[1].type: property filter type is not supported; supported: event, person')
   })
 
   it('rejects a missing type with the supported ones', () => {
@@ -112,7 +111,7 @@ describe('regexes', () => {
     const raw = { events: [{ id: null, properties: [property({ operator: 'regex', value: '(unclosed' })] }] }
     const error = configErrorOf(raw)
     expect(error.field).toBe('filters.events[0].properties[0].value')
-    expect(error.message).toMatch(/invalid regular expression "\(unclosed"/)
+    expect(error.message).toBe('filters.events[0].properties[0].value: not a valid RE2 regular expression (RE2 has no lookaround and no backreferences)')
   })
 
   it('names the element of an array of regexes', () => {
@@ -125,7 +124,7 @@ describe('regexes', () => {
     expect(caseless({ event: { event: 'e', properties: { k: 'https://shop.example' } } })).toBe(true)
     const error = configErrorOf({ properties: [property({ key: 'k', operator: 'regex', value: '(a)\\1' })] })
     expect(error.field).toBe('filters.properties[0].value')
-    expect(error.message).toMatch(/invalid regular expression/)
+    expect(error.message).toMatch(/not a valid RE2 regular expression/)
   })
 })
 
@@ -143,7 +142,7 @@ describe('events entries', () => {
   it('rejects an entry of type actions', () => {
     const error = configErrorOf({ events: [{ id: '5', type: 'actions' }] })
     expect(error.field).toBe('filters.events[0].type')
-    expect(error.message).toMatch(/"actions" is not supported; supported: events/)
+    expect(error.message).toBe('filters.events[0].type: event filter type is not supported; supported: events')
   })
 
   it('rejects events and properties that are not arrays', () => {

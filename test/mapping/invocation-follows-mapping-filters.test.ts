@@ -83,7 +83,7 @@ describe('invocation and mapping filters', () => {
     const [result] = invokeChecked(fn, order(), { nowMs: NOW_MS })
     expect(result.status === 'event' && [result.event.event_name, result.event.event_id]).toEqual(['purchase_done', '01936b60-0005-7000-8000-000000000005'])
     await expect(compileFunction({ ...BASE_CONFIG, mappings: [{ name: 'Checkout', inputs_schema: [{ key: 'coupon', default: 'x' }] }] })).rejects.toThrow(
-      "mappings[0].inputs_schema: unknown input 'coupon'",
+      'mappings[0].inputs_schema: an item names an input that is not known',
     )
   })
 

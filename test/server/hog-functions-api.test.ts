@@ -118,7 +118,7 @@ describe('hog_functions REST API', () => {
   it.each([
     ['a missing required input', { ...documentedBody, inputs: { conversion_token: { value: TOKEN } } }, 'This field is required.', 'inputs__ad_account_id'],
     ['a bad ad account id', { ...documentedBody, inputs: { ...documentedBody.inputs, ad_account_id: { value: 'act_1' } } }, expect.stringMatching(/^Value does not match/), 'inputs__ad_account_id'],
-    ['an unknown template', { ...documentedBody, template_id: 'template-nope' }, "No template found for id 'template-nope'; this destination is 'segment-actions-pinterest-conversions-api'", 'template_id'],
+    ['an unknown template', { ...documentedBody, template_id: 'template-nope' }, "No such template; this destination is 'segment-actions-pinterest-conversions-api'", 'template_id'],
     ['no template', { ...documentedBody, template_id: undefined }, 'This field is required.', 'template_id'],
     [
       'a template that does not compile',

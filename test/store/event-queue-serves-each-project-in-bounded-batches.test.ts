@@ -17,7 +17,7 @@ describe('the event queue', () => {
   it('keeps a watermark per project: one project processed leaves the other pending', () => {
     store = openSqliteStore(':memory:')
     const [a, b] = [store.projects.create('A').id, store.projects.create('B').id]
-    store.events.appendGroups([{ projectId: a, events: [event('a1'), event('a2')] }, { projectId: b, events: [event('b1')] }])
+    store.events.appendGroups([{ projectId: a, payloads: [event('a1'), event('a2')].map((e) => JSON.stringify(e)) }, { projectId: b, payloads: [JSON.stringify(event('b1'))] }])
     store.events.append(a, [event('a3')])
     expect(store.events.pendingProjects()).toEqual([a, b])
     const ofA = store.events.pending(a, LIMITS)

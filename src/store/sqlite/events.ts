@@ -13,7 +13,7 @@ export class SqliteEventQueue implements EventQueue {
   private readonly markStatement: Database.Statement
   private readonly finishStatement: Database.Statement
   private readonly forgetFailuresStatement: Database.Statement
-  private readonly appendAll: Database.Transaction<(groups: { projectId: number; events: CapturedEvent[] }[]) => void>
+  private readonly appendAll: Database.Transaction<(groups: { projectId: number; payloads: string[] }[]) => void>
   private readonly failAll: Database.Transaction<() => void>
 
   constructor(private readonly db: Database.Database) {
@@ -39,11 +39,11 @@ export class SqliteEventQueue implements EventQueue {
     )
     this.finishStatement = db.prepare('DELETE FROM event_batches WHERE project_id = ?')
     this.forgetFailuresStatement = db.prepare('DELETE FROM event_failures WHERE project_id = ? AND event_id <= ?')
-    this.appendAll = db.transaction((groups: { projectId: number; events: CapturedEvent[] }[]) => {
+    this.appendAll = db.transaction((groups: { projectId: number; payloads: string[] }[]) => {
       const now = Date.now()
-      for (const { projectId, events } of groups) {
-        if (events.length > 0) this.watermarkStatement.run(projectId)
-        for (const event of events) this.insert.run(projectId, JSON.stringify(event), now)
+      for (const { projectId, payloads } of groups) {
+        if (payloads.length > 0) this.watermarkStatement.run(projectId)
+        for (const payload of payloads) this.insert.run(projectId, payload, now)
       }
     })
     const countFailures = db.prepare(
@@ -62,11 +62,11 @@ export class SqliteEventQueue implements EventQueue {
   }
 
   append(projectId: number, events: CapturedEvent[]): void {
-    if (events.length > 0) this.appendAll.immediate([{ projectId, events }])
+    this.appendGroups([{ projectId, payloads: events.map((event) => JSON.stringify(event)) }])
   }
 
-  appendGroups(groups: { projectId: number; events: CapturedEvent[] }[]): void {
-    if (groups.some((g) => g.events.length > 0)) this.appendAll.immediate(groups)
+  appendGroups(groups: { projectId: number; payloads: string[] }[]): void {
+    if (groups.some((g) => g.payloads.length > 0)) this.appendAll.immediate(groups)
   }
 
   pendingProjects(): number[] {
