@@ -75,7 +75,7 @@ describe('logs and metrics times', () => {
     const url = `/api/projects/1/hog_functions/${id}/metrics/totals?after=-30m&before=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`
     const response = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } })
     expect(response.statusCode).toBe(200)
-    expect(response.json()).toEqual({ totals: { succeeded: 0, failed: 0, filtered: 0, skipped: 0, fetch: 0 } })
+    expect(response.json()).toEqual({ totals: { succeeded: 0, failed: 0, gave_up: 0, filtered: 0, skipped: 0, fetch: 0 } })
   })
 })
 
