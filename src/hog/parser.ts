@@ -33,7 +33,7 @@ export interface ParseOptions {
 /** Where the parser runs: a disposable worker thread (the default), or in this thread when threads are unavailable. */
 export type ParserIsolation = 'worker' | 'in-process'
 
-export const DEFAULT_PARSE_TIMEOUT_MS = 500
+export const DEFAULT_PARSE_TIMEOUT_MS = 1000
 const WORKER_START_TIMEOUT_MS = 10_000
 
 type WasmParser = Awaited<ReturnType<typeof createHogQLParser>>
@@ -42,6 +42,8 @@ interface Backend {
   readonly isolation: ParserIsolation
   /** The parser's JSON answer, or why there is none. */
   parse(text: string, timeoutMs: number): string | HogParseFailure
+  /** Settles once a parser replaced after a failure is loaded again. */
+  ready?(): Promise<void>
 }
 
 let backend: Backend | undefined
@@ -53,7 +55,7 @@ let loading: Promise<Backend> | undefined
  * replacing that thread instead of hanging this one.
  */
 export async function loadHogParser(options: { isolation?: ParserIsolation } = {}): Promise<void> {
-  if (backend && (options.isolation === undefined || backend.isolation === options.isolation)) return
+  if (backend && (options.isolation === undefined || backend.isolation === options.isolation)) return backend.ready?.()
   if (!loading || options.isolation !== undefined) loading = startBackend(options.isolation)
   backend = await loading
 }
@@ -109,6 +111,10 @@ class InProcessBackend implements Backend {
 
   static async start(): Promise<InProcessBackend> {
     return new InProcessBackend(await createHogQLParser())
+  }
+
+  async ready(): Promise<void> {
+    await this.restarting
   }
 
   parse(text: string): string | HogParseFailure {
