@@ -73,6 +73,11 @@ export function parserIsolation(): ParserIsolation | undefined {
   return backend?.isolation
 }
 
+// Functions share most templates (every prebuilt mapping reads the same user fields), and a function is
+// compiled again on each change, so answers are kept by template text; the oldest go first.
+const answers = new Map<string, string>()
+const MAX_ANSWERS = 2_000
+
 // The grammar's full-template rule expects the `F'` opener of an f-string; PostHog's own
 // `parse_string_template` adds it the same way, which shifts every offset by two.
 const PREFIX = "F'"
@@ -84,8 +89,15 @@ const PREFIX = "F'"
  */
 export function parseTemplateString(text: string, options: ParseOptions = {}): HogParseResult {
   if (!backend) throw new Error('Hog parser not loaded: await loadHogParser() first')
-  const answer = backend.parse(PREFIX + text, options.timeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS)
-  if (typeof answer !== 'string') return answer
+  let answer = answers.get(text)
+  if (answer === undefined) {
+    const fresh = backend.parse(PREFIX + text, options.timeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS)
+    if (typeof fresh !== 'string') return fresh
+    answer = fresh
+    if (answers.size >= MAX_ANSWERS) answers.delete(answers.keys().next().value as string)
+    answers.set(text, answer)
+  }
+  // Parsed anew each time: callers get an AST of their own.
   const parsed = JSON.parse(answer)
   if (parsed.error) {
     return { message: String(parsed.message), position: Math.max(0, (parsed.start?.offset ?? PREFIX.length) - PREFIX.length) }

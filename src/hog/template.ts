@@ -73,22 +73,23 @@ export function compileString(text: string, field: string, options: CompileOptio
 /**
  * Evaluates a compiled value against invocation globals. A single-hole template keeps the
  * expression's own type; nulls are left out of dictionaries and arrays.
- * Throws HogRuntimeError when an expression fails at run time.
+ * Throws HogRuntimeError when an expression fails at run time, HogTimeBudgetError past `deadline`
+ * (a Date.now() time; only the VM can run long, so the fast path never reads the clock).
  */
-export function evaluateTemplate(compiled: CompiledValue, globals: Record<string, unknown>): unknown {
+export function evaluateTemplate(compiled: CompiledValue, globals: Record<string, unknown>, deadline?: number): unknown {
   switch (compiled.kind) {
     case 'constant':
       return compiled.value
     case 'fast':
       return evaluateFast(compiled.expr, globals)
     case 'vm':
-      return runBytecode(compiled.bytecode, globals)
+      return runBytecode(compiled.bytecode, globals, deadline)
     case 'array':
-      return compiled.items.map((item) => evaluateTemplate(item, globals)).filter((item) => item !== null)
+      return compiled.items.map((item) => evaluateTemplate(item, globals, deadline)).filter((item) => item !== null)
     case 'dict': {
       const out: Record<string, unknown> = {}
       for (const [key, item] of compiled.entries) {
-        const value = evaluateTemplate(item, globals)
+        const value = evaluateTemplate(item, globals, deadline)
         if (value !== null) out[key] = value
       }
       return out

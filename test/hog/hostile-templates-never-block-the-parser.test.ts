@@ -89,14 +89,15 @@ describe('the parser runs on a worker thread that a runaway parse cannot block',
     // Unbounded here on purpose: takes seconds, far beyond the 200 ms limit.
     const slow = parseTemplateString('{' + 'lower('.repeat(40) + 'x' + ')'.repeat(40) + '}', { timeoutMs: 200 })
     expect(slow).toEqual({ failure: 'the template took longer than 200 ms to parse' })
-    expect(parseTemplateString('{event.properties.a}')).toMatchObject({ node: 'Field', chain: ['event', 'properties', 'a'] })
+    // Texts after a failure are new to the parser's answer cache, so the replaced parser answers them.
+    expect(parseTemplateString('{event.properties.after_timeout}')).toMatchObject({ node: 'Field', chain: ['event', 'properties', 'after_timeout'] })
   })
 
   it('replaces the parser after a trap and answers the next one', () => {
     const trapped = parseTemplateString('{' + '['.repeat(300) + ']'.repeat(300) + '}')
     expect(isParseFailure(trapped)).toBe(true)
     expect(trapped).toEqual({ failure: 'the template parser failed on this template (it was restarted)' })
-    expect(parseTemplateString('{person.properties.email}')).toMatchObject({ node: 'Field', chain: ['person', 'properties', 'email'] })
+    expect(parseTemplateString('{person.properties.after_trap}')).toMatchObject({ node: 'Field', chain: ['person', 'properties', 'after_trap'] })
   })
 })
 
@@ -109,6 +110,6 @@ describe('without worker threads the parser runs in-process', () => {
     const trapped = parseTemplateString('{' + '['.repeat(300) + ']'.repeat(300) + '}')
     expect(trapped).toEqual({ failure: 'the template parser failed on this template (it was restarted)' })
     await loadHogParser()
-    expect(parseTemplateString('{event.uuid}')).toMatchObject({ node: 'Field', chain: ['event', 'uuid'] })
+    expect(parseTemplateString('{event.properties.in_process}')).toMatchObject({ node: 'Field', chain: ['event', 'properties', 'in_process'] })
   })
 })
