@@ -1,6 +1,6 @@
 import * as crypto from 'node:crypto'
 import { exec } from '@posthog/hogvm'
-import { compileRegex } from '../regex'
+import { compileRegex, RegexError } from '../regex'
 import { Bytecode } from './compiler'
 import { toPlain } from './plain'
 
@@ -28,6 +28,7 @@ function regexMatch(pattern: string, value: string): boolean {
   try {
     return compileRegex(pattern)(value)
   } catch (error) {
+    if (error instanceof RegexError) throw new HogRuntimeError(error.message)
     throw new HogRuntimeError(`invalid regular expression: ${(error as Error).message}`)
   }
 }

@@ -2,6 +2,7 @@ import { HogTimeBudgetError } from '../hog/runtime'
 import { evaluateTemplate } from '../hog/template'
 import { buildPinterestEvent } from '../pinterest/builder'
 import { PinterestEvent } from '../pinterest/schema'
+import { RegexError } from '../regex'
 import { CompiledFunction, CompiledMapping } from './compile-function'
 import { InvocationGlobals, toInvocationGlobals } from './globals'
 
@@ -63,6 +64,7 @@ export function runFunction(fn: CompiledFunction, parsed: InvocationGlobals, now
     if (error instanceof HogTimeBudgetError) {
       return [{ mapping: current, status: 'error', reason: `the function took longer than ${fn.timeBudgetMs} ms on this event` }]
     }
+    if (error instanceof RegexError) return [{ mapping: current, status: 'error', reason: `filters: ${error.message}` }]
     return [unexpected(error)]
   }
 }
