@@ -33,8 +33,14 @@ export interface ParseOptions {
 /** Where the parser runs: a disposable worker thread (the default), or in this thread when threads are unavailable. */
 export type ParserIsolation = 'worker' | 'in-process'
 
-export const DEFAULT_PARSE_TIMEOUT_MS = 1000
+// HOG_PARSE_TIMEOUT_MS changes it for a whole process (an operator's knob, and how tests reach the limit).
+export const DEFAULT_PARSE_TIMEOUT_MS = positiveNumber(process.env.HOG_PARSE_TIMEOUT_MS) ?? 1000
 const WORKER_START_TIMEOUT_MS = 10_000
+
+function positiveNumber(text: string | undefined): number | undefined {
+  const value = Number(text)
+  return text !== undefined && Number.isFinite(value) && value > 0 ? value : undefined
+}
 
 type WasmParser = Awaited<ReturnType<typeof createHogQLParser>>
 
