@@ -176,6 +176,8 @@ require(parserPath)().then((parser) => {
 
 type Threads = typeof import('node:worker_threads')
 
+const PARSER_PACKAGE = '@posthog/hogql-parser'
+
 interface Thread {
   worker: Worker
   port: MessagePort
@@ -203,7 +205,8 @@ class WorkerBackend implements Backend {
   static async start(): Promise<WorkerBackend> {
     // A sandbox without worker_threads (the PostHog plugin's) throws here, and the parser runs in-process.
     const threads = require('node:worker_threads') as Threads
-    const backend = new WorkerBackend(threads, require.resolve('@posthog/hogql-parser'))
+    // A name in a variable: a bundler leaves the lookup to run time (the worker loads the installed package).
+    const backend = new WorkerBackend(threads, require.resolve(PARSER_PACKAGE))
     await backend.whenReady()
     return backend
   }
