@@ -2,8 +2,8 @@
  * Bounds a Hog template string must keep before it reaches the WebAssembly parser. The parser's
  * cost grows with the square of nested calls (`lower(` ×100 takes 16 s) and its stack overflows
  * on a few hundred nested brackets or operators (a trap that leaves the module unusable), so both
- * are measured here with a cheap scan. The scan over-counts rather than under-counts: brackets
- * inside string literals count too. Measured on the prebuilt mappings: at most 104 characters,
+ * are measured here with a cheap scan, which skips string literals. An f-string inside a hole is
+ * refused: its own holes would make the scan lose track of what is string and what is expression. Measured on the prebuilt mappings: at most 104 characters,
  * nesting 3, call cost 1; the worst template these bounds accept parses in about 50 ms.
  */
 export const TEMPLATE_BOUNDS = {
@@ -20,8 +20,11 @@ export const TEMPLATE_BOUNDS = {
 } as const
 
 const WORD = /[A-Za-z0-9_$@]/
+const CLOSERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' }
 
 interface Frame {
+  /** The bracket that ends it: a mismatched one is refused, so the scan can never leave an expression early. */
+  closer: string
   paren: boolean
   /** Right-recursive operators (`?`, `??`, `not`, `->`) seen since the bracket opened. */
   pending: number
@@ -39,17 +42,20 @@ export function templateOutOfBounds(text: string): string | undefined {
   let callCost = 0
   let chars = 0
   let chain = 0
-  const open = (paren: boolean) => {
+  let quote: string | undefined
+  const open = (opener: string) => {
+    const paren = opener === '('
     if (paren) callCost += parens
-    frames.push({ paren, pending: 0, lambdas: 0 })
+    frames.push({ closer: CLOSERS[opener], paren, pending: 0, lambdas: 0 })
     nesting += 1
     if (paren) parens += 1
   }
-  const close = () => {
+  const close = (closer: string): boolean => {
     const frame = frames.pop()
-    if (!frame) return
+    if (!frame || frame.closer !== closer) return false
     nesting -= 1 + frame.pending
     parens -= (frame.paren ? 1 : 0) + frame.lambdas
+    return true
   }
   const pend = (lambda = false) => {
     const frame = frames[frames.length - 1]
@@ -65,21 +71,29 @@ export function templateOutOfBounds(text: string): string | undefined {
     if (frames.length === 0) {
       // Plain text: only an unescaped `{` opens an expression.
       if (c === '\\') i += 1
-      else if (c === '{') open(false)
+      else if (c === '{') open(c)
       continue
     }
     if (c === ' ' || c === '\n' || c === '\t' || c === '\r') continue
     chars += 1
-    if (WORD.test(c)) {
+    if (quote !== undefined) {
+      if (c === '\\') i += 1
+      else if (c === quote) quote = undefined
+    } else if (c === "'" || c === '"' || c === '`') quote = c
+    else if (WORD.test(c)) {
       let end = i + 1
       while (end < text.length && WORD.test(text[end])) end += 1
       chars += end - i - 1
       chain = text[i - 1] === '.' ? chain + 1 : 1
       if (chain > bounds.chain) return `a property chain longer than ${bounds.chain} segments`
-      if (text.slice(i, end).toLowerCase() === 'not') pend()
+      const word = text.slice(i, end).toLowerCase()
+      if (word === 'f' && text[end] === "'") return 'f-strings are not supported inside a template; use concat()'
+      if (word === 'not') pend()
       i = end - 1
-    } else if (c === '(' || c === '[' || c === '{') open(c === '(')
-    else if (c === ')' || c === ']' || c === '}') close()
+    } else if (c === '(' || c === '[' || c === '{') open(c)
+    else if (c === ')' || c === ']' || c === '}') {
+      if (!close(c)) return 'unbalanced brackets'
+    }
     else if (c === '?') {
       pend()
       if (text[i + 1] === '?') i += 1

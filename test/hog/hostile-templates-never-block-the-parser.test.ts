@@ -17,6 +17,9 @@ const HOSTILE: [string, string, string][] = [
   ['five nested calls', '{lower(lower(lower(lower(lower(event.properties.email)))))}', 'too many nested function calls'],
   ['a long property chain', '{event' + '.properties'.repeat(20) + '}', `a property chain longer than ${TEMPLATE_BOUNDS.chain} segments`],
   ['a long expression', '{concat(' + 'event.properties.value, '.repeat(20) + 'x)}', `expressions longer than ${TEMPLATE_BOUNDS.expressionChars} characters`],
+  ['depth hidden behind a quoted brace', "{concat('}', " + 'lower('.repeat(6) + 'x' + ')'.repeat(6) + ')}', 'too many nested function calls'],
+  ['depth hidden behind a mismatched bracket', '{ ] ' + '['.repeat(200) + '}', 'unbalanced brackets'],
+  ['an f-string inside a hole', "{f'{')))'}' ?? x}", 'f-strings are not supported inside a template'],
   ['a long template with a hole', '{event.uuid}' + 'x'.repeat(TEMPLATE_BOUNDS.length), `template longer than ${TEMPLATE_BOUNDS.length} characters`],
 ]
 
@@ -69,6 +72,7 @@ describe('hostile templates are refused before they reach the parser', () => {
       '{arrayMap(x -> arrayMap(y -> y, range(1000)), range(100000))}',
       "{if(not empty(event.properties.a), lower(concat(event.properties.b, ' ', toString(event.properties.c ?? 0))), null)}",
       "{event.properties.value ?? event.properties.revenue ?? event.properties.total ?? event.properties.price ?? 0}",
+      "{concat('(', event.properties.a, ') [', event.properties.b, '}')}",
     ]) {
       expect(templateOutOfBounds(template)).toBeUndefined()
       // A generous time limit: this checks the bounds, and the machine may be busy.
