@@ -42,14 +42,28 @@ function unexpected(error: unknown): InvocationResult {
 /**
  * As invokeFunction, for globals already in shape (built once per event by a pipeline running several
  * functions). The function has fn.timeBudgetMs for the event across its mappings; past it, its only
- * result is an error, so that one function's slow templates cannot hold up the others.
+ * result is an error, so that one function's slow templates cannot hold up the others. The budget is
+ * wall-clock time, which also counts pauses of the thread (garbage collection, a busy machine), so an
+ * event over it gets one more try before the error: a pause rarely strikes twice, a slow template does.
  */
 export function runFunction(fn: CompiledFunction, parsed: InvocationGlobals, nowMs: number): InvocationResult[] {
   if (!fn.enabled) return []
+  const globals = { ...parsed, source: parsed.source ?? { name: fn.name, url: '' } }
+  const first = attempt(fn, globals, nowMs)
+  if (!(first instanceof OverBudget)) return first
+  const second = attempt(fn, globals, nowMs)
+  if (!(second instanceof OverBudget)) return second
+  return [{ mapping: second.mapping, status: 'error', reason: `the function took longer than ${fn.timeBudgetMs} ms on this event` }]
+}
+
+class OverBudget {
+  constructor(readonly mapping: string | null) {}
+}
+
+function attempt(fn: CompiledFunction, globals: InvocationGlobals, nowMs: number): InvocationResult[] | OverBudget {
   const deadline = Date.now() + fn.timeBudgetMs
   let current: string | null = null
   try {
-    const globals = { ...parsed, source: parsed.source ?? { name: fn.name, url: '' } }
     if (!fn.matches(globals)) return []
     const results: InvocationResult[] = []
     for (const mapping of fn.mappings) {
@@ -61,9 +75,7 @@ export function runFunction(fn: CompiledFunction, parsed: InvocationGlobals, now
     }
     return results
   } catch (error) {
-    if (error instanceof HogTimeBudgetError) {
-      return [{ mapping: current, status: 'error', reason: `the function took longer than ${fn.timeBudgetMs} ms on this event` }]
-    }
+    if (error instanceof HogTimeBudgetError) return new OverBudget(current)
     if (error instanceof RegexError) return [{ mapping: current, status: 'error', reason: `filters: ${error.message}` }]
     return [unexpected(error)]
   }

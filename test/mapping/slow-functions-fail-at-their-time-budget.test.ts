@@ -36,6 +36,20 @@ describe('a function has a time budget per event', () => {
     ])
   })
 
+  it('gives an event one more try when the thread was paused past the budget', async () => {
+    const fn = await compileFunction({ ...BASE_CONFIG, mappings: [mapping('Fast', 'lead')] }, { timeBudgetMs: 30 })
+    const realNow = Date.now.bind(Date)
+    let calls = 0
+    // The second clock reading (after the first mapping) comes a second late, as after a long GC pause.
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + (++calls === 2 ? 1_000 : 0))
+    try {
+      expect(invokeFunction(fn, fixtureEvent('Order Completed'), { nowMs: NOW_MS }).map((r) => [r.mapping, r.status])).toEqual([['Fast', 'event']])
+      expect(calls).toBeGreaterThanOrEqual(4)
+    } finally {
+      clock.mockRestore()
+    }
+  })
+
   it('counts every mapping of the event against the same budget', async () => {
     // Each VM template stops at what is left of the budget, so the function as a whole stops near it.
     const slowMappings = Array.from({ length: 5 }, (_, i) => mapping(`Slow ${i}`, SLOW))
