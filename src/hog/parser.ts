@@ -1,4 +1,5 @@
 import createHogQLParser from '@posthog/hogql-parser'
+import type { MessagePort, Worker } from 'node:worker_threads'
 
 /** A node of PostHog's Hog AST as the WASM parser emits it (JSON). */
 export interface HogNode {
@@ -13,17 +14,77 @@ export interface HogParseError {
   position: number
 }
 
-type Parser = Awaited<ReturnType<typeof createHogQLParser>>
-
-let parser: Parser | undefined
-let loading: Promise<Parser> | undefined
-
-/** The parser is WebAssembly and loads asynchronously, once per process. */
-export async function loadHogParser(): Promise<void> {
-  if (parser) return
-  loading ??= createHogQLParser()
-  parser = await loading
+/** The parser gave no answer for this template: it ran out of time or failed inside (and was replaced). */
+export interface HogParseFailure {
+  failure: string
 }
+
+export type HogParseResult = HogNode | HogParseError | HogParseFailure
+
+export function isParseFailure(result: HogParseResult): result is HogParseFailure {
+  return !('node' in result) && 'failure' in result
+}
+
+export interface ParseOptions {
+  /** How long one parse may take before the parser is replaced; the default suits an HTTP thread. */
+  timeoutMs?: number
+}
+
+/** Where the parser runs: a disposable worker thread (the default), or in this thread when threads are unavailable. */
+export type ParserIsolation = 'worker' | 'in-process'
+
+// A backstop for what the bounds do not foresee, with room for a busy machine (bounded templates parse
+// in well under 100 ms). HOG_PARSE_TIMEOUT_MS changes it for a whole process (an operator's knob, and
+// how tests reach the limit).
+export const DEFAULT_PARSE_TIMEOUT_MS = positiveNumber(process.env.HOG_PARSE_TIMEOUT_MS) ?? 2000
+const WORKER_START_TIMEOUT_MS = 10_000
+
+function positiveNumber(text: string | undefined): number | undefined {
+  const value = Number(text)
+  return text !== undefined && Number.isFinite(value) && value > 0 ? value : undefined
+}
+
+type WasmParser = Awaited<ReturnType<typeof createHogQLParser>>
+
+interface Backend {
+  readonly isolation: ParserIsolation
+  /** The parser's JSON answer, or why there is none. */
+  parse(text: string, timeoutMs: number): string | HogParseFailure
+  /** Settles once a parser replaced after a failure is loaded again. */
+  ready?(): Promise<void>
+}
+
+let backend: Backend | undefined
+let loading: Promise<Backend> | undefined
+
+/**
+ * Loads the WebAssembly parser, once per process: on a worker thread of its own where threads exist
+ * (the PostHog plugin's sandbox has none), so that a parse that traps or runs away is ended by
+ * replacing that thread instead of hanging this one.
+ */
+export async function loadHogParser(options: { isolation?: ParserIsolation } = {}): Promise<void> {
+  if (backend && (options.isolation === undefined || backend.isolation === options.isolation)) return backend.ready?.()
+  if (!loading || options.isolation !== undefined) loading = startBackend(options.isolation)
+  backend = await loading
+}
+
+async function startBackend(isolation: ParserIsolation | undefined): Promise<Backend> {
+  if (isolation !== 'in-process') {
+    const threaded = await WorkerBackend.start().catch(() => undefined)
+    if (threaded) return threaded
+    if (isolation === 'worker') throw new Error('the Hog parser could not start on a worker thread')
+  }
+  return InProcessBackend.start()
+}
+
+export function parserIsolation(): ParserIsolation | undefined {
+  return backend?.isolation
+}
+
+// Functions share most templates (every prebuilt mapping reads the same user fields), and a function is
+// compiled again on each change, so answers are kept by template text; the oldest go first.
+const answers = new Map<string, string>()
+const MAX_ANSWERS = 2_000
 
 // The grammar's full-template rule expects the `F'` opener of an f-string; PostHog's own
 // `parse_string_template` adds it the same way, which shifts every offset by two.
@@ -32,10 +93,20 @@ const PREFIX = "F'"
 /**
  * Parses a Hog template string ("Hello {person.properties.name}") into an expression AST:
  * a Constant for plain text, the hole's own expression for a single `{...}`, or a concat() call.
+ * Callers bound the template first (templateOutOfBounds): the parser is slow on deep nesting.
  */
-export function parseTemplateString(text: string): HogNode | HogParseError {
-  if (!parser) throw new Error('Hog parser not loaded: await loadHogParser() first')
-  const parsed = JSON.parse(parser.parseFullTemplateString(PREFIX + text, false))
+export function parseTemplateString(text: string, options: ParseOptions = {}): HogParseResult {
+  if (!backend) throw new Error('Hog parser not loaded: await loadHogParser() first')
+  let answer = answers.get(text)
+  if (answer === undefined) {
+    const fresh = backend.parse(PREFIX + text, options.timeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS)
+    if (typeof fresh !== 'string') return fresh
+    answer = fresh
+    if (answers.size >= MAX_ANSWERS) answers.delete(answers.keys().next().value as string)
+    answers.set(text, answer)
+  }
+  // Parsed anew each time: callers get an AST of their own.
+  const parsed = JSON.parse(answer)
   if (parsed.error) {
     return { message: String(parsed.message), position: Math.max(0, (parsed.start?.offset ?? PREFIX.length) - PREFIX.length) }
   }
@@ -44,4 +115,177 @@ export function parseTemplateString(text: string): HogNode | HogParseError {
 
 export function nodePosition(node: HogNode): number {
   return Math.max(0, (node.start?.offset ?? PREFIX.length) - PREFIX.length)
+}
+
+const TRAPPED: HogParseFailure = { failure: 'the template parser failed on this template (it was restarted)' }
+
+/**
+ * In this thread. A WebAssembly trap (stack overflow on deep nesting) leaves the module unusable, so
+ * it is dropped and a new one loaded; until that is ready, parsing fails with a reason.
+ */
+class InProcessBackend implements Backend {
+  readonly isolation = 'in-process'
+  private restarting: Promise<void> | undefined
+
+  private constructor(private parser: WasmParser | undefined) {}
+
+  static async start(): Promise<InProcessBackend> {
+    return new InProcessBackend(await createHogQLParser())
+  }
+
+  async ready(): Promise<void> {
+    await this.restarting
+  }
+
+  parse(text: string): string | HogParseFailure {
+    const parser = this.parser
+    if (!parser) return { failure: 'the template parser is restarting after a failure; try again' }
+    try {
+      return parser.parseFullTemplateString(text, false)
+    } catch {
+      this.parser = undefined
+      this.restarting ??= createHogQLParser().then((fresh) => {
+        this.parser = fresh
+        this.restarting = undefined
+      })
+      return TRAPPED
+    }
+  }
+}
+
+// Runs as an eval'd worker (plain JavaScript, no TypeScript loader needed). Each answer is posted on
+// the channel, then the counter in shared memory is bumped so the waiting thread wakes up.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads')
+const { port, state, parserPath, warmUp } = workerData
+require(parserPath)().then((parser) => {
+  for (const text of warmUp) parser.parseFullTemplateString(text, false)
+  port.on('message', (text) => {
+    let reply
+    try {
+      reply = { json: parser.parseFullTemplateString(text, false) }
+    } catch (error) {
+      reply = { trap: String((error && error.message) || error) }
+    }
+    port.postMessage(reply)
+    Atomics.add(state, 0, 1)
+    Atomics.notify(state, 0)
+  })
+  Atomics.store(state, 1, 1)
+  Atomics.notify(state, 1)
+  parentPort.postMessage('ready')
+})
+`
+
+type Threads = typeof import('node:worker_threads')
+
+const PARSER_PACKAGE = '@posthog/hogql-parser'
+
+// The first start warms the parser on typical shapes, in the background of loadHogParser; a thread
+// started again after a failure does not, since a caller may be waiting for it.
+const WARM_UP = [
+  '{event.properties.email ?? person.properties.email}',
+  "{lower(trim(toString(event.properties.email)))}",
+  "{event.properties.$os == 'Android' ? 'app_android' : 'app_ios'}",
+  "{arrayMap(x -> {'id': x.id, 'quantity': x.quantity}, event.properties.products ?? [])}",
+  'order {event.uuid} at {event.timestamp}',
+].map((text) => PREFIX + text)
+
+interface Thread {
+  worker: Worker
+  port: MessagePort
+  /** [0]: answers given; [1]: 1 once the parser is loaded. */
+  state: Int32Array
+  exited: boolean
+}
+
+/**
+ * A worker thread that owns the parser, called synchronously: the request goes over a message
+ * channel, this thread sleeps in Atomics.wait (bounded by the time limit) and reads the answer with
+ * receiveMessageOnPort. On a timeout or a trap the thread is terminated and a fresh one started.
+ */
+class WorkerBackend implements Backend {
+  readonly isolation = 'worker'
+  private thread: Thread
+
+  private constructor(
+    private readonly threads: Threads,
+    private readonly parserPath: string,
+  ) {
+    this.thread = this.spawn(WARM_UP)
+  }
+
+  static async start(): Promise<WorkerBackend> {
+    // A sandbox without worker_threads (the PostHog plugin's) throws here, and the parser runs in-process.
+    const threads = require('node:worker_threads') as Threads
+    // A name in a variable: a bundler leaves the lookup to run time (the worker loads the installed package).
+    const backend = new WorkerBackend(threads, require.resolve(PARSER_PACKAGE))
+    await backend.whenReady()
+    return backend
+  }
+
+  /** `warmUp` templates are parsed before the thread says it is ready: a new module's first parses are slow. */
+  private spawn(warmUp: readonly string[] = []): Thread {
+    const { port1, port2 } = new this.threads.MessageChannel()
+    const state = new Int32Array(new SharedArrayBuffer(8))
+    const worker = new this.threads.Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { port: port2, state, parserPath: this.parserPath, warmUp },
+      transferList: [port2],
+    })
+    // The parser thread must never keep a process alive, nor take it down with it.
+    worker.unref()
+    worker.on('error', () => undefined)
+    const thread: Thread = { worker, port: port1, state, exited: false }
+    worker.on('exit', () => {
+      thread.exited = true
+    })
+    return thread
+  }
+
+  private whenReady(): Promise<void> {
+    const { worker } = this.thread
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        void worker.terminate()
+        reject(new Error('the Hog parser thread did not start'))
+      }, WORKER_START_TIMEOUT_MS)
+      worker.once('message', () => {
+        clearTimeout(timer)
+        resolve()
+      })
+      worker.once('exit', () => {
+        clearTimeout(timer)
+        reject(new Error('the Hog parser thread stopped'))
+      })
+    })
+  }
+
+  private replace(): void {
+    const old = this.thread
+    this.thread = this.spawn()
+    old.port.close()
+    void old.worker.terminate()
+  }
+
+  parse(text: string, timeoutMs: number): string | HogParseFailure {
+    if (this.thread.exited) this.thread = this.spawn()
+    const { state, port } = this.thread
+    if (Atomics.wait(state, 1, 0, WORKER_START_TIMEOUT_MS) === 'timed-out') {
+      this.replace()
+      return { failure: 'the template parser did not start in time; try again' }
+    }
+    const answered = Atomics.load(state, 0)
+    port.postMessage(text)
+    if (Atomics.wait(state, 0, answered, timeoutMs) === 'timed-out') {
+      this.replace()
+      return { failure: `the template took longer than ${timeoutMs} ms to parse` }
+    }
+    const reply = this.threads.receiveMessageOnPort(port)?.message as { json?: string; trap?: string } | undefined
+    if (reply?.json === undefined) {
+      this.replace()
+      return TRAPPED
+    }
+    return reply.json
+  }
 }

@@ -1,6 +1,6 @@
 import * as crypto from 'node:crypto'
 import { exec } from '@posthog/hogvm'
-import { compileRegex } from '../regex'
+import { compileRegex, RegexError } from '../regex'
 import { Bytecode } from './compiler'
 import { toPlain } from './plain'
 
@@ -8,6 +8,14 @@ export class HogRuntimeError extends Error {
   constructor(message: string) {
     super(message)
     this.name = 'HogRuntimeError'
+  }
+}
+
+/** A function ran out of its time for one event (see runFunction). */
+export class HogTimeBudgetError extends Error {
+  constructor() {
+    super('the time budget of this event ran out')
+    this.name = 'HogTimeBudgetError'
   }
 }
 
@@ -20,6 +28,7 @@ function regexMatch(pattern: string, value: string): boolean {
   try {
     return compileRegex(pattern)(value)
   } catch (error) {
+    if (error instanceof RegexError) throw new HogRuntimeError(error.message)
     throw new HogRuntimeError(`invalid regular expression: ${(error as Error).message}`)
   }
 }
@@ -31,10 +40,21 @@ const options = {
   external: { regex: { match: regexMatch }, crypto },
 }
 
-/** Runs compiled template bytecode against the invocation globals and returns plain data. */
-export function runBytecode(bytecode: Bytecode, globals: Record<string, unknown>): unknown {
-  const result = exec(bytecode, { ...options, globals })
+/**
+ * Runs compiled template bytecode against the invocation globals and returns plain data. With a
+ * deadline (a Date.now() time), the VM's own timeout (checked every 32 operations) stops it there,
+ * and HogTimeBudgetError says so.
+ */
+export function runBytecode(bytecode: Bytecode, globals: Record<string, unknown>, deadline?: number): unknown {
+  let timeout = TIMEOUT_MS
+  if (deadline !== undefined) {
+    const left = deadline - Date.now()
+    if (left <= 0) throw new HogTimeBudgetError()
+    timeout = Math.min(timeout, left)
+  }
+  const result = exec(bytecode, { ...options, timeout, globals })
   if (result.error) {
+    if (deadline !== undefined && Date.now() >= deadline) throw new HogTimeBudgetError()
     const message = result.error instanceof Error ? result.error.message : String(result.error)
     throw new HogRuntimeError(message)
   }

@@ -1,8 +1,9 @@
 import { ConfigError } from '../errors'
 import { Bytecode, compileToBytecode, HogCompileError } from './compiler'
 import { evaluateFast, FastExpr, toFastExpr } from './fast-path'
-import { parseTemplateString } from './parser'
+import { HogNode, isParseFailure, parseTemplateString } from './parser'
 import { runBytecode } from './runtime'
+import { templateOutOfBounds } from './template-bounds'
 
 /** An input value compiled once per configuration and evaluated once per event. */
 export type CompiledValue =
@@ -15,8 +16,11 @@ export type CompiledValue =
 export interface CompileOptions {
   /** Off only in tests that compare the fast path with the VM. */
   fastPath?: boolean
+  /** How long the parser may take on one template (ms). */
+  parseTimeoutMs?: number
 }
 
+/** Plain text is not parsed, so it may be long; a template with holes has tighter TEMPLATE_BOUNDS. */
 const MAX_TEMPLATE_LENGTH = 100_000
 const MAX_DEPTH = 16
 
@@ -45,11 +49,14 @@ export function compileString(text: string, field: string, options: CompileOptio
   if (text.length > MAX_TEMPLATE_LENGTH) throw new ConfigError(field, `template longer than ${MAX_TEMPLATE_LENGTH} characters`)
   // Text without holes or escapes is its own value; anything else goes through PostHog's parser.
   if (!text.includes('{') && !text.includes('\\')) return { kind: 'constant', value: text }
-  const ast = parseTemplateString(text)
+  const outOfBounds = templateOutOfBounds(text)
+  if (outOfBounds) throw new ConfigError(field, outOfBounds)
+  const ast = parseTemplateString(text, { timeoutMs: options.parseTimeoutMs })
+  if (isParseFailure(ast)) throw new ConfigError(field, ast.failure)
   if ('message' in ast && !('node' in ast)) {
     throw new ConfigError(field, `invalid template at position ${ast.position}: ${ast.message}`)
   }
-  const node = ast as Exclude<typeof ast, { message: string; position: number }>
+  const node = ast as HogNode
   try {
     const bytecode = compileToBytecode(node)
     if (node.node === 'Constant') return { kind: 'constant', value: node.value ?? null }
@@ -66,22 +73,23 @@ export function compileString(text: string, field: string, options: CompileOptio
 /**
  * Evaluates a compiled value against invocation globals. A single-hole template keeps the
  * expression's own type; nulls are left out of dictionaries and arrays.
- * Throws HogRuntimeError when an expression fails at run time.
+ * Throws HogRuntimeError when an expression fails at run time, HogTimeBudgetError past `deadline`
+ * (a Date.now() time; only the VM can run long, so the fast path never reads the clock).
  */
-export function evaluateTemplate(compiled: CompiledValue, globals: Record<string, unknown>): unknown {
+export function evaluateTemplate(compiled: CompiledValue, globals: Record<string, unknown>, deadline?: number): unknown {
   switch (compiled.kind) {
     case 'constant':
       return compiled.value
     case 'fast':
       return evaluateFast(compiled.expr, globals)
     case 'vm':
-      return runBytecode(compiled.bytecode, globals)
+      return runBytecode(compiled.bytecode, globals, deadline)
     case 'array':
-      return compiled.items.map((item) => evaluateTemplate(item, globals)).filter((item) => item !== null)
+      return compiled.items.map((item) => evaluateTemplate(item, globals, deadline)).filter((item) => item !== null)
     case 'dict': {
       const out: Record<string, unknown> = {}
       for (const [key, item] of compiled.entries) {
-        const value = evaluateTemplate(item, globals)
+        const value = evaluateTemplate(item, globals, deadline)
         if (value !== null) out[key] = value
       }
       return out

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors'
-import { CompiledValue, compileTemplate } from '../hog/template'
+import { CompiledValue, CompileOptions, compileTemplate } from '../hog/template'
 import { loadHogParser } from '../hog/parser'
 import { Secret } from '../secret'
 import { FunctionConfig, MappingConfig, parseFunctionConfig } from '../template/function-config'
@@ -29,16 +29,31 @@ export interface CompiledFunction {
   settings: DestinationSettings
   matches: EventMatcher
   mappings: CompiledMapping[]
+  /** Time one event may take across all the function's mappings; over it the event's result is an error. */
+  timeBudgetMs: number
 }
 
+export interface FunctionCompileOptions {
+  /** Per event, across all mappings (default DEFAULT_TIME_BUDGET_MS). */
+  timeBudgetMs?: number
+  /** Per template, for the parser (default DEFAULT_PARSE_TIMEOUT_MS). */
+  parseTimeoutMs?: number
+}
+
+export const DEFAULT_TIME_BUDGET_MS = 100
+
 /** Validates a raw configuration (the hog_functions create body) and compiles it. */
-export async function compileFunction(raw: unknown): Promise<CompiledFunction> {
+export async function compileFunction(raw: unknown, options: FunctionCompileOptions = {}): Promise<CompiledFunction> {
   await loadHogParser()
-  return compileFunctionSync(parseFunctionConfig(raw))
+  return compileFunctionSync(parseFunctionConfig(raw), loadTemplate(), options)
 }
 
 /** Needs the Hog parser loaded (compileFunction does that). */
-export function compileFunctionSync(config: FunctionConfig, template: Template = loadTemplate()): CompiledFunction {
+export function compileFunctionSync(
+  config: FunctionConfig,
+  template: Template = loadTemplate(),
+  options: FunctionCompileOptions = {},
+): CompiledFunction {
   if (config.template_id !== template.id) {
     throw new ConfigError('template_id', `No such template; this destination is '${template.id}'`)
   }
@@ -55,7 +70,8 @@ export function compileFunctionSync(config: FunctionConfig, template: Template =
     },
     // PostHog drops top-level event filters once a function has mappings: the mappings choose events.
     matches: compileFilters(withoutEventFilters(config.filters), 'filters'),
-    mappings: mappings.map((mapping, i) => compileMapping(mapping, template, `mappings[${i}]`)),
+    mappings: mappings.map((mapping, i) => compileMapping(mapping, template, `mappings[${i}]`, { parseTimeoutMs: options.parseTimeoutMs })),
+    timeBudgetMs: options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS,
   }
 }
 
@@ -65,7 +81,12 @@ function withoutEventFilters(filters: unknown): unknown {
   return rest
 }
 
-function compileMapping(mapping: MappingConfig | Template['mapping_templates'][number], template: Template, field: string): CompiledMapping {
+function compileMapping(
+  mapping: MappingConfig | Template['mapping_templates'][number],
+  template: Template,
+  field: string,
+  options: CompileOptions,
+): CompiledMapping {
   const preset = template.mapping_templates.find((m) => m.name === mapping.name)
   const base = (preset ?? blankMappingTemplate(template)).inputs_schema
   // A mapping's own inputs_schema changes the preset's items by key; it cannot drop the builder's fields.
@@ -78,7 +99,7 @@ function compileMapping(mapping: MappingConfig | Template['mapping_templates'][n
   }
   const compiled = Object.entries(values).map(([key, value]): [string, CompiledValue] => {
     const item = schema.find((i) => i.key === key)
-    return [key, item?.templating === false ? { kind: 'constant', value } : compileTemplate(value, `${field}.inputs.${key}`)]
+    return [key, item?.templating === false ? { kind: 'constant', value } : compileTemplate(value, `${field}.inputs.${key}`, options)]
   })
   return {
     name: mapping.name ?? `Mapping ${field}`,

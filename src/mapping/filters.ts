@@ -3,10 +3,11 @@
  *
  * Semantics follow PostHog's filter compilation: the event passes when every top-level property
  * filter matches AND (there are no events entries OR at least one entry matches). All validation and
- * regex compilation happens once in `compileFilters`; the returned matcher never throws.
+ * regex compilation happens once in `compileFilters`. The returned matcher throws only a RegexError
+ * (the regex engine failed), which is the caller's error result rather than a silent "no match".
  */
 import { ConfigError } from '../errors'
-import { compileRegex, Matcher } from '../regex'
+import { compileRegex, Matcher, RegexError } from '../regex'
 import {
   parseFiniteNumber,
   parseFilters,
@@ -48,7 +49,8 @@ function guard(matcher: EventMatcher): EventMatcher {
   return (globals) => {
     try {
       return matcher(globals) === true
-    } catch {
+    } catch (error) {
+      if (error instanceof RegexError) throw error
       return false
     }
   }

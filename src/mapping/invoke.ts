@@ -1,6 +1,8 @@
+import { HogTimeBudgetError } from '../hog/runtime'
 import { evaluateTemplate } from '../hog/template'
 import { buildPinterestEvent } from '../pinterest/builder'
 import { PinterestEvent } from '../pinterest/schema'
+import { RegexError } from '../regex'
 import { CompiledFunction, CompiledMapping } from './compile-function'
 import { InvocationGlobals, toInvocationGlobals } from './globals'
 
@@ -37,25 +39,56 @@ function unexpected(error: unknown): InvocationResult {
   return { mapping: null, status: 'error', reason: `unexpected failure: ${error instanceof Error ? error.message : 'unknown error'}` }
 }
 
-/** As invokeFunction, for globals already in shape (built once per event by a pipeline running several functions). */
+/**
+ * As invokeFunction, for globals already in shape (built once per event by a pipeline running several
+ * functions). The function has fn.timeBudgetMs for the event across its mappings; past it, its only
+ * result is an error, so that one function's slow templates cannot hold up the others. The budget is
+ * wall-clock time, which also counts pauses of the thread (garbage collection, a busy machine), so an
+ * event over it gets one more try before the error: a pause rarely strikes twice, a slow template does.
+ */
 export function runFunction(fn: CompiledFunction, parsed: InvocationGlobals, nowMs: number): InvocationResult[] {
   if (!fn.enabled) return []
+  const globals = { ...parsed, source: parsed.source ?? { name: fn.name, url: '' } }
+  const first = attempt(fn, globals, nowMs)
+  if (!(first instanceof OverBudget)) return first
+  const second = attempt(fn, globals, nowMs)
+  if (!(second instanceof OverBudget)) return second
+  return [{ mapping: second.mapping, status: 'error', reason: `the function took longer than ${fn.timeBudgetMs} ms on this event` }]
+}
+
+class OverBudget {
+  constructor(readonly mapping: string | null) {}
+}
+
+function attempt(fn: CompiledFunction, globals: InvocationGlobals, nowMs: number): InvocationResult[] | OverBudget {
+  const deadline = Date.now() + fn.timeBudgetMs
+  let current: string | null = null
   try {
-    const globals = { ...parsed, source: parsed.source ?? { name: fn.name, url: '' } }
     if (!fn.matches(globals)) return []
-    return fn.mappings.filter((m) => m.matches(globals)).map((m) => invokeMapping(m, globals, nowMs))
+    const results: InvocationResult[] = []
+    for (const mapping of fn.mappings) {
+      current = mapping.name
+      if (!mapping.matches(globals)) continue
+      results.push(invokeMapping(mapping, globals, nowMs, deadline))
+      // Only templates run on the VM read the clock themselves; this catches the rest, once per mapping run.
+      if (Date.now() > deadline) throw new HogTimeBudgetError()
+    }
+    return results
   } catch (error) {
+    if (error instanceof HogTimeBudgetError) return new OverBudget(current)
+    if (error instanceof RegexError) return [{ mapping: current, status: 'error', reason: `filters: ${error.message}` }]
     return [unexpected(error)]
   }
 }
 
-function invokeMapping(mapping: CompiledMapping, globals: InvocationGlobals, nowMs: number): InvocationResult {
+function invokeMapping(mapping: CompiledMapping, globals: InvocationGlobals, nowMs: number, deadline: number): InvocationResult {
   const scope = globals as unknown as Record<string, unknown>
   const inputs: Record<string, unknown> = {}
   for (const [key, compiled] of mapping.inputs) {
     try {
-      inputs[key] = evaluateTemplate(compiled, scope)
+      inputs[key] = evaluateTemplate(compiled, scope, deadline)
     } catch (error) {
+      if (error instanceof HogTimeBudgetError) throw error
       return { mapping: mapping.name, status: 'error', reason: `inputs.${key}: ${(error as Error).message}` }
     }
   }

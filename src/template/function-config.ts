@@ -21,6 +21,9 @@ export const MappingConfigSchema = z
   })
   .strip()
 
+/** Each event runs through every mapping of a function, so their number is bounded. */
+export const MAX_MAPPINGS = 100
+
 /**
  * A function configuration: the body of PostHog's `POST /api/projects/:id/hog_functions`.
  * Keys PostHog accepts but this destination does not use (hog, masking, icon_url, ...) are ignored.
@@ -33,7 +36,7 @@ export const FunctionConfigSchema = z
     template_id: z.string(),
     enabled: z.boolean().default(true),
     inputs: z.record(z.string(), InputValueSchema).default({}),
-    mappings: z.array(MappingConfigSchema).optional(),
+    mappings: z.array(MappingConfigSchema).max(MAX_MAPPINGS, `at most ${MAX_MAPPINGS} mappings per function`).optional(),
     filters: z.unknown().optional(),
   })
   .strip()
