@@ -67,8 +67,6 @@ describe('matchers never throw', () => {
 
   it('with a huge string', () => {
     const huge = '9'.repeat(5_000_000) + 'x'
-    const started = Date.now()
     expect(() => runAll({ event: { event: 'x', properties: { k: huge } } })).not.toThrow()
-    expect(Date.now() - started).toBeLessThan(2_000)
   })
 })
