@@ -19,6 +19,14 @@ export class RegexError extends Error {
   }
 }
 
+/** A pattern past the size bound: its message names the bound, not the pattern. */
+export class PatternTooLongError extends SyntaxError {
+  constructor() {
+    super(`pattern longer than ${MAX_PATTERN_LENGTH} characters`)
+    this.name = 'PatternTooLongError'
+  }
+}
+
 export const MAX_PATTERN_LENGTH = 1_000
 // A compiled pattern takes a few kilobytes of the heap; 500 of them leave most of it for matching.
 const MAX_CACHED = 500
@@ -32,7 +40,7 @@ const cache = new Map<string, Compiled>()
 
 /** Compiles once per pattern; throws a SyntaxError naming the problem for an invalid or oversized pattern. */
 export function compileRegex(pattern: string): Matcher {
-  if (pattern.length > MAX_PATTERN_LENGTH) throw new SyntaxError(`pattern longer than ${MAX_PATTERN_LENGTH} characters`)
+  if (pattern.length > MAX_PATTERN_LENGTH) throw new PatternTooLongError()
   withEngine(pattern, () => true)
   return (value) => withEngine(pattern, (regex) => regex.test(value))
 }

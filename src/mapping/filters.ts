@@ -7,7 +7,7 @@
  * (the regex engine failed), which is the caller's error result rather than a silent "no match".
  */
 import { ConfigError } from '../errors'
-import { compileRegex, Matcher, RegexError } from '../regex'
+import { compileRegex, Matcher, PatternTooLongError, RegexError } from '../regex'
 import {
   parseFiniteNumber,
   parseFilters,
@@ -140,8 +140,9 @@ function regexTest(expected: readonly string[], value: PropertyFilter['value'], 
 function compilePattern(source: string, fieldPath: string): Matcher {
   try {
     return compileRegex(source)
-  } catch {
-    // RE2's reason quotes pieces of the pattern, which is the rejected value: neither is repeated.
+  } catch (error) {
+    // Our own reasons name a bound or the engine; RE2's quote pieces of the pattern, the rejected value.
+    if (error instanceof PatternTooLongError || error instanceof RegexError) throw new ConfigError(fieldPath, error.message)
     throw new ConfigError(fieldPath, 'not a valid RE2 regular expression (RE2 has no lookaround and no backreferences)')
   }
 }
