@@ -52,6 +52,8 @@ interface Backend {
   parse(text: string, timeoutMs: number): string | HogParseFailure
   /** Settles once a parser replaced after a failure is loaded again. */
   ready?(): Promise<void>
+  /** As parse, without blocking this thread (on a parser thread of its own). */
+  parseAsync?(text: string, timeoutMs: number): Promise<string | HogParseFailure>
 }
 
 let backend: Backend | undefined
@@ -101,9 +103,7 @@ export function parseTemplateString(text: string, options: ParseOptions = {}): H
   if (answer === undefined) {
     const fresh = backend.parse(PREFIX + text, options.timeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS)
     if (typeof fresh !== 'string') return fresh
-    answer = fresh
-    if (answers.size >= MAX_ANSWERS) answers.delete(answers.keys().next().value as string)
-    answers.set(text, answer)
+    answer = remember(text, fresh)
   }
   // Parsed anew each time: callers get an AST of their own.
   const parsed = JSON.parse(answer)
@@ -111,6 +111,43 @@ export function parseTemplateString(text: string, options: ParseOptions = {}): H
     return { message: String(parsed.message), position: Math.max(0, (parsed.start?.offset ?? PREFIX.length) - PREFIX.length) }
   }
   return parsed as HogNode
+}
+
+function remember(text: string, answer: string): string {
+  if (answers.size >= MAX_ANSWERS) answers.delete(answers.keys().next().value as string)
+  answers.set(text, answer)
+  return answer
+}
+
+/** A template to parse ahead, with the field a failure is reported on. */
+export interface TemplateText {
+  field: string
+  text: string
+}
+
+// A whole configuration's templates, parsed ahead off this thread: what a request may cost the parser.
+export const DEFAULT_PARSE_AHEAD_BUDGET_MS = 5_000
+
+/**
+ * Parses templates without blocking this thread, so that the synchronous compile that follows finds
+ * every answer kept. An HTTP thread calls this before compiling a configuration sent to it: a
+ * configuration of many slow templates then costs its own request time (bounded by `budgetMs` in all),
+ * not every other request's. Returns the first template that failed, with why; nothing when all parsed
+ * (or when there is no parser thread, where the compile parses as usual).
+ */
+export async function parseTemplatesAhead(templates: TemplateText[], budgetMs = DEFAULT_PARSE_AHEAD_BUDGET_MS): Promise<(TemplateText & HogParseFailure) | undefined> {
+  const deadline = Date.now() + budgetMs
+  for (const template of templates) {
+    const parseAsync = backend?.parseAsync?.bind(backend)
+    if (!parseAsync) return undefined
+    if (answers.has(template.text)) continue
+    const left = deadline - Date.now()
+    if (left <= 0) return { ...template, failure: `the templates of this configuration took longer than ${budgetMs} ms to parse` }
+    const answer = await parseAsync(PREFIX + template.text, Math.min(left, DEFAULT_PARSE_TIMEOUT_MS))
+    if (typeof answer !== 'string') return { ...template, ...answer }
+    remember(template.text, answer)
+  }
+  return undefined
 }
 
 export function nodePosition(node: HogNode): number {
@@ -266,6 +303,45 @@ class WorkerBackend implements Backend {
     this.thread = this.spawn()
     old.port.close()
     void old.worker.terminate()
+  }
+
+  /**
+   * A second parser thread, answered by messages: parses run one at a time in arrival order, so that
+   * one request's templates cannot interleave with another's on the channel.
+   */
+  private aheadThread: Thread | undefined
+  private aheadQueue: Promise<unknown> = Promise.resolve()
+
+  parseAsync(text: string, timeoutMs: number): Promise<string | HogParseFailure> {
+    const run = this.aheadQueue.then(() => this.parseOnAheadThread(text, timeoutMs))
+    this.aheadQueue = run.catch(() => undefined)
+    return run
+  }
+
+  private async parseOnAheadThread(text: string, timeoutMs: number): Promise<string | HogParseFailure> {
+    if (!this.aheadThread || this.aheadThread.exited) this.aheadThread = this.spawn()
+    const thread = this.aheadThread
+    const answer = await new Promise<{ json?: string } | 'timed-out' | 'exited'>((resolve) => {
+      // A thread still loading its parser gets the start-up allowance on top.
+      const allowed = timeoutMs + (Atomics.load(thread.state, 1) === 1 ? 0 : WORKER_START_TIMEOUT_MS)
+      const done = (result: { json?: string } | 'timed-out' | 'exited') => {
+        clearTimeout(timer)
+        thread.port.off('message', done)
+        thread.worker.off('exit', exited)
+        thread.port.unref()
+        resolve(result)
+      }
+      const exited = () => done('exited')
+      const timer = setTimeout(() => done('timed-out'), allowed)
+      thread.port.on('message', done)
+      thread.worker.on('exit', exited)
+      thread.port.postMessage(text)
+    })
+    if (typeof answer !== 'string' && answer.json !== undefined) return answer.json
+    this.aheadThread = undefined
+    thread.port.close()
+    void thread.worker.terminate()
+    return answer === 'timed-out' ? { failure: `the template took longer than ${timeoutMs} ms to parse` } : TRAPPED
   }
 
   parse(text: string, timeoutMs: number): string | HogParseFailure {

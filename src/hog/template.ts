@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors'
 import { Bytecode, compileToBytecode, HogCompileError } from './compiler'
 import { evaluateFast, FastExpr, toFastExpr } from './fast-path'
-import { HogNode, isParseFailure, parseTemplateString } from './parser'
+import { HogNode, isParseFailure, parseTemplateString, TemplateText } from './parser'
 import { runBytecode } from './runtime'
 import { templateOutOfBounds } from './template-bounds'
 
@@ -45,12 +45,36 @@ export function compileTemplate(value: unknown, field: string, options: CompileO
   return { kind: 'constant', value: value ?? null }
 }
 
-export function compileString(text: string, field: string, options: CompileOptions = {}): CompiledValue {
+/**
+ * The template strings of an input value that compileString would parse, with their fields (see
+ * parseTemplatesAhead). Throws, as compileString does, for one past the bounds.
+ */
+export function templatesToParse(value: unknown, field: string, out: TemplateText[] = [], depth = 0): TemplateText[] {
+  if (depth > MAX_DEPTH) return out
+  if (typeof value === 'string') {
+    if (mustParse(value, field)) out.push({ field, text: value })
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => templatesToParse(item, `${field}[${i}]`, out, depth + 1))
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) templatesToParse(item, `${field}.${key}`, out, depth + 1)
+  }
+  return out
+}
+
+/**
+ * Whether a template string goes through PostHog's parser (text without holes or escapes is its own
+ * value); throws ConfigError for one past the bounds, which is never parsed.
+ */
+function mustParse(text: string, field: string): boolean {
   if (text.length > MAX_TEMPLATE_LENGTH) throw new ConfigError(field, `template longer than ${MAX_TEMPLATE_LENGTH} characters`)
-  // Text without holes or escapes is its own value; anything else goes through PostHog's parser.
-  if (!text.includes('{') && !text.includes('\\')) return { kind: 'constant', value: text }
+  if (!text.includes('{') && !text.includes('\\')) return false
   const outOfBounds = templateOutOfBounds(text)
   if (outOfBounds) throw new ConfigError(field, outOfBounds)
+  return true
+}
+
+export function compileString(text: string, field: string, options: CompileOptions = {}): CompiledValue {
+  if (!mustParse(text, field)) return { kind: 'constant', value: text }
   const ast = parseTemplateString(text, { timeoutMs: options.parseTimeoutMs })
   if (isParseFailure(ast)) throw new ConfigError(field, ast.failure)
   if ('message' in ast && !('node' in ast)) {

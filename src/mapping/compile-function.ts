@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors'
-import { CompiledValue, CompileOptions, compileTemplate } from '../hog/template'
-import { loadHogParser } from '../hog/parser'
+import { CompiledValue, CompileOptions, compileTemplate, templatesToParse } from '../hog/template'
+import { loadHogParser, parseTemplatesAhead, TemplateText } from '../hog/parser'
 import { Secret } from '../secret'
 import { FunctionConfig, MappingConfig, parseFunctionConfig } from '../template/function-config'
 import { blankMappingTemplate, loadTemplate, mergeInputsSchema } from '../template/load'
@@ -46,6 +46,29 @@ export const DEFAULT_TIME_BUDGET_MS = 100
 export async function compileFunction(raw: unknown, options: FunctionCompileOptions = {}): Promise<CompiledFunction> {
   await loadHogParser()
   return compileFunctionSync(parseFunctionConfig(raw), loadTemplate(), options)
+}
+
+/**
+ * Parses a configuration's templates off this thread before compileFunctionSync: an HTTP thread calls
+ * it, so that a configuration of many slow templates delays its own answer, not every other request.
+ * Throws ConfigError naming the input of a template that failed or ran out of the time budget.
+ */
+export async function parseConfigAhead(config: FunctionConfig): Promise<void> {
+  const failed = await parseTemplatesAhead(configTemplates(config))
+  if (failed) throw new ConfigError(failed.field, failed.failure)
+}
+
+function configTemplates(config: FunctionConfig): TemplateText[] {
+  const out: TemplateText[] = []
+  const inputs = (values: Record<string, unknown> | undefined, field: string) => {
+    for (const [key, entry] of Object.entries(values ?? {})) templatesToParse(isRecord(entry) ? entry.value : undefined, `${field}.${key}`, out)
+  }
+  inputs(config.inputs, 'inputs')
+  config.mappings?.forEach((mapping, i) => {
+    inputs(mapping.inputs, `mappings[${i}].inputs`)
+    mapping.inputs_schema?.forEach((item, j) => templatesToParse(item.default, `mappings[${i}].inputs_schema[${j}].default`, out))
+  })
+  return out
 }
 
 /** Needs the Hog parser loaded (compileFunction does that). */

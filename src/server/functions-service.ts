@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors'
-import { compileFunctionSync } from '../mapping/compile-function'
+import { compileFunctionSync, parseConfigAhead } from '../mapping/compile-function'
 import type { FunctionStore, StoredFunction } from '../store/types'
 import { newId } from '../store/tokens'
 import { FunctionConfig, parseFunctionConfig } from '../template/function-config'
@@ -45,17 +45,28 @@ function validate(config: FunctionConfig, secrets: Record<string, string>, templ
   compileFunctionSync({ ...config, inputs }, template)
 }
 
+/** A configuration's templates parsed off the HTTP thread before the synchronous compile (parseConfigAhead). */
+export async function parseAhead(config: FunctionConfig): Promise<void> {
+  try {
+    await parseConfigAhead(config)
+  } catch (error) {
+    if (error instanceof ConfigError) throw validationError(error)
+    throw error
+  }
+}
+
 /** Create, read, update and soft-delete of hog functions, with PostHog's rules for secrets. */
 export class FunctionsService {
   private readonly template = loadTemplate()
 
   constructor(private readonly store: FunctionStore) {}
 
-  create(projectId: number, body: unknown): StoredFunction {
+  async create(projectId: number, body: unknown): Promise<StoredFunction> {
     if (!isRecord(body) || typeof body.template_id !== 'string') {
       throw validationError(new ConfigError('template_id', 'This field is required.'))
     }
     const config = asApiError(() => parseFunctionConfig(body))
+    await parseAhead(config)
     return asApiError(() => {
       const { plain, secrets } = splitSecrets(config.inputs as Inputs, {}, this.template)
       validate(config, secrets, this.template)
@@ -82,7 +93,7 @@ export class FunctionsService {
     return fn
   }
 
-  update(projectId: number, id: string, body: unknown): StoredFunction {
+  async update(projectId: number, id: string, body: unknown): Promise<StoredFunction> {
     const existing = this.store.get(projectId, id)
     if (!existing) throw notFound()
     if (!isRecord(body)) throw validationError(new ConfigError('body', 'must be a JSON object'))
@@ -102,6 +113,7 @@ export class FunctionsService {
       filters: (body.filters === undefined ? existing.filters : body.filters) ?? undefined,
     }
     const config = asApiError(() => parseFunctionConfig(merged))
+    await parseAhead(config)
     const deleted = typeof body.deleted === 'boolean' ? body.deleted : existing.deleted
     return asApiError(() => {
       const { plain, secrets } = splitSecrets(config.inputs as Inputs, existing.secrets, this.template)

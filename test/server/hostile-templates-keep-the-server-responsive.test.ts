@@ -94,7 +94,10 @@ describe('hostile templates posted to the hog_functions API', () => {
     for (let round = 0; round < 5; round++) {
       results.slice(round * expected.length, (round + 1) * expected.length).forEach((result, i) => {
         expect(result.status).toBe(expected[i].status)
-        expect(result.body.attr).toBe('mappings__0__inputs__event_time')
+        // Out of bounds: refused before any parse, at the hostile input. Within bounds: the first template the
+        // 1 ms limit catches, the hostile input or (once that one was parsed ahead) a default of the mapping.
+        if (i < HOSTILE.length) expect(result.body.attr).toBe('mappings__0__inputs__event_time')
+        else expect(result.body.attr).toMatch(/^mappings__0__inputs__/)
         expect(String(result.body.detail)).toContain(expected[i].detail)
       })
     }

@@ -53,7 +53,7 @@ export function registerHogFunctionRoutes(app: FastifyInstance, store: Store): v
     app.post(`${prefix}/hog_functions`, { schema: { params: projectParams, body: objectBody } }, async (request, reply) => {
       const projectId = authorizedProject(request, store.keys, 'hog_function:write')
       reply.code(201)
-      return service.present(service.create(projectId, request.body))
+      return service.present(await service.create(projectId, request.body))
     })
     app.get(`${prefix}/hog_functions/:id`, { schema: { params: functionParams } }, async (request) => {
       const projectId = authorizedProject(request, store.keys, 'hog_function:read')
@@ -61,7 +61,7 @@ export function registerHogFunctionRoutes(app: FastifyInstance, store: Store): v
     })
     app.patch(`${prefix}/hog_functions/:id`, { schema: { params: functionParams, body: objectBody } }, async (request) => {
       const projectId = authorizedProject(request, store.keys, 'hog_function:write')
-      return service.present(service.update(projectId, (request.params as Params).id ?? '', request.body))
+      return service.present(await service.update(projectId, (request.params as Params).id ?? '', request.body))
     })
     app.delete(`${prefix}/hog_functions/:id`, { schema: { params: functionParams } }, async (request, reply) => {
       const projectId = authorizedProject(request, store.keys, 'hog_function:write')

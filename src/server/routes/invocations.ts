@@ -9,6 +9,7 @@ import { parseFunctionConfig } from '../../template/function-config'
 import { authorizedProject } from '../auth'
 import { asApiError, notFound, validationError } from '../errors'
 import { functionParams, objectBody, PROJECT_PREFIXES } from '../route-schemas'
+import { parseAhead } from '../functions-service'
 import { storedConfig } from '../stored-config'
 import { isRecord } from '../../json'
 
@@ -30,7 +31,7 @@ export function registerInvocationRoutes(app: FastifyInstance, store: Store, api
     app.post(`${prefix}/hog_functions/:id/invocations`, { schema: { params: functionParams, body: objectBody } }, async (request) => {
       const projectId = authorizedProject(request, store.keys, 'hog_function:write')
       const body = (isRecord(request.body) ? request.body : {}) as InvocationBody
-      const fn = compile(store, projectId, (request.params as { id: string }).id, body.configuration)
+      const fn = await compile(store, projectId, (request.params as { id: string }).id, body.configuration)
       const input = body.globals ?? body.event ?? body.clickhouse_event
       if (input === undefined) throw validationError(new ConfigError('globals', 'give the event to run as `globals` (invocation globals) or `event` (capture shape)'))
       const results = invokeFunction(fn, input)
@@ -49,7 +50,7 @@ export function registerInvocationRoutes(app: FastifyInstance, store: Store, api
   }
 }
 
-function compile(store: Store, projectId: number, id: string, configuration: Record<string, unknown> | undefined) {
+async function compile(store: Store, projectId: number, id: string, configuration: Record<string, unknown> | undefined) {
   let raw: Record<string, unknown>
   if (id === 'new') {
     if (!configuration) throw validationError(new ConfigError('configuration', 'This field is required.'))
@@ -60,7 +61,9 @@ function compile(store: Store, projectId: number, id: string, configuration: Rec
     // A test run goes through a disabled function too.
     raw = storedConfig(stored, { enabled: true, ...configuration })
   }
-  return asApiError(() => compileFunctionSync(parseFunctionConfig(raw)))
+  const config = asApiError(() => parseFunctionConfig(raw))
+  await parseAhead(config)
+  return asApiError(() => compileFunctionSync(config))
 }
 
 async function send(events: PinterestEvent[], target: Parameters<typeof postEvents>[0], apiUrl: string) {
