@@ -7,6 +7,8 @@ type PendingRow = { id: number; project_id: number; bytes: number; payload: stri
 export class SqliteEventQueue implements EventQueue {
   private readonly insert: Database.Statement
   private readonly watermarkStatement: Database.Statement
+  /** Projects known to have a watermark row: the row is made once, by the first commit of their events. */
+  private readonly watermarked = new Set<number>()
   private readonly pendingStatement: Database.Statement
   private readonly projectsStatement: Database.Statement
   private readonly beginStatement: Database.Statement
@@ -42,7 +44,7 @@ export class SqliteEventQueue implements EventQueue {
     this.appendAll = db.transaction((groups: { projectId: number; payloads: string[] }[]) => {
       const now = Date.now()
       for (const { projectId, payloads } of groups) {
-        if (payloads.length > 0) this.watermarkStatement.run(projectId)
+        if (payloads.length > 0 && !this.watermarked.has(projectId)) this.watermarkStatement.run(projectId)
         for (const payload of payloads) this.insert.run(projectId, payload, now)
       }
     })
@@ -66,7 +68,10 @@ export class SqliteEventQueue implements EventQueue {
   }
 
   appendGroups(groups: { projectId: number; payloads: string[] }[]): void {
-    if (groups.some((g) => g.payloads.length > 0)) this.appendAll.immediate(groups)
+    if (!groups.some((g) => g.payloads.length > 0)) return
+    this.appendAll.immediate(groups)
+    // Committed: these projects have their watermark row from now on, and later commits skip the upsert.
+    for (const { projectId, payloads } of groups) if (payloads.length > 0) this.watermarked.add(projectId)
   }
 
   pendingProjects(): number[] {
