@@ -131,8 +131,12 @@ function readEvent(item: unknown, nowMs: number): Read {
 function nestedDeeperThan(value: unknown, levels: number): boolean {
   if (value === null || typeof value !== 'object') return false
   if (levels === 0) return true
-  const items: unknown[] = Array.isArray(value) ? value : Object.values(value)
-  for (const item of items) if (nestedDeeperThan(item, levels - 1)) return true
+  // Walked in place: capture runs this on every event, and Object.values would copy every object.
+  if (Array.isArray(value)) {
+    for (const item of value) if (nestedDeeperThan(item, levels - 1)) return true
+    return false
+  }
+  for (const key in value) if (nestedDeeperThan((value as Record<string, unknown>)[key], levels - 1)) return true
   return false
 }
 
