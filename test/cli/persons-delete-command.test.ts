@@ -5,8 +5,7 @@ import { PassThrough } from 'node:stream'
 import { personsCommand } from '../../src/cli/persons'
 import { ConfigError } from '../../src/errors'
 import { openSqliteStore } from '../../src/store/sqlite/database'
-import type { CapturedEvent } from '../../src/store/types'
-import { applyPersons } from '../helpers/persons'
+import { applyPersons, capturedEvent } from '../helpers/persons'
 
 const EMAIL = 'jane.doe.unique@example.com'
 const PHONE = '+15557654321'
@@ -21,13 +20,7 @@ beforeEach(() => {
 
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }))
 
-const event = (uuid: string, name: string, distinctId: string, properties: Record<string, unknown> = {}): CapturedEvent => ({
-  uuid,
-  event: name,
-  distinct_id: distinctId,
-  properties,
-  timestamp: '2026-11-29T00:00:00.000Z',
-})
+const event = capturedEvent
 
 function seed(projects: number): void {
   const store = openSqliteStore(db, { env: {} })

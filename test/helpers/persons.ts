@@ -7,3 +7,12 @@ export function applyPersons(store: Store, projectId: number, events: CapturedEv
   for (const event of events) batch.apply(event)
   store.transaction(() => store.persons.write(projectId, batch.changes()))
 }
+
+/** A captured event as capture stores it, for tests that seed the store directly. */
+export const capturedEvent = (uuid: string, name: string, distinctId: string, properties: Record<string, unknown> = {}): CapturedEvent => ({
+  uuid,
+  event: name,
+  distinct_id: distinctId,
+  properties,
+  timestamp: '2026-11-29T00:00:00.000Z',
+})

@@ -1,14 +1,8 @@
 import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { CapturedEvent, Store } from '../../src/store/types'
-import { applyPersons } from '../helpers/persons'
+import { applyPersons, capturedEvent } from '../helpers/persons'
 
-const event = (uuid: string, name: string, distinctId: string, properties: Record<string, unknown> = {}): CapturedEvent => ({
-  uuid,
-  event: name,
-  distinct_id: distinctId,
-  properties,
-  timestamp: '2026-11-29T00:00:00.000Z',
-})
+const event = capturedEvent
 
 function capture(store: Store, projectId: number, events: CapturedEvent[]): void {
   store.events.append(projectId, events)
