@@ -1,3 +1,4 @@
+import { EmulatorOptions, RunningEmulator, startEmulator } from '../../src/emulator/server'
 import { loadHogParser } from '../../src/hog/parser'
 import { DeliverySender, SenderOptions } from '../../src/server/pipeline/delivery-sender'
 import { FunctionRegistry } from '../../src/server/pipeline/function-registry'
@@ -46,5 +47,25 @@ export async function runUntil(sender: DeliverySender, done: () => boolean, time
     if (Date.now() - started > timeoutMs) throw new Error('condition not reached in time')
     await sender.runOnce()
     await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
+type SenderSetup = Awaited<ReturnType<typeof senderStore>> & { emulator: RunningEmulator }
+
+/**
+ * Called at the top of a test file: `start(emulatorOptions)` gives a sender store beside an emulator,
+ * both closed after each test.
+ */
+export function useSenderAndEmulator(): (options: EmulatorOptions) => Promise<SenderSetup> {
+  let running: SenderSetup | undefined
+  afterEach(async () => {
+    await running?.emulator.close()
+    running?.store.close()
+    running = undefined
+  })
+  return async (options) => {
+    const setup = await senderStore()
+    running = { ...setup, emulator: await startEmulator(options) }
+    return running
   }
 }

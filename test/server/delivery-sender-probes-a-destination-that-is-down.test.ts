@@ -1,21 +1,13 @@
-import { startEmulator, RunningEmulator } from '../../src/emulator/server'
-import type { Store } from '../../src/store/types'
-import { ACCOUNT, addDeliveries, runUntil, senderStore, TOKEN } from './delivery-sender-fixtures'
+import { ACCOUNT, addDeliveries, runUntil, TOKEN, useSenderAndEmulator } from './delivery-sender-fixtures'
 
 jest.setTimeout(30_000)
 
-let store: Store
-let emulator: RunningEmulator
-afterEach(async () => {
-  await emulator.close()
-  store.close()
-})
+const start = useSenderAndEmulator()
 
 describe('the server\'s sender and a destination that is down', () => {
   it('sends only probes, about one per backoff, logs once on the way down and once on the way up, then sends full batches', async () => {
-    const setup = await senderStore()
-    store = setup.store
-    emulator = await startEmulator({ credentials: [{ token: TOKEN, adAccountIds: [ACCOUNT] }], faults: { unavailable_share: 1 } })
+    const setup = await start({ credentials: [{ token: TOKEN, adAccountIds: [ACCOUNT] }], faults: { unavailable_share: 1 } })
+    const { store, emulator } = setup
     const fnId = setup.addFunction('fn-a')
     addDeliveries(store, setup.projectId, fnId, 'a', 3000)
     // random 1: every wait is the full bound, 20 ms then 40 ms: at most one probe per 20 ms.

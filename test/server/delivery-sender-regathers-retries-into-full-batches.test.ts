@@ -1,22 +1,14 @@
-import { startEmulator, RunningEmulator } from '../../src/emulator/server'
-import type { Store } from '../../src/store/types'
-import { ACCOUNT, addDeliveries, runUntil, senderStore, TOKEN } from './delivery-sender-fixtures'
+import { ACCOUNT, addDeliveries, runUntil, TOKEN, useSenderAndEmulator } from './delivery-sender-fixtures'
 
 // Compiling a function's templates takes a second or two on a busy machine.
 jest.setTimeout(30_000)
 
-let store: Store
-let emulator: RunningEmulator
-afterEach(async () => {
-  await emulator.close()
-  store.close()
-})
+const start = useSenderAndEmulator()
 
 describe('the server\'s sender after a 503', () => {
   it('sends the 50 due events again as one request', async () => {
-    const setup = await senderStore()
-    store = setup.store
-    emulator = await startEmulator({ credentials: [{ token: TOKEN, adAccountIds: [ACCOUNT] }], faults: { next_statuses: [503] } })
+    const setup = await start({ credentials: [{ token: TOKEN, adAccountIds: [ACCOUNT] }], faults: { next_statuses: [503] } })
+    const { store, emulator } = setup
     addDeliveries(store, setup.projectId, setup.addFunction('fn-a'), 'a', 50)
     const sender = setup.sender({ apiUrl: emulator.url, retry: { baseDelayMs: 20, maxDelayMs: 20 } })
     await runUntil(sender, () => store.deliveries.counts().delivered === 50)
