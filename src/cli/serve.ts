@@ -29,6 +29,14 @@ function maxDbSize(value: string | undefined): number {
   return bytes
 }
 
+function trustProxy(flag: boolean | undefined, value: string | undefined): boolean {
+  if (flag) return true
+  const text = value?.trim().toLowerCase() ?? ''
+  if (['', '0', 'false', 'no', 'off'].includes(text)) return false
+  if (['1', 'true', 'yes', 'on'].includes(text)) return true
+  throw new ConfigError('PIPELINES_TRUST_PROXY', 'expected true or false')
+}
+
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000
 
 function shutdownTimeout(value: string | undefined): number {
@@ -74,6 +82,7 @@ export async function serveCommand(
       concurrency: { type: 'string' },
       'max-db-size': { type: 'string' },
       'shutdown-timeout': { type: 'string' },
+      'trust-proxy': { type: 'boolean' },
     },
     strict: true,
   })
@@ -86,6 +95,7 @@ export async function serveCommand(
     apiUrl: values['api-url'] ?? env.PINTEREST_API_URL,
     concurrency: concurrency(values.concurrency ?? env.PIPELINES_CONCURRENCY),
     maxDbBytes: maxDbSize(values['max-db-size'] ?? env.PIPELINES_MAX_DB_SIZE),
+    trustProxy: trustProxy(values['trust-proxy'], env.PIPELINES_TRUST_PROXY),
     env,
   })
   const created = server.bootstrap.created
@@ -94,7 +104,7 @@ export async function serveCommand(
     const key = created.keyFromEnvironment
       ? 'from PIPELINES_API_KEY'
       : `${created.apiKey}\n  the key is shown only now; it is stored hashed`
-    out.write(`created project ${created.projectId}\n  project token (capture): ${created.projectToken}\n  personal API key (hog_function:read, hog_function:write): ${key}\n`)
+    out.write(`created project ${created.projectId}\n  project token (capture): ${created.projectToken}\n  personal API key (${SCOPES.join(', ')}): ${key}\n`)
   }
   out.write(`pipelines server listening on ${server.url}\n`)
   await nextSignal()

@@ -7,6 +7,8 @@ import { registerObservabilityRoutes } from './routes/function-observability'
 import { registerInvocationRoutes } from './routes/invocations'
 import { registerHogFunctionRoutes } from './routes/hog-functions'
 import { registerTemplateRoutes } from './routes/templates'
+import { registerFlagRoutes } from './routes/flags'
+import { registerProjectRoutes } from './routes/projects'
 
 /** How long a client may take, so slow or stuck clients cannot hold connections for ever. */
 export interface HttpTimeouts {
@@ -33,6 +35,11 @@ export interface AppOptions {
   timeouts?: Partial<HttpTimeouts>
   /** Where unexpected (500) errors are reported, one redacted line each; stderr by default. */
   errorLog?: (line: string) => void
+  /**
+   * Behind a reverse proxy: the client's address is the left-most X-Forwarded-For entry (Fastify's
+   * `trustProxy`). Off, the header is ignored, since any client could write it.
+   */
+  trustProxy?: boolean
 }
 
 /** The pipelines server's HTTP application: routes only, no listening (the caller decides where). */
@@ -42,6 +49,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   const app = Fastify({
     logger: options.logger ?? false,
     routerOptions: { ignoreTrailingSlash: true },
+    trustProxy: options.trustProxy ?? false,
     bodyLimit: 20 * 1024 * 1024,
     requestTimeout: timeouts.requestMs,
     keepAliveTimeout: timeouts.keepAliveMs,
@@ -86,6 +94,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerHogFunctionRoutes(app, options.store)
   registerObservabilityRoutes(app, options.store)
   registerInvocationRoutes(app, options.store, options.apiUrl)
-  if (options.capture) registerCaptureRoutes(app, options.store.projects, options.capture)
+  registerProjectRoutes(app, options.store)
+  if (options.capture) {
+    registerCaptureRoutes(app, options.store.projects, options.capture)
+    registerFlagRoutes(app, options.store.projects)
+  }
   return app
 }

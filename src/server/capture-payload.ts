@@ -27,7 +27,6 @@ export interface CaptureProblem {
 }
 
 export interface CaptureBatch {
-  token: string | undefined
   events: CheckedEvent[]
   problems: CaptureProblem[]
 }
@@ -68,17 +67,34 @@ async function unpack(raw: Buffer, contentEncoding: string | undefined, compress
   }
 }
 
+/** What capture does with `$ip`: fill it with the client's address where an event has none, or keep none. */
+export type IpHandling = { anonymizeIps: false; clientIp?: string } | { anonymizeIps: true }
+
+/**
+ * The project token of a capture body: the body's own (`api_key`, `token`, `properties.token`), else the
+ * first event's that has one.
+ */
+export function captureToken(body: unknown): string | undefined {
+  const items = Array.isArray(body) ? body : isRecord(body) ? (Array.isArray(body.batch) ? body.batch : []) : []
+  const own = isRecord(body) ? tokenOf(body) : undefined
+  if (own !== undefined) return own
+  for (const item of items) {
+    const token = isRecord(item) ? tokenOf(item) : undefined
+    if (token !== undefined) return token
+  }
+  return undefined
+}
+
 /**
  * Reads PostHog's capture shapes: one event, `{batch: [...]}`, or a bare array. Each event is checked and
  * serialised here; a bad one is named in `problems` and left out, the good ones are kept.
  */
-export function readCapture(body: unknown, nowMs: number): CaptureBatch {
-  if (Array.isArray(body)) return readEvents(body, undefined, nowMs)
-  if (!isRecord(body)) return { token: undefined, events: [], problems: [{ field: 'body', reason: 'expected a JSON object or array' }] }
-  const token = tokenOf(body)
-  if (Array.isArray(body.batch)) return readEvents(body.batch, token, nowMs)
-  if (body.batch !== undefined) return { token, events: [], problems: [{ field: 'batch', reason: 'expected an array of events' }] }
-  return readEvents([body], token, nowMs)
+export function readCapture(body: unknown, nowMs: number, ip: IpHandling = { anonymizeIps: false }): CaptureBatch {
+  if (Array.isArray(body)) return readEvents(body, nowMs, ip)
+  if (!isRecord(body)) return { events: [], problems: [{ field: 'body', reason: 'expected a JSON object or array' }] }
+  if (Array.isArray(body.batch)) return readEvents(body.batch, nowMs, ip)
+  if (body.batch !== undefined) return { events: [], problems: [{ field: 'batch', reason: 'expected an array of events' }] }
+  return readEvents([body], nowMs, ip)
 }
 
 function tokenOf(value: Record<string, unknown>): string | undefined {
@@ -87,26 +103,24 @@ function tokenOf(value: Record<string, unknown>): string | undefined {
   return typeof token === 'string' && token !== '' ? token : undefined
 }
 
-function readEvents(items: unknown[], token: string | undefined, nowMs: number): CaptureBatch {
+function readEvents(items: unknown[], nowMs: number, ip: IpHandling): CaptureBatch {
   const events: CheckedEvent[] = []
   const problems: CaptureProblem[] = []
-  let batchToken = token
   items.forEach((item, index) => {
-    const result = readEvent(item, nowMs)
+    const result = readEvent(item, nowMs, ip)
     if ('reason' in result) {
       const where = items.length > 1 ? `batch[${index}]` : ''
       problems.push({ field: [where, result.field].filter(Boolean).join('.') || 'body', reason: result.reason })
     } else {
       events.push(result.json)
-      if (batchToken === undefined && isRecord(item)) batchToken = tokenOf(item)
     }
   })
-  return { token: batchToken, events, problems }
+  return { events, problems }
 }
 
 type Read = { json: CheckedEvent } | { field: string; reason: string }
 
-function readEvent(item: unknown, nowMs: number): Read {
+function readEvent(item: unknown, nowMs: number, ip: IpHandling): Read {
   if (!isRecord(item)) return { field: '', reason: 'expected an event object' }
   if (typeof item.event !== 'string' || item.event === '') return { field: 'event', reason: 'expected a non-empty string' }
   if (item.event.length > MAX_EVENT_NAME) return { field: 'event', reason: `longer than ${MAX_EVENT_NAME} characters` }
@@ -118,7 +132,7 @@ function readEvent(item: unknown, nowMs: number): Read {
   if (id.length > MAX_DISTINCT_ID) return { field: 'distinct_id', reason: `longer than ${MAX_DISTINCT_ID} characters` }
   const timestamp = readTimestamp(item.timestamp, nowMs)
   if (timestamp === undefined) return { field: 'timestamp', reason: 'expected an ISO-8601 date-time' }
-  const merged = withTopLevelSets(item, properties)
+  const merged = withIp(withTopLevelSets(item, properties), ip)
   if (nestedDeeperThan(merged, MAX_PROPERTY_DEPTH)) return { field: 'properties', reason: `nested deeper than ${MAX_PROPERTY_DEPTH} levels` }
   const uuid = typeof item.uuid === 'string' && item.uuid !== '' ? item.uuid : randomUUID()
   const event: CapturedEvent = { uuid, event: item.event, distinct_id: id, properties: merged, timestamp }
@@ -144,6 +158,18 @@ function nestedDeeperThan(value: unknown, levels: number): boolean {
 function utf8Longer(text: string, limit: number): boolean {
   if (text.length > limit) return true
   return text.length * 3 > limit && Buffer.byteLength(text, 'utf8') > limit
+}
+
+// PostHog's rules: an event's own $ip is kept, an empty one is filled, and a project that anonymizes IPs keeps none.
+function withIp(properties: Record<string, unknown>, ip: IpHandling): Record<string, unknown> {
+  if (ip.anonymizeIps) {
+    if (!('$ip' in properties)) return properties
+    const { $ip: _dropped, ...rest } = properties
+    return rest
+  }
+  const own = properties.$ip
+  if (ip.clientIp === undefined || (own !== undefined && own !== null && own !== '')) return properties
+  return { ...properties, $ip: ip.clientIp }
 }
 
 // Some SDKs send $set and $set_once beside properties; persons read them from properties.

@@ -19,6 +19,8 @@ export interface ServerOptions extends Omit<RunnerOptions, 'fetch' | 'random'> {
   /** Past this many bytes of database (and WAL), capture answers 503 with Retry-After; 0 for no limit. */
   maxDbBytes?: number
   httpTimeouts?: Partial<HttpTimeouts>
+  /** The server is behind a reverse proxy: a client's address is taken from X-Forwarded-For (off by default). */
+  trustProxy?: boolean
 }
 
 export interface RunningServer {
@@ -35,11 +37,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { keys: secretKeys } = resolveSecretKeys(options.dbPath, options.env ?? process.env)
   const store = openSqliteStore(options.dbPath, { secretKeys })
   const boot = bootstrap(store, options.env)
-  const { host: _host, port: _port, dbPath, env: _env, logger, maxDbBytes = DEFAULT_MAX_DB_BYTES, httpTimeouts, ...runnerOptions } = options
+  const { host: _host, port: _port, dbPath, env: _env, logger, maxDbBytes = DEFAULT_MAX_DB_BYTES, httpTimeouts, trustProxy, ...runnerOptions } = options
   let runner: RunnerThread | undefined
   const writer = new GroupCommit(store.events, () => runner?.notify())
   const sizeLimit = maxDbBytes > 0 && dbPath !== ':memory:' ? new DbSizeLimit(dbPath, maxDbBytes) : undefined
-  const app = buildApp({ store, capture: { writer, sizeLimit }, apiUrl: options.apiUrl, logger, timeouts: httpTimeouts })
+  const app = buildApp({ store, capture: { writer, sizeLimit }, apiUrl: options.apiUrl, logger, timeouts: httpTimeouts, trustProxy })
   try {
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8010 })
   } catch (error) {

@@ -9,7 +9,12 @@ export interface Project {
   /** The public token capture requests carry (`api_key` / `token`). */
   api_token: string
   created_at: string
+  /** PostHog's setting: capture keeps no `$ip` in the project's events (neither the client's address nor a sent one). */
+  anonymize_ips: boolean
 }
+
+/** The project settings that can be changed through the API. */
+export type ProjectChanges = Partial<Pick<Project, 'name' | 'anonymize_ips'>>
 
 /**
  * Rows deleted per prune call: short write transactions, so capture never waits long for the lock.
@@ -17,8 +22,8 @@ export interface Project {
  */
 export const PRUNE_CHUNK = 5000
 
-export type Scope = 'hog_function:read' | 'hog_function:write'
-export const SCOPES: readonly Scope[] = ['hog_function:read', 'hog_function:write']
+export type Scope = 'hog_function:read' | 'hog_function:write' | 'project:read' | 'project:write'
+export const SCOPES: readonly Scope[] = ['hog_function:read', 'hog_function:write', 'project:read', 'project:write']
 
 export interface ApiKey {
   id: string
@@ -60,6 +65,8 @@ export interface ProjectStore {
   byToken(apiToken: string): Project | undefined
   count(): number
   setToken(id: number, apiToken: string): void
+  /** Applies the changes; the project as it is now, or undefined when there is no such project. */
+  update(id: number, changes: ProjectChanges): Project | undefined
 }
 
 export interface KeyStore {

@@ -1,8 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { ProjectStore } from '../../store/types'
-import { BodyError, CaptureProblem, decodeBody, MAX_CAPTURE_BODY_BYTES, readCapture } from '../capture-payload'
+import { CaptureProblem, captureToken, readCapture } from '../capture-payload'
+import { clientIp } from '../client-ip'
 import { ApiError, toAttr, unavailable } from '../errors'
 import { CommitFailed, GroupCommit } from '../group-commit'
+import { decodeRequestBody, invalidProjectToken, registerBrowserEndpoints } from './browser-endpoints'
 
 const PATHS = ['/i/v0/e', '/capture', '/e', '/batch', '/track']
 const RETRY_AFTER_S = 30
@@ -15,20 +17,18 @@ export interface CaptureTarget {
 
 /** PostHog's capture endpoints: 200 once the events are durably stored. */
 export function registerCaptureRoutes(app: FastifyInstance, projects: ProjectStore, target: CaptureTarget): void {
-  void app.register(async (scope) => {
-    // Capture bodies come as JSON, text/plain, forms or gzip: read raw bytes and decode them here.
-    scope.removeAllContentTypeParsers()
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_CAPTURE_BODY_BYTES }, (_request, body, done) => done(null, body))
+  registerBrowserEndpoints(app, PATHS, (scope) => {
     for (const path of PATHS) {
       scope.post(path, async (request) => {
         if (target.sizeLimit?.reached()) {
           throw unavailable('storage_full', 'The server has reached its storage limit; try again later.', RETRY_AFTER_S)
         }
-        const batch = readCapture(await decode(request), Date.now())
-        const project = batch.token === undefined ? undefined : projects.byToken(batch.token)
-        if (!project) {
-          throw new ApiError(401, { type: 'authentication_error', code: 'invalid_api_key', detail: 'Project API key invalid. You can find your project API key in your project settings.', attr: null })
-        }
+        const body = await decodeRequestBody(request)
+        const token = captureToken(body)
+        const project = token === undefined ? undefined : projects.byToken(token)
+        if (!project) throw invalidProjectToken()
+        // As PostHog's ingestion: the client's address becomes $ip unless the event has one, or none is kept.
+        const batch = readCapture(body, Date.now(), project.anonymize_ips ? { anonymizeIps: true } : { anonymizeIps: false, clientIp: clientIp(request) })
         try {
           await target.writer.write(project.id, batch.events)
         } catch (error) {
@@ -40,18 +40,6 @@ export function registerCaptureRoutes(app: FastifyInstance, projects: ProjectSto
       })
     }
   })
-}
-
-async function decode(request: FastifyRequest): Promise<unknown> {
-  const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
-  try {
-    return await decodeBody(raw, request.headers['content-encoding'], (request.query as { compression?: string }).compression)
-  } catch (error) {
-    if (error instanceof BodyError && error.tooLarge) {
-      throw new ApiError(413, { type: 'invalid_request', code: 'payload_too_large', detail: `The body unpacks to more than ${MAX_CAPTURE_BODY_BYTES} bytes.`, attr: null })
-    }
-    throw new ApiError(400, { type: 'validation_error', code: 'invalid_payload', detail: 'The body is not valid JSON (or gzip of JSON).', attr: null })
-  }
 }
 
 function badEvents(problems: CaptureProblem[], stored: number): ApiError {

@@ -139,6 +139,13 @@ const MIGRATIONS: string[] = [
     failures INTEGER NOT NULL
   );
   `,
+  // PostHog's per-project anonymize_ips. The keys that bootstrap made hold every scope, so they also get
+  // the project scopes that came with it.
+  `
+  ALTER TABLE projects ADD COLUMN anonymize_ips INTEGER NOT NULL DEFAULT 0;
+  UPDATE api_keys SET scopes = json_insert(scopes, '$[#]', 'project:read', '$[#]', 'project:write')
+    WHERE label IN ('bootstrap', 'environment') AND NOT EXISTS (SELECT 1 FROM json_each(api_keys.scopes) WHERE value = 'project:read');
+  `,
 ]
 
 /** Migrates to the latest version; `target` stops earlier (tests build an old database with it). */

@@ -1,32 +1,38 @@
 import type Database from 'better-sqlite3'
 import { randomToken } from '../tokens'
-import type { Project, ProjectStore } from '../types'
+import type { Project, ProjectChanges, ProjectStore } from '../types'
+
+type Row = Omit<Project, 'anonymize_ips'> & { anonymize_ips: number }
+
+const COLUMNS = 'id, name, api_token, created_at, anonymize_ips'
+
+const toProject = (row: Row | undefined): Project | undefined => row && { ...row, anonymize_ips: row.anonymize_ips === 1 }
 
 export class SqliteProjectStore implements ProjectStore {
   private readonly byId: Database.Statement
   private readonly byTokenStatement: Database.Statement
-  // Capture looks the token up on every request; a project's token never changes, so hits are kept.
+  // Capture looks the token up on every request; hits are kept until a project changes.
   private readonly tokenCache = new Map<string, Project>()
 
   constructor(private readonly db: Database.Database) {
-    this.byId = db.prepare('SELECT id, name, api_token, created_at FROM projects WHERE id = ?')
-    this.byTokenStatement = db.prepare('SELECT id, name, api_token, created_at FROM projects WHERE api_token = ?')
+    this.byId = db.prepare(`SELECT ${COLUMNS} FROM projects WHERE id = ?`)
+    this.byTokenStatement = db.prepare(`SELECT ${COLUMNS} FROM projects WHERE api_token = ?`)
   }
 
   create(name: string, apiToken: string = randomToken('phc_')): Project {
     const created_at = new Date().toISOString()
     const result = this.db.prepare('INSERT INTO projects (name, api_token, created_at) VALUES (?, ?, ?)').run(name, apiToken, created_at)
-    return { id: Number(result.lastInsertRowid), name, api_token: apiToken, created_at }
+    return { id: Number(result.lastInsertRowid), name, api_token: apiToken, created_at, anonymize_ips: false }
   }
 
   get(id: number): Project | undefined {
-    return this.byId.get(id) as Project | undefined
+    return toProject(this.byId.get(id) as Row | undefined)
   }
 
   byToken(apiToken: string): Project | undefined {
     const cached = this.tokenCache.get(apiToken)
     if (cached) return cached
-    const project = this.byTokenStatement.get(apiToken) as Project | undefined
+    const project = toProject(this.byTokenStatement.get(apiToken) as Row | undefined)
     if (project && this.tokenCache.size < 10_000) this.tokenCache.set(apiToken, project)
     return project
   }
@@ -38,5 +44,12 @@ export class SqliteProjectStore implements ProjectStore {
   setToken(id: number, apiToken: string): void {
     this.db.prepare('UPDATE projects SET api_token = ? WHERE id = ?').run(apiToken, id)
     this.tokenCache.clear()
+  }
+
+  update(id: number, changes: ProjectChanges): Project | undefined {
+    if (changes.name !== undefined) this.db.prepare('UPDATE projects SET name = ? WHERE id = ?').run(changes.name, id)
+    if (changes.anonymize_ips !== undefined) this.db.prepare('UPDATE projects SET anonymize_ips = ? WHERE id = ?').run(changes.anonymize_ips ? 1 : 0, id)
+    this.tokenCache.clear()
+    return this.get(id)
   }
 }
