@@ -204,6 +204,8 @@ export interface Delivery {
   function_id: string
   mapping: string
   event_uuid: string
+  /** Whose event it was, so that its log lines can be found by distinct id (null for rows stored before). */
+  distinct_id: string | null
   event_id: string
   /** The Pinterest event, serialised. */
   payload: string
@@ -229,7 +231,7 @@ export interface DeliveryUpdate {
 }
 
 export interface DeliveryQueue {
-  add(deliveries: Omit<Delivery, 'id' | 'status' | 'attempts' | 'last_error'>[]): void
+  add(deliveries: (Omit<Delivery, 'id' | 'status' | 'attempts' | 'last_error' | 'distinct_id'> & { distinct_id?: string | null })[]): void
   /** The functions that have pending deliveries, due or not. */
   pendingFunctions(): string[]
   /** Up to `limit` pending deliveries of one function that are due, oldest due first, after `cursor` when given. */
@@ -252,10 +254,13 @@ export interface LogEntry {
   level: LogLevelName
   message: string
   instance_id: string | null
+  /** The distinct id of the event the line is about, when it is about one. */
+  distinct_id?: string | null
 }
 
 export interface LogQuery {
   level?: LogLevelName[]
+  /** Text in the message, or exactly an event uuid, or a distinct id (of the same person: any of its ids). */
   search?: string
   after?: string
   before?: string

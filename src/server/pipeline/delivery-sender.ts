@@ -115,7 +115,7 @@ export class DeliverySender {
   private fail(rows: Delivery[], reason: string): number {
     const now = Date.now()
     const updates = rows.map((row): DeliveryUpdate => ({ id: row.id, status: 'failed', attempts: row.attempts, next_attempt_at: now, last_error: reason }))
-    const logs = rows.map((row): LogEntry => ({ project_id: row.project_id, function_id: row.function_id, timestamp: new Date(now).toISOString(), level: 'error', message: `event ${row.event_id} (${row.mapping}) failed: ${reason}`, instance_id: row.event_uuid }))
+    const logs = rows.map((row): LogEntry => ({ project_id: row.project_id, function_id: row.function_id, timestamp: new Date(now).toISOString(), level: 'error', message: `event ${row.event_id} (${row.mapping}) failed: ${reason}`, instance_id: row.event_uuid, distinct_id: row.distinct_id }))
     const metrics = rows.map((row): MetricHit => ({ projectId: row.project_id, functionId: row.function_id, name: 'failed' }))
     this.record(updates, logs, metrics, now)
     return rows.length
@@ -147,7 +147,7 @@ export class DeliverySender {
     const now = Date.now()
     const attempts = row.attempts + (attempted ? 1 : 0)
     const metric = (name: string) => metrics.push({ projectId: fn.stored.project_id, functionId: fn.stored.id, name })
-    const log = (level: LogEntry['level'], message: string) => logs.push(this.entry(fn, level, message, row.event_uuid, now))
+    const log = (level: LogEntry['level'], message: string) => logs.push(this.entry(fn, level, message, row.event_uuid, now, row.distinct_id))
     if (settlement.status === 'retry') {
       // No log line: the destination's breaker logs the outage once.
       updates.push({ id: row.id, status: 'pending', attempts, next_attempt_at: settlement.atMs, last_error: settlement.reason })
@@ -183,9 +183,9 @@ export class DeliverySender {
     return this.entry(fn, 'info', recoveredMessage(held), null, now)
   }
 
-  private entry(fn: RunningFunction, level: LogEntry['level'], message: string, instanceId: string | null, now: number): LogEntry {
+  private entry(fn: RunningFunction, level: LogEntry['level'], message: string, instanceId: string | null, now: number, distinctId: string | null = null): LogEntry {
     const text = redact(message, [fn.compiled.settings.conversionToken])
-    return { project_id: fn.stored.project_id, function_id: fn.stored.id, timestamp: new Date(now).toISOString(), level, message: text, instance_id: instanceId }
+    return { project_id: fn.stored.project_id, function_id: fn.stored.id, timestamp: new Date(now).toISOString(), level, message: text, instance_id: instanceId, distinct_id: distinctId }
   }
 
   /** debug_mode: each request and answer as a function log line, token redacted, long bodies cut as PostHog does. */

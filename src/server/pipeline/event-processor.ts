@@ -153,7 +153,7 @@ export class EventProcessor {
     if (this.hooks.exhaustMemoryOnEvent !== undefined && event.event === this.hooks.exhaustMemoryOnEvent) exhaustMemory()
     try {
       const update = context.persons.apply(event)
-      if (update.refused) this.log(context, 'warn', `person ${quote(event.distinct_id)} not updated by event ${event.uuid}: ${update.refused}`, event.uuid)
+      if (update.refused) this.log(context, 'warn', `person ${quote(event.distinct_id)} not updated by event ${event.uuid}: ${update.refused}`, event.uuid, event.distinct_id)
       this.map(event, update.person, context)
     } catch (error) {
       // Mapping never throws on event data; should it, this event alone is given up, not the batch.
@@ -164,13 +164,13 @@ export class EventProcessor {
   /** Fails an event for every enabled function of its project, with the reason; the watermark passes it. */
   private setAside(queued: QueuedEvent, reason: string, context: Context): void {
     const label = queued.event ? queued.event.uuid : `#${queued.id}`
-    this.log(context, 'error', `event ${label} set aside: ${reason}`, queued.event?.uuid ?? null)
+    this.log(context, 'error', `event ${label} set aside: ${reason}`, queued.event?.uuid ?? null, queued.event?.distinct_id ?? null)
     for (const fn of context.functions) context.out.metrics.push({ projectId: context.projectId, functionId: fn.stored.id, name: 'failed' })
   }
 
-  private log(context: Context, level: LogEntry['level'], message: string, instanceId: string | null): void {
+  private log(context: Context, level: LogEntry['level'], message: string, instanceId: string | null, distinctId: string | null): void {
     const timestamp = new Date(context.nowMs).toISOString()
-    for (const fn of context.functions) context.out.logs.push({ project_id: context.projectId, function_id: fn.stored.id, timestamp, level, message, instance_id: instanceId })
+    for (const fn of context.functions) context.out.logs.push({ project_id: context.projectId, function_id: fn.stored.id, timestamp, level, message, instance_id: instanceId, distinct_id: distinctId })
   }
 
   private map(event: CapturedEvent, person: Person | undefined, context: Context): void {
@@ -194,6 +194,7 @@ export class EventProcessor {
             function_id: functionId,
             mapping: result.mapping,
             event_uuid: event.uuid,
+            distinct_id: event.distinct_id,
             event_id: result.event.event_id,
             payload: JSON.stringify(result.event),
             next_attempt_at: nowMs,
@@ -203,7 +204,7 @@ export class EventProcessor {
         }
         const level = result.status === 'skipped' ? 'info' : 'error'
         const message = `${result.mapping ?? 'event'} ${result.status === 'skipped' ? 'skipped' : 'failed'} for event ${event.uuid}: ${result.reason}`
-        out.logs.push({ project_id: projectId, function_id: functionId, timestamp: new Date(nowMs).toISOString(), level, message, instance_id: event.uuid })
+        out.logs.push({ project_id: projectId, function_id: functionId, timestamp: new Date(nowMs).toISOString(), level, message, instance_id: event.uuid, distinct_id: event.distinct_id })
         out.metrics.push({ projectId, functionId, name: result.status === 'skipped' ? 'skipped' : 'failed' })
       }
     }

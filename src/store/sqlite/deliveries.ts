@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3'
 import { PRUNE_CHUNK } from '../types'
 import type { Delivery, DeliveryQueue, DeliveryStatus, DeliveryUpdate, DueCursor } from '../types'
 
-const COLUMNS = 'id, project_id, function_id, mapping, event_uuid, event_id, payload, status, attempts, next_attempt_at, first_seen_at, last_error'
+const COLUMNS = 'id, project_id, function_id, mapping, event_uuid, distinct_id, event_id, payload, status, attempts, next_attempt_at, first_seen_at, last_error'
 
 export class SqliteDeliveryQueue implements DeliveryQueue {
   private readonly addAll: Database.Transaction<(rows: Parameters<DeliveryQueue['add']>[0]) => void>
@@ -30,11 +30,11 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       `DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE status IN ('delivered', 'failed', 'gave_up') AND updated_at < ? LIMIT ${PRUNE_CHUNK})`,
     )
     const insert = db.prepare(
-      `INSERT INTO deliveries (project_id, function_id, mapping, event_uuid, event_id, payload, status, attempts, next_attempt_at, first_seen_at, updated_at)
-       VALUES (@project_id, @function_id, @mapping, @event_uuid, @event_id, @payload, 'pending', 0, @next_attempt_at, @first_seen_at, @first_seen_at)`,
+      `INSERT INTO deliveries (project_id, function_id, mapping, event_uuid, distinct_id, event_id, payload, status, attempts, next_attempt_at, first_seen_at, updated_at)
+       VALUES (@project_id, @function_id, @mapping, @event_uuid, @distinct_id, @event_id, @payload, 'pending', 0, @next_attempt_at, @first_seen_at, @first_seen_at)`,
     )
     this.addAll = db.transaction((rows) => {
-      for (const row of rows) insert.run(row)
+      for (const row of rows) insert.run({ ...row, distinct_id: row.distinct_id ?? null })
     })
     const update = db.prepare(
       'UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @next_attempt_at, last_error = @last_error, updated_at = @updated_at WHERE id = @id',

@@ -146,6 +146,11 @@ const MIGRATIONS: string[] = [
   UPDATE api_keys SET scopes = json_insert(scopes, '$[#]', 'project:read', '$[#]', 'project:write')
     WHERE label IN ('bootstrap', 'environment') AND NOT EXISTS (SELECT 1 FROM json_each(api_keys.scopes) WHERE value = 'project:read');
   `,
+  // Log lines (and the deliveries they come from) name whose event they are about, for searching by distinct id.
+  `
+  ALTER TABLE deliveries ADD COLUMN distinct_id TEXT;
+  ALTER TABLE logs ADD COLUMN distinct_id TEXT;
+  `,
 ]
 
 /** Migrates to the latest version; `target` stops earlier (tests build an old database with it). */

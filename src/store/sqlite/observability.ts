@@ -2,15 +2,19 @@ import type Database from 'better-sqlite3'
 import { PRUNE_CHUNK } from '../types'
 import type { LogEntry, LogQuery, LogStore, MetricStore } from '../types'
 
+const PERSON_IDS = `SELECT other.distinct_id FROM person_distinct_ids given
+  JOIN person_distinct_ids other ON other.project_id = given.project_id AND other.person_id = given.person_id
+  WHERE given.project_id = @projectId AND given.distinct_id = @exact`
+
 export class SqliteLogStore implements LogStore {
   private readonly addAll: Database.Transaction<(entries: LogEntry[]) => void>
 
   constructor(private readonly db: Database.Database) {
     const insert = db.prepare(
-      'INSERT INTO logs (project_id, function_id, timestamp, level, message, instance_id) VALUES (@project_id, @function_id, @timestamp, @level, @message, @instance_id)',
+      'INSERT INTO logs (project_id, function_id, timestamp, level, message, instance_id, distinct_id) VALUES (@project_id, @function_id, @timestamp, @level, @message, @instance_id, @distinct_id)',
     )
     this.addAll = db.transaction((entries: LogEntry[]) => {
-      for (const entry of entries) insert.run(entry)
+      for (const entry of entries) insert.run({ ...entry, distinct_id: entry.distinct_id ?? null })
     })
   }
 
@@ -26,8 +30,10 @@ export class SqliteLogStore implements LogStore {
       query.level.forEach((level, i) => (params[`level${i}`] = level))
     }
     if (query.search) {
-      where.push("message LIKE @search ESCAPE '\\'")
+      // An event uuid or a distinct id matches exactly; a distinct id also finds the lines of the person's other ids.
+      where.push(`(message LIKE @search ESCAPE '\\' OR instance_id = @exact OR distinct_id = @exact OR distinct_id IN (${PERSON_IDS}))`)
       params.search = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+      params.exact = query.search
     }
     if (query.after) {
       where.push('timestamp > @after')
@@ -38,7 +44,7 @@ export class SqliteLogStore implements LogStore {
       params.before = query.before
     }
     return this.db
-      .prepare(`SELECT project_id, function_id, timestamp, level, message, instance_id FROM logs WHERE ${where.join(' AND ')} ORDER BY timestamp DESC, id DESC LIMIT @limit`)
+      .prepare(`SELECT project_id, function_id, timestamp, level, message, instance_id, distinct_id FROM logs WHERE ${where.join(' AND ')} ORDER BY timestamp DESC, id DESC LIMIT @limit`)
       .all(params) as LogEntry[]
   }
 

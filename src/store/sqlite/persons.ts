@@ -57,7 +57,10 @@ export class SqlitePersonStore implements PersonStore {
           const inUuids = '(SELECT value FROM json_each(?))'
           return {
             deliveries: db.prepare(`DELETE FROM deliveries WHERE project_id = ? AND status <> 'delivered' AND event_uuid IN ${inUuids}`).run(projectId, uuids).changes,
-            logs: db.prepare(`DELETE FROM logs WHERE project_id = ? AND instance_id IN ${inUuids}`).run(projectId, uuids).changes,
+            // Log lines name the distinct id too, and outlive the stored events.
+            logs: db
+              .prepare(`DELETE FROM logs WHERE project_id = ? AND (instance_id IN ${inUuids} OR distinct_id IN (SELECT value FROM json_each(?)))`)
+              .run(projectId, uuids, JSON.stringify(ids)).changes,
             events: db.prepare('DELETE FROM events WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(events.map((e) => e.id))).changes,
             distinctIds: person ? db.prepare('DELETE FROM person_distinct_ids WHERE project_id = ? AND person_id = ?').run(projectId, person.id).changes : 0,
             persons: person ? this.deleteStatement.run(person.id).changes : 0,
