@@ -6,7 +6,7 @@ describe('bootstrap', () => {
     const store = openSqliteStore(':memory:')
     const first = bootstrap(store, {})
     expect(first.created).toMatchObject({ projectId: 1, keyFromEnvironment: false, projectToken: expect.stringMatching(/^phc_/), apiKey: expect.stringMatching(/^phx_/) })
-    expect(store.keys.find(first.created?.apiKey as string)?.scopes).toEqual(['hog_function:read', 'hog_function:write'])
+    expect(store.keys.find(first.created?.apiKey as string)?.scopes).toEqual(['hog_function:read', 'hog_function:write', 'project:read', 'project:write'])
     expect(bootstrap(store, {})).toEqual({})
     expect(store.projects.count()).toBe(1)
     store.close()
