@@ -29,7 +29,8 @@ function maxDbSize(value: string | undefined): number {
   return bytes
 }
 
-function trustProxy(flag: boolean | undefined, value: string | undefined): boolean {
+/** `--trust-proxy`, else PIPELINES_TRUST_PROXY (true/false, 1/0, yes/no, on/off); off by default. */
+export function trustProxy(flag: boolean | undefined, value: string | undefined): boolean {
   if (flag) return true
   const text = value?.trim().toLowerCase() ?? ''
   if (['', '0', 'false', 'no', 'off'].includes(text)) return false
