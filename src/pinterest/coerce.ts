@@ -83,13 +83,14 @@ export function readBoolean(raw: unknown): Field<boolean> {
 
 export function readNumber(raw: unknown): Field<number> {
   if (raw === undefined || raw === null) return ABSENT
-  if (typeof raw === 'number') return Number.isFinite(raw) ? ok(raw) : notFinite(raw)
+  // -0 would survive in the event but not in its JSON, so the two could disagree.
+  if (typeof raw === 'number') return Number.isFinite(raw) ? ok(raw === 0 ? 0 : raw) : notFinite(raw)
   if (typeof raw !== 'string') return bad(`must be a number, got ${kindOf(raw)}`)
   if (isOversized(raw)) return bad('is larger than 64 KiB')
   const trimmed = raw.trim()
   if (trimmed === '') return ABSENT
   const n = DECIMAL.test(trimmed) ? Number(trimmed) : NaN
-  return Number.isFinite(n) ? ok(n) : bad(`must be a number, got ${preview(raw)}`)
+  return Number.isFinite(n) ? ok(n === 0 ? 0 : n) : bad(`must be a number, got ${preview(raw)}`)
 }
 
 export function readInteger(raw: unknown): Field<number> {

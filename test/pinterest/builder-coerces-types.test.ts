@@ -204,6 +204,12 @@ describe('app_info and device_info', () => {
     expect(event.device_info).toEqual({ os_family: 'macos', form_factor: 'desktop', network_type: 'wifi', battery_level: 87, languages: ['en-US'] })
   })
 
+  it('sends a negative zero as 0, so the event and its JSON agree', () => {
+    const event = eventOf(build({ device_info: { screen_width: -0, screen_height: '-0' } }))
+    expect(Object.is(event.device_info?.screen_width, 0)).toBe(true)
+    expect(Object.is(event.device_info?.screen_height, 0)).toBe(true)
+  })
+
   it('leaves out out-of-range, over-long and unknown values with warnings', () => {
     const result = build({
       app_info: { window_height: 40000, app_store: 'x'.repeat(101) },
