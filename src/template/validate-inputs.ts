@@ -18,7 +18,7 @@ export function checkInputs(
   field: string,
 ): { values: Record<string, unknown>; problems: ConfigProblem[] } {
   const given = inputs ?? {}
-  const problems: ConfigProblem[] = unknownKeyProblems(Object.keys(given), schema.map((i) => i.key), field, 'an input name')
+  const problems: ConfigProblem[] = unknownKeyProblems(Object.keys(given), schema.map((i) => i.key), field, INPUT_NAMES)
   const values: Record<string, unknown> = {}
   for (const item of schema) {
     const entry = Object.hasOwn(given, item.key) ? given[item.key] : undefined
@@ -35,7 +35,7 @@ export function checkInputs(
     }
     if (checked.value !== undefined) values[item.key] = checked.value
     const knownKeys = item.type === 'dictionary' ? DICTIONARY_INPUT_KEYS[item.key] : undefined
-    if (knownKeys && isDictionary(checked.value)) problems.push(...unknownKeyProblems(Object.keys(checked.value), knownKeys, where, 'a key'))
+    if (knownKeys && isDictionary(checked.value)) problems.push(...unknownKeyProblems(Object.keys(checked.value), knownKeys, where, DICTIONARY_KEYS))
   }
   return { values, problems }
 }
@@ -55,17 +55,20 @@ export function validateInputs(
  * One problem per unknown key. A key close to a known one is a typo: it is named, with the suggestion.
  * Any other is not repeated, not even in the field: a token pasted as a key must not end up in a log.
  */
-function unknownKeyProblems(keys: string[], known: readonly string[], field: string, what: string): ConfigProblem[] {
+const INPUT_NAMES = { one: 'an input name', all: 'known inputs' }
+const DICTIONARY_KEYS = { one: 'a key', all: 'known keys' }
+
+function unknownKeyProblems(keys: string[], known: readonly string[], field: string, what: typeof INPUT_NAMES): ConfigProblem[] {
   const problems: ConfigProblem[] = []
   let unnamed = false
   for (const key of keys) {
     if (known.includes(key)) continue
     const suggestion = closestName(key, known)
-    if (suggestion) problems.push({ field: `${field}.${key}`, detail: `${what} is not known here; did you mean ${suggestion}?` })
+    if (suggestion) problems.push({ field: `${field}.${key}`, detail: `${what.one} is not known; did you mean ${suggestion}?` })
     else unnamed = true
   }
   // Unnamed keys share one problem: they could not be told apart anyway.
-  if (unnamed) problems.push({ field, detail: `${what} is not known; known: ${known.join(', ')}` })
+  if (unnamed) problems.push({ field, detail: `${what.one} is not known; ${what.all}: ${known.join(', ')}` })
   return problems
 }
 
