@@ -55,6 +55,7 @@ export function validateInputs(
  * One problem per unknown key. A key close to a known one is a typo: it is named, with the suggestion.
  * Any other is not repeated, not even in the field: a token pasted as a key must not end up in a log.
  */
+const MAX_SUGGESTIONS = 10
 const INPUT_NAMES = { one: 'an input name', all: 'known inputs' }
 const DICTIONARY_KEYS = { one: 'a key', all: 'known keys' }
 
@@ -63,7 +64,8 @@ function unknownKeyProblems(keys: string[], known: readonly string[], field: str
   let unnamed = false
   for (const key of keys) {
     if (known.includes(key)) continue
-    const suggestion = closestName(key, known)
+    // Suggestions cost an edit distance per known key: an object of thousands of junk keys gets a few.
+    const suggestion = problems.length < MAX_SUGGESTIONS ? closestName(key, known) : undefined
     if (suggestion) problems.push({ field: `${field}.${key}`, detail: `${what.one} is not known; did you mean ${suggestion}?` })
     else unnamed = true
   }

@@ -75,6 +75,14 @@ describe('a validation answer', () => {
     expect(response.text).not.toContain('SECRETTOKEN123')
   })
 
+  it('suggests for ten keys of an object at most, the others sharing one problem', async () => {
+    const junk = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`email${i}`, 'x']))
+    const response = await update({ mappings: [{ name: 'Checkout', inputs: { user_data: { value: junk } } }] })
+    expect(response.status).toBe(400)
+    const attrs = response.body.errors.map((e: { attr: string }) => e.attr)
+    expect(attrs).toEqual([...Array.from({ length: 10 }, (_, i) => `mappings__0__inputs__user_data__email${i}`), 'mappings__0__inputs__user_data'])
+  })
+
   it('takes a custom mapping whose name is far from every prebuilt one', async () => {
     const response = await update({ mappings: [{ name: 'Quote requested', filters: { events: [{ id: 'Quote Requested', type: 'events' }] }, inputs: { event_name: { value: 'lead' } } }] })
     expect(response.status).toBe(200)
