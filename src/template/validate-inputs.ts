@@ -51,14 +51,14 @@ export function validateInputs(
   return values
 }
 
-/**
- * One problem per unknown key. A key close to a known one is a typo: it is named, with the suggestion.
- * Any other is not repeated, not even in the field: a token pasted as a key must not end up in a log.
- */
 const MAX_SUGGESTIONS = 10
 const INPUT_NAMES = { one: 'an input name', all: 'known inputs' }
 const DICTIONARY_KEYS = { one: 'a key', all: 'known keys' }
 
+/**
+ * One problem per unknown key. A key close to a known one is a typo: it is named, with the suggestion.
+ * Any other is not repeated, not even in the field: a token pasted as a key must not end up in a log.
+ */
 function unknownKeyProblems(keys: string[], known: readonly string[], field: string, what: typeof INPUT_NAMES): ConfigProblem[] {
   const problems: ConfigProblem[] = []
   let unnamed = false
