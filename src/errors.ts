@@ -1,18 +1,46 @@
+/** One problem of a function configuration: where (`field`) and what (`detail`). */
+export interface ConfigProblem {
+  readonly field: string
+  readonly detail: string
+}
+
 /**
  * A problem with a function configuration (template inputs, mappings, filters, Hog templates).
  * `field` is a dotted path such as `inputs.ad_account_id` or `mappings[2].filters.events[0].id`,
- * so that the CLI, the REST API (`attr`) and the plugin can point at the exact place.
+ * so that the CLI, the REST API (`attr`) and the plugin can point at the exact place. `problems`
+ * lists every problem found, this one first, so that a user fixes them in one go.
  */
 export class ConfigError extends Error {
   readonly field: string
   /** The message without the field. */
   readonly detail: string
+  readonly problems: readonly ConfigProblem[]
 
-  constructor(field: string, message: string) {
-    super(`${field}: ${message}`)
+  constructor(field: string, message: string, more: readonly ConfigProblem[] = []) {
+    const problems = [{ field, detail: message }, ...more]
+    super(problems.map((p) => `${p.field}: ${p.detail}`).join('\n'))
     this.name = 'ConfigError'
     this.field = field
     this.detail = message
+    this.problems = problems
+  }
+}
+
+/** Throws one ConfigError listing every problem, when there is any. */
+export function throwProblems(problems: readonly ConfigProblem[]): void {
+  if (problems.length === 0) return
+  const [first, ...more] = problems
+  throw new ConfigError(first.field, first.detail, more)
+}
+
+/** The problems a ConfigError thrown by `run` lists, added to `problems`; `run`'s result, or undefined after an error. */
+export function collectProblems<T>(problems: ConfigProblem[], run: () => T): T | undefined {
+  try {
+    return run()
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    problems.push(...error.problems)
+    return undefined
   }
 }
 

@@ -3,7 +3,7 @@ import { CompiledValue, CompileOptions, compileTemplate, templatesToParse } from
 import { loadHogParser, parseTemplatesAhead, TemplateText } from '../hog/parser'
 import { Secret } from '../secret'
 import { FunctionConfig, MappingConfig, parseFunctionConfig } from '../template/function-config'
-import { blankMappingTemplate, loadTemplate, mergeInputsSchema } from '../template/load'
+import { defaultMappings, loadTemplate, mappingInputsSchema } from '../template/load'
 import { Template } from '../template/schema'
 import { validateInputs } from '../template/validate-inputs'
 import { compileFilters, EventMatcher } from './filters'
@@ -81,7 +81,8 @@ export function compileFunctionSync(
     throw new ConfigError('template_id', `No such template; this destination is '${template.id}'`)
   }
   const values = validateInputs(template.inputs_schema, config.inputs, 'inputs')
-  const mappings = config.mappings ?? template.mapping_templates.filter((m) => m.include_by_default)
+  // A function file without mappings runs the defaults, the ones the server stores for a function created without.
+  const mappings = config.mappings ?? defaultMappings(template)
   return {
     name: config.name ?? template.name,
     enabled: config.enabled,
@@ -104,18 +105,10 @@ function withoutEventFilters(filters: unknown): unknown {
   return rest
 }
 
-function compileMapping(
-  mapping: MappingConfig | Template['mapping_templates'][number],
-  template: Template,
-  field: string,
-  options: CompileOptions,
-): CompiledMapping {
+function compileMapping(mapping: MappingConfig, template: Template, field: string, options: CompileOptions): CompiledMapping {
   const preset = template.mapping_templates.find((m) => m.name === mapping.name)
-  const base = (preset ?? blankMappingTemplate(template)).inputs_schema
-  // A mapping's own inputs_schema changes the preset's items by key; it cannot drop the builder's fields.
-  const schema = mapping.inputs_schema ? mergeInputsSchema(base, mapping.inputs_schema, field) : base
-  const inputs = 'inputs' in mapping ? mapping.inputs : undefined
-  const values = validateInputs(schema, inputs, `${field}.inputs`)
+  const schema = mappingInputsSchema(mapping, template, field)
+  const values = validateInputs(schema, mapping.inputs, `${field}.inputs`)
   const filters = mapping.filters !== undefined ? mapping.filters : preset?.filters
   if (filters === undefined) {
     throw new ConfigError(`${field}.filters`, 'a custom mapping needs filters; {"events": [{"id": null, "type": "events"}]} takes every event')

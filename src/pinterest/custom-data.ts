@@ -40,6 +40,9 @@ const SCALAR_READERS: ReadonlyMap<string, Reader> = new Map<string, Reader>([
 
 const LIST_KEYS = new Set(['content_ids', 'contents'])
 
+/** The keys `custom_data` takes; others are ignored. */
+export const CUSTOM_DATA_KEYS: readonly string[] = [...SCALAR_READERS.keys(), ...LIST_KEYS]
+
 function readContentIds(raw: unknown): { ids: string[]; warnings: string[] } {
   if (raw === undefined || raw === null) return { ids: [], warnings: [] }
   const list = Array.isArray(raw) ? firstItems(raw, MAX_IDS) : [raw]

@@ -73,6 +73,10 @@ const DEVICE_INFO_READERS: ReadonlyMap<string, Reader> = new Map<string, Reader>
   ['type', text(100)],
 ])
 
+/** The keys `app_info` and `device_info` take; others are ignored. */
+export const APP_INFO_KEYS: readonly string[] = [...APP_INFO_READERS.keys()]
+export const DEVICE_INFO_KEYS: readonly string[] = [...DEVICE_INFO_READERS.keys()]
+
 export interface InfoResult<T> {
   value?: T
   warnings: string[]

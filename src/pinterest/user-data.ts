@@ -40,6 +40,9 @@ const INPUT_TO_OUTPUT: ReadonlyMap<string, OutputKey> = new Map<string, OutputKe
   ...PLAIN_KEYS.map((k): [string, OutputKey] => [k, k]),
 ])
 
+/** The keys `user_data` takes: Pinterest's names and the usual long names; others are ignored. */
+export const USER_DATA_KEYS: readonly string[] = [...INPUT_TO_OUTPUT.keys()]
+
 // Pinterest has no limit, but a mapping that yields more than this is almost surely broken.
 const MAX_VALUES = 100
 

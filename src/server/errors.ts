@@ -1,11 +1,19 @@
 import { ConfigError } from '../errors'
 
-/** PostHog's (Django REST framework's) error body. */
-export interface ApiErrorBody {
-  type: 'validation_error' | 'authentication_error' | 'invalid_request' | 'server_error'
+/** One problem of a validation answer, as drf-standardized-errors lists them. */
+export interface ApiProblem {
   code: string
   detail: string
   attr: string | null
+}
+
+/**
+ * PostHog's (Django REST framework's) error body: the first problem. A validation error adds `errors`,
+ * every problem found (the first included), so that a user can fix them all in one go.
+ */
+export interface ApiErrorBody extends ApiProblem {
+  type: 'validation_error' | 'authentication_error' | 'invalid_request' | 'server_error'
+  errors?: ApiProblem[]
 }
 
 export class ApiError extends Error {
@@ -25,7 +33,8 @@ export function toAttr(field: string): string {
 }
 
 export function validationError(error: ConfigError): ApiError {
-  return new ApiError(400, { type: 'validation_error', code: 'invalid_input', detail: error.detail, attr: toAttr(error.field) })
+  const errors = error.problems.map((p) => ({ code: 'invalid_input', detail: p.detail, attr: toAttr(p.field) }))
+  return new ApiError(400, { type: 'validation_error', ...errors[0], errors })
 }
 
 /** Runs `run`, turning a ConfigError into PostHog's 400 body naming the field. */
@@ -46,7 +55,7 @@ export const permissionDenied = (detail: string) =>
 
 /** A query parameter that cannot be used, named in `attr`; the value itself is not repeated. */
 export const invalidParameter = (name: string, detail: string) =>
-  new ApiError(400, { type: 'validation_error', code: 'invalid_input', detail, attr: name })
+  new ApiError(400, { type: 'validation_error', code: 'invalid_input', detail, attr: name, errors: [{ code: 'invalid_input', detail, attr: name }] })
 
 /** The server cannot take this now but will: 503 with Retry-After. */
 export const unavailable = (code: string, detail: string, retryAfterSeconds: number) =>

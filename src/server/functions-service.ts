@@ -3,46 +3,38 @@ import { compileFunctionSync, parseConfigAhead } from '../mapping/compile-functi
 import type { FunctionStore, StoredFunction } from '../store/types'
 import { newId } from '../store/tokens'
 import { FunctionConfig, parseFunctionConfig } from '../template/function-config'
-import { loadTemplate } from '../template/load'
+import { defaultMappings, loadTemplate } from '../template/load'
 import type { Template } from '../template/schema'
 import { asApiError, notFound, validationError } from './errors'
-import { keepsStoredSecret } from './stored-config'
+import { withStoredSecrets } from './stored-config'
 import { isRecord } from '../json'
 
-type Inputs = Record<string, { value?: unknown; secret?: boolean }>
-
-function secretKeys(template: Template): Set<string> {
-  return new Set(template.inputs_schema.filter((item) => item.secret).map((item) => item.key))
-}
-
 /**
- * Splits inputs into the ones stored and returned as they are, and secret values. A secret given as
- * `{secret: true}` (or left out) keeps the stored value, as in PostHog.
+ * Splits a validated configuration's inputs into the ones stored and returned as they are, and the
+ * secret values, stored sealed and never returned.
  */
-function splitSecrets(inputs: Inputs, stored: Record<string, string>, template: Template) {
+function splitSecrets(inputs: FunctionConfig['inputs'], template: Template) {
   const plain: Record<string, { value: unknown }> = {}
   const secrets: Record<string, string> = {}
-  const secret = secretKeys(template)
+  const secret = new Set(template.inputs_schema.filter((item) => item.secret).map((item) => item.key))
   for (const [key, entry] of Object.entries(inputs)) {
-    if (!secret.has(key)) {
-      if (entry && entry.value !== undefined) plain[key] = { value: entry.value }
-      continue
-    }
-    if (!keepsStoredSecret(entry)) {
-      if (typeof entry.value !== 'string') throw new ConfigError(`inputs.${key}`, 'Value must be a string.')
-      secrets[key] = entry.value
-    }
+    if (entry.value === undefined) continue
+    if (secret.has(key)) secrets[key] = entry.value as string
+    else plain[key] = { value: entry.value }
   }
-  for (const key of secret) if (!(key in secrets) && stored[key] !== undefined) secrets[key] = stored[key]
   return { plain, secrets }
 }
 
-/** Validates a configuration the way the worker will run it: every input checked, every template compiled. */
-function validate(config: FunctionConfig, secrets: Record<string, string>, template: Template): void {
-  const inputs = { ...config.inputs }
-  for (const [key, value] of Object.entries(secrets)) inputs[key] = { value }
-  for (const key of secretKeys(template)) if (!(key in secrets)) delete inputs[key]
-  compileFunctionSync({ ...config, inputs }, template)
+/**
+ * Checks a configuration the way the worker will run it (every input checked, every template parsed and
+ * compiled), with the template's default mappings when it has none: what is stored is what runs.
+ */
+async function checked(raw: Record<string, unknown>, template: Template): Promise<FunctionConfig> {
+  const withMappings = { ...raw, mappings: raw.mappings ?? defaultMappings(template) }
+  const config = asApiError(() => parseFunctionConfig(withMappings, template))
+  await parseAhead(config)
+  asApiError(() => compileFunctionSync(config, template))
+  return config
 }
 
 /** A configuration's templates parsed off the HTTP thread before the synchronous compile (parseConfigAhead). */
@@ -55,6 +47,15 @@ export async function parseAhead(config: FunctionConfig): Promise<void> {
   }
 }
 
+/**
+ * Functions saved before mappings were stored explicitly have `mappings: null`, which ran the default
+ * mappings: they are given those mappings, so that GET shows what runs and nothing they send changes.
+ * Run when the server opens its database; returns how many functions were changed.
+ */
+export function makeMappingsExplicit(store: FunctionStore, template: Template = loadTemplate()): number {
+  return store.fillMissingMappings(defaultMappings(template))
+}
+
 /** Create, read, update and soft-delete of hog functions, with PostHog's rules for secrets. */
 export class FunctionsService {
   private readonly template = loadTemplate()
@@ -65,25 +66,21 @@ export class FunctionsService {
     if (!isRecord(body) || typeof body.template_id !== 'string') {
       throw validationError(new ConfigError('template_id', 'This field is required.'))
     }
-    const config = asApiError(() => parseFunctionConfig(body))
-    await parseAhead(config)
-    return asApiError(() => {
-      const { plain, secrets } = splitSecrets(config.inputs as Inputs, {}, this.template)
-      validate(config, secrets, this.template)
-      return this.store.insert({
-        id: newId(),
-        project_id: projectId,
-        type: 'destination',
-        name: config.name ?? this.template.name,
-        description: config.description ?? '',
-        enabled: config.enabled,
-        deleted: false,
-        template_id: config.template_id,
-        inputs: plain,
-        secrets,
-        mappings: config.mappings ?? null,
-        filters: config.filters ?? null,
-      })
+    const config = await checked(body, this.template)
+    const { plain, secrets } = splitSecrets(config.inputs, this.template)
+    return this.store.insert({
+      id: newId(),
+      project_id: projectId,
+      type: 'destination',
+      name: config.name ?? this.template.name,
+      description: config.description ?? '',
+      enabled: config.enabled,
+      deleted: false,
+      template_id: config.template_id,
+      inputs: plain,
+      secrets,
+      mappings: config.mappings ?? [],
+      filters: config.filters ?? null,
     })
   }
 
@@ -102,33 +99,31 @@ export class FunctionsService {
     if (body.type !== undefined && body.type !== existing.type) {
       throw validationError(new ConfigError('type', 'Cannot modify the type of an existing function.'))
     }
+    // As in PostHog, PATCH replaces each field it sends; `mappings: null` gives the default mappings back.
+    const inputs = body.inputs ?? existing.inputs
     const merged = {
       type: existing.type,
       template_id: existing.template_id,
       name: body.name ?? existing.name,
       description: body.description ?? existing.description,
       enabled: body.enabled ?? existing.enabled,
-      inputs: body.inputs ?? existing.inputs,
-      mappings: (body.mappings === undefined ? existing.mappings : body.mappings) ?? undefined,
+      inputs: isRecord(inputs) ? withStoredSecrets(inputs, existing.secrets) : inputs,
+      mappings: body.mappings === undefined ? existing.mappings : body.mappings,
       filters: (body.filters === undefined ? existing.filters : body.filters) ?? undefined,
     }
-    const config = asApiError(() => parseFunctionConfig(merged))
-    await parseAhead(config)
+    const config = await checked(merged, this.template)
     const deleted = typeof body.deleted === 'boolean' ? body.deleted : existing.deleted
-    return asApiError(() => {
-      const { plain, secrets } = splitSecrets(config.inputs as Inputs, existing.secrets, this.template)
-      validate(config, secrets, this.template)
-      return this.store.update({
-        ...existing,
-        name: config.name ?? existing.name,
-        description: config.description ?? '',
-        enabled: config.enabled,
-        deleted,
-        inputs: plain,
-        secrets,
-        mappings: config.mappings ?? null,
-        filters: config.filters ?? null,
-      })
+    const { plain, secrets } = splitSecrets(config.inputs, this.template)
+    return this.store.update({
+      ...existing,
+      name: config.name ?? existing.name,
+      description: config.description ?? '',
+      enabled: config.enabled,
+      deleted,
+      inputs: plain,
+      secrets,
+      mappings: config.mappings ?? [],
+      filters: config.filters ?? null,
     })
   }
 

@@ -6,6 +6,7 @@ import type { Store } from '../store/types'
 import { buildApp, HttpTimeouts } from './app'
 import { bootstrap, Bootstrap } from './bootstrap'
 import { DbSizeLimit, DEFAULT_MAX_DB_BYTES } from './disk-limit'
+import { makeMappingsExplicit } from './functions-service'
 import { GroupCommit } from './group-commit'
 import type { RunnerOptions } from './pipeline/runner'
 import { RunnerThread } from './pipeline/runner-thread'
@@ -36,6 +37,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Resolved once: the pipeline thread's connection gets the same keys (and a first start makes one key file).
   const { keys: secretKeys } = resolveSecretKeys(options.dbPath, options.env ?? process.env)
   const store = openSqliteStore(options.dbPath, { secretKeys })
+  makeMappingsExplicit(store.functions)
   const boot = bootstrap(store, options.env)
   const { host: _host, port: _port, dbPath, env: _env, logger, maxDbBytes = DEFAULT_MAX_DB_BYTES, httpTimeouts, trustProxy, ...runnerOptions } = options
   let runner: RunnerThread | undefined

@@ -4,8 +4,18 @@ import type { StoredFunction } from '../store/types'
 type InputEntry = { value?: unknown; secret?: boolean } | null | undefined
 
 /** As in PostHog, a secret sent back as `{secret: true}`, left empty or left out keeps the stored value. */
-export function keepsStoredSecret(entry: InputEntry): boolean {
+function keepsStoredSecret(entry: InputEntry): boolean {
   return !entry || entry.value === undefined || entry.value === null || entry.value === ''
+}
+
+/**
+ * The inputs with the stored secrets put back wherever the inputs keep them: the one place stored
+ * secrets rejoin a configuration (saving one, running one, testing one).
+ */
+export function withStoredSecrets(inputs: Record<string, unknown>, secrets: Record<string, string>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...inputs }
+  for (const [key, value] of Object.entries(secrets)) if (keepsStoredSecret(inputs[key] as InputEntry)) merged[key] = { value }
+  return merged
 }
 
 /**
@@ -13,9 +23,7 @@ export function keepsStoredSecret(entry: InputEntry): boolean {
  * invocation's configuration), with the stored secrets put back wherever the inputs keep them.
  */
 export function storedConfig(stored: StoredFunction, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  const given = isRecord(overrides.inputs) ? (overrides.inputs as Record<string, InputEntry>) : undefined
-  const inputs: Record<string, unknown> = { ...(given ?? stored.inputs) }
-  for (const [key, value] of Object.entries(stored.secrets)) if (keepsStoredSecret(given?.[key])) inputs[key] = { value }
+  const given = isRecord(overrides.inputs) ? overrides.inputs : undefined
   return {
     type: stored.type,
     name: stored.name,
@@ -24,6 +32,6 @@ export function storedConfig(stored: StoredFunction, overrides: Record<string, u
     ...(stored.mappings ? { mappings: stored.mappings } : {}),
     ...(stored.filters ? { filters: stored.filters } : {}),
     ...overrides,
-    inputs,
+    inputs: withStoredSecrets(given ?? stored.inputs, stored.secrets),
   }
 }

@@ -45,6 +45,7 @@ export interface StoredFunction {
   template_id: string
   inputs: Record<string, { value: unknown }>
   secrets: Record<string, string>
+  /** `null` only in rows saved before mappings were stored explicitly (fillMissingMappings). */
   mappings: unknown[] | null
   filters: unknown
   created_at: string
@@ -84,6 +85,11 @@ export interface FunctionStore {
   update(fn: Omit<StoredFunction, 'created_at' | 'updated_at'>): StoredFunction
   /** Enabled, not deleted functions of every project: what the worker runs. */
   active(): StoredFunction[]
+  /**
+   * Gives every function stored without mappings (`null`: saved before mappings were stored explicitly,
+   * meaning the defaults) these mappings, in one statement; returns how many were changed.
+   */
+  fillMissingMappings(mappings: unknown[]): number
 }
 
 /** An event as capture stored it: PostHog's capture shape, normalised. */

@@ -1,6 +1,8 @@
 import { z } from 'zod'
-import { ConfigError, issueMessage, joinFieldPath } from '../errors'
-import { InputSchemaOverrideSchema } from './schema'
+import { ConfigError, ConfigProblem, issueMessage, joinFieldPath, throwProblems } from '../errors'
+import { configProblems } from './check-config'
+import { loadTemplate } from './load'
+import { InputSchemaOverrideSchema, Template } from './schema'
 import { isRecord } from '../json'
 
 /**
@@ -45,27 +47,34 @@ export type FunctionConfig = z.infer<typeof FunctionConfigSchema>
 export type MappingConfig = z.infer<typeof MappingConfigSchema>
 export type InputValue = z.infer<typeof InputValueSchema>
 
-/** Validates the shape of a configuration; the template's own rules are checked when compiling. */
-export function parseFunctionConfig(raw: unknown): FunctionConfig {
+/**
+ * Validates a configuration against the template: its shape, then every input of the function and of
+ * its mappings. Throws one ConfigError listing every problem found; the Hog templates and filters are
+ * checked when compiling. The REST API, the CLI and the plugin all load configurations through here.
+ */
+export function parseFunctionConfig(raw: unknown, template: Template = loadTemplate()): FunctionConfig {
   if (!isRecord(raw)) {
     throw new ConfigError('configuration', 'must be a JSON object')
   }
-  rejectPrototypeKeys(raw, '')
+  const problems: ConfigProblem[] = []
+  prototypeKeyProblems(raw, '', problems)
   const result = FunctionConfigSchema.safeParse(raw)
   if (!result.success) {
-    const issue = result.error.issues[0]
-    throw new ConfigError(joinFieldPath('', issue.path) || 'configuration', issueMessage(issue))
+    for (const issue of result.error.issues) problems.push({ field: joinFieldPath('', issue.path) || 'configuration', detail: issueMessage(issue) })
   }
-  return result.data
+  throwProblems(problems)
+  const config = result.data as FunctionConfig
+  throwProblems(configProblems(config, template))
+  return config
 }
 
 // Parsed JSON keeps "__proto__" as an own key; copying it into a new object (as schema parsing does)
 // would change that object's prototype and silently drop the value, so the key is refused up front.
-function rejectPrototypeKeys(value: unknown, path: string, depth = 0): void {
+function prototypeKeyProblems(value: unknown, path: string, problems: ConfigProblem[], depth = 0): void {
   if (value === null || typeof value !== 'object' || depth > 32) return
   for (const [key, item] of Object.entries(value)) {
     const field = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key
-    if (key === '__proto__') throw new ConfigError(field, 'this key is not allowed')
-    rejectPrototypeKeys(item, field, depth + 1)
+    if (key === '__proto__') problems.push({ field, detail: 'this key is not allowed' })
+    else prototypeKeyProblems(item, field, problems, depth + 1)
   }
 }

@@ -80,3 +80,38 @@ export function blankMappingTemplate(template: Template): MappingTemplate {
   if (!blank) throw new ConfigError('templates/pinterest-conversions-api.json', 'no blank mapping template')
   return blank
 }
+
+/**
+ * The inputs_schema a mapping runs with: the prebuilt mapping's of the same name (the blank one for a
+ * new name), with the mapping's own items laid over it by key. It cannot drop the builder's fields.
+ */
+export function mappingInputsSchema(
+  mapping: { name?: string; inputs_schema?: Partial<InputSchemaItem>[] },
+  template: Template,
+  field: string,
+): InputSchemaItem[] {
+  const preset = template.mapping_templates.find((m) => m.name === mapping.name)
+  const base = (preset ?? blankMappingTemplate(template)).inputs_schema
+  return mapping.inputs_schema ? mergeInputsSchema(base, mapping.inputs_schema, field) : base
+}
+
+/**
+ * The mappings a function gets when it is created without any, as PostHog's UI seeds them: each
+ * `include_by_default` mapping template with its filters, and its inputs set to the schema defaults.
+ */
+export function defaultMappings(template: Template): DefaultMapping[] {
+  return template.mapping_templates
+    .filter((m) => m.include_by_default)
+    .map((m) => ({
+      name: m.name,
+      ...(m.filters ? { filters: m.filters } : {}),
+      inputs: Object.fromEntries(m.inputs_schema.filter((item) => item.default !== undefined).map((item) => [item.key, { value: item.default }])),
+    }))
+}
+
+export interface DefaultMapping {
+  name: string
+  filters?: MappingTemplate['filters']
+  inputs: Record<string, { value: unknown }>
+}
+

@@ -129,7 +129,7 @@ describe('hog_functions REST API', () => {
     ['a bad filter', { ...documentedBody, mappings: [{ name: 'X', filters: { events: [{ id: 7 }] } }] }, expect.any(String), 'mappings__0__filters__events__0__id'],
   ])('rejects %s with a 400 naming the input', async (_label, body, detail, attr) => {
     const response = await call('POST', '/api/projects/1/hog_functions/', writeKey, body)
-    expect(response).toEqual({ status: 400, body: { type: 'validation_error', code: 'invalid_input', detail, attr } })
+    expect(response).toEqual({ status: 400, body: { type: 'validation_error', code: 'invalid_input', detail, attr, errors: [{ code: 'invalid_input', detail, attr }] } })
   })
 
   it('requires a valid key, the right scope and the same project', async () => {

@@ -54,7 +54,7 @@ describe('a rejected value pasted where it does not belong', () => {
     const url = method === 'POST' ? '/api/projects/1/hog_functions/' : `/api/projects/1/hog_functions/${functionId}/`
     const response = await call(method as 'POST' | 'PATCH', url, payload)
     expect(response.status).toBe(400)
-    expect(response.body).toEqual({ type: 'validation_error', code: 'invalid_input', detail, attr })
+    expect(response.body).toEqual({ type: 'validation_error', code: 'invalid_input', detail, attr, errors: [{ code: 'invalid_input', detail, attr }] })
     expect(response.text).not.toContain('SECRETTOKEN123')
   })
 })

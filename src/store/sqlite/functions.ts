@@ -122,6 +122,11 @@ export class SqliteFunctionStore implements FunctionStore {
     const rows = this.activeStatement.all() as Row[]
     return rows.map((row) => fromRow(row, this.box))
   }
+
+  // updated_at stays: what the function sends does not change.
+  fillMissingMappings(mappings: unknown[]): number {
+    return this.db.prepare('UPDATE hog_functions SET mappings = ? WHERE mappings IS NULL').run(JSON.stringify(mappings)).changes
+  }
 }
 
 export interface SealReport {
