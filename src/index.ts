@@ -5,7 +5,7 @@ export type { Template, MappingTemplate, InputSchemaItem } from './template/sche
 export { FunctionConfigSchema, parseFunctionConfig } from './template/function-config'
 export type { FunctionConfig, MappingConfig } from './template/function-config'
 export { compileFunction } from './mapping/compile-function'
-export type { CompiledFunction, CompiledMapping, DestinationSettings, FunctionCompileOptions } from './mapping/compile-function'
+export type { CompiledFunction, CompiledMapping, FunctionCompileOptions } from './mapping/compile-function'
 export { invokeFunction } from './mapping/invoke'
 export type { InvocationResult, InvokeOptions } from './mapping/invoke'
 export { toInvocationGlobals } from './mapping/globals'

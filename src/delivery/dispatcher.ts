@@ -10,7 +10,9 @@ import { RetryPolicy, retryPolicy } from './retry-policy'
 import { Semaphore } from './semaphore'
 import { countBatch, DeliveryStats, emptyStats } from './stats'
 
+/** Where a function's events go and how its requests are logged: the one type the mapping side hands over. */
 export interface Destination extends DeliveryTarget {
+  /** Requests and answers are logged, redacted. */
   debugMode: boolean
 }
 
