@@ -3,15 +3,7 @@ import { CapturedEvent, MAX_EVENT_NAME, readCapturedEvent } from './captured-eve
 
 /** What a destination sees per event, in PostHog's `HogFunctionInvocationGlobals` shape. */
 export interface InvocationGlobals {
-  event: {
-    uuid: string
-    event: string
-    distinct_id: string
-    properties: Record<string, unknown>
-    timestamp: string
-    elements_chain: string
-    url: string
-  }
+  event: CapturedEvent & { elements_chain: string; url: string }
   person: { id: string; properties: Record<string, unknown>; name?: string; url?: string } | null
   groups: Record<string, unknown>
   project: { id: number; name: string; url: string }
