@@ -5,12 +5,14 @@ import { redact } from '../secret'
 import { Breaker, recoveredMessage, Ticket, unavailableMessage } from './breaker'
 import { Deadline, deadlineOf, eventTimeOf } from './deadline'
 import { FinalSettlement } from './outcome'
-import { BreakerChange, deliverRequest, splitExpired } from './request'
+import { BreakerChange, deliverRequest, RequestResult, splitExpired } from './request'
 import { RetryPolicy, retryPolicy } from './retry-policy'
 import { Semaphore } from './semaphore'
 import { countBatch, DeliveryStats, emptyStats } from './stats'
 
+/** Where a function's events go and how its requests are logged: the one type the mapping side hands over. */
 export interface Destination extends DeliveryTarget {
+  /** Requests and answers are logged, redacted. */
   debugMode: boolean
 }
 
@@ -181,7 +183,10 @@ export class Dispatcher {
     group.timer = undefined
     while (group.pending.length > 0) {
       const ticket = group.breaker.admit(this.options.now())
-      if (!ticket) return this.hold(group)
+      if (!ticket) {
+        this.hold(group)
+        return
+      }
       const batch = group.pending.splice(0, this.options.maxBatchSize)
       const delivery = this.deliver(group, batch, ticket).finally(() => this.inflight.delete(delivery))
       this.inflight.add(delivery)
@@ -191,7 +196,10 @@ export class Dispatcher {
 
   /** Pending events wait for the probe time (or, with a probe out, for its answer). */
   private hold(group: Group): void {
-    if (this.givingUp) return this.abandon(group.pending.splice(0))
+    if (this.givingUp) {
+      this.abandon(group.pending.splice(0))
+      return
+    }
     const until = group.breaker.heldUntilMs
     if (until === undefined || until === Number.POSITIVE_INFINITY) return
     group.timer = setTimeout(() => this.cut(group), Math.max(0, until - this.options.now()))
@@ -209,7 +217,7 @@ export class Dispatcher {
       group.pending.unshift(...live)
       return this.cut(group)
     }
-    let result
+    let result: RequestResult
     try {
       countBatch(this.stats, live.length)
       result = await deliverRequest(this.sender(group.target), live, group.breaker, ticket, this.options.now)
@@ -275,7 +283,10 @@ export class Dispatcher {
   }
 
   private scheduleRetry(group: Group, items: Item[], atMs: number): void {
-    if (this.givingUp) return this.abandon(items)
+    if (this.givingUp) {
+      this.abandon(items)
+      return
+    }
     this.stats.events_retried += items.length
     const waiting: WaitingRetry = {
       group,

@@ -1,3 +1,4 @@
+import type { Destination } from '../delivery/dispatcher'
 import { ConfigError } from '../errors'
 import { CompiledValue, CompileOptions, compileTemplate, templatesToParse } from '../hog/template'
 import { loadHogParser, parseTemplatesAhead, TemplateText } from '../hog/parser'
@@ -9,13 +10,6 @@ import { validateInputs } from '../template/validate-inputs'
 import { compileFilters, EventMatcher } from './filters'
 import { isRecord } from '../json'
 
-export interface DestinationSettings {
-  adAccountId: string
-  conversionToken: Secret
-  debugMode: boolean
-  testMode: boolean
-}
-
 export interface CompiledMapping {
   name: string
   matches: EventMatcher
@@ -26,7 +20,8 @@ export interface CompiledMapping {
 export interface CompiledFunction {
   name: string
   enabled: boolean
-  settings: DestinationSettings
+  /** Where its events go: the dispatcher's destination, read from the function's inputs. */
+  settings: Destination
   matches: EventMatcher
   mappings: CompiledMapping[]
   /** Time one event may take across all the function's mappings; over it the event's result is an error. */

@@ -14,7 +14,7 @@ import {
   type EventFilter,
   type PropertyFilter,
   type PropertyOperator,
-} from './filter-schema'
+} from '../template/filter-schema'
 import { isRecord } from '../json'
 
 export type FilterGlobals = {

@@ -1,17 +1,9 @@
-import { randomUUID } from 'node:crypto'
 import { isRecord } from '../json'
+import { CapturedEvent, MAX_EVENT_NAME, readCapturedEvent } from './captured-event'
 
 /** What a destination sees per event, in PostHog's `HogFunctionInvocationGlobals` shape. */
 export interface InvocationGlobals {
-  event: {
-    uuid: string
-    event: string
-    distinct_id: string
-    properties: Record<string, unknown>
-    timestamp: string
-    elements_chain: string
-    url: string
-  }
+  event: CapturedEvent & { elements_chain: string; url: string }
   person: { id: string; properties: Record<string, unknown>; name?: string; url?: string } | null
   groups: Record<string, unknown>
   project: { id: number; name: string; url: string }
@@ -20,16 +12,33 @@ export interface InvocationGlobals {
 
 export type GlobalsResult = { ok: true; globals: InvocationGlobals } | { ok: false; reason: string }
 
+/** The person an event's globals carry: a stored or plugin-server person, or the one the event sets. */
+export interface GlobalsPerson {
+  id: string
+  properties: Record<string, unknown>
+}
+
+/**
+ * The globals of a captured event: the one way the server (stored event and person), the plugin (the
+ * plugin server's event and person) and capture-style input (toInvocationGlobals) build them.
+ */
+export function eventGlobals(event: CapturedEvent, person: GlobalsPerson | null | undefined, project: { id: number; name: string }): InvocationGlobals {
+  return {
+    event: { uuid: event.uuid, event: event.event, distinct_id: event.distinct_id, properties: event.properties, timestamp: event.timestamp, elements_chain: '', url: '' },
+    person: person ? { id: person.id, properties: person.properties } : null,
+    groups: {},
+    project: { id: project.id, name: project.name, url: '' },
+  }
+}
+
 /** Strings and numbers as text; anything else (objects with odd toString, arrays) as the fallback. */
 const text = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : fallback)
-
-const MAX_EVENT_NAME = 400
 
 /**
  * Accepts invocation globals (`{event: {...}, person, groups, project}`) or a capture-style event
  * (`{event: "name", distinct_id, properties, timestamp, uuid}`) and returns full globals, or a
- * reason naming the bad field. Capture-style events get a fresh uuid and the current time when
- * they have none, as PostHog's capture endpoint does.
+ * reason naming the bad field. Capture-style events are read by capture's own rules
+ * (readCapturedEvent): a fresh uuid and the current time when they have none, as PostHog's capture does.
  */
 export function toInvocationGlobals(input: unknown, nowMs: number = Date.now()): GlobalsResult {
   if (!isRecord(input)) return { ok: false, reason: 'event: expected a JSON object' }
@@ -58,26 +67,15 @@ function fromGlobals(input: Record<string, unknown>): GlobalsResult {
 }
 
 function fromCapture(input: Record<string, unknown>, nowMs: number): GlobalsResult {
-  const withDefaults = {
-    ...input,
-    uuid: input.uuid ?? randomUUID(),
-    timestamp: input.timestamp ?? new Date(nowMs).toISOString(),
-  }
-  const event = checkEvent(withDefaults, '')
-  if (typeof event === 'string') return { ok: false, reason: event }
-  const set = isRecord(event.properties.$set) ? event.properties.$set : {}
-  const setOnce = isRecord(event.properties.$set_once) ? event.properties.$set_once : {}
+  const read = readCapturedEvent(input, nowMs)
+  if ('reason' in read) return { ok: false, reason: `${read.field}: ${read.reason}` }
+  const { properties } = read.event
+  const set = isRecord(properties.$set) ? properties.$set : {}
+  const setOnce = isRecord(properties.$set_once) ? properties.$set_once : {}
   const hasPerson = Object.keys(set).length + Object.keys(setOnce).length > 0
-  return {
-    ok: true,
-    globals: {
-      event,
-      // Without a person store, the properties the event itself sets are the best person we have.
-      person: hasPerson ? { id: event.distinct_id, properties: { ...setOnce, ...set } } : null,
-      groups: {},
-      project: projectOf(undefined),
-    },
-  }
+  // Without a person store, the properties the event itself sets are the best person we have.
+  const person = hasPerson ? { id: read.event.distinct_id, properties: { ...setOnce, ...set } } : null
+  return { ok: true, globals: eventGlobals(read.event, person, { id: 0, name: '' }) }
 }
 
 function checkEvent(raw: Record<string, unknown>, prefix: string): InvocationGlobals['event'] | string {

@@ -56,7 +56,8 @@ const COMMA = 0x2c
  */
 export function requestBody(events: readonly SerialisedEvent[]): string | Uint8Array {
   if (events.every((e) => typeof e.json === 'string')) return `{"data":[${events.map((e) => e.json).join(',')}]}`
-  const encoder = (utf8 ??= new TextEncoder())
+  utf8 ??= new TextEncoder()
+  const encoder = utf8
   const open = encoder.encode('{"data":[')
   const close = encoder.encode(']}')
   const parts = events.map((e) => (typeof e.json === 'string' ? encoder.encode(e.json) : e.json))

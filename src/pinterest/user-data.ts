@@ -58,7 +58,8 @@ function valuesUnder(raw: Record<string, unknown>, names: readonly string[]): re
   let values: unknown[] | undefined
   for (const name of names) {
     if (!Object.hasOwn(raw, name)) continue
-    ;(values ??= []).push(raw[name])
+    values ??= []
+    values.push(raw[name])
   }
   return values ?? NONE
 }

@@ -1,23 +1,11 @@
 import type { PostHogEvent, ProcessedPluginEvent } from '@posthog/plugin-scaffold'
+import { eventGlobals, InvocationGlobals } from '../mapping/globals'
 
 /** A plugin server's event as the invocation globals our functions read. */
-export function pluginEventToGlobals(event: PostHogEvent | ProcessedPluginEvent): Record<string, unknown> {
-  const timestamp = event.timestamp as unknown
+export function pluginEventToGlobals(event: PostHogEvent | ProcessedPluginEvent): InvocationGlobals {
   const person = event.person as { uuid?: string; properties?: Record<string, unknown> } | undefined
-  return {
-    event: {
-      uuid: event.uuid,
-      event: event.event,
-      distinct_id: event.distinct_id,
-      properties: event.properties ?? {},
-      timestamp: toIsoString(timestamp),
-      elements_chain: '',
-      url: '',
-    },
-    person: person ? { id: person.uuid ?? '', properties: person.properties ?? {} } : null,
-    groups: {},
-    project: { id: event.team_id ?? 0, name: '', url: '' },
-  }
+  const captured = { uuid: event.uuid, event: event.event, distinct_id: event.distinct_id, properties: event.properties ?? {}, timestamp: toIsoString(event.timestamp) }
+  return eventGlobals(captured, person ? { id: person.uuid ?? '', properties: person.properties ?? {} } : null, { id: event.team_id ?? 0, name: '' })
 }
 
 // A Date made in the plugin server's realm is not an instance of this realm's Date, hence no instanceof.

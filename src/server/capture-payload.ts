@@ -1,18 +1,11 @@
-import { randomUUID } from 'node:crypto'
 import { promisify } from 'node:util'
 import { gunzip, inflate } from 'node:zlib'
-import { CapturedEvent, MAX_EVENT_BYTES } from '../store/types'
+import { readCapturedEvent } from '../mapping/captured-event'
+import { MAX_EVENT_BYTES } from '../store/types'
 import { isRecord } from '../json'
 
-const MAX_EVENT_NAME = 400
-const MAX_DISTINCT_ID = 200
 /** The most a capture body may be, as sent and once unpacked. */
 export const MAX_CAPTURE_BODY_BYTES = 20 * 1024 * 1024
-/**
- * Nesting allowed inside an event's properties: the pipeline turns Hog values back into JSON at the same
- * depth (src/hog/plain.ts), and JSON.stringify itself overflows the stack a few thousand levels down.
- */
-export const MAX_PROPERTY_DEPTH = 64
 
 const gunzipAsync = promisify(gunzip)
 const inflateAsync = promisify(inflate)
@@ -121,37 +114,12 @@ function readEvents(items: unknown[], nowMs: number, ip: IpHandling): CaptureBat
 type Read = { json: CheckedEvent } | { field: string; reason: string }
 
 function readEvent(item: unknown, nowMs: number, ip: IpHandling): Read {
-  if (!isRecord(item)) return { field: '', reason: 'expected an event object' }
-  if (typeof item.event !== 'string' || item.event === '') return { field: 'event', reason: 'expected a non-empty string' }
-  if (item.event.length > MAX_EVENT_NAME) return { field: 'event', reason: `longer than ${MAX_EVENT_NAME} characters` }
-  const distinctId = typeof item.distinct_id === 'number' ? String(item.distinct_id) : item.distinct_id
-  const properties = item.properties === undefined ? {} : item.properties
-  if (!isRecord(properties)) return { field: 'properties', reason: 'expected an object' }
-  const id = typeof distinctId === 'string' && distinctId !== '' ? distinctId : typeof properties.distinct_id === 'string' ? properties.distinct_id : undefined
-  if (id === undefined || id === '') return { field: 'distinct_id', reason: 'expected a non-empty string' }
-  if (id.length > MAX_DISTINCT_ID) return { field: 'distinct_id', reason: `longer than ${MAX_DISTINCT_ID} characters` }
-  const timestamp = readTimestamp(item.timestamp, nowMs)
-  if (timestamp === undefined) return { field: 'timestamp', reason: 'expected an ISO-8601 date-time' }
-  const merged = withIp(withTopLevelSets(item, properties), ip)
-  if (nestedDeeperThan(merged, MAX_PROPERTY_DEPTH)) return { field: 'properties', reason: `nested deeper than ${MAX_PROPERTY_DEPTH} levels` }
-  const uuid = typeof item.uuid === 'string' && item.uuid !== '' ? item.uuid : randomUUID()
-  const event: CapturedEvent = { uuid, event: item.event, distinct_id: id, properties: merged, timestamp }
-  const json = JSON.stringify(event)
+  const read = readCapturedEvent(item, nowMs)
+  if ('reason' in read) return read
+  withIp(read.event.properties, ip)
+  const json = JSON.stringify(read.event)
   if (utf8Longer(json, MAX_EVENT_BYTES)) return { field: '', reason: `larger than ${MAX_EVENT_BYTES} bytes once serialised` }
   return { json: json as CheckedEvent }
-}
-
-// Stops at the limit, so the walk itself never goes deeper than MAX_PROPERTY_DEPTH frames.
-function nestedDeeperThan(value: unknown, levels: number): boolean {
-  if (value === null || typeof value !== 'object') return false
-  if (levels === 0) return true
-  // Walked in place: capture runs this on every event, and Object.values would copy every object.
-  if (Array.isArray(value)) {
-    for (const item of value) if (nestedDeeperThan(item, levels - 1)) return true
-    return false
-  }
-  for (const key in value) if (nestedDeeperThan((value as Record<string, unknown>)[key], levels - 1)) return true
-  return false
 }
 
 // A UTF-8 character takes 1 to 3 bytes per UTF-16 unit: the exact count is only needed in between.
@@ -173,20 +141,4 @@ function withIp(properties: Record<string, unknown>, ip: IpHandling): Record<str
   const own = properties.$ip
   if (ip.clientIp !== undefined && (own === undefined || own === null || own === '')) properties.$ip = ip.clientIp
   return properties
-}
-
-// Some SDKs send $set and $set_once beside properties; persons read them from properties.
-function withTopLevelSets(item: Record<string, unknown>, properties: Record<string, unknown>): Record<string, unknown> {
-  if (!isRecord(item.$set) && !isRecord(item.$set_once)) return properties
-  const merged = { ...properties }
-  for (const key of ['$set', '$set_once'] as const) if (isRecord(item[key])) merged[key] = { ...item[key], ...(isRecord(merged[key]) ? merged[key] : {}) }
-  return merged
-}
-
-function readTimestamp(value: unknown, nowMs: number): string | undefined {
-  if (value === undefined || value === null) return new Date(nowMs).toISOString()
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined
-  const ms = typeof value === 'number' ? value : Date.parse(value)
-  // Beyond ±8.64e15 ms a Date has no ISO form; such a value is as bad as a garbled one.
-  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : undefined
 }

@@ -2,6 +2,7 @@
  * Storage interfaces of the pipelines server. The SQLite adapter (src/store/sqlite/) implements
  * them; SQL stays there, so that another database can follow behind the same interfaces.
  */
+import type { CapturedEvent } from '../mapping/captured-event'
 
 export interface Project {
   id: number
@@ -92,14 +93,8 @@ export interface FunctionStore {
   fillMissingMappings(mappings: unknown[]): number
 }
 
-/** An event as capture stored it: PostHog's capture shape, normalised. */
-export interface CapturedEvent {
-  uuid: string
-  event: string
-  distinct_id: string
-  properties: Record<string, unknown>
-  timestamp: string
-}
+/** An event as capture stored it: PostHog's capture shape, normalised (the rules: mapping/captured-event.ts). */
+export type { CapturedEvent }
 
 /**
  * The largest stored event the pipeline maps, serialised: PostHog's capture limit. Capture refuses larger

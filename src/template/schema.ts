@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { FiltersSchema } from '../mapping/filter-schema'
+import { FiltersSchema } from './filter-schema'
 
 /** One input of a template or mapping, in PostHog's `inputs_schema` item shape. */
 export const InputSchemaItemSchema = z

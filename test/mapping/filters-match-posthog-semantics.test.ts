@@ -1,4 +1,4 @@
-import * as fs from 'fs'
+import * as fs from 'node:fs'
 import { compileFilters, type FilterGlobals } from '../../src/mapping/filters'
 import { FIXTURES_PATH } from '../helpers/fixtures'
 

@@ -1,6 +1,6 @@
 import { ConfigError } from '../../src/errors'
 import { compileFilters } from '../../src/mapping/filters'
-import { FiltersSchema, parseFilters } from '../../src/mapping/filter-schema'
+import { FiltersSchema, parseFilters } from '../../src/template/filter-schema'
 
 function configErrorOf(raw: unknown, fieldPath?: string): ConfigError {
   try {

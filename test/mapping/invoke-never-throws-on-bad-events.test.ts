@@ -29,7 +29,10 @@ describe('invoking with bad event data', () => {
     [{ event: { event: 'x', properties: 'nope' } }, 'event.properties: expected an object'],
     [{ event: { event: 'x' }, person: 'nope' }, 'person: expected an object or null'],
     [{ event: 'x', properties: [] }, 'properties: expected an object'],
-    [{ event: 'x', uuid: { a: 1 } }, 'uuid: expected a string'],
+    [{ event: 'x', distinct_id: 'd', uuid: { a: 1 } }, 'uuid: expected a string'],
+    // Capture-style events follow capture's rules (src/mapping/captured-event.ts).
+    [{ event: 'x' }, 'distinct_id: expected a non-empty string'],
+    [{ event: 'x', distinct_id: 'd', timestamp: 'yesterday' }, 'timestamp: expected an ISO-8601 date-time'],
   ])('%j gives an error result: %s', (input, reason) => {
     expect(invokeFunction(fn, input, { nowMs: NOW_MS })).toEqual([{ mapping: null, status: 'error', reason }])
   })

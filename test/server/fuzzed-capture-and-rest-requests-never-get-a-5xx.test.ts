@@ -94,10 +94,16 @@ const captureCase: fc.Arbitrary<Case> = fc
     if (contentType) headers['content-type'] = contentType
     let payload: Buffer | string = body
     let query = ''
-    if (encoding === 'gzip') ((payload = gzipSync(body)), (headers['content-encoding'] = contentEncoding ?? 'gzip'))
-    else if (encoding === 'deflate') ((payload = deflateSync(body)), (headers['content-encoding'] = contentEncoding ?? 'deflate'))
-    else if (encoding === 'gzip-js') ((payload = gzipSync(body)), (query = '?compression=gzip-js'))
-    else if (encoding === 'form') payload = `data=${encodeURIComponent(body)}`
+    if (encoding === 'gzip') {
+      payload = gzipSync(body)
+      headers['content-encoding'] = contentEncoding ?? 'gzip'
+    } else if (encoding === 'deflate') {
+      payload = deflateSync(body)
+      headers['content-encoding'] = contentEncoding ?? 'deflate'
+    } else if (encoding === 'gzip-js') {
+      payload = gzipSync(body)
+      query = '?compression=gzip-js'
+    } else if (encoding === 'form') payload = `data=${encodeURIComponent(body)}`
     else if (encoding === 'form-base64') payload = `data=${encodeURIComponent(Buffer.from(body).toString('base64'))}`
     else if (encoding === 'gzip-garbage') payload = Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.from(bytes)])
     else if (encoding === 'bytes') payload = Buffer.from(bytes)

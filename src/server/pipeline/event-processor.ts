@@ -1,4 +1,4 @@
-import type { InvocationGlobals } from '../../mapping/globals'
+import { eventGlobals } from '../../mapping/globals'
 import { runFunction } from '../../mapping/invoke'
 import { MAX_EVENT_BYTES } from '../../store/types'
 import type { CapturedEvent, Delivery, LogEntry, Person, QueuedEvent, Store } from '../../store/types'
@@ -177,12 +177,7 @@ export class EventProcessor {
     const { projectId, functions, nowMs, out } = context
     if (functions.length === 0) return
     // Built once for all functions: stored events were checked at capture.
-    const globals: InvocationGlobals = {
-      event: { ...event, elements_chain: '', url: '' },
-      person: person ? { id: person.id, properties: person.properties } : null,
-      groups: {},
-      project: { id: projectId, name: context.projectName, url: '' },
-    }
+    const globals = eventGlobals(event, person, { id: projectId, name: context.projectName })
     for (const fn of functions) {
       const functionId = fn.stored.id
       const results = runFunction(fn.compiled, globals, nowMs)

@@ -1,0 +1,45 @@
+/**
+ * The layer rules of the README's flow ("Layers"), checked by `npm run lint` and by
+ * test/architecture/layer-rules-hold.test.ts.
+ */
+const CORE = '^src/(pinterest|hog|template|delivery)/'
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'core-not-server-or-store',
+      comment: 'pinterest, hog, template and delivery work without HTTP or storage: the plugin and the CLI run them in memory.',
+      severity: 'error',
+      from: { path: CORE },
+      to: { path: '^src/(server|store)/' },
+    },
+    {
+      name: 'template-not-mapping',
+      comment: 'Templates describe what a function may hold; mapping runs them, so it depends on template, not the other way.',
+      severity: 'error',
+      from: { path: '^src/template/' },
+      to: { path: '^src/mapping/' },
+    },
+    {
+      name: 'nothing-imports-cli',
+      comment: 'The CLI is the outermost layer: it may use anything, nothing uses it.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/cli/' },
+      to: { path: '^src/cli/' },
+    },
+    {
+      name: 'no-cycles',
+      comment: 'One direction of flow: a module never depends on itself through others.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '\\.d\\.ts$' },
+  },
+}
