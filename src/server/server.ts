@@ -45,7 +45,6 @@ function queuedIn(store: Store): StopReport {
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  await loadHogParser()
   const { dbPath } = options
   const onDisk = dbPath !== ':memory:'
   // Only one server per database: two would both deliver every event. Taken before anything is written.
@@ -53,6 +52,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const fresh = onDisk && !existsSync(dbPath)
   const hadKeyFile = onDisk && existsSync(keyFilePath(dbPath))
   try {
+    await loadHogParser()
     return await startLocked(options, lock)
   } catch (error) {
     // A first start that fails leaves nothing behind, so the next one creates (and prints) project 1 and its key.
