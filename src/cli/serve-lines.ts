@@ -10,8 +10,8 @@ export function deliveriesLine(apiUrl: string, active: Pick<StoredFunction, 'inp
       ? 'no enabled functions yet'
       : inTest === 0
         ? `test mode off for all ${functions}`
-        : `test mode on for ${inTest} of ${functions} (Pinterest validates those events but does not record them)`
-  return `deliveries go to ${apiUrl} (${testMode})`
+        : `test mode on for ${inTest} of ${functions} (Pinterest checks those events but does not record them)`
+  return `deliveries go to ${apiUrl}; ${testMode}`
 }
 
 /** What a stop leaves for the next start. */
