@@ -12,7 +12,7 @@ const ENV = { PIPELINES_API_KEY: API_KEY, PIPELINES_PROJECT_TOKEN: PROJECT_TOKEN
 // Nothing listens on port 9: every delivery fails to connect and waits for its retry.
 const UNREACHABLE = 'http://127.0.0.1:9'
 
-const fn = (testMode?: boolean) => ({ inputs: testMode === undefined ? {} : { test_mode: { value: testMode } } })
+const fn = (testMode?: boolean): { inputs: Record<string, { value: unknown }> } => ({ inputs: testMode === undefined ? {} : { test_mode: { value: testMode } } })
 
 describe('the start and stop lines', () => {
   it('say where deliveries go and which functions send in test mode', () => {
