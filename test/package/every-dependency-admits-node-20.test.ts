@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import Fastify from 'fastify'
 import semver from 'semver'
 
 // npm warns (EBADENGINE) at install for any package of the tree whose engines.node leaves Node 20 out.
@@ -29,7 +30,12 @@ describe('the dependency tree', () => {
     expect(nodeRange(['node >=0.6.0'])).toBe('>=0.6.0')
   })
 
-  it('holds light-my-request (fastify inject) to cookie 1.x, which runs on Node 20', () => {
+  it('holds light-my-request (fastify inject) to cookie 1.x, which runs on Node 20 and still sends cookies', async () => {
     expect(lock.packages['node_modules/light-my-request/node_modules/cookie']?.version).toMatch(/^1\./)
+    const app = Fastify()
+    app.get('/', async (request) => ({ cookie: request.headers.cookie }))
+    const reply = await app.inject({ url: '/', cookies: { session: 'a b', other: 'x' } })
+    expect(reply.json()).toEqual({ cookie: 'session=a%20b; other=x' })
+    await app.close()
   })
 })
