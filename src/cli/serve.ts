@@ -110,7 +110,8 @@ export async function serveCommand(
       : `${created.apiKey}\n  the key is shown only now; it is stored hashed`
     out.write(`created project ${created.projectId}\n  project token (capture): ${created.projectToken}\n  personal API key (hog_function:read, hog_function:write): ${key}\n`)
   }
-  out.write(`pipelines server listening on ${server.url}; ${deliveriesLine(apiUrl, server.store.functions.active())}\n`)
+  // The URL ends at a space: scripts read it with /listening on (\S+)/.
+  out.write(`pipelines server listening on ${server.url} (${deliveriesLine(apiUrl, server.store.functions.active())})\n`)
   await nextSignal()
   out.write(`draining: no new requests; delivering what is stored (at most ${timeoutMs / 1000} s; a second SIGINT or SIGTERM stops at once)\n`)
   void nextSignal().then((signal) => {

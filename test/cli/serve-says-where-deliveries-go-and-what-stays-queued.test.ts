@@ -59,7 +59,7 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
 describe('serve', () => {
   it('prints the Pinterest URL and test mode at start, and the queued deliveries at stop', async () => {
     const first = await start()
-    expect(first.output()).toMatch(/pipelines server listening on http:\/\/\S+; deliveries go to http:\/\/127\.0\.0\.1:9; no enabled functions yet\n$/)
+    expect(first.output()).toMatch(/pipelines server listening on http:\/\/\S+ \(deliveries go to http:\/\/127\.0\.0\.1:9; no enabled functions yet\)\n$/)
     const created = await post(
       `${first.url}/api/projects/1/hog_functions/`,
       {
@@ -76,6 +76,6 @@ describe('serve', () => {
     expect(first.output()).toMatch(/\nstopped: 1 delivery still queued: they resume on the next start\n$/)
 
     const second = await start()
-    expect(second.output()).toContain('; deliveries go to http://127.0.0.1:9; test mode on for 1 of 1 enabled function (')
+    expect(second.output()).toContain( (deliveries go to http://127.0.0.1:9; test mode on for 1 of 1 enabled function (Pinterest checks those events but does not record them))\n')
   })
 })

@@ -25,7 +25,7 @@ export async function spawnServer(args: string[], env: Record<string, string>): 
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString()
-      const match = /listening on (http:\/\/[^\s;]+)/.exec(output)
+      const match = /listening on (http:\/\/\S+)/.exec(output)
       if (match) resolve(match[1])
     })
     let errors = ''
