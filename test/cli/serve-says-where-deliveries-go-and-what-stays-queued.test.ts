@@ -76,6 +76,6 @@ describe('serve', () => {
     expect(first.output()).toMatch(/\nstopped: 1 delivery still queued: they resume on the next start\n$/)
 
     const second = await start()
-    expect(second.output()).toContain( (deliveries go to http://127.0.0.1:9; test mode on for 1 of 1 enabled function (Pinterest checks those events but does not record them))\n')
+    expect(second.output()).toContain(' (deliveries go to http://127.0.0.1:9; test mode on for 1 of 1 enabled function (Pinterest checks those events but does not record them))\n')
   })
 })
