@@ -75,7 +75,8 @@ describe('pinterest-capi send', () => {
   })
 
   it('exits 1 and lists reasons when events fail', async () => {
-    const { code, stdout, stderr } = await send({ functionFile: path.join(dir, 'bad-token.json') })
+    // A linger longer than the run, as above: a slow machine must not split the batches.
+    const { code, stdout, stderr } = await send({ functionFile: path.join(dir, 'bad-token.json'), lingerMs: 60_000 })
     expect(code).toBe(1)
     expect(stdout).toContain('delivered: 0, failed: 2500, gave up: 0, requests: 3')
     expect(stderr).toMatch(/^event send-\d+ failed: conversion token rejected by Pinterest \(401\)/m)
