@@ -1,4 +1,5 @@
 import type { StopReport } from '../server/server'
+import { hideUrlCredentials } from '../secret'
 import type { StoredFunction } from '../store/types'
 
 /** Where deliveries go, said at start: the Pinterest URL and the enabled functions that send in test mode. */
@@ -11,7 +12,7 @@ export function deliveriesLine(apiUrl: string, active: Pick<StoredFunction, 'inp
       : inTest === 0
         ? `test mode off for all ${functions}`
         : `test mode on for ${inTest} of ${functions} (Pinterest checks those events but does not record them)`
-  return `deliveries go to ${apiUrl}; ${testMode}`
+  return `deliveries go to ${hideUrlCredentials(apiUrl)}; ${testMode}`
 }
 
 /** What a stop leaves for the next start. */

@@ -78,14 +78,14 @@ async function startLocked(options: ServerOptions, lock: DatabaseLock | undefine
     // Only a server that listens creates project 1 and its key: they are printed once, so they must reach the operator.
     // Nothing is served before this synchronous step ends.
     boot = bootstrap(store, options.env)
+    // Events stored before the runner is up wait in the queue; its first round takes them.
+    runner = await RunnerThread.start(dbPath, { ...runnerOptions, secretKeys })
   } catch (error) {
     // Nothing may run against the database when the server cannot serve.
     await app.close()
     store.close()
     throw error
   }
-  // Events stored before the runner is up wait in the queue; its first round takes them.
-  runner = await RunnerThread.start(dbPath, { ...runnerOptions, secretKeys })
   const address = app.server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   let closing: Promise<StopReport> | undefined

@@ -23,6 +23,10 @@ describe('the start and stop lines', () => {
     )
   })
 
+  it('never show credentials written into the URL', () => {
+    expect(deliveriesLine('https://user:pa55@proxy.example/pinterest', [])).toBe('deliveries go to https://***@proxy.example/pinterest; no enabled functions yet')
+  })
+
   it('say what stays queued for the next start', () => {
     expect(queuedLine({ pendingDeliveries: 0, unprocessedEvents: 0 })).toBe('nothing is queued')
     expect(queuedLine({ pendingDeliveries: 1, unprocessedEvents: 0 })).toBe('1 delivery still queued: they resume on the next start')

@@ -1,8 +1,10 @@
 import Database from 'better-sqlite3'
 import { hostname } from 'node:os'
-import { OperatorError } from '../../errors'
-import { ensureFolderOf, PRIVATE_FILE_MODE } from '../private-files'
 import { chmodSync } from 'node:fs'
+import { basename } from 'node:path'
+import { OperatorError } from '../../errors'
+import { hideUrlCredentials } from '../../secret'
+import { ensureFolderOf, PRIVATE_FILE_MODE } from '../private-files'
 
 /** Who holds a database: enough for an operator to find the process. */
 export interface LockHolder {
@@ -34,12 +36,14 @@ function describeHolder(holder: LockHolder | undefined): string {
 
 export const lockFilePath = (dbPath: string): string => `${dbPath}.lock`
 
-const thisProcess = (): LockHolder => ({
-  pid: process.pid,
-  host: hostname(),
-  command: ['pinterest-capi', ...process.argv.slice(2)].join(' '),
-  started_at: new Date().toISOString(),
-})
+/** How this process was started, as an operator would have typed it (an --api-url's credentials taken out). */
+function commandLine(): string {
+  const script = process.argv[1] ?? ''
+  const name = /cli[\\/]main\.[jt]s$/.test(script) ? 'pinterest-capi' : basename(script)
+  return hideUrlCredentials([name, ...process.argv.slice(2)].join(' '))
+}
+
+const thisProcess = (): LockHolder => ({ pid: process.pid, host: hostname(), command: commandLine(), started_at: new Date().toISOString() })
 
 /**
  * Makes this process the only server of the database at `dbPath`, or throws DatabaseInUseError naming the
