@@ -73,7 +73,7 @@ export function lockDatabase(dbPath: string, holder: LockHolder = thisProcess())
   return {
     release: () => {
       if (!db.open) return
-      db.exec('ROLLBACK')
+      if (db.inTransaction) db.exec('ROLLBACK')
       db.close()
     },
   }
