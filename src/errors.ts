@@ -60,3 +60,14 @@ export function joinFieldPath(base: string, path: readonly PropertyKey[]): strin
     return acc === '' ? name : `${acc}.${name}`
   }, base)
 }
+
+/**
+ * A problem the operator can fix outside the command (a port in use, a database held by another server):
+ * the CLI prints the message as one line, without a stack, and exits 1.
+ */
+export class OperatorError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'OperatorError'
+  }
+}

@@ -39,3 +39,8 @@ export function redact(text: string, secrets: Secret[]): string {
   }
   return out
 }
+
+/** Takes the user and password out of every URL in a text (`https://user:pass@host` → `https://***@host`). */
+export function hideUrlCredentials(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@')
+}

@@ -1,12 +1,13 @@
 import fs from 'node:fs'
 import type { Writable } from 'node:stream'
-import { parseArgs } from 'node:util'
 import { FaultsError, parseFaults, type Faults } from '../emulator/faults'
 import { DEFAULT_CREDENTIALS, startEmulator } from '../emulator/server'
 import { ConfigError } from '../errors'
+import { CommandHelp, formatHelp, parseCommand } from './usage'
 
-export const EMULATOR_USAGE = `Usage: pinterest-capi emulator [options]
-
+export const EMULATOR_HELP: CommandHelp = {
+  synopsis: ['emulator [--port N] [--host HOST] [--token T] [--ad-account ID]... [--faults FILE] [--seed N] [--no-bodies]'],
+  description: `
 Runs a local stand-in for Pinterest's events endpoint (POST /v5/ad_accounts/:id/events).
   --port N             port to listen on (default 0: any free port; the chosen one is printed)
   --host HOST          address to bind (default 127.0.0.1)
@@ -14,8 +15,8 @@ Runs a local stand-in for Pinterest's events endpoint (POST /v5/ad_accounts/:id/
   --ad-account ID      ad account the token may send to; repeat for several (default ${DEFAULT_CREDENTIALS[0].adAccountIds[0]})
   --faults FILE        JSON faults to start with (see PUT /_emulator/faults)
   --seed N             seed for the random fault shares (default 1)
-  --no-bodies          keep only the ids of accepted events, not their bodies (for load tests)
-`
+  --no-bodies          keep only the ids of accepted events, not their bodies (for load tests)`,
+}
 
 export interface RunEmulatorOptions {
   port?: number
@@ -79,25 +80,20 @@ function untilStopped(signal: AbortSignal | undefined): Promise<void> {
   })
 }
 
-/** `pinterest-capi emulator ...`: parses its own flags; usage errors surface as ERR_PARSE_ARGS_* or ConfigError. */
+/** `pinterest-capi emulator ...`: usage mistakes are UsageErrors, bad values ConfigErrors. */
 export async function emulatorCommand(args: string[], stdout: Writable = process.stdout): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      token: { type: 'string' },
-      'ad-account': { type: 'string', multiple: true },
-      faults: { type: 'string' },
-      seed: { type: 'string' },
-      'no-bodies': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-    allowPositionals: false,
+  const { values } = parseCommand('emulator', args, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    token: { type: 'string' },
+    'ad-account': { type: 'string', multiple: true },
+    faults: { type: 'string' },
+    seed: { type: 'string' },
+    'no-bodies': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
   })
   if (values.help) {
-    stdout.write(EMULATOR_USAGE)
+    stdout.write(formatHelp(EMULATOR_HELP))
     return 0
   }
   return runEmulator({

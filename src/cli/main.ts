@@ -1,97 +1,115 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util'
-import { ConfigError } from '../errors'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { ConfigError, OperatorError } from '../errors'
 import { SecretKeyError } from '../store/secret-box'
-import { emulatorCommand } from './emulator'
+import { EMULATOR_HELP, emulatorCommand } from './emulator'
+import { KEYS_HELP, keysCommand } from './keys'
 import { runMap } from './map'
-import { personsCommand } from './persons'
-import { secretsCommand } from './secrets'
+import { PERSONS_HELP, personsCommand } from './persons'
+import { PROJECTS_HELP, projectsCommand } from './projects'
+import { SECRETS_HELP, secretsCommand } from './secrets'
 import { runSend } from './send'
-import { adminCommand, serveCommand } from './serve'
+import { SERVE_HELP, serveCommand } from './serve'
+import { CommandHelp, formatHelp, formatUsage, parseCommand, UsageError } from './usage'
 
-const USAGE = `Usage: pinterest-capi <command> [options]
-
-Commands:
-  serve [--port N] [--host HOST] [--db FILE] [--api-url URL] [--concurrency N]
-        [--max-db-size SIZE] [--shutdown-timeout DURATION]
-      Run the pipelines server (hog_functions REST API, capture, durable queue) on SQLite
-      (default ./data/pipelines.sqlite; PORT, HOST, PIPELINES_DB, PINTEREST_API_URL,
-      PIPELINES_CONCURRENCY, PIPELINES_MAX_DB_SIZE and PIPELINES_SHUTDOWN_TIMEOUT also work).
-      Past --max-db-size (default 10GB; 0 or off for none) capture answers 503 with Retry-After.
-      Draining on SIGINT/SIGTERM stops after --shutdown-timeout (default 30s); a second signal
-      stops at once.
-      Secret inputs are encrypted with PIPELINES_SECRET_KEY (32 bytes, base64 or hex), else with
-      the key file FILE.key made at first start.
-  projects create NAME [--db FILE]
-  keys create --project ID [--scopes hog_function:read,hog_function:write] [--db FILE]
-  secrets rotate-key [--db FILE] [--new-key-env NAME]
-      Re-encrypt every stored secret with a new key (the server stopped): a new random key in the
-      key file, or, with PIPELINES_SECRET_KEY, the key in the variable NAME.
-  persons delete --distinct-id ID [--project N] [--db FILE]
-      Delete a person (all its distinct ids), their stored events and undelivered deliveries.
-  map --function FILE [--events FILE]
-      Map PostHog events (JSON lines; stdin without --events) to Pinterest events and print one
-      JSON line per result.
-  send --function FILE [--events FILE] [--api-url URL] [--test] [--dry-run]
-      Map and deliver events to Pinterest in batches; exits 1 when any event failed.
-      --api-url defaults to $PINTEREST_API_URL or https://api.pinterest.com; --test sends with
-      Pinterest's test flag; --dry-run prints the requests instead of sending them.
-  emulator [--port N] [--host HOST] [--token T] [--ad-account ID] [--faults FILE] [--seed N]
-      Run a local stand-in for Pinterest's events endpoint.
-`
-
-class UsageError extends Error {}
-
-function parse<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], options: T) {
-  return parseArgs({ args, options, strict: true, allowPositionals: false }).values
+const MAP_HELP: CommandHelp = {
+  synopsis: ['map --function FILE [--events FILE]'],
+  description: `
+Maps PostHog events (JSON lines; stdin without --events) to Pinterest events and prints one JSON line per
+result, and a count on stderr. Nothing is sent.`,
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv
-  switch (command) {
-    case 'map': {
-      const values = parse(rest, { function: { type: 'string' }, events: { type: 'string' } })
-      if (!values.function) throw new UsageError('map needs --function FILE')
-      return runMap({ functionFile: values.function, eventsFile: values.events })
-    }
-    case 'send': {
-      const values = parse(rest, {
-        function: { type: 'string' },
-        events: { type: 'string' },
-        'api-url': { type: 'string' },
-        test: { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-      })
-      if (!values.function) throw new UsageError('send needs --function FILE')
-      return runSend({
-        functionFile: values.function,
-        eventsFile: values.events,
-        apiUrl: values['api-url'],
-        test: values.test,
-        dryRun: values['dry-run'],
-      })
-    }
-    case 'emulator':
-      return emulatorCommand(rest)
-    case 'serve':
-      return serveCommand(rest)
-    case 'projects':
-    case 'keys':
-      return adminCommand(command, rest)
-    case 'secrets':
-      return secretsCommand(rest)
-    case 'persons':
-      return personsCommand(rest)
-    case undefined:
-      process.stdout.write(USAGE)
-      return 2
-    case 'help':
-    case '--help':
-      process.stdout.write(USAGE)
-      return 0
-    default:
-      throw new UsageError(`unknown command '${command}'`)
+const SEND_HELP: CommandHelp = {
+  synopsis: ['send --function FILE [--events FILE] [--api-url URL] [--test] [--dry-run]'],
+  description: `
+Maps and delivers events (JSON lines; stdin without --events) to Pinterest in batches, with a progress bar on
+a terminal; exits 1 when any event failed. --api-url defaults to $PINTEREST_API_URL or
+https://api.pinterest.com; --test sends with Pinterest's test flag; --dry-run prints the requests instead.`,
+}
+
+async function map(args: string[]): Promise<number> {
+  const { values } = parseCommand('map', args, { function: { type: 'string' }, events: { type: 'string' } })
+  if (!values.function) throw new UsageError('map', 'map needs --function FILE')
+  return runMap({ functionFile: values.function, eventsFile: values.events })
+}
+
+async function send(args: string[]): Promise<number> {
+  const { values } = parseCommand('send', args, {
+    function: { type: 'string' },
+    events: { type: 'string' },
+    'api-url': { type: 'string' },
+    test: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+  })
+  if (!values.function) throw new UsageError('send', 'send needs --function FILE')
+  return runSend({ functionFile: values.function, eventsFile: values.events, apiUrl: values['api-url'], test: values.test, dryRun: values['dry-run'] })
+}
+
+interface Command {
+  help: CommandHelp
+  run(args: string[]): Promise<number>
+}
+
+const COMMANDS: Record<string, Command> = {
+  serve: { help: SERVE_HELP, run: (args) => serveCommand(args) },
+  projects: { help: PROJECTS_HELP, run: (args) => projectsCommand(args) },
+  keys: { help: KEYS_HELP, run: (args) => keysCommand(args) },
+  secrets: { help: SECRETS_HELP, run: (args) => secretsCommand(args) },
+  persons: { help: PERSONS_HELP, run: (args) => personsCommand(args) },
+  map: { help: MAP_HELP, run: map },
+  send: { help: SEND_HELP, run: send },
+  emulator: { help: EMULATOR_HELP, run: (args) => emulatorCommand(args) },
+}
+
+const USAGE =
+  'Usage: pinterest-capi COMMAND [options]\n\nCommands:\n' +
+  Object.values(COMMANDS)
+    .flatMap((c) => c.help.synopsis.map((line) => `  ${line}\n`))
+    .join('') +
+  "\n'pinterest-capi COMMAND --help' describes a command; 'pinterest-capi --version' prints the version.\n"
+
+export function version(): string {
+  // The same relative place from src/cli and from dist/cli.
+  return (JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version
+}
+
+const wantsHelp = (args: string[]) => args.includes('--help') || args.includes('-h')
+
+/** Runs one command; usage mistakes and operators' problems are thrown (see `report`). */
+export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined) throw new UsageError(undefined, 'no command given')
+  if (name === '--version' || name === '-v' || name === 'version') {
+    out.write(`${version()}\n`)
+    return 0
   }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const command = rest[0] === undefined ? undefined : COMMANDS[rest[0]]
+    if (rest[0] !== undefined && !command) throw new UsageError(undefined, 'unknown command')
+    out.write(command ? formatHelp(command.help) : USAGE)
+    return 0
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
+  if (!command) throw new UsageError(undefined, `unknown command${name.startsWith('-') ? ' (options come after the command)' : ''}`)
+  if (wantsHelp(rest)) {
+    out.write(formatHelp(command.help))
+    return 0
+  }
+  return command.run(rest)
+}
+
+/** What the process prints for an error thrown by `main`, and its exit code. */
+export function report(error: unknown): { text: string; code: number } {
+  if (error instanceof UsageError) {
+    const command = error.command === undefined ? undefined : COMMANDS[error.command]
+    const usage = command ? `${formatUsage(command.help)}Run 'pinterest-capi ${error.command} --help' for details.\n` : USAGE
+    return { text: `usage error: ${error.message}\n${usage}`, code: 2 }
+  }
+  if (error instanceof ConfigError) return { text: `configuration error: ${error.message}\n`, code: 2 }
+  if (error instanceof SecretKeyError) return { text: `error: ${error.message}\n`, code: 2 }
+  if (error instanceof OperatorError) return { text: `error: ${error.message}\n`, code: 1 }
+  return { text: `error: ${(error as Error).stack ?? String(error)}\n`, code: 2 }
 }
 
 if (require.main === module) {
@@ -104,16 +122,9 @@ if (require.main === module) {
       process.exitCode = code
     },
     (error: unknown) => {
-      if (error instanceof ConfigError) {
-        process.stderr.write(`configuration error: ${error.message}\n`)
-      } else if (error instanceof SecretKeyError) {
-        process.stderr.write(`error: ${error.message}\n`)
-      } else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-        process.stderr.write(`${(error as Error).message}\n\n${USAGE}`)
-      } else {
-        process.stderr.write(`error: ${(error as Error).stack ?? String(error)}\n`)
-      }
-      process.exitCode = 2
+      const { text, code } = report(error)
+      process.stderr.write(text)
+      process.exitCode = code
     },
   )
 }

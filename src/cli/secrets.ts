@@ -1,24 +1,43 @@
 import { existsSync } from 'node:fs'
 import type { Writable } from 'node:stream'
-import { parseArgs } from 'node:util'
-import { ConfigError } from '../errors'
+import { ConfigError, OperatorError } from '../errors'
 import { keyId } from '../store/secret-box'
 import { newSecretKey, parseSecretKey, resolveSecretKeys, SECRET_KEY_ENV, writeKeyFile } from '../store/secret-key'
 import { openSqliteStore } from '../store/sqlite/database'
+import { lockDatabase } from '../store/sqlite/database-lock'
 import type { SealReport } from '../store/sqlite/functions'
-import { DEFAULT_DB } from './serve'
+import { databasePath } from './local-database'
+import { CommandHelp, parseCommand, subcommand, UsageError } from './usage'
+
+export const SECRETS_HELP: CommandHelp = {
+  synopsis: ['secrets rotate-key [--db FILE] [--new-key-env NAME]'],
+  description: `
+Re-encrypts every stored secret with a new key, in one transaction: a new random key in the key file, or, when
+PIPELINES_SECRET_KEY is set, the key in the variable NAME. It refuses to run while a server uses the database
+(a running server keeps the old key).`,
+}
 
 /**
  * `pinterest-capi secrets rotate-key [--db FILE] [--new-key-env NAME]`: every stored secret sealed again
  * with a new key, in one transaction. Run it with the server stopped: a running server keeps the old key.
  */
 export async function secretsCommand(args: string[], out: Writable = process.stdout, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { db: { type: 'string' }, 'new-key-env': { type: 'string' } }, allowPositionals: true, strict: true })
-  if (positionals.length !== 1 || positionals[0] !== 'rotate-key') throw new ConfigError('secrets', "expected 'rotate-key'")
-  const dbPath = values.db ?? env.PIPELINES_DB ?? DEFAULT_DB
-  if (!existsSync(dbPath)) throw new ConfigError('--db', 'no database at this path')
+  const { values, positionals } = parseCommand('secrets', args, { db: { type: 'string' }, 'new-key-env': { type: 'string' } }, true)
+  subcommand('secrets', positionals, ['rotate-key'] as const)
+  if (positionals.length > 1) throw new UsageError('secrets', 'secrets rotate-key takes options only')
+  const dbPath = databasePath(values.db, env)
+  if (!existsSync(dbPath)) throw new OperatorError(`no database at ${dbPath} (give --db FILE or set PIPELINES_DB)`)
+  // Held like a server holds it: no server may start (or run) with the old key meanwhile.
+  const lock = lockDatabase(dbPath)
+  try {
+    return rotate(dbPath, values['new-key-env'], out, env)
+  } finally {
+    lock.release()
+  }
+}
+
+function rotate(dbPath: string, newKeyEnv: string | undefined, out: Writable, env: NodeJS.ProcessEnv): number {
   const current = resolveSecretKeys(dbPath, env)
-  const newKeyEnv = values['new-key-env']
   if (current.source.kind === 'environment' && newKeyEnv === undefined) {
     throw new ConfigError('--new-key-env', `${SECRET_KEY_ENV} is set: put the new key in another variable and name it with --new-key-env NAME`)
   }

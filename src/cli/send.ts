@@ -5,7 +5,7 @@ import { CompiledFunction } from '../mapping/compile-function'
 import { invokeFunction } from '../mapping/invoke'
 import { DEFAULT_API_URL, eventsUrl, FetchLike, MAX_EVENTS_PER_REQUEST, REDACTED_BEARER } from '../pinterest/client'
 import { PinterestEvent } from '../pinterest/schema'
-import { readJsonLines } from './json-lines'
+import { InputPosition, readJsonLines } from './json-lines'
 import { describeFunction, loadFunctionFile } from './map'
 import { Counts, emptyCounts, Progress } from './progress'
 
@@ -48,7 +48,8 @@ export async function runSend(options: SendOptions): Promise<number> {
   const counts = emptyCounts()
   const failures: string[] = []
   const dispatcher = new Dispatcher({ apiUrl, fetch: options.fetch, logger: stderrLogger, lingerMs: options.lingerMs ?? LINGER_MS, retry: { maxRetryMs: MAX_RETRY_MS }, shutdownTimeoutMs: MAX_RETRY_MS })
-  const progress = new Progress(stderr, counts)
+  const input: InputPosition = { bytesRead: 0 }
+  const progress = new Progress(stderr, counts, input)
   const outstanding = new Set<Promise<void>>()
   const record = (event: PinterestEvent, outcome: Outcome) => {
     if (outcome.status === 'delivered') counts.delivered += 1
@@ -58,7 +59,7 @@ export async function runSend(options: SendOptions): Promise<number> {
       if (failures.length < MAX_LISTED_FAILURES) failures.push(`event ${event.event_id} ${outcome.status}: ${outcome.reason}`)
     }
   }
-  for await (const item of readJsonLines(options.eventsFile, options.stdin)) {
+  for await (const item of readJsonLines(options.eventsFile, options.stdin, input)) {
     counts.read += 1
     const events = 'error' in item ? noteError(counts, failures, item.error) : mapLine(fn, item.value, item.line, counts, failures, options.nowMs)
     for (const event of events) {

@@ -1,12 +1,30 @@
 import type { Writable } from 'node:stream'
-import { parseArgs } from 'node:util'
 import { ConfigError } from '../errors'
+import { DEFAULT_API_URL } from '../pinterest/client'
 import { DEFAULT_MAX_DB_BYTES, parseByteSize } from '../server/disk-limit'
 import { startServer } from '../server/server'
-import { openSqliteStore } from '../store/sqlite/database'
-import { SCOPES, Scope } from '../store/types'
+import { SCOPES } from '../store/types'
+import { deliveriesLine, queuedLine } from './serve-lines'
+import { CommandHelp, parseCommand } from './usage'
 
 export const DEFAULT_DB = './data/pipelines.sqlite'
+
+export const SERVE_HELP: CommandHelp = {
+  synopsis: ['serve [--port N] [--host HOST] [--db FILE] [--api-url URL] [--concurrency N] [--max-db-size SIZE] [--shutdown-timeout DURATION]'],
+  description: `
+Runs the pipelines server (hog_functions REST API, capture, durable queue) on SQLite.
+  --port N                  port (default 8010; PORT)
+  --host HOST               address to bind (default localhost; HOST)
+  --db FILE                 database (default ${DEFAULT_DB}; PIPELINES_DB)
+  --api-url URL             Pinterest's API, or the emulator's URL (default ${DEFAULT_API_URL}; PINTEREST_API_URL)
+  --concurrency N           requests in flight to Pinterest (default 4; PIPELINES_CONCURRENCY)
+  --max-db-size SIZE        past it capture answers 503 with Retry-After (default 10GB, 0 or off for none; PIPELINES_MAX_DB_SIZE)
+  --shutdown-timeout D      draining on SIGINT/SIGTERM stops after D (default 30s; PIPELINES_SHUTDOWN_TIMEOUT);
+                            a second signal stops at once
+One server per database: a second one refuses to start and names the process that holds it.
+Secret inputs are encrypted with PIPELINES_SECRET_KEY (32 bytes, base64 or hex), else with the key file
+FILE.key made at first start.`,
+}
 
 function port(value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback
@@ -73,27 +91,24 @@ export async function serveCommand(
   env: NodeJS.ProcessEnv = process.env,
   exit: (code: number) => void = (code) => process.exit(code),
 ): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      db: { type: 'string' },
-      'api-url': { type: 'string' },
-      concurrency: { type: 'string' },
-      'max-db-size': { type: 'string' },
-      'shutdown-timeout': { type: 'string' },
-      'trust-proxy': { type: 'boolean' },
-    },
-    strict: true,
+  const { values } = parseCommand('serve', args, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    db: { type: 'string' },
+    'api-url': { type: 'string' },
+    concurrency: { type: 'string' },
+    'max-db-size': { type: 'string' },
+    'shutdown-timeout': { type: 'string' },
+    'trust-proxy': { type: 'boolean' },
   })
+  const apiUrl = values['api-url'] ?? env.PINTEREST_API_URL ?? DEFAULT_API_URL
   const timeoutMs = shutdownTimeout(values['shutdown-timeout'] ?? env.PIPELINES_SHUTDOWN_TIMEOUT)
   const server = await startServer({
     port: port(values.port ?? env.PORT, 8010),
     // localhost binds the loopback addresses of both IP versions, so http://localhost:8010 works either way.
     host: values.host ?? env.HOST ?? 'localhost',
     dbPath: values.db ?? env.PIPELINES_DB ?? DEFAULT_DB,
-    apiUrl: values['api-url'] ?? env.PINTEREST_API_URL,
+    apiUrl,
     concurrency: concurrency(values.concurrency ?? env.PIPELINES_CONCURRENCY),
     maxDbBytes: maxDbSize(values['max-db-size'] ?? env.PIPELINES_MAX_DB_SIZE),
     trustProxy: trustProxy(values['trust-proxy'], env.PIPELINES_TRUST_PROXY),
@@ -107,51 +122,23 @@ export async function serveCommand(
       : `${created.apiKey}\n  the key is shown only now; it is stored hashed`
     out.write(`created project ${created.projectId}\n  project token (capture): ${created.projectToken}\n  personal API key (${SCOPES.join(', ')}): ${key}\n`)
   }
-  out.write(`pipelines server listening on ${server.url}\n`)
+  // The URL ends at a space: scripts read it with /listening on (\S+)/.
+  out.write(`pipelines server listening on ${server.url} (${deliveriesLine(apiUrl, server.store.functions.active())})\n`)
   await nextSignal()
   out.write(`draining: no new requests; delivering what is stored (at most ${timeoutMs / 1000} s; a second SIGINT or SIGTERM stops at once)\n`)
   void nextSignal().then((signal) => {
-    out.write('stopping now: what is stored stays stored and is delivered after the next start\n')
+    out.write(`stopping now: ${queuedLine(server.queued())}\n`)
     exit(SIGNAL_EXIT_CODES[signal] ?? 1)
   })
   let timer: NodeJS.Timeout | undefined
-  const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)))
-  const late = await Promise.race([server.close().then(() => false), timedOut])
+  const timedOut = new Promise<true>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)))
+  const stopped = await Promise.race([server.close(), timedOut])
   clearTimeout(timer)
-  if (late) {
-    out.write(`draining took longer than ${timeoutMs / 1000} s: stopping; what is stored stays stored and is delivered after the next start\n`)
+  if (stopped === true) {
+    out.write(`draining took longer than ${timeoutMs / 1000} s: stopping; ${queuedLine(server.queued())}\n`)
     exit(1)
+    return 1
   }
+  out.write(`stopped: ${queuedLine(stopped)}\n`)
   return 0
-}
-
-/** `pinterest-capi projects create NAME` and `pinterest-capi keys create --project ID --scopes a,b`. */
-export async function adminCommand(kind: 'projects' | 'keys', args: string[], out: Writable = process.stdout): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { db: { type: 'string' }, project: { type: 'string' }, scopes: { type: 'string' }, label: { type: 'string' } },
-    allowPositionals: true,
-    strict: true,
-  })
-  const [action, name] = positionals
-  if (action !== 'create') throw new ConfigError(kind, `expected 'create', got ${JSON.stringify(action ?? '')}`)
-  const store = openSqliteStore(values.db ?? process.env.PIPELINES_DB ?? DEFAULT_DB)
-  try {
-    if (kind === 'projects') {
-      if (!name) throw new ConfigError('NAME', 'projects create needs a name')
-      const project = store.projects.create(name)
-      out.write(`created project ${project.id}\n  project token (capture): ${project.api_token}\n`)
-      return 0
-    }
-    const projectId = Number(values.project)
-    if (!Number.isInteger(projectId) || !store.projects.get(projectId)) throw new ConfigError('--project', 'expected the id of an existing project')
-    const scopes = (values.scopes ?? SCOPES.join(',')).split(',').map((s) => s.trim()) as Scope[]
-    const unknown = scopes.filter((s) => !SCOPES.includes(s))
-    if (unknown.length > 0) throw new ConfigError('--scopes', `unknown scope ${unknown.join(', ')}; known: ${SCOPES.join(', ')}`)
-    const { key } = store.keys.create(projectId, scopes, values.label ?? 'cli')
-    out.write(`created a personal API key for project ${projectId} (${scopes.join(', ')}): ${key}\n  it is shown only now; it is stored hashed\n`)
-    return 0
-  } finally {
-    store.close()
-  }
 }

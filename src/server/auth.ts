@@ -9,6 +9,8 @@ export function authenticate(request: FastifyRequest, keys: KeyStore): ApiKey {
   if (!match) throw notAuthenticated('Authentication credentials were not provided.')
   const key = keys.find(match[1])
   if (!key) throw notAuthenticated('Invalid personal API key.')
+  // Looked up on every request (no cache), so a key revoked from the CLI stops working at once.
+  keys.recordUse(key.id, Date.now())
   return key
 }
 

@@ -32,6 +32,8 @@ export interface ApiKey {
   label: string
   scopes: Scope[]
   created_at: string
+  /** When a request last used it (recorded at most once a minute), or null. */
+  last_used_at: string | null
 }
 
 /** A hog function as stored: secret input values live apart from the others and are never returned. */
@@ -66,6 +68,7 @@ export interface ProjectStore {
   get(id: number): Project | undefined
   byToken(apiToken: string): Project | undefined
   count(): number
+  list(): Project[]
   setToken(id: number, apiToken: string): void
   /** Applies the changes; the project as it is now, or undefined when there is no such project. */
   update(id: number, changes: ProjectChanges): Project | undefined
@@ -75,6 +78,13 @@ export interface KeyStore {
   /** Returns the new key in clear once; only its hash is kept. */
   create(projectId: number, scopes: Scope[], label: string, key?: string): { key: string; record: ApiKey }
   find(key: string): ApiKey | undefined
+  /** Every key (never the key itself nor its hash), oldest first; one project's with `projectId`. */
+  list(projectId?: number): ApiKey[]
+  get(id: string): ApiKey | undefined
+  /** Deletes the key: from now on no request gets through with it. False when no key has this id. */
+  revoke(id: string): boolean
+  /** Notes that a request used the key; written at most once a minute per key, not once per request. */
+  recordUse(id: string, atMs: number): void
   /** Makes `key` the only key of the project with this label (others with the label are deleted). */
   replaceLabelled(projectId: number, label: string, scopes: Scope[], key: string): void
 }

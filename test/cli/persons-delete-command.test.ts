@@ -3,7 +3,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { PassThrough } from 'node:stream'
 import { personsCommand } from '../../src/cli/persons'
-import { ConfigError } from '../../src/errors'
+import { UsageError } from '../../src/cli/usage'
+import { OperatorError } from '../../src/errors'
 import { openSqliteStore } from '../../src/store/sqlite/database'
 import { applyPersons, capturedEvent } from '../helpers/persons'
 
@@ -66,11 +67,11 @@ describe('persons delete', () => {
   it('asks for --project when the database has several, and names bad arguments', async () => {
     seed(2)
     const delete_ = (args: string[]) => personsCommand(['delete', ...args, '--db', db], new PassThrough(), {})
-    await expect(delete_(['--distinct-id', 'user-1'])).rejects.toThrow(new ConfigError('--project', 'the database has 2 projects: name one with --project N'))
-    await expect(delete_(['--distinct-id', 'user-1', '--project', '7'])).rejects.toThrow(new ConfigError('--project', 'expected the id of an existing project'))
-    await expect(delete_([])).rejects.toThrow(new ConfigError('--distinct-id', 'persons delete needs the distinct id of the person'))
-    await expect(personsCommand(['delete', '--distinct-id', 'x', '--db', path.join(dir, 'none.sqlite')], new PassThrough(), {})).rejects.toThrow(new ConfigError('--db', 'no database at this path'))
-    await expect(personsCommand(['remove'], new PassThrough(), {})).rejects.toThrow(new ConfigError('persons', "expected 'delete'"))
+    await expect(delete_(['--distinct-id', 'user-1'])).rejects.toThrow(new UsageError('persons', 'the database has 2 projects: name one with --project ID'))
+    await expect(delete_(['--distinct-id', 'user-1', '--project', '7'])).rejects.toThrow(new UsageError('persons', '--project: expected the id of an existing project (see projects list)'))
+    await expect(delete_([])).rejects.toThrow(new UsageError('persons', 'persons delete needs --distinct-id ID'))
+    await expect(personsCommand(['delete', '--distinct-id', 'x', '--db', path.join(dir, 'none.sqlite')], new PassThrough(), {})).rejects.toThrow(new OperatorError(`no database at ${path.join(dir, 'none.sqlite')} (give --db FILE or set PIPELINES_DB)`))
+    await expect(personsCommand(['remove'], new PassThrough(), {})).rejects.toThrow(new UsageError('persons', 'unknown persons command; expected one of: delete'))
     expect(await run(['--distinct-id', 'user-1', '--project', '1'])).toMatch(/^deleted the person of project 1 \(2 distinct id\(s\)\); deleted 3 stored event/)
   })
 })

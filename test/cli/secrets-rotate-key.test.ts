@@ -5,7 +5,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { PassThrough } from 'node:stream'
 import { secretsCommand } from '../../src/cli/secrets'
-import { ConfigError } from '../../src/errors'
+import { UsageError } from '../../src/cli/usage'
+import { ConfigError, OperatorError } from '../../src/errors'
 import { keyId, SecretKeyError } from '../../src/store/secret-box'
 import { readKeyFile, writeKeyFile } from '../../src/store/secret-key'
 import { openSqliteStore } from '../../src/store/sqlite/database'
@@ -74,7 +75,7 @@ describe('secrets rotate-key', () => {
     expect(keyId(fresh)).not.toBe(keyId(old))
     expect(output).toBe(`re-encrypted 2 of 2 stored secret value(s) with key ${keyId(fresh)} (was ${keyId(old)})\n  the key file ${db}.key now holds the new key only\n`)
     expect(fs.statSync(`${db}.key`).mode & 0o777).toBe(0o600)
-    expect(fs.readdirSync(dir).sort()).toEqual(['db.sqlite', 'db.sqlite.key'])
+    expect(fs.readdirSync(dir).sort()).toEqual(['db.sqlite', 'db.sqlite.key', 'db.sqlite.lock'])
     expect(tokens([fresh])).toEqual([TOKEN, `${TOKEN}-2`])
     expect(() => tokens([old])).toThrow(SecretKeyError)
     // The default open (the key file) reads them too.
@@ -102,7 +103,7 @@ describe('secrets rotate-key', () => {
     expect(output).toMatch(/^re-encrypted 2 of 2 stored secret value\(s\) with key [\w-]{8} \(was [\w-]{8}\)\n {2}set PIPELINES_SECRET_KEY to the value of NEW_PIPELINES_KEY wherever the server starts: the old key no longer opens the secrets\n$/)
     expect(output).not.toContain(fresh)
     expect(output).not.toContain(old)
-    expect(fs.readdirSync(dir)).toEqual(['db.sqlite'])
+    expect(fs.readdirSync(dir).sort()).toEqual(['db.sqlite', 'db.sqlite.lock'])
     expect(tokens([Buffer.from(fresh, 'hex')])).toEqual([TOKEN, `${TOKEN}-2`])
     expect(() => openSqliteStore(db, { env: { PIPELINES_SECRET_KEY: old } })).toThrow(SecretKeyError)
   })
@@ -115,8 +116,8 @@ describe('secrets rotate-key', () => {
     )
     await expect(secretsCommand(['rotate-key', '--db', db, '--new-key-env', 'NEW'], new PassThrough(), { PIPELINES_SECRET_KEY: old, NEW: 'short' })).rejects.toThrow(/^NEW: expected 32 random bytes/)
     await expect(secretsCommand(['rotate-key', '--db', db, '--new-key-env', 'NEW'], new PassThrough(), { PIPELINES_SECRET_KEY: old, NEW: old })).rejects.toThrow(new ConfigError('NEW', 'the new key is the key in use'))
-    await expect(secretsCommand(['rotate-key', '--db', path.join(dir, 'none.sqlite')], new PassThrough(), {})).rejects.toThrow(new ConfigError('--db', 'no database at this path'))
-    await expect(secretsCommand(['rotate'], new PassThrough(), {})).rejects.toThrow(new ConfigError('secrets', "expected 'rotate-key'"))
+    await expect(secretsCommand(['rotate-key', '--db', path.join(dir, 'none.sqlite')], new PassThrough(), {})).rejects.toThrow(new OperatorError(`no database at ${path.join(dir, 'none.sqlite')} (give --db FILE or set PIPELINES_DB)`))
+    await expect(secretsCommand(['rotate'], new PassThrough(), {})).rejects.toThrow(new UsageError('secrets', 'unknown secrets command; expected one of: rotate-key'))
     // A failed rotation changed nothing.
     expect(tokens([Buffer.from(old, 'base64')])).toEqual([TOKEN, `${TOKEN}-2`])
   })

@@ -75,7 +75,8 @@ describe('pinterest-capi send', () => {
   })
 
   it('exits 1 and lists reasons when events fail', async () => {
-    const { code, stdout, stderr } = await send({ functionFile: path.join(dir, 'bad-token.json') })
+    // A linger longer than the run, as above: a slow machine must not split the batches.
+    const { code, stdout, stderr } = await send({ functionFile: path.join(dir, 'bad-token.json'), lingerMs: 60_000 })
     expect(code).toBe(1)
     expect(stdout).toContain('delivered: 0, failed: 2500, gave up: 0, requests: 3')
     expect(stderr).toMatch(/^event send-\d+ failed: conversion token rejected by Pinterest \(401\)/m)
@@ -93,9 +94,18 @@ describe('pinterest-capi send', () => {
     expect(emulator.requests()).toHaveLength(0)
   })
 
-  it('draws a progress bar on a terminal', async () => {
+  it('draws a progress bar of the file read on a terminal', async () => {
     emulator.setFaults({ latency_ms: 150 })
+    const size = fs.statSync(path.join(dir, 'events.jsonl')).size
     const { stderr } = await send({}, true)
-    expect(stderr).toMatch(/\r\[#{20}\] mapped 2500 {2}delivered 2500 {2}failed 0 {2}\d+ events\/s \n$/)
+    const kb = (size / 1024).toFixed(1)
+    expect(stderr.endsWith(`\r[####################] 100%  ${kb} KB of ${kb} KB  input read  lines 2502  delivered 2500  failed 0  waiting 0\x1b[K\n`)).toBe(true)
+  })
+
+  it('counts lines read from a pipe, without a percentage', async () => {
+    const text = fs.readFileSync(path.join(dir, 'events.jsonl'), 'utf8')
+    const { stderr } = await send({ eventsFile: undefined, stdin: Readable.from([text]) }, true)
+    expect(stderr).toMatch(/\r\d+\.\d KB read {2}\d+ lines\/s {2}lines 2502 {2}delivered 2500 {2}failed 0 {2}waiting 0\x1b\[K\n$/)
+    expect(stderr).not.toContain('%')
   })
 })

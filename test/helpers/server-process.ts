@@ -1,25 +1,28 @@
-import { ChildProcess, spawn } from 'node:child_process'
+import { ChildProcess, spawn, spawnSync, SpawnSyncReturns } from 'node:child_process'
 import path from 'node:path'
 
 const ROOT = path.resolve(__dirname, '../..')
+const CLI = ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src/cli/main.ts')]
 
 export interface ServerProcess {
   url: string
   child: ChildProcess
   /** Resolves with the exit code (or signal) once the process ended. */
   exited: Promise<number | string>
+  /** Everything the process wrote to stdout so far. */
+  output(): string
 }
 
 /** Starts `pinterest-capi serve` as a child process and waits for its listening line. */
 export async function spawnServer(args: string[], env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src/cli/main.ts'), 'serve', '--port', '0', ...args], {
+  const child = spawn(process.execPath, [...CLI, 'serve', '--port', '0', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)))
+  let output = ''
   const url = await new Promise<string>((resolve, reject) => {
-    let output = ''
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString()
       const match = /listening on (http:\/\/\S+)/.exec(output)
@@ -29,5 +32,10 @@ export async function spawnServer(args: string[], env: Record<string, string>): 
     child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()))
     void exited.then((code) => reject(new Error(`server exited (${code}) before listening: ${errors}`)))
   })
-  return { url, child, exited }
+  return { url, child, exited, output: () => output }
+}
+
+/** Runs `pinterest-capi ARGS` to the end. */
+export function runCli(args: string[], env: Record<string, string> = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [...CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 25_000 })
 }

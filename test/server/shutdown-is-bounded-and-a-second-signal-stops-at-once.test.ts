@@ -85,7 +85,7 @@ describe('shutdown', () => {
     expect(await exitedWithin(server, 1000)).toBe('still running')
     server.child.kill('SIGTERM')
     expect(await exitedWithin(server, 5000)).toBe(143)
-    expect(output()).toContain('stopping now: what is stored stays stored')
+    expect(output()).toContain('stopping now: 1 delivery still queued: they resume on the next start')
   })
 
   it('stops after --shutdown-timeout even when draining is not done, keeping what is stored', async () => {

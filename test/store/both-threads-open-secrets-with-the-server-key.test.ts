@@ -75,7 +75,7 @@ describe('the server secret key', () => {
     expect(emulator.accepted().map((e) => e.event_id)).toEqual(['0193c000-0000-7000-8000-000000000001'])
 
     // With the key in the environment no key file is made; the token is in no file, WAL included.
-    expect(fs.readdirSync(dir).sort()).toEqual(['pipelines.sqlite', 'pipelines.sqlite-shm', 'pipelines.sqlite-wal'])
+    expect(fs.readdirSync(dir).sort()).toEqual(['pipelines.sqlite', 'pipelines.sqlite-shm', 'pipelines.sqlite-wal', 'pipelines.sqlite.lock'])
     expect(filesHolding(TOKEN)).toEqual([])
     await server.close()
     expect(filesHolding(TOKEN)).toEqual([])

@@ -30,7 +30,7 @@ export interface StoreKeys {
   secretKeys: readonly Uint8Array[]
 }
 
-function databaseFiles(path: string): string[] {
+export function databaseFiles(path: string): string[] {
   return [path, `${path}-wal`, `${path}-shm`]
 }
 

@@ -8,17 +8,29 @@ interface Row {
   label: string
   scopes: string
   created_at: string
+  last_used_at: string | null
 }
+
+const COLUMNS = 'id, project_id, label, scopes, created_at, last_used_at'
+
+/** A key's last use is written once per this interval at most: a request must not cost a write. */
+export const LAST_USED_INTERVAL_MS = 60_000
+
+const toKey = (row: Row): ApiKey => ({ ...row, scopes: JSON.parse(row.scopes) as Scope[] })
 
 export class SqliteKeyStore implements KeyStore {
   private readonly findStatement: Database.Statement
+  private readonly touchStatement: Database.Statement
+  // When this connection last wrote each key's last use.
+  private readonly lastWritten = new Map<string, number>()
 
   constructor(private readonly db: Database.Database) {
-    this.findStatement = db.prepare('SELECT id, project_id, label, scopes, created_at FROM api_keys WHERE key_hash = ?')
+    this.findStatement = db.prepare(`SELECT ${COLUMNS} FROM api_keys WHERE key_hash = ?`)
+    this.touchStatement = db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?')
   }
 
   create(projectId: number, scopes: Scope[], label: string, key: string = randomToken('phx_')): { key: string; record: ApiKey } {
-    const record: ApiKey = { id: newId(), project_id: projectId, label, scopes, created_at: new Date().toISOString() }
+    const record: ApiKey = { id: newId(), project_id: projectId, label, scopes, created_at: new Date().toISOString(), last_used_at: null }
     this.db
       .prepare('INSERT INTO api_keys (id, project_id, key_hash, label, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(record.id, projectId, hashKey(key), label, JSON.stringify(scopes), record.created_at)
@@ -27,7 +39,35 @@ export class SqliteKeyStore implements KeyStore {
 
   find(key: string): ApiKey | undefined {
     const row = this.findStatement.get(hashKey(key)) as Row | undefined
-    return row && { ...row, scopes: JSON.parse(row.scopes) as Scope[] }
+    return row && toKey(row)
+  }
+
+  list(projectId?: number): ApiKey[] {
+    const rows =
+      projectId === undefined
+        ? this.db.prepare(`SELECT ${COLUMNS} FROM api_keys ORDER BY created_at, id`).all()
+        : this.db.prepare(`SELECT ${COLUMNS} FROM api_keys WHERE project_id = ? ORDER BY created_at, id`).all(projectId)
+    return (rows as Row[]).map(toKey)
+  }
+
+  get(id: string): ApiKey | undefined {
+    const row = this.db.prepare(`SELECT ${COLUMNS} FROM api_keys WHERE id = ?`).get(id) as Row | undefined
+    return row && toKey(row)
+  }
+
+  revoke(id: string): boolean {
+    return this.db.prepare('DELETE FROM api_keys WHERE id = ?').run(id).changes > 0
+  }
+
+  recordUse(id: string, atMs: number): void {
+    const last = this.lastWritten.get(id)
+    if (last !== undefined && atMs - last < LAST_USED_INTERVAL_MS) return
+    try {
+      this.touchStatement.run(new Date(atMs).toISOString(), id)
+      this.lastWritten.set(id, atMs)
+    } catch {
+      // A busy database only delays the record (the next use tries again); the request itself goes on.
+    }
   }
 
   replaceLabelled(projectId: number, label: string, scopes: Scope[], key: string): void {

@@ -151,6 +151,10 @@ const MIGRATIONS: string[] = [
   ALTER TABLE deliveries ADD COLUMN distinct_id TEXT;
   ALTER TABLE logs ADD COLUMN distinct_id TEXT;
   `,
+  // When each key was last used, recorded at most once a minute per key (see SqliteKeyStore.recordUse).
+  `
+  ALTER TABLE api_keys ADD COLUMN last_used_at TEXT;
+  `,
 ]
 
 /** Migrates to the latest version; `target` stops earlier (tests build an old database with it). */

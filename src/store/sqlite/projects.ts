@@ -41,6 +41,10 @@ export class SqliteProjectStore implements ProjectStore {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM projects').get() as { n: number }).n
   }
 
+  list(): Project[] {
+    return this.db.prepare('SELECT id, name, api_token, created_at FROM projects ORDER BY id').all() as Project[]
+  }
+
   setToken(id: number, apiToken: string): void {
     this.db.prepare('UPDATE projects SET api_token = ? WHERE id = ?').run(apiToken, id)
     this.tokenCache.clear()
