@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import path from 'node:path'
 import { packageRoot } from '../src/template/files'
 

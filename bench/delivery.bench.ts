@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os'
-import { Destination, Dispatcher } from '../src/delivery/dispatcher'
+import { type Destination, Dispatcher } from '../src/delivery/dispatcher'
 import { compileFunction } from '../src/mapping/compile-function'
 import { MappingPool } from '../src/mapping/mapping-pool'
 import { CLI, startChild } from './child-process'

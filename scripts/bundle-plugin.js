@@ -10,9 +10,7 @@ const root = path.resolve(__dirname, '..')
 const inlinePackageFiles = {
   name: 'inline-package-files',
   setup(build) {
-    build.onResolve({ filter: /^\.\/files$/ }, (args) =>
-      args.importer.endsWith(path.join('src', 'template', 'load.ts')) ? { path: 'package-files', namespace: 'inline' } : undefined,
-    )
+    build.onResolve({ filter: /^\.\/files$/ }, (args) => (args.importer.endsWith(path.join('src', 'template', 'load.ts')) ? { path: 'package-files', namespace: 'inline' } : undefined))
     build.onLoad({ filter: /.*/, namespace: 'inline' }, () => {
       const files = {}
       for (const dir of ['templates', 'mappings']) {

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream'
 import { FaultsError, parseFaults, type Faults } from '../emulator/faults'
 import { DEFAULT_CREDENTIALS, startEmulator } from '../emulator/server'
 import { ConfigError } from '../errors'
-import { CommandHelp, formatHelp, parseCommand } from './usage'
+import { type CommandHelp, formatHelp, parseCommand } from './usage'
 
 export const EMULATOR_HELP: CommandHelp = {
   synopsis: ['emulator [--port N] [--host HOST] [--token T] [--ad-account ID]... [--faults FILE] [--seed N] [--no-bodies]'],

@@ -1,6 +1,6 @@
 import { createReadStream, fstatSync, type ReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
-import { Readable } from 'node:stream'
+import type { Readable } from 'node:stream'
 import { describeJsonError } from '../json'
 
 export type JsonLine = { line: number; value: unknown } | { line: number; error: string }

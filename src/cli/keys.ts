@@ -2,14 +2,10 @@ import type { Writable } from 'node:stream'
 import { SCOPES, type ApiKey, type Scope, type Store } from '../store/types'
 import { chooseProject, databasePath, openExistingStore, withStore } from './local-database'
 import { formatTable, shortTime } from './table'
-import { CommandHelp, parseCommand, subcommand, UsageError } from './usage'
+import { type CommandHelp, parseCommand, subcommand, UsageError } from './usage'
 
 export const KEYS_HELP: CommandHelp = {
-  synopsis: [
-    'keys list [--project ID] [--db FILE]',
-    `keys create --label LABEL [--project ID] [--scopes ${SCOPES.join(',')}] [--db FILE]`,
-    'keys revoke ID [--db FILE]',
-  ],
+  synopsis: ['keys list [--project ID] [--db FILE]', `keys create --label LABEL [--project ID] [--scopes ${SCOPES.join(',')}] [--db FILE]`, 'keys revoke ID [--db FILE]'],
   description: `
 Personal API keys of the REST API (Authorization: Bearer <key>). Keys are stored hashed: no command can show
 a key again.
@@ -23,12 +19,7 @@ Runs beside a running server.`,
 
 /** `pinterest-capi keys list|create|revoke`. */
 export async function keysCommand(args: string[], out: Writable = process.stdout, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values, positionals } = parseCommand(
-    'keys',
-    args,
-    { db: { type: 'string' }, project: { type: 'string' }, label: { type: 'string' }, scopes: { type: 'string' } },
-    true,
-  )
+  const { values, positionals } = parseCommand('keys', args, { db: { type: 'string' }, project: { type: 'string' }, label: { type: 'string' }, scopes: { type: 'string' } }, true)
   const action = subcommand('keys', positionals, ['list', 'create', 'revoke'] as const)
   if (action !== 'revoke' && positionals.length > 1) throw new UsageError('keys', `keys ${action} takes options only`)
   const store = openExistingStore(databasePath(values.db, env), env)

@@ -11,7 +11,7 @@ import { PROJECTS_HELP, projectsCommand } from './projects'
 import { SECRETS_HELP, secretsCommand } from './secrets'
 import { runSend } from './send'
 import { SERVE_HELP, serveCommand } from './serve'
-import { CommandHelp, formatHelp, formatUsage, parseCommand, UsageError } from './usage'
+import { type CommandHelp, formatHelp, formatUsage, parseCommand, UsageError } from './usage'
 
 const MAP_HELP: CommandHelp = {
   synopsis: ['map --function FILE [--events FILE]'],

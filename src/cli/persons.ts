@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream'
 import { chooseProject, databasePath, openExistingStore, withStore } from './local-database'
-import { CommandHelp, parseCommand, subcommand, UsageError } from './usage'
+import { type CommandHelp, parseCommand, subcommand, UsageError } from './usage'
 
 export const PERSONS_HELP: CommandHelp = {
   synopsis: ['persons delete --distinct-id ID [--project ID] [--db FILE]'],

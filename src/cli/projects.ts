@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream'
 import { openSqliteStore } from '../store/sqlite/database'
 import { databasePath, openExistingStore, withStore } from './local-database'
 import { formatTable, shortTime } from './table'
-import { CommandHelp, parseCommand, subcommand, UsageError } from './usage'
+import { type CommandHelp, parseCommand, subcommand, UsageError } from './usage'
 
 export const PROJECTS_HELP: CommandHelp = {
   synopsis: ['projects list [--db FILE]', 'projects create NAME [--db FILE]'],
@@ -21,7 +21,12 @@ export async function projectsCommand(args: string[], out: Writable = process.st
   if (action === 'list') {
     if (positionals.length > 1) throw new UsageError('projects', 'projects list takes no arguments')
     const projects = withStore(openExistingStore(path, env), (store) => store.projects.list())
-    out.write(formatTable(['ID', 'NAME', 'PROJECT TOKEN', 'CREATED'], projects.map((p) => [String(p.id), p.name, p.api_token, shortTime(p.created_at)])))
+    out.write(
+      formatTable(
+        ['ID', 'NAME', 'PROJECT TOKEN', 'CREATED'],
+        projects.map((p) => [String(p.id), p.name, p.api_token, shortTime(p.created_at)]),
+      ),
+    )
     return 0
   }
   const name = positionals[1]?.trim()

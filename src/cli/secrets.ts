@@ -7,7 +7,7 @@ import { openSqliteStore } from '../store/sqlite/database'
 import { lockDatabase } from '../store/sqlite/database-lock'
 import type { SealReport } from '../store/sqlite/functions'
 import { databasePath } from './local-database'
-import { CommandHelp, parseCommand, subcommand, UsageError } from './usage'
+import { type CommandHelp, parseCommand, subcommand, UsageError } from './usage'
 
 export const SECRETS_HELP: CommandHelp = {
   synopsis: ['secrets rotate-key [--db FILE] [--new-key-env NAME]'],

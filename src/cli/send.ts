@@ -1,13 +1,13 @@
 import type { Readable, Writable } from 'node:stream'
-import { Dispatcher, Outcome } from '../delivery/dispatcher'
+import { Dispatcher, type Outcome } from '../delivery/dispatcher'
 import { stderrLogger } from '../logger'
-import { CompiledFunction } from '../mapping/compile-function'
+import type { CompiledFunction } from '../mapping/compile-function'
 import { invokeFunction } from '../mapping/invoke'
-import { DEFAULT_API_URL, eventsUrl, FetchLike, MAX_EVENTS_PER_REQUEST, REDACTED_BEARER } from '../pinterest/client'
-import { PinterestEvent } from '../pinterest/schema'
-import { InputPosition, readJsonLines } from './json-lines'
+import { DEFAULT_API_URL, eventsUrl, type FetchLike, MAX_EVENTS_PER_REQUEST, REDACTED_BEARER } from '../pinterest/client'
+import type { PinterestEvent } from '../pinterest/schema'
+import { type InputPosition, readJsonLines } from './json-lines'
 import { describeFunction, loadFunctionFile } from './map'
-import { Counts, emptyCounts, Progress } from './progress'
+import { type Counts, emptyCounts, Progress } from './progress'
 
 export interface SendOptions {
   functionFile: string
@@ -47,7 +47,14 @@ export async function runSend(options: SendOptions): Promise<number> {
 
   const counts = emptyCounts()
   const failures: string[] = []
-  const dispatcher = new Dispatcher({ apiUrl, fetch: options.fetch, logger: stderrLogger, lingerMs: options.lingerMs ?? LINGER_MS, retry: { maxRetryMs: MAX_RETRY_MS }, shutdownTimeoutMs: MAX_RETRY_MS })
+  const dispatcher = new Dispatcher({
+    apiUrl,
+    fetch: options.fetch,
+    logger: stderrLogger,
+    lingerMs: options.lingerMs ?? LINGER_MS,
+    retry: { maxRetryMs: MAX_RETRY_MS },
+    shutdownTimeoutMs: MAX_RETRY_MS,
+  })
   const input: InputPosition = { bytesRead: 0 }
   const progress = new Progress(stderr, counts, input)
   const outstanding = new Set<Promise<void>>()

@@ -5,7 +5,7 @@ import { DEFAULT_MAX_DB_BYTES, parseByteSize } from '../server/disk-limit'
 import { startServer } from '../server/server'
 import { SCOPES } from '../store/types'
 import { deliveriesLine, queuedLine } from './serve-lines'
-import { CommandHelp, parseCommand } from './usage'
+import { type CommandHelp, parseCommand } from './usage'
 
 export const DEFAULT_DB = './data/pipelines.sqlite'
 
@@ -85,12 +85,7 @@ const SIGNAL_EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130
  * has a time limit, and a second signal exits at once: what is stored stays stored either way (every
  * commit is durable) and is delivered after the next start.
  */
-export async function serveCommand(
-  args: string[],
-  out: Writable = process.stdout,
-  env: NodeJS.ProcessEnv = process.env,
-  exit: (code: number) => void = (code) => process.exit(code),
-): Promise<number> {
+export async function serveCommand(args: string[], out: Writable = process.stdout, env: NodeJS.ProcessEnv = process.env, exit: (code: number) => void = (code) => process.exit(code)): Promise<number> {
   const { values } = parseCommand('serve', args, {
     port: { type: 'string' },
     host: { type: 'string' },
@@ -117,9 +112,7 @@ export async function serveCommand(
   const created = server.bootstrap.created
   if (created) {
     // A key that came from the environment is already known to whoever set it, and stdout may go to a log.
-    const key = created.keyFromEnvironment
-      ? 'from PIPELINES_API_KEY'
-      : `${created.apiKey}\n  the key is shown only now; it is stored hashed`
+    const key = created.keyFromEnvironment ? 'from PIPELINES_API_KEY' : `${created.apiKey}\n  the key is shown only now; it is stored hashed`
     out.write(`created project ${created.projectId}\n  project token (capture): ${created.projectToken}\n  personal API key (${SCOPES.join(', ')}): ${key}\n`)
   }
   // The URL ends at a space: scripts read it with /listening on (\S+)/.

@@ -1,12 +1,9 @@
-import { HttpAttempt } from '../pinterest/client'
+import type { HttpAttempt } from '../pinterest/client'
 import { ConversionResponseSchema, errorMessage } from '../pinterest/response'
 import { isRetryableStatus } from './retry-policy'
 
 /** What one delivery attempt decided for one event. */
-export type EventAttempt =
-  | { status: 'delivered'; warning?: string }
-  | { status: 'failed'; reason: string }
-  | { status: 'retry'; reason: string; retryAfter: string | null }
+export type EventAttempt = { status: 'delivered'; warning?: string } | { status: 'failed'; reason: string } | { status: 'retry'; reason: string; retryAfter: string | null }
 
 export type Send<T> = (events: T[]) => Promise<HttpAttempt>
 

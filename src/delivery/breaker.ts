@@ -1,5 +1,5 @@
 import type { RequestFailure } from './outcome'
-import { backoffDelayMs, RetryPolicy } from './retry-policy'
+import { backoffDelayMs, type RetryPolicy } from './retry-policy'
 
 /** A request let through by the breaker; a probe is the one request of a destination that is down. */
 export interface Ticket {

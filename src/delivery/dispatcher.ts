@@ -1,14 +1,24 @@
-import { Logger, silentLogger } from '../logger'
-import { DEFAULT_API_URL, DeliveryTarget, describeRequestLogEntry, FetchLike, MAX_EVENTS_PER_REQUEST, postEvents, RequestLog, SerialisedEvent, serialiseEvent } from '../pinterest/client'
-import { PinterestEvent } from '../pinterest/schema'
+import { type Logger, silentLogger } from '../logger'
+import {
+  DEFAULT_API_URL,
+  type DeliveryTarget,
+  describeRequestLogEntry,
+  type FetchLike,
+  MAX_EVENTS_PER_REQUEST,
+  postEvents,
+  type RequestLog,
+  type SerialisedEvent,
+  serialiseEvent,
+} from '../pinterest/client'
+import type { PinterestEvent } from '../pinterest/schema'
 import { redact } from '../secret'
-import { Breaker, recoveredMessage, Ticket, unavailableMessage } from './breaker'
-import { Deadline, deadlineOf, eventTimeOf } from './deadline'
-import { FinalSettlement } from './outcome'
-import { BreakerChange, deliverRequest, RequestResult, splitExpired } from './request'
-import { RetryPolicy, retryPolicy } from './retry-policy'
+import { Breaker, recoveredMessage, type Ticket, unavailableMessage } from './breaker'
+import { type Deadline, deadlineOf, eventTimeOf } from './deadline'
+import type { FinalSettlement } from './outcome'
+import { type BreakerChange, deliverRequest, type RequestResult, splitExpired } from './request'
+import { type RetryPolicy, retryPolicy } from './retry-policy'
 import { Semaphore } from './semaphore'
-import { countBatch, DeliveryStats, emptyStats } from './stats'
+import { countBatch, type DeliveryStats, emptyStats } from './stats'
 
 /** Where a function's events go and how its requests are logged: the one type the mapping side hands over. */
 export interface Destination extends DeliveryTarget {
@@ -16,10 +26,7 @@ export interface Destination extends DeliveryTarget {
   debugMode: boolean
 }
 
-export type Outcome =
-  | { status: 'delivered'; attempts: number; warning?: string }
-  | { status: 'failed'; attempts: number; reason: string }
-  | { status: 'gave_up'; attempts: number; reason: string }
+export type Outcome = { status: 'delivered'; attempts: number; warning?: string } | { status: 'failed'; attempts: number; reason: string } | { status: 'gave_up'; attempts: number; reason: string }
 
 export interface DispatcherOptions {
   fetch?: FetchLike
@@ -291,10 +298,13 @@ export class Dispatcher {
     const waiting: WaitingRetry = {
       group,
       items,
-      timer: setTimeout(() => {
-        this.waitingRetries.delete(waiting)
-        for (const item of items) this.enqueue(group, item)
-      }, Math.max(0, atMs - this.options.now())),
+      timer: setTimeout(
+        () => {
+          this.waitingRetries.delete(waiting)
+          for (const item of items) this.enqueue(group, item)
+        },
+        Math.max(0, atMs - this.options.now()),
+      ),
     }
     this.waitingRetries.add(waiting)
   }
@@ -351,7 +361,17 @@ export class Dispatcher {
     if (this.described.has(key)) return
     this.described.add(key)
     const { maxBatchSize, lingerMs, maxConcurrencyPerAccount, timeoutMs, apiUrl } = this.options
-    const settings = { api_url: apiUrl, ad_account_id: target.adAccountId, conversion_token: target.conversionToken, test_mode: target.testMode, max_batch_size: maxBatchSize, linger_ms: lingerMs, max_concurrency_per_account: maxConcurrencyPerAccount, timeout_ms: timeoutMs, retry: this.policy }
+    const settings = {
+      api_url: apiUrl,
+      ad_account_id: target.adAccountId,
+      conversion_token: target.conversionToken,
+      test_mode: target.testMode,
+      max_batch_size: maxBatchSize,
+      linger_ms: lingerMs,
+      max_concurrency_per_account: maxConcurrencyPerAccount,
+      timeout_ms: timeoutMs,
+      retry: this.policy,
+    }
     this.options.logger('debug', `destination configuration ${JSON.stringify(settings)}`)
   }
 

@@ -1,5 +1,5 @@
 import type { EventAttempt } from './attempt'
-import { Deadline, describeDeadline } from './deadline'
+import { type Deadline, describeDeadline } from './deadline'
 import { parseRetryAfter } from './retry-policy'
 
 /** What became of one event after one request: the states every caller records, under these names. */

@@ -1,8 +1,8 @@
 import type { SerialisedEvent } from '../pinterest/client'
-import { attemptDelivery, EventAttempt, Send } from './attempt'
+import { attemptDelivery, type EventAttempt, type Send } from './attempt'
 import type { Breaker, Ticket } from './breaker'
 import type { Deadline } from './deadline'
-import { decideOutcome, EventSettlement, FinalSettlement, giveUp, requestFailure } from './outcome'
+import { decideOutcome, type EventSettlement, type FinalSettlement, giveUp, requestFailure } from './outcome'
 
 /** An event to send, with the moment retrying it must stop. */
 export interface RequestItem {
@@ -20,7 +20,11 @@ export interface RequestResult {
 }
 
 /** The items whose deadline has passed (given up without a request) apart from those still worth sending. */
-export function splitExpired<T extends RequestItem>(items: readonly T[], nowMs: number, lastError?: (item: T) => string | undefined): { live: T[]; expired: { item: T; settlement: FinalSettlement }[] } {
+export function splitExpired<T extends RequestItem>(
+  items: readonly T[],
+  nowMs: number,
+  lastError?: (item: T) => string | undefined,
+): { live: T[]; expired: { item: T; settlement: FinalSettlement }[] } {
   const live: T[] = []
   const expired: { item: T; settlement: FinalSettlement }[] = []
   for (const item of items) {
@@ -38,7 +42,10 @@ export function splitExpired<T extends RequestItem>(items: readonly T[], nowMs: 
 export async function deliverRequest(send: Send<SerialisedEvent>, items: readonly RequestItem[], breaker: Breaker, ticket: Ticket, now: () => number): Promise<RequestResult> {
   let results: EventAttempt[]
   try {
-    results = await attemptDelivery(send, items.map((item) => item.event))
+    results = await attemptDelivery(
+      send,
+      items.map((item) => item.event),
+    )
   } catch (error) {
     // Last line of defence: every event handed over must still end in exactly one outcome.
     const reason = `unexpected failure while sending: ${error instanceof Error ? error.message : String(error)}`

@@ -37,9 +37,7 @@ export function checkEvent(event: CheckedEvent, context: BatchContext): EventSta
   if (event.event_time < nowS - MAX_AGE_S) return failed('event_time is older than 7 days')
   if (context.failsEvent(event.event_id)) return failed('emulated failure')
   // Custom names are allowed (advertiser-defined events) but Pinterest flags them.
-  const warning = STANDARD_NAMES.has(event.event_name)
-    ? null
-    : `event_name '${event.event_name}' is not a standard event name; it counts only if registered as a custom event`
+  const warning = STANDARD_NAMES.has(event.event_name) ? null : `event_name '${event.event_name}' is not a standard event name; it counts only if registered as a custom event`
   return { status: 'processed', error_message: null, warning_message: warning }
 }
 

@@ -77,10 +77,7 @@ function decide(req: IncomingMessage, read: BodyRead, parsed: ParsedJson | undef
   const fault = ctx.faults.decideRequest()
   const faultReply = replyForFault(fault, ctx.faults.retryAfterSeconds)
   if (faultReply !== undefined) return rejected(faultReply, fault.kind === 'none' ? null : fault.kind)
-  const problem =
-    authorize(req.headers.authorization, info.adAccountId, ctx.credentials) ??
-    checkTestFlag(query) ??
-    checkBody(req.headers['content-type'], parsed, ctx.checkRequest)
+  const problem = authorize(req.headers.authorization, info.adAccountId, ctx.credentials) ?? checkTestFlag(query) ?? checkBody(req.headers['content-type'], parsed, ctx.checkRequest)
   const faultName = fault.kind === 'forced' ? 'forced' : null
   if (problem !== undefined) return rejected(problem, faultName)
   return { ...processBatch((parsed as { ok: true; value: { data: CheckedEvent[] } }).value.data, info, ctx), fault: faultName }

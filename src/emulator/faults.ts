@@ -19,12 +19,7 @@ export type Faults = z.input<typeof FaultsSchema>
 /** What the emulator holds: defaults filled in; `next_statuses` shrinks as requests consume it. */
 export type ActiveFaults = z.output<typeof FaultsSchema>
 
-export type FaultDecision =
-  | { kind: 'forced'; status: number }
-  | { kind: 'hang' }
-  | { kind: 'rate_limit' }
-  | { kind: 'unavailable' }
-  | { kind: 'none' }
+export type FaultDecision = { kind: 'forced'; status: number } | { kind: 'hang' } | { kind: 'rate_limit' } | { kind: 'unavailable' } | { kind: 'none' }
 
 export class FaultsError extends Error {}
 

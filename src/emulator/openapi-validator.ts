@@ -1,4 +1,4 @@
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv'
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv'
 import { describeProblem, pinterestMessage, selectProblems } from './schema-errors'
 
 // Validates `{data: [...]}` request bodies against the `components.schemas` of Pinterest's OpenAPI file.

@@ -17,8 +17,7 @@ const BODIES: Record<number, { code: number; message: string; status?: string; d
   422: { code: INVALID_REQUEST_CODE, message: 'Not all events were successfully processed.', details: {} },
   429: {
     code: 8,
-    message:
-      'This request exceeded a rate limit. This can happen if the client exceeds one of the published rate limits within a short time window.',
+    message: 'This request exceeded a rate limit. This can happen if the client exceeds one of the published rate limits within a short time window.',
   },
   503: { code: 4197, message: 'The endpoint has been ramped down and is currently not accepting any traffic.' },
 }

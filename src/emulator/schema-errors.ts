@@ -96,9 +96,7 @@ export function pinterestMessage(errors: ErrorObject[]): string | null {
 
 // jsonschema reports every unexpected key of one object in a single message.
 function unexpectedKeys(errors: ErrorObject[], instancePath: string): string {
-  const keys = errors
-    .filter((e) => e.keyword === 'additionalProperties' && e.instancePath === instancePath)
-    .map((e) => `'${String((e.params as { additionalProperty: unknown }).additionalProperty)}'`)
+  const keys = errors.filter((e) => e.keyword === 'additionalProperties' && e.instancePath === instancePath).map((e) => `'${String((e.params as { additionalProperty: unknown }).additionalProperty)}'`)
   const unique = [...new Set(keys)]
   const verb = unique.length === 1 ? 'was' : 'were'
   return `Additional properties are not allowed (${unique.join(', ')} ${verb} unexpected)`

@@ -1,6 +1,6 @@
-import { Op, OpCode } from './opcodes'
+import { Op, type OpCode } from './opcodes'
 import { functionArity, isForbidden, SPECIAL_FORMS } from './functions'
-import { HogNode, nodePosition } from './parser'
+import { type HogNode, nodePosition } from './parser'
 
 export type Bytecode = unknown[]
 
@@ -80,18 +80,9 @@ function compileExpr(node: HogNode, scope: Scope): Bytecode {
     case 'Field':
       return compileField(node, scope)
     case 'ArrayAccess':
-      return [
-        ...compileExpr(child(node, 'array'), scope),
-        ...compileExpr(child(node, 'property'), scope),
-        node.nullish ? Op.GET_PROPERTY_NULLISH : Op.GET_PROPERTY,
-      ]
+      return [...compileExpr(child(node, 'array'), scope), ...compileExpr(child(node, 'property'), scope), node.nullish ? Op.GET_PROPERTY_NULLISH : Op.GET_PROPERTY]
     case 'TupleAccess':
-      return [
-        ...compileExpr(child(node, 'tuple'), scope),
-        Op.INTEGER,
-        node.index,
-        node.nullish ? Op.GET_PROPERTY_NULLISH : Op.GET_PROPERTY,
-      ]
+      return [...compileExpr(child(node, 'tuple'), scope), Op.INTEGER, node.index, node.nullish ? Op.GET_PROPERTY_NULLISH : Op.GET_PROPERTY]
     case 'Array':
     case 'Tuple': {
       const exprs = node.exprs as HogNode[]
@@ -239,18 +230,13 @@ function compileSpecialForm(name: string, args: HogNode[], node: HogNode, scope:
 function compileIf(condition: HogNode, then: HogNode, otherwise: HogNode | null, scope: Scope): Bytecode {
   const thenCode = compileExpr(then, scope)
   const elseCode = otherwise ? compileExpr(otherwise, scope) : [Op.NULL]
-  return [
-    ...compileExpr(condition, scope),
-    Op.JUMP_IF_FALSE, thenCode.length + 2, ...thenCode,
-    Op.JUMP, elseCode.length, ...elseCode,
-  ]
+  return [...compileExpr(condition, scope), Op.JUMP_IF_FALSE, thenCode.length + 2, ...thenCode, Op.JUMP, elseCode.length, ...elseCode]
 }
 
 /** multiIf(c1, v1, c2, v2, ..., default): without a default, null. */
 function compileMultiIf(args: HogNode[], node: HogNode, scope: Scope): Bytecode {
   if (args.length < 2) fail(`function 'multiIf' takes pairs of condition and value, and an optional default`, node)
   const [condition, value, ...rest] = args
-  const otherwise: HogNode | null =
-    rest.length === 0 ? null : rest.length === 1 ? rest[0] : { node: 'Call', name: 'multiIf', args: rest, start: node.start }
+  const otherwise: HogNode | null = rest.length === 0 ? null : rest.length === 1 ? rest[0] : { node: 'Call', name: 'multiIf', args: rest, start: node.start }
   return compileIf(condition, value, otherwise, scope)
 }

@@ -1,5 +1,5 @@
 import { GLOBAL_ROOTS } from './compiler'
-import { HogNode } from './parser'
+import type { HogNode } from './parser'
 import { HogRuntimeError } from './runtime'
 
 /**
@@ -9,10 +9,7 @@ import { HogRuntimeError } from './runtime'
  * as it sits in the globals, without a copy: nothing downstream mutates inputs. (The VM converts
  * objects carrying its internal markers, such as `__hogDateTime__`, which event data never should.)
  */
-export type FastExpr =
-  | { kind: 'chain'; chain: string[] }
-  | { kind: 'constant'; value: unknown }
-  | { kind: 'firstNonNull'; options: FastExpr[] }
+export type FastExpr = { kind: 'chain'; chain: string[] } | { kind: 'constant'; value: unknown } | { kind: 'firstNonNull'; options: FastExpr[] }
 
 export function toFastExpr(node: HogNode): FastExpr | undefined {
   if (node.node === 'Constant') return { kind: 'constant', value: node.value ?? null }

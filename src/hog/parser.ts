@@ -222,7 +222,7 @@ const PARSER_PACKAGE = '@posthog/hogql-parser'
 // started again after a failure does not, since a caller may be waiting for it.
 const WARM_UP = [
   '{event.properties.email ?? person.properties.email}',
-  "{lower(trim(toString(event.properties.email)))}",
+  '{lower(trim(toString(event.properties.email)))}',
   "{event.properties.$os == 'Android' ? 'app_android' : 'app_ios'}",
   "{arrayMap(x -> {'id': x.id, 'quantity': x.quantity}, event.properties.products ?? [])}",
   'order {event.uuid} at {event.timestamp}',

@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto'
 import { exec } from '@posthog/hogvm'
 import { compileRegex, RegexError } from '../regex'
-import { Bytecode } from './compiler'
+import type { Bytecode } from './compiler'
 import { toPlain } from './plain'
 
 export class HogRuntimeError extends Error {

@@ -93,8 +93,7 @@ export function templateOutOfBounds(text: string): string | undefined {
     } else if (c === '(' || c === '[' || c === '{') open(c)
     else if (c === ')' || c === ']' || c === '}') {
       if (!close(c)) return 'unbalanced brackets'
-    }
-    else if (c === '?') {
+    } else if (c === '?') {
       pend()
       if (text[i + 1] === '?') i += 1
     } else if (c === ',') {

@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors'
-import { Bytecode, compileToBytecode, HogCompileError } from './compiler'
-import { evaluateFast, FastExpr, toFastExpr } from './fast-path'
-import { HogNode, isParseFailure, parseTemplateString, TemplateText } from './parser'
+import { type Bytecode, compileToBytecode, HogCompileError } from './compiler'
+import { evaluateFast, type FastExpr, toFastExpr } from './fast-path'
+import { type HogNode, isParseFailure, parseTemplateString, type TemplateText } from './parser'
 import { runBytecode } from './runtime'
 import { templateOutOfBounds } from './template-bounds'
 

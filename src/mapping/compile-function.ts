@@ -1,13 +1,14 @@
 import type { Destination } from '../delivery/dispatcher'
 import { ConfigError } from '../errors'
-import { CompiledValue, CompileOptions, compileTemplate, templatesToParse } from '../hog/template'
-import { loadHogParser, parseTemplatesAhead, TemplateText } from '../hog/parser'
+import { type CompiledValue, type CompileOptions, compileTemplate, templatesToParse } from '../hog/template'
+import { loadHogParser, parseTemplatesAhead, type TemplateText } from '../hog/parser'
 import { Secret } from '../secret'
-import { FunctionConfig, MappingConfig, parseFunctionConfig } from '../template/function-config'
+import { parseFunctionConfig } from '../template/function-config'
+import type { FunctionConfig, MappingConfig } from '../template/function-config-schema'
 import { defaultMappings, loadTemplate, mappingInputsSchema } from '../template/load'
-import { Template } from '../template/schema'
+import type { Template } from '../template/schema'
 import { validateInputs } from '../template/validate-inputs'
-import { compileFilters, EventMatcher } from './filters'
+import { compileFilters, type EventMatcher } from './filters'
 import { isRecord } from '../json'
 
 export interface CompiledMapping {
@@ -67,11 +68,7 @@ function configTemplates(config: FunctionConfig): TemplateText[] {
 }
 
 /** Needs the Hog parser loaded (compileFunction does that). */
-export function compileFunctionSync(
-  config: FunctionConfig,
-  template: Template = loadTemplate(),
-  options: FunctionCompileOptions = {},
-): CompiledFunction {
+export function compileFunctionSync(config: FunctionConfig, template: Template = loadTemplate(), options: FunctionCompileOptions = {}): CompiledFunction {
   if (config.template_id !== template.id) {
     throw new ConfigError('template_id', `No such template; this destination is '${template.id}'`)
   }

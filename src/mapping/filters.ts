@@ -7,14 +7,8 @@
  * (the regex engine failed), which is the caller's error result rather than a silent "no match".
  */
 import { ConfigError } from '../errors'
-import { compileRegex, Matcher, PatternTooLongError, RegexError } from '../regex'
-import {
-  parseFiniteNumber,
-  parseFilters,
-  type EventFilter,
-  type PropertyFilter,
-  type PropertyOperator,
-} from '../template/filter-schema'
+import { compileRegex, type Matcher, PatternTooLongError, RegexError } from '../regex'
+import { parseFiniteNumber, parseFilters, type EventFilter, type PropertyFilter, type PropertyOperator } from '../template/filter-schema'
 import { isRecord } from '../json'
 
 export type FilterGlobals = {
@@ -32,12 +26,9 @@ const matchAll: EventMatcher = () => true
 export function compileFilters(raw: unknown, fieldPath = 'filters'): EventMatcher {
   if (raw === undefined || raw === null) return matchAll
   const filters = parseFilters(raw, fieldPath)
-  const eventMatchers = (filters.events ?? []).map((entry, index) =>
-    compileEventFilter(entry, `${fieldPath}.events[${index}]`),
-  )
+  const eventMatchers = (filters.events ?? []).map((entry, index) => compileEventFilter(entry, `${fieldPath}.events[${index}]`))
   const propertiesMatch = compilePropertyFilters(filters.properties ?? [], `${fieldPath}.properties`)
-  const eventsMatch: EventMatcher =
-    eventMatchers.length === 0 ? matchAll : (globals) => eventMatchers.some((matches) => matches(globals))
+  const eventsMatch: EventMatcher = eventMatchers.length === 0 ? matchAll : (globals) => eventMatchers.some((matches) => matches(globals))
   return guard((globals) => propertiesMatch(globals) && eventsMatch(globals))
 }
 
@@ -127,9 +118,7 @@ function containsTest(expected: readonly string[]): ValueTest {
 }
 
 function regexTest(expected: readonly string[], value: PropertyFilter['value'], fieldPath: string): ValueTest {
-  const patterns = expected.map((source, index) =>
-    compilePattern(source, Array.isArray(value) ? `${fieldPath}[${index}]` : fieldPath),
-  )
+  const patterns = expected.map((source, index) => compilePattern(source, Array.isArray(value) ? `${fieldPath}[${index}]` : fieldPath))
   return (actual) => {
     const text = textForm(actual)
     return text !== undefined && patterns.some((matches) => matches(text))
@@ -218,4 +207,3 @@ function ownValue(source: unknown, key: string): unknown {
   const descriptor = Object.getOwnPropertyDescriptor(source, key)
   return descriptor !== undefined && 'value' in descriptor ? descriptor.value : undefined
 }
-

@@ -1,5 +1,5 @@
 import { isRecord } from '../json'
-import { CapturedEvent, MAX_EVENT_NAME, readCapturedEvent } from './captured-event'
+import { type CapturedEvent, MAX_EVENT_NAME, readCapturedEvent } from './captured-event'
 
 /** What a destination sees per event, in PostHog's `HogFunctionInvocationGlobals` shape. */
 export interface InvocationGlobals {

@@ -1,10 +1,10 @@
 import { HogTimeBudgetError } from '../hog/runtime'
 import { evaluateTemplate } from '../hog/template'
 import { buildPinterestEvent } from '../pinterest/builder'
-import { PinterestEvent } from '../pinterest/schema'
+import type { PinterestEvent } from '../pinterest/schema'
 import { RegexError } from '../regex'
-import { CompiledFunction, CompiledMapping } from './compile-function'
-import { InvocationGlobals, toInvocationGlobals } from './globals'
+import type { CompiledFunction, CompiledMapping } from './compile-function'
+import { type InvocationGlobals, toInvocationGlobals } from './globals'
 
 export type InvocationResult =
   | { mapping: string; status: 'event'; event: PinterestEvent; warnings: string[] }

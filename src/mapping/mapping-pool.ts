@@ -17,10 +17,7 @@ export interface WorkerRequest {
   nowMs?: number
 }
 
-export type WorkerReply =
-  | { type: 'ready' }
-  | { type: 'failed'; field: string; detail: string }
-  | { type: 'mapped'; id: number; results: MappedResult[] }
+export type WorkerReply = { type: 'ready' } | { type: 'failed'; field: string; detail: string } | { type: 'mapped'; id: number; results: MappedResult[] }
 
 const WORKER = workerScript(__filename, 'mapping-worker')
 

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { ConfigError } from '../errors'
-import { compileFunction, CompiledFunction } from './compile-function'
+import { compileFunction, type CompiledFunction } from './compile-function'
 import { invokeFunction } from './invoke'
 import type { MappedResult, WorkerReply, WorkerRequest } from './mapping-pool'
 

@@ -1,17 +1,14 @@
 import { isRecord } from '../json'
-import { Field, kindOf, own, readObject } from './coerce'
+import { type Field, kindOf, own, readObject } from './coerce'
 import { buildCustomData } from './custom-data'
 import { buildAppInfo, buildDeviceInfo } from './device'
 import { OPTIONAL_EVENT_READERS, eventNameWarning, readActionSource, readEventId, readEventName } from './event-fields'
 import { pickFields } from './pick'
-import { ActionSource, PinterestEvent, PinterestEventSchema, PinterestUserData, hasRequiredIdentifier } from './schema'
-import { EventTimeResult, toEventTimeSeconds } from './time'
+import { type ActionSource, type PinterestEvent, PinterestEventSchema, type PinterestUserData, hasRequiredIdentifier } from './schema'
+import { type EventTimeResult, toEventTimeSeconds } from './time'
 import { buildUserData } from './user-data'
 
-export type BuildResult =
-  | { status: 'event'; event: PinterestEvent; warnings: string[] }
-  | { status: 'skipped'; reason: string }
-  | { status: 'error'; reason: string }
+export type BuildResult = { status: 'event'; event: PinterestEvent; warnings: string[] } | { status: 'skipped'; reason: string } | { status: 'error'; reason: string }
 
 export interface BuildOptions {
   nowMs: number
@@ -36,8 +33,7 @@ function required<T>(name: string, field: Field<T>, why: string, errors: string[
 
 function readCore(inputs: Record<string, unknown>, nowMs: number): Core | { errors: string[] } {
   const errors: string[] = []
-  const read = <T>(name: string, reader: (raw: unknown) => Field<T>, why: string) =>
-    required(name, reader(own(inputs, name)), why, errors)
+  const read = <T>(name: string, reader: (raw: unknown) => Field<T>, why: string) => required(name, reader(own(inputs, name)), why, errors)
   const event_name = read('event_name', readEventName, 'Pinterest requires it')
   const action_source = read('action_source', readActionSource, 'required')
   const event_id = read('event_id', readEventId, 'Pinterest uses it to deduplicate')
@@ -86,8 +82,7 @@ export function checkAgainstSchema(candidate: PinterestEvent): string | null {
 }
 
 // Beyond ±8.64e15 ms a Date cannot be formatted, which the time-window messages need.
-const isUsableClock = (nowMs: unknown): nowMs is number =>
-  typeof nowMs === 'number' && Number.isFinite(nowMs) && nowMs >= 0 && nowMs <= 8.64e15
+const isUsableClock = (nowMs: unknown): nowMs is number => typeof nowMs === 'number' && Number.isFinite(nowMs) && nowMs >= 0 && nowMs <= 8.64e15
 
 function build(inputs: unknown, nowMs: unknown): BuildResult {
   if (!isRecord(inputs)) return error(`inputs must be an object, got ${kindOf(inputs)}`)

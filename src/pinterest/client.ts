@@ -1,5 +1,5 @@
-import { PinterestEvent } from './schema'
-import { Secret } from '../secret'
+import type { PinterestEvent } from './schema'
+import type { Secret } from '../secret'
 
 export const DEFAULT_API_URL = 'https://api.pinterest.com'
 /** Pinterest takes at most this many events in one request. */
@@ -17,13 +17,9 @@ export interface DeliveryTarget {
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>
 
 /** The outcome of one HTTP request: an answer, or no answer (network error, timeout). */
-export type HttpAttempt =
-  | { kind: 'response'; status: number; body: unknown; retryAfter: string | null; requestId: string | null }
-  | { kind: 'network'; error: string }
+export type HttpAttempt = { kind: 'response'; status: number; body: unknown; retryAfter: string | null; requestId: string | null } | { kind: 'network'; error: string }
 
-export interface RequestLog {
-  (entry: { url: string; headers: Record<string, string>; body: string } | { status: number; body: unknown } | { error: string }): void
-}
+export type RequestLog = (entry: { url: string; headers: Record<string, string>; body: string } | { status: number; body: unknown } | { error: string }) => void
 
 /** One request log entry as a line of text (before redaction). */
 export function describeRequestLogEntry(entry: Parameters<RequestLog>[0]): string {

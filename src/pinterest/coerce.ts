@@ -14,7 +14,6 @@ export const ABSENT: Field<never> = { kind: 'absent' }
 export const ok = <T>(value: T): Field<T> => ({ kind: 'ok', value })
 export const bad = (problem: string): Field<never> => ({ kind: 'bad', problem })
 
-
 export function own(obj: Record<string, unknown>, key: string): unknown {
   return Object.hasOwn(obj, key) ? obj[key] : undefined
 }
@@ -129,10 +128,7 @@ export function readMaxText(max: number): Reader<string> {
   }
 }
 
-export function readEnum<T extends string>(
-  allowed: readonly T[],
-  aliases: Readonly<Record<string, T>> = {},
-): Reader<T> {
+export function readEnum<T extends string>(allowed: readonly T[], aliases: Readonly<Record<string, T>> = {}): Reader<T> {
   return (raw) => {
     const t = readText(raw)
     if (t.kind !== 'ok') return t

@@ -1,5 +1,5 @@
 import { isRecord } from '../json'
-import { Reader, kindOf, readDecimal, readIntegerInRange, readText } from './coerce'
+import { type Reader, kindOf, readDecimal, readIntegerInRange, readText } from './coerce'
 import type { PinterestContentItem } from './schema'
 
 type ItemKey = keyof PinterestContentItem

@@ -1,6 +1,4 @@
-import {
-  ABSENT, Field, Reader, bad, firstItems, ok, own, preview, readDecimal, readIntegerInRange, readObject, readText,
-} from './coerce'
+import { ABSENT, type Field, type Reader, bad, firstItems, ok, own, preview, readDecimal, readIntegerInRange, readObject, readText } from './coerce'
 import { buildContents, totalQuantity } from './contents'
 import { isEmpty, pickFields } from './pick'
 import type { PinterestContentItem, PinterestCustomData } from './schema'
@@ -20,7 +18,10 @@ const readCurrency: Reader<string> = (raw) => {
 const readOptOutType: Reader<string> = (raw) => {
   const text = readText(raw)
   if (text.kind !== 'ok') return text
-  const flags = text.value.split(',').map((f) => f.trim().toUpperCase()).filter((f) => f !== '')
+  const flags = text.value
+    .split(',')
+    .map((f) => f.trim().toUpperCase())
+    .filter((f) => f !== '')
   return flags.length === 0 ? ABSENT : ok(flags.join(','))
 }
 
@@ -78,12 +79,7 @@ export function buildCustomData(raw: unknown): CustomDataResult {
   const numItems = deriveNumItems(customData.num_items, totalQuantity(contents.contents))
   if (numItems !== undefined) customData.num_items = numItems
   const unknown = picked.unknownKeys.filter((key) => !LIST_KEYS.has(key))
-  const warnings = [
-    ...picked.warnings,
-    ...explicitIds.warnings,
-    ...contents.warnings,
-    ...describeUnknownKeys(PATH, unknown),
-  ]
+  const warnings = [...picked.warnings, ...explicitIds.warnings, ...contents.warnings, ...describeUnknownKeys(PATH, unknown)]
   return { customData: isEmpty(customData) ? undefined : customData, warnings }
 }
 

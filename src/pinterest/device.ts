@@ -1,7 +1,4 @@
-import {
-  ABSENT, Field, Reader, bad, firstItems, ok, readEnum, readObject, readText,
-  readIntegerInRange as int, readMaxText as text,
-} from './coerce'
+import { ABSENT, type Field, type Reader, bad, firstItems, ok, readEnum, readObject, readText, readIntegerInRange as int, readMaxText as text } from './coerce'
 import { isEmpty, pickFields } from './pick'
 import { FORM_FACTORS, NETWORK_TYPES, OS_FAMILIES } from './schema'
 import type { PinterestAppInfo, PinterestDeviceInfo } from './schema'
@@ -14,11 +11,20 @@ const MAX_LANGUAGES = 100
 
 // Aliases cover the values PostHog's SDKs put in $os, $device_type and network properties.
 const OS_ALIASES = {
-  'mac os x': 'macos', 'mac os': 'macos', 'os x': 'macos', ipados: 'ios', freebsd: 'bsd', openbsd: 'bsd',
+  'mac os x': 'macos',
+  'mac os': 'macos',
+  'os x': 'macos',
+  ipados: 'ios',
+  freebsd: 'bsd',
+  openbsd: 'bsd',
 } as const
 const FORM_ALIASES = { mobile: 'cellphone', phone: 'cellphone', smartphone: 'cellphone', watch: 'smartwatch' } as const
 const NETWORK_ALIASES = {
-  'wi-fi': 'wifi', '2g': 'cellular_2g', '3g': 'cellular_3g', '4g': 'cellular_4g', '5g': 'cellular_5g',
+  'wi-fi': 'wifi',
+  '2g': 'cellular_2g',
+  '3g': 'cellular_3g',
+  '4g': 'cellular_4g',
+  '5g': 'cellular_5g',
 } as const
 
 const readInstallTime: Reader<number> = (raw) => parseUnixSeconds(raw)
@@ -95,5 +101,4 @@ function buildInfo<T>(raw: unknown, readers: ReadonlyMap<string, Reader>, path: 
 
 export const buildAppInfo = (raw: unknown): InfoResult<PinterestAppInfo> => buildInfo(raw, APP_INFO_READERS, 'app_info')
 
-export const buildDeviceInfo = (raw: unknown): InfoResult<PinterestDeviceInfo> =>
-  buildInfo(raw, DEVICE_INFO_READERS, 'device_info')
+export const buildDeviceInfo = (raw: unknown): InfoResult<PinterestDeviceInfo> => buildInfo(raw, DEVICE_INFO_READERS, 'device_info')

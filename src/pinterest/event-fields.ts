@@ -1,5 +1,5 @@
-import { ABSENT, Field, Reader, bad, isOversized, kindOf, ok, preview, readBoolean, readMaxText, readText } from './coerce'
-import { ACTION_SOURCES, ActionSource, STANDARD_EVENT_NAMES } from './schema'
+import { ABSENT, type Field, type Reader, bad, isOversized, kindOf, ok, preview, readBoolean, readMaxText, readText } from './coerce'
+import { ACTION_SOURCES, type ActionSource, STANDARD_EVENT_NAMES } from './schema'
 
 const STANDARD_NAMES: ReadonlySet<string> = new Set(STANDARD_EVENT_NAMES)
 // Advertiser-defined names must be registered with Pinterest; this is the shape Pinterest accepts.

@@ -24,13 +24,32 @@ export const normalisePhone: Normaliser = (raw) => {
 export const normaliseName: Normaliser = (raw) => nonEmpty(raw.trim().toLowerCase())
 
 const GENDER_WORDS: Readonly<Record<string, 'f' | 'm' | 'n'>> = {
-  f: 'f', female: 'f', woman: 'f', w: 'f', women: 'f', girl: 'f',
-  m: 'm', male: 'm', man: 'm', men: 'm', boy: 'm',
-  n: 'n', nonbinary: 'n', nb: 'n', enby: 'n', other: 'n', x: 'n', genderqueer: 'n', genderfluid: 'n',
+  f: 'f',
+  female: 'f',
+  woman: 'f',
+  w: 'f',
+  women: 'f',
+  girl: 'f',
+  m: 'm',
+  male: 'm',
+  man: 'm',
+  men: 'm',
+  boy: 'm',
+  n: 'n',
+  nonbinary: 'n',
+  nb: 'n',
+  enby: 'n',
+  other: 'n',
+  x: 'n',
+  genderqueer: 'n',
+  genderfluid: 'n',
 }
 
 export const normaliseGender: Normaliser = (raw) => {
-  const word = raw.trim().toLowerCase().replace(/[\s_-]+/g, '')
+  const word = raw
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '')
   return Object.hasOwn(GENDER_WORDS, word) ? GENDER_WORDS[word] : null
 }
 
@@ -69,7 +88,12 @@ export const normaliseDateOfBirth: Normaliser = (raw) => {
 export const normaliseCity: Normaliser = (raw) =>
   /^[\x20-\x7e]*$/.test(raw)
     ? nonEmpty(raw.toLowerCase().replace(/[^a-z0-9]/g, ''))
-    : nonEmpty(raw.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{M}\p{N}]/gu, ''))
+    : nonEmpty(
+        raw
+          .normalize('NFC')
+          .toLowerCase()
+          .replace(/[^\p{L}\p{M}\p{N}]/gu, ''),
+      )
 
 export const normaliseState: Normaliser = (raw) => {
   const key = foldKey(raw)

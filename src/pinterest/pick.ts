@@ -1,4 +1,4 @@
-import { Reader, own } from './coerce'
+import { type Reader, own } from './coerce'
 
 export interface Picked {
   values: Record<string, unknown>

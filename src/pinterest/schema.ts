@@ -31,12 +31,8 @@ export const STANDARD_EVENT_NAMES = [
 export const ACTION_SOURCES = ['web', 'app_android', 'app_ios', 'offline'] as const
 
 export const OS_FAMILIES = ['ios', 'android', 'macos', 'windows', 'linux', 'bsd', 'other'] as const
-export const FORM_FACTORS = [
-  'desktop', 'laptop', 'cellphone', 'tablet', 'smartwatch', 'tv', 'vr', 'console', 'other',
-] as const
-export const NETWORK_TYPES = [
-  'wifi', 'cellular_2g', 'cellular_3g', 'cellular_4g', 'cellular_5g', 'cellular_6g', 'ethernet', 'unknown',
-] as const
+export const FORM_FACTORS = ['desktop', 'laptop', 'cellphone', 'tablet', 'smartwatch', 'tv', 'vr', 'console', 'other'] as const
+export const NETWORK_TYPES = ['wifi', 'cellular_2g', 'cellular_3g', 'cellular_4g', 'cellular_5g', 'cellular_6g', 'ethernet', 'unknown'] as const
 
 const nullableText = z.string().nullable().optional()
 const hashedList = z.array(z.string()).optional()

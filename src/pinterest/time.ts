@@ -1,4 +1,4 @@
-import { ABSENT, Field, bad, isOversized, ok, preview } from './coerce'
+import { ABSENT, type Field, bad, isOversized, ok, preview } from './coerce'
 
 // Epoch values above this are milliseconds: 1e11 seconds is the year 5138, 1e11 ms is 1973.
 const MS_THRESHOLD = 1e11
@@ -7,13 +7,9 @@ export const FUTURE_SKEW_SECONDS = 5 * 60
 export const MAX_AGE_SECONDS = 7 * 24 * 60 * 60
 
 const NUMERIC = /^\d+(\.\d+)?$/
-const ISO =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i
 
-export type EventTimeResult =
-  | { status: 'ok'; seconds: number }
-  | { status: 'invalid'; reason: string }
-  | { status: 'out_of_window'; reason: string }
+export type EventTimeResult = { status: 'ok'; seconds: number } | { status: 'invalid'; reason: string } | { status: 'out_of_window'; reason: string }
 
 function fromEpoch(n: number): Field<number> {
   if (!Number.isFinite(n) || n <= 0) return bad(`must be a positive Unix time, got ${n}`)

@@ -1,12 +1,11 @@
-import { ABSENT, Field, bad, firstItems, readText } from './coerce'
+import { ABSENT, type Field, bad, firstItems, readText } from './coerce'
 import { cachedHashUserValue } from './hash-cache'
 import { isIpAddress } from './ip'
 import * as n from './normalize'
 import type { PinterestUserData } from './schema'
 import { describeUnknownKeys } from './unknown-keys'
 
-type HashedKey = 'em' | 'ph' | 'fn' | 'ln' | 'ge' | 'db' | 'ct' | 'st' | 'zp' | 'country' | 'external_id'
-  | 'hashed_maids'
+type HashedKey = 'em' | 'ph' | 'fn' | 'ln' | 'ge' | 'db' | 'ct' | 'st' | 'zp' | 'country' | 'external_id' | 'hashed_maids'
 type PlainKey = 'client_ip_address' | 'client_user_agent' | 'click_id' | 'partner_id'
 type OutputKey = HashedKey | PlainKey
 

@@ -1,5 +1,5 @@
 import type { PostHogEvent, ProcessedPluginEvent } from '@posthog/plugin-scaffold'
-import { eventGlobals, InvocationGlobals } from '../mapping/globals'
+import { eventGlobals, type InvocationGlobals } from '../mapping/globals'
 
 /** A plugin server's event as the invocation globals our functions read. */
 export function pluginEventToGlobals(event: PostHogEvent | ProcessedPluginEvent): InvocationGlobals {

@@ -1,11 +1,11 @@
 import type { Meta, PostHogEvent, ProcessedPluginEvent, Webhook } from '@posthog/plugin-scaffold'
-import { Dispatcher, Outcome } from '../delivery/dispatcher'
-import { Logger } from '../logger'
-import { compileFunction, CompiledFunction } from '../mapping/compile-function'
+import { Dispatcher, type Outcome } from '../delivery/dispatcher'
+import type { Logger } from '../logger'
+import { compileFunction, type CompiledFunction } from '../mapping/compile-function'
 import { invokeFunction } from '../mapping/invoke'
 import { DEFAULT_API_URL, eventsUrl } from '../pinterest/client'
-import { PinterestEvent } from '../pinterest/schema'
-import { PluginConfig, toFunctionConfig } from './config'
+import type { PinterestEvent } from '../pinterest/schema'
+import { type PluginConfig, toFunctionConfig } from './config'
 import { pluginEventToGlobals } from './events'
 
 interface PluginGlobal {

@@ -47,18 +47,15 @@ export function asApiError<T>(run: () => T): T {
   }
 }
 
-export const notAuthenticated = (detail: string) =>
-  new ApiError(401, { type: 'authentication_error', code: 'not_authenticated', detail, attr: null })
+export const notAuthenticated = (detail: string) => new ApiError(401, { type: 'authentication_error', code: 'not_authenticated', detail, attr: null })
 
-export const permissionDenied = (detail: string) =>
-  new ApiError(403, { type: 'authentication_error', code: 'permission_denied', detail, attr: null })
+export const permissionDenied = (detail: string) => new ApiError(403, { type: 'authentication_error', code: 'permission_denied', detail, attr: null })
 
 /** A query parameter that cannot be used, named in `attr`; the value itself is not repeated. */
 export const invalidParameter = (name: string, detail: string) =>
   new ApiError(400, { type: 'validation_error', code: 'invalid_input', detail, attr: name, errors: [{ code: 'invalid_input', detail, attr: name }] })
 
 /** The server cannot take this now but will: 503 with Retry-After. */
-export const unavailable = (code: string, detail: string, retryAfterSeconds: number) =>
-  new ApiError(503, { type: 'server_error', code, detail, attr: null }, retryAfterSeconds)
+export const unavailable = (code: string, detail: string, retryAfterSeconds: number) => new ApiError(503, { type: 'server_error', code, detail, attr: null }, retryAfterSeconds)
 
 export const notFound = () => new ApiError(404, { type: 'invalid_request', code: 'not_found', detail: 'Not found.', attr: null })

@@ -63,7 +63,9 @@ function readOrCreateKeyFile(path: string): Uint8Array[] {
 
 /** One base64 key per line, the sealing key first. */
 export function readKeyFile(path: string): Uint8Array[] {
-  const lines = readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '')
+  const lines = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
   if (lines.length === 0) throw new ConfigError(path, 'the key file is empty')
   return lines.map((line, i) => parseSecretKey(line, `${path} line ${i + 1}`))
 }

@@ -1,5 +1,5 @@
-import { collectProblems, ConfigProblem } from '../errors'
-import type { FunctionConfig, MappingConfig } from './function-config'
+import { collectProblems, type ConfigProblem } from '../errors'
+import type { FunctionConfig, MappingConfig } from './function-config-schema'
 import { mappingInputsSchema } from './load'
 import type { Template } from './schema'
 import { closestName } from './suggest'

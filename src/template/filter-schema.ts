@@ -12,25 +12,10 @@ import { ConfigError, joinFieldPath } from '../errors'
 
 export const PROPERTY_FILTER_TYPES = ['event', 'person'] as const
 
-export const PROPERTY_OPERATORS = [
-  'exact',
-  'is_not',
-  'icontains',
-  'not_icontains',
-  'regex',
-  'not_regex',
-  'gt',
-  'gte',
-  'lt',
-  'lte',
-  'is_set',
-  'is_not_set',
-] as const
+export const PROPERTY_OPERATORS = ['exact', 'is_not', 'icontains', 'not_icontains', 'regex', 'not_regex', 'gt', 'gte', 'lt', 'lte', 'is_set', 'is_not_set'] as const
 
 /** Operators that compare the property against `value`; the rest only test presence. */
-const VALUE_OPERATORS: ReadonlySet<string> = new Set(
-  PROPERTY_OPERATORS.filter((op) => op !== 'is_set' && op !== 'is_not_set'),
-)
+const VALUE_OPERATORS: ReadonlySet<string> = new Set(PROPERTY_OPERATORS.filter((op) => op !== 'is_set' && op !== 'is_not_set'))
 
 const NUMERIC_OPERATORS: ReadonlySet<string> = new Set(['gt', 'gte', 'lt', 'lte'])
 
@@ -38,9 +23,7 @@ const listOf = (items: readonly string[]): string => items.join(', ')
 
 /** Names what is expected, never the rejected input: it may be a token pasted into the wrong field. */
 const unsupported = (what: string, input: unknown, allowed: readonly string[]): string =>
-  input === undefined
-    ? `${what} is required; supported: ${listOf(allowed)}`
-    : `${what} is not supported; supported: ${listOf(allowed)}`
+  input === undefined ? `${what} is required; supported: ${listOf(allowed)}` : `${what} is not supported; supported: ${listOf(allowed)}`
 
 export const PropertyFilterTypeSchema = z.enum(PROPERTY_FILTER_TYPES, {
   error: (issue) => unsupported('property filter type', issue.input, PROPERTY_FILTER_TYPES),
@@ -110,9 +93,7 @@ export const EventFilterSchema = z.object({
     error: 'id must be an event name (string) or null to match all events',
   }),
   name: z.string({ error: 'name must be a string' }).optional(),
-  type: z
-    .literal('events', { error: (issue) => unsupported('event filter type', issue.input, ['events']) })
-    .default('events'),
+  type: z.literal('events', { error: (issue) => unsupported('event filter type', issue.input, ['events']) }).default('events'),
   order: z.number({ error: 'order must be a number' }).optional(),
   properties: PropertyFiltersSchema.optional(),
 })
@@ -121,10 +102,7 @@ export const FiltersSchema = z.object(
   {
     events: z.array(EventFilterSchema, { error: 'events must be an array of event filters' }).optional(),
     // Actions live in PostHog's database; evaluating them here would need a copy of each action definition.
-    actions: z
-      .array(z.unknown(), { error: 'actions must be an array' })
-      .max(0, { error: 'actions are not supported; use events filters' })
-      .optional(),
+    actions: z.array(z.unknown(), { error: 'actions must be an array' }).max(0, { error: 'actions are not supported; use events filters' }).optional(),
     properties: PropertyFiltersSchema.optional(),
     filter_test_accounts: z.boolean({ error: 'filter_test_accounts must be a boolean' }).optional(),
   },

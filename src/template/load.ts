@@ -1,14 +1,7 @@
-import { z } from 'zod'
+import type { z } from 'zod'
 import { ConfigError, joinFieldPath, issueMessage } from '../errors'
 import { readPackageFile } from './files'
-import {
-  InputSchemaItem,
-  InputSchemaItemSchema,
-  MappingTemplate,
-  MappingTemplateFileSchema,
-  Template,
-  TemplateFileSchema,
-} from './schema'
+import { type InputSchemaItem, InputSchemaItemSchema, type MappingTemplate, MappingTemplateFileSchema, type Template, TemplateFileSchema } from './schema'
 import { isRecord } from '../json'
 
 export const TEMPLATE_PATH = 'templates/pinterest-conversions-api.json'
@@ -37,11 +30,7 @@ function readJson(path: string): unknown {
  * A mapping file lists only what differs from the shared mapping inputs. Its items are laid over the
  * shared items by key; a dictionary default is laid over the shared default key by key.
  */
-export function mergeInputsSchema(
-  shared: InputSchemaItem[],
-  overrides: Partial<InputSchemaItem>[],
-  where: string,
-): InputSchemaItem[] {
+export function mergeInputsSchema(shared: InputSchemaItem[], overrides: Partial<InputSchemaItem>[], where: string): InputSchemaItem[] {
   const byKey = new Map(overrides.map((o) => [o.key, o]))
   for (const key of byKey.keys()) {
     if (!shared.some((item) => item.key === key)) throw new ConfigError(`${where}.inputs_schema`, 'an item names an input that is not known')
@@ -85,11 +74,7 @@ export function blankMappingTemplate(template: Template): MappingTemplate {
  * The inputs_schema a mapping runs with: the prebuilt mapping's of the same name (the blank one for a
  * new name), with the mapping's own items laid over it by key. It cannot drop the builder's fields.
  */
-export function mappingInputsSchema(
-  mapping: { name?: string; inputs_schema?: Partial<InputSchemaItem>[] },
-  template: Template,
-  field: string,
-): InputSchemaItem[] {
+export function mappingInputsSchema(mapping: { name?: string; inputs_schema?: Partial<InputSchemaItem>[] }, template: Template, field: string): InputSchemaItem[] {
   const preset = template.mapping_templates.find((m) => m.name === mapping.name)
   const base = (preset ?? blankMappingTemplate(template)).inputs_schema
   return mapping.inputs_schema ? mergeInputsSchema(base, mapping.inputs_schema, field) : base
@@ -114,4 +99,3 @@ export interface DefaultMapping {
   filters?: MappingTemplate['filters']
   inputs: Record<string, { value: unknown }>
 }
-

@@ -1,7 +1,7 @@
-import { ConfigProblem, throwProblems } from '../errors'
+import { type ConfigProblem, throwProblems } from '../errors'
 import { DICTIONARY_INPUT_KEYS } from '../pinterest/input-keys'
-import type { InputValue } from './function-config'
-import { InputSchemaItem } from './schema'
+import type { InputValue } from './function-config-schema'
+import type { InputSchemaItem } from './schema'
 import { closestName } from './suggest'
 
 const MAX_STRING_LENGTH = 100_000
@@ -12,13 +12,14 @@ const MAX_STRING_LENGTH = 100_000
  * Returns each input's value, falling back to the schema default, and every problem found. Unknown keys
  * are problems: a typo would otherwise be ignored.
  */
-export function checkInputs(
-  schema: InputSchemaItem[],
-  inputs: Record<string, InputValue> | undefined,
-  field: string,
-): { values: Record<string, unknown>; problems: ConfigProblem[] } {
+export function checkInputs(schema: InputSchemaItem[], inputs: Record<string, InputValue> | undefined, field: string): { values: Record<string, unknown>; problems: ConfigProblem[] } {
   const given = inputs ?? {}
-  const problems: ConfigProblem[] = unknownKeyProblems(Object.keys(given), schema.map((i) => i.key), field, INPUT_NAMES)
+  const problems: ConfigProblem[] = unknownKeyProblems(
+    Object.keys(given),
+    schema.map((i) => i.key),
+    field,
+    INPUT_NAMES,
+  )
   const values: Record<string, unknown> = {}
   for (const item of schema) {
     const entry = Object.hasOwn(given, item.key) ? given[item.key] : undefined
@@ -41,11 +42,7 @@ export function checkInputs(
 }
 
 /** checkInputs, throwing one ConfigError that lists every problem. */
-export function validateInputs(
-  schema: InputSchemaItem[],
-  inputs: Record<string, InputValue> | undefined,
-  field: string,
-): Record<string, unknown> {
+export function validateInputs(schema: InputSchemaItem[], inputs: Record<string, InputValue> | undefined, field: string): Record<string, unknown> {
   const { values, problems } = checkInputs(schema, inputs, field)
   throwProblems(problems)
   return values

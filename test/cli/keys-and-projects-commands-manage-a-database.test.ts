@@ -99,9 +99,7 @@ describe('keys commands', () => {
 
   it('reports usage mistakes without repeating what was given', async () => {
     await expect(fails(keysCommand, ['create'])).rejects.toThrow(new UsageError('keys', 'keys create needs --label LABEL (it tells keys apart in keys list)'))
-    await expect(fails(keysCommand, ['create', '--label', 'x', '--project', '9'])).rejects.toThrow(
-      new UsageError('keys', '--project: expected the id of an existing project (see projects list)'),
-    )
+    await expect(fails(keysCommand, ['create', '--label', 'x', '--project', '9'])).rejects.toThrow(new UsageError('keys', '--project: expected the id of an existing project (see projects list)'))
     await expect(fails(keysCommand, ['create', '--label', 'x', '--scopes', 'phx_pasted'])).rejects.toThrow(
       new UsageError('keys', '--scopes: a scope is not known; known: hog_function:read, hog_function:write'),
     )

@@ -14,7 +14,12 @@ beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pinterest-capi-'))
   fs.writeFileSync(path.join(dir, 'function.json'), JSON.stringify(BASE_CONFIG))
   fs.writeFileSync(path.join(dir, 'bad-function.json'), JSON.stringify({ ...BASE_CONFIG, inputs: { conversion_token: { value: 'secret-token-1' } } }))
-  fs.writeFileSync(path.join(dir, 'events.jsonl'), fixtureEvents().map((e) => JSON.stringify(e)).join('\n') + '\n')
+  fs.writeFileSync(
+    path.join(dir, 'events.jsonl'),
+    fixtureEvents()
+      .map((e) => JSON.stringify(e))
+      .join('\n') + '\n',
+  )
 })
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
@@ -38,7 +43,14 @@ async function map(options: { eventsFile?: string; stdinText?: string }) {
     stderr,
     nowMs: NOW_MS,
   })
-  return { code, lines: out().trim().split('\n').map((l) => JSON.parse(l)), stderr: err() }
+  return {
+    code,
+    lines: out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l)),
+    stderr: err(),
+  }
 }
 
 describe('pinterest-capi map', () => {

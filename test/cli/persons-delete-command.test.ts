@@ -70,7 +70,9 @@ describe('persons delete', () => {
     await expect(delete_(['--distinct-id', 'user-1'])).rejects.toThrow(new UsageError('persons', 'the database has 2 projects: name one with --project ID'))
     await expect(delete_(['--distinct-id', 'user-1', '--project', '7'])).rejects.toThrow(new UsageError('persons', '--project: expected the id of an existing project (see projects list)'))
     await expect(delete_([])).rejects.toThrow(new UsageError('persons', 'persons delete needs --distinct-id ID'))
-    await expect(personsCommand(['delete', '--distinct-id', 'x', '--db', path.join(dir, 'none.sqlite')], new PassThrough(), {})).rejects.toThrow(new OperatorError(`no database at ${path.join(dir, 'none.sqlite')} (give --db FILE or set PIPELINES_DB)`))
+    await expect(personsCommand(['delete', '--distinct-id', 'x', '--db', path.join(dir, 'none.sqlite')], new PassThrough(), {})).rejects.toThrow(
+      new OperatorError(`no database at ${path.join(dir, 'none.sqlite')} (give --db FILE or set PIPELINES_DB)`),
+    )
     await expect(personsCommand(['remove'], new PassThrough(), {})).rejects.toThrow(new UsageError('persons', 'unknown persons command; expected one of: delete'))
     expect(await run(['--distinct-id', 'user-1', '--project', '1'])).toMatch(/^deleted the person of project 1 \(2 distinct id\(s\)\); deleted 3 stored event/)
   })

@@ -100,7 +100,9 @@ describe('secrets rotate-key', () => {
     const fresh = randomBytes(32).toString('hex')
     seed({ PIPELINES_SECRET_KEY: old })
     const output = await rotate(['--new-key-env', 'NEW_PIPELINES_KEY'], { PIPELINES_SECRET_KEY: old, NEW_PIPELINES_KEY: fresh })
-    expect(output).toMatch(/^re-encrypted 2 of 2 stored secret value\(s\) with key [\w-]{8} \(was [\w-]{8}\)\n {2}set PIPELINES_SECRET_KEY to the value of NEW_PIPELINES_KEY wherever the server starts: the old key no longer opens the secrets\n$/)
+    expect(output).toMatch(
+      /^re-encrypted 2 of 2 stored secret value\(s\) with key [\w-]{8} \(was [\w-]{8}\)\n {2}set PIPELINES_SECRET_KEY to the value of NEW_PIPELINES_KEY wherever the server starts: the old key no longer opens the secrets\n$/,
+    )
     expect(output).not.toContain(fresh)
     expect(output).not.toContain(old)
     expect(fs.readdirSync(dir).sort()).toEqual(['db.sqlite', 'db.sqlite.lock'])
@@ -115,8 +117,12 @@ describe('secrets rotate-key', () => {
       new ConfigError('--new-key-env', 'PIPELINES_SECRET_KEY is set: put the new key in another variable and name it with --new-key-env NAME'),
     )
     await expect(secretsCommand(['rotate-key', '--db', db, '--new-key-env', 'NEW'], new PassThrough(), { PIPELINES_SECRET_KEY: old, NEW: 'short' })).rejects.toThrow(/^NEW: expected 32 random bytes/)
-    await expect(secretsCommand(['rotate-key', '--db', db, '--new-key-env', 'NEW'], new PassThrough(), { PIPELINES_SECRET_KEY: old, NEW: old })).rejects.toThrow(new ConfigError('NEW', 'the new key is the key in use'))
-    await expect(secretsCommand(['rotate-key', '--db', path.join(dir, 'none.sqlite')], new PassThrough(), {})).rejects.toThrow(new OperatorError(`no database at ${path.join(dir, 'none.sqlite')} (give --db FILE or set PIPELINES_DB)`))
+    await expect(secretsCommand(['rotate-key', '--db', db, '--new-key-env', 'NEW'], new PassThrough(), { PIPELINES_SECRET_KEY: old, NEW: old })).rejects.toThrow(
+      new ConfigError('NEW', 'the new key is the key in use'),
+    )
+    await expect(secretsCommand(['rotate-key', '--db', path.join(dir, 'none.sqlite')], new PassThrough(), {})).rejects.toThrow(
+      new OperatorError(`no database at ${path.join(dir, 'none.sqlite')} (give --db FILE or set PIPELINES_DB)`),
+    )
     await expect(secretsCommand(['rotate'], new PassThrough(), {})).rejects.toThrow(new UsageError('secrets', 'unknown secrets command; expected one of: rotate-key'))
     // A failed rotation changed nothing.
     expect(tokens([Buffer.from(old, 'base64')])).toEqual([TOKEN, `${TOKEN}-2`])

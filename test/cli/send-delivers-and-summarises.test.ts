@@ -2,8 +2,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
-import { runSend, SendOptions } from '../../src/cli/send'
-import { RunningEmulator, startEmulator } from '../../src/emulator/server'
+import { runSend, type SendOptions } from '../../src/cli/send'
+import { type RunningEmulator, startEmulator } from '../../src/emulator/server'
 import { BASE_CONFIG } from '../helpers/fixtures'
 
 const TOKEN = BASE_CONFIG.inputs.conversion_token.value
@@ -61,10 +61,13 @@ describe('pinterest-capi send', () => {
     // A linger longer than the run: the last partial batch goes when the input ends, however slow the machine.
     const { code, stdout } = await send({ lingerMs: 60_000 })
     expect(code).toBe(0)
-    expect(stdout).toBe(
-      'events read: 2502, pinterest events: 2500, skipped: 1, mapping errors: 0\n' + 'delivered: 2500, failed: 0, gave up: 0, requests: 3\n',
-    )
-    expect(emulator.requests().map((r) => r.num_events).sort()).toEqual([1000, 1000, 500])
+    expect(stdout).toBe('events read: 2502, pinterest events: 2500, skipped: 1, mapping errors: 0\n' + 'delivered: 2500, failed: 0, gave up: 0, requests: 3\n')
+    expect(
+      emulator
+        .requests()
+        .map((r) => r.num_events)
+        .sort(),
+    ).toEqual([1000, 1000, 500])
     expect(new Set(emulator.accepted().map((e) => e.event_id)).size).toBe(2500)
   })
 
@@ -86,7 +89,10 @@ describe('pinterest-capi send', () => {
   it('prints the requests it would send on a dry run, without sending', async () => {
     const { code, stdout, stderr } = await send({ dryRun: true })
     expect(code).toBe(0)
-    const requests = stdout.trim().split('\n').map((l) => JSON.parse(l))
+    const requests = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(requests.map((r) => r.body.data.length)).toEqual([1000, 1000, 500])
     expect(requests[0]).toMatchObject({ method: 'POST', url: `${emulator.url}/v5/ad_accounts/${ACCOUNT}/events`, headers: { Authorization: 'Bearer ***REDACTED***' } })
     expect(stdout).not.toContain(TOKEN)
@@ -105,7 +111,7 @@ describe('pinterest-capi send', () => {
   it('counts lines read from a pipe, without a percentage', async () => {
     const text = fs.readFileSync(path.join(dir, 'events.jsonl'), 'utf8')
     const { stderr } = await send({ eventsFile: undefined, stdin: Readable.from([text]) }, true)
-    expect(stderr).toMatch(/\r\d+\.\d KB read {2}\d+ lines\/s {2}lines 2502 {2}delivered 2500 {2}failed 0 {2}waiting 0\x1b\[K\n$/)
+    expect(stderr.replaceAll('\u001b[K', '<clear line>')).toMatch(/\r\d+\.\d KB read {2}\d+ lines\/s {2}lines 2502 {2}delivered 2500 {2}failed 0 {2}waiting 0<clear line>\n$/)
     expect(stderr).not.toContain('%')
   })
 })

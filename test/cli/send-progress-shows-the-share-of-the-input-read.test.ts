@@ -24,9 +24,7 @@ describe('the send progress line', () => {
   })
 
   it('shows counts and a rate, without a percentage, for input of unknown size', () => {
-    expect(renderProgress({ counts, input: { bytesRead: 3 * 1024 * 1024 + 300 * 1024 }, elapsedMs: 2000 })).toBe(
-      '3.3 MB read  2000 lines/s  lines 4000  delivered 3000  failed 6  waiting 894',
-    )
+    expect(renderProgress({ counts, input: { bytesRead: 3 * 1024 * 1024 + 300 * 1024 }, elapsedMs: 2000 })).toBe('3.3 MB read  2000 lines/s  lines 4000  delivered 3000  failed 6  waiting 894')
   })
 
   it('writes durations and sizes for people', () => {

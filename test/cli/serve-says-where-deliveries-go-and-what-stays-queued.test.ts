@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { deliveriesLine, queuedLine } from '../../src/cli/serve-lines'
-import { ServerProcess, spawnServer } from '../helpers/server-process'
+import { type ServerProcess, spawnServer } from '../helpers/server-process'
 
 jest.setTimeout(60_000)
 

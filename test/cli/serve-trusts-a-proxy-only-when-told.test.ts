@@ -45,7 +45,6 @@ describe('serve --trust-proxy', () => {
   it('takes the client from X-Forwarded-For with the flag', async () => {
     expect(await storedIp(['--trust-proxy'], {})).toBe('198.51.100.23')
   })
-
 })
 
 describe('PIPELINES_TRUST_PROXY', () => {

@@ -1,6 +1,6 @@
-import { attemptDelivery, Send } from '../../src/delivery/attempt'
-import { HttpAttempt } from '../../src/pinterest/client'
-import { PinterestEvent } from '../../src/pinterest/schema'
+import { attemptDelivery, type Send } from '../../src/delivery/attempt'
+import type { HttpAttempt } from '../../src/pinterest/client'
+import type { PinterestEvent } from '../../src/pinterest/schema'
 
 function event(id: string): PinterestEvent {
   return { event_name: 'checkout', action_source: 'web', event_time: 1795947300, event_id: id, user_data: { em: ['a'.repeat(64)] } }
@@ -29,7 +29,12 @@ describe('one delivery attempt', () => {
 
   it.each([
     [401, { code: 2, message: 'Authentication failed.' }, 'failed', 'conversion token rejected by Pinterest (401): code 2: Authentication failed.'],
-    [403, { code: 29, message: 'You are not permitted to access that resource.' }, 'failed', 'ad account not accessible with this token (403): code 29: You are not permitted to access that resource.'],
+    [
+      403,
+      { code: 29, message: 'You are not permitted to access that resource.' },
+      'failed',
+      'ad account not accessible with this token (403): code 29: You are not permitted to access that resource.',
+    ],
     [422, { code: 1, message: 'Not all events were processed', details: { a: 1 } }, 'failed', 'Pinterest did not process the events (422): code 1: Not all events were processed details: {"a":1}'],
     [404, 'not found', 'failed', 'HTTP 404: not found'],
     [429, { code: 8, message: 'Rate limited' }, 'retry', 'HTTP 429: code 8: Rate limited'],
@@ -63,8 +68,6 @@ describe('one delivery attempt', () => {
   })
 
   it('treats a 200 without per-event entries as delivered, with a warning', async () => {
-    expect(await attemptDelivery(async () => answer(200, 'OK'), [event('1')])).toEqual([
-      { status: 'delivered', warning: 'the answer had no per-event results' },
-    ])
+    expect(await attemptDelivery(async () => answer(200, 'OK'), [event('1')])).toEqual([{ status: 'delivered', warning: 'the answer had no per-event results' }])
   })
 })

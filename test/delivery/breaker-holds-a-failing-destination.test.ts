@@ -5,7 +5,7 @@ const policy = retryPolicy({ baseDelayMs: 1000, maxDelayMs: 8000 })
 const NOW = 1_000_000
 const outage = { reason: 'HTTP 503: ramped down' }
 
-describe('a destination\'s breaker', () => {
+describe("a destination's breaker", () => {
   it('lets everything through while closed, then holds the destination until one probe may go', () => {
     const breaker = new Breaker(policy, () => 0.5)
     const first = breaker.admit(NOW)!

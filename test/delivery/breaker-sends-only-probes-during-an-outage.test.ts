@@ -1,5 +1,5 @@
-import { Dispatcher, Destination } from '../../src/delivery/dispatcher'
-import { FetchLike } from '../../src/pinterest/client'
+import { Dispatcher, type Destination } from '../../src/delivery/dispatcher'
+import type { FetchLike } from '../../src/pinterest/client'
 import { Secret } from '../../src/secret'
 
 jest.setTimeout(20_000)
@@ -23,7 +23,14 @@ describe('a destination that is down', () => {
     }
     const lines: string[] = []
     // random 1: every wait is the full bound, 20 ms then 40 ms: at most one probe per 20 ms.
-    const dispatcher = new Dispatcher({ fetch: fetchFn, maxBatchSize: 10, maxConcurrencyPerAccount: 4, retry: { baseDelayMs: 20, maxDelayMs: 40 }, random: () => 1, logger: (level, message) => lines.push(`${level} ${message}`) })
+    const dispatcher = new Dispatcher({
+      fetch: fetchFn,
+      maxBatchSize: 10,
+      maxConcurrencyPerAccount: 4,
+      retry: { baseDelayMs: 20, maxDelayMs: 40 },
+      random: () => 1,
+      logger: (level, message) => lines.push(`${level} ${message}`),
+    })
     const outcomes = Promise.all(Array.from({ length: 500 }, (_, i) => dispatcher.send(event(`e-${i}`), destination)))
     const started = Date.now()
     await new Promise((resolve) => setTimeout(resolve, 600))

@@ -1,5 +1,5 @@
-import { Dispatcher, Destination, Outcome } from '../../src/delivery/dispatcher'
-import { PinterestEvent } from '../../src/pinterest/schema'
+import { Dispatcher, type Destination, type Outcome } from '../../src/delivery/dispatcher'
+import type { PinterestEvent } from '../../src/pinterest/schema'
 import { Secret } from '../../src/secret'
 
 const TOKEN = 'pina_dispatcher_secret'
@@ -154,7 +154,9 @@ describe('dispatcher', () => {
     expect(text).not.toContain(TOKEN)
     expect(lines).toHaveLength(3)
     expect(lines[0]).toMatch(/^debug destination configuration \{"api_url":"https:\/\/api.pinterest.com","ad_account_id":"549755885175","conversion_token":"\*\*\*REDACTED\*\*\*"/)
-    expect(lines[1]).toMatch(/^debug request POST https:\/\/api.pinterest.com\/v5\/ad_accounts\/549755885175\/events headers \{"Content-Type":"application\/json","Authorization":"Bearer \*\*\*REDACTED\*\*\*"\} body \{"data":\[\{"event_name":"checkout"/)
+    expect(lines[1]).toMatch(
+      /^debug request POST https:\/\/api.pinterest.com\/v5\/ad_accounts\/549755885175\/events headers \{"Content-Type":"application\/json","Authorization":"Bearer \*\*\*REDACTED\*\*\*"\} body \{"data":\[\{"event_name":"checkout"/,
+    )
     expect(lines[2]).toBe('debug response 200 {"num_events_received":1,"num_events_processed":1,"events":[{"status":"processed","error_message":null,"warning_message":null}]}')
   })
 
@@ -203,7 +205,14 @@ describe('dispatcher', () => {
     const pinterest = fakePinterest((call) => {
       n += 1
       if (n % 3 === 0) return { status: 503 }
-      return { status: 200, body: { num_events_received: call.ids.length, num_events_processed: 0, events: call.ids.map((id) => ({ status: Number(id.slice(1)) % 7 === 0 ? 'failed' : 'processed', error_message: 'bad' })) } }
+      return {
+        status: 200,
+        body: {
+          num_events_received: call.ids.length,
+          num_events_processed: 0,
+          events: call.ids.map((id) => ({ status: Number(id.slice(1)) % 7 === 0 ? 'failed' : 'processed', error_message: 'bad' })),
+        },
+      }
     })
     const dispatcher = new Dispatcher({ fetch: pinterest.fetchFn, maxBatchSize: 50, retry: { ...fast, maxRetryMs: 200 }, random: () => 0.5 })
     const outcomes = await Promise.all(Array.from({ length: 500 }, (_, i) => dispatcher.send(event(`e${i}`), target())))

@@ -1,6 +1,6 @@
-import { Dispatcher, Destination } from '../../src/delivery/dispatcher'
-import { startEmulator, RunningEmulator } from '../../src/emulator/server'
-import { PinterestEvent } from '../../src/pinterest/schema'
+import { Dispatcher, type Destination } from '../../src/delivery/dispatcher'
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server'
+import type { PinterestEvent } from '../../src/pinterest/schema'
 import { Secret } from '../../src/secret'
 
 const TOKEN = 'emulator-token'
@@ -29,7 +29,12 @@ const event = (id: string, extra: Record<string, unknown> = {}): PinterestEvent 
 let emulator: RunningEmulator
 
 beforeEach(async () => {
-  emulator = await startEmulator({ credentials: [{ token: TOKEN, adAccountIds: [ACCOUNT] }, { token: 'other-token', adAccountIds: ['777'] }] })
+  emulator = await startEmulator({
+    credentials: [
+      { token: TOKEN, adAccountIds: [ACCOUNT] },
+      { token: 'other-token', adAccountIds: ['777'] },
+    ],
+  })
 })
 
 afterEach(async () => {
@@ -58,7 +63,12 @@ describe('dispatcher against the Pinterest emulator', () => {
       { status: 'delivered', attempts: 4 },
       { status: 'delivered', attempts: 4 },
     ])
-    expect(emulator.requests().map((r) => [r.status, r.num_events])).toEqual([[503, 2], [503, 2], [503, 2], [200, 2]])
+    expect(emulator.requests().map((r) => [r.status, r.num_events])).toEqual([
+      [503, 2],
+      [503, 2],
+      [503, 2],
+      [200, 2],
+    ])
   })
 
   it('times out on a server that never answers, retries, and gives up with the reason', async () => {
@@ -110,7 +120,12 @@ describe('dispatcher against the Pinterest emulator', () => {
     const otherAccount = dispatcher.send(event('a'), destination({ adAccountId: '777' }))
     expect(await badToken).toEqual({ status: 'failed', attempts: 1, reason: expect.stringMatching(/^conversion token rejected by Pinterest \(401\)/) })
     expect(await otherAccount).toEqual({ status: 'failed', attempts: 1, reason: expect.stringMatching(/^ad account not accessible with this token \(403\)/) })
-    expect(emulator.requests().map((r) => r.status).sort()).toEqual([401, 403])
+    expect(
+      emulator
+        .requests()
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual([401, 403])
   })
 
   it('maps per-event failures of a 200 back to their events', async () => {
@@ -127,7 +142,7 @@ describe('dispatcher against the Pinterest emulator', () => {
     expect(dispatcher.stats).toMatchObject({ events_delivered: 2, events_failed: 2, requests: 1 })
   })
 
-  it('gives up an event already outside Pinterest\'s 7-day window without sending it', async () => {
+  it("gives up an event already outside Pinterest's 7-day window without sending it", async () => {
     const dispatcher = new Dispatcher({ apiUrl: emulator.url })
     const eventTime = nowSeconds() - 8 * 24 * 3600
     const outcomes = await Promise.all([dispatcher.send(event('fresh'), destination()), dispatcher.send(event('old', { event_time: eventTime }), destination())])

@@ -1,5 +1,5 @@
-import { Dispatcher, Destination } from '../../src/delivery/dispatcher'
-import { FetchLike } from '../../src/pinterest/client'
+import { Dispatcher, type Destination } from '../../src/delivery/dispatcher'
+import type { FetchLike } from '../../src/pinterest/client'
 import { Secret } from '../../src/secret'
 
 const destination: Destination = { adAccountId: '549755885175', conversionToken: new Secret('t'), testMode: false, debugMode: false }

@@ -1,8 +1,8 @@
 import { createServer } from 'node:net'
-import { Dispatcher, Destination } from '../../src/delivery/dispatcher'
-import { startEmulator, RunningEmulator } from '../../src/emulator/server'
-import { FetchLike } from '../../src/pinterest/client'
-import { PinterestEvent } from '../../src/pinterest/schema'
+import { Dispatcher, type Destination } from '../../src/delivery/dispatcher'
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server'
+import type { FetchLike } from '../../src/pinterest/client'
+import type { PinterestEvent } from '../../src/pinterest/schema'
 import { Secret } from '../../src/secret'
 
 jest.setTimeout(30_000)
@@ -53,7 +53,12 @@ describe('an outage longer than the old retry schedule', () => {
     await until(() => pinterest.requests().filter((r) => r.status === 503).length >= OUTLASTING)
     pinterest.setFaults({})
     expect(new Set((await outcomes).map((o) => o.status))).toEqual(new Set(['delivered']))
-    expect(pinterest.accepted().map((e) => e.event_id).sort()).toEqual(ids(200).sort())
+    expect(
+      pinterest
+        .accepted()
+        .map((e) => e.event_id)
+        .sort(),
+    ).toEqual(ids(200).sort())
   })
 
   it('delivers every event once connections stop being refused', async () => {

@@ -1,5 +1,5 @@
 import { deadlineOf, describeDeadline, eventTimeOf } from '../../src/delivery/deadline'
-import { backoffDelayMs, DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter, retryPolicy, RetryPolicy } from '../../src/delivery/retry-policy'
+import { backoffDelayMs, DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter, retryPolicy, type RetryPolicy } from '../../src/delivery/retry-policy'
 
 const policy: RetryPolicy = { baseDelayMs: 100, maxDelayMs: 2000, maxEventAgeMs: 7 * 86_400_000, maxRetryMs: Number.POSITIVE_INFINITY }
 const NOW = Date.parse('2026-11-29T12:00:00Z')
@@ -7,8 +7,17 @@ const DAY = 86_400_000
 
 describe('retry policy', () => {
   it.each([
-    [408, true], [429, true], [500, true], [502, true], [503, true], [504, true],
-    [400, false], [401, false], [403, false], [404, false], [422, false],
+    [408, true],
+    [429, true],
+    [500, true],
+    [502, true],
+    [503, true],
+    [504, true],
+    [400, false],
+    [401, false],
+    [403, false],
+    [404, false],
+    [422, false],
   ])('HTTP %i retryable: %s', (status, expected) => {
     expect(isRetryableStatus(status)).toBe(expected)
   })
@@ -34,17 +43,17 @@ describe('retry policy', () => {
     expect(backoffDelayMs(5, policy, () => 0.999999, 50)).toBe(1599)
   })
 
-  it('has no attempt limit: by default it retries for Pinterest\'s 7 days with waits of up to 5 minutes', () => {
+  it("has no attempt limit: by default it retries for Pinterest's 7 days with waits of up to 5 minutes", () => {
     expect(DEFAULT_RETRY_POLICY).toEqual({ baseDelayMs: 1000, maxDelayMs: 300_000, maxEventAgeMs: 7 * DAY, maxRetryMs: Number.POSITIVE_INFINITY })
     expect(retryPolicy({ maxDelayMs: 50, maxRetryMs: undefined })).toEqual({ ...DEFAULT_RETRY_POLICY, maxDelayMs: 50 })
     expect(retryPolicy({ maxEventAgeMs: 30 * DAY }).maxEventAgeMs).toBe(7 * DAY)
   })
 })
 
-describe('an event\'s deadline', () => {
+describe("an event's deadline", () => {
   const eventTime = Date.parse('2026-11-28T12:00:00Z') / 1000
 
-  it('is the end of Pinterest\'s window for its event_time', () => {
+  it("is the end of Pinterest's window for its event_time", () => {
     const deadline = deadlineOf(eventTime, NOW, policy)
     expect(deadline.atMs).toBe(Date.parse('2026-12-05T12:00:00Z'))
     expect(describeDeadline(deadline)).toBe("its event_time 2026-11-28T12:00:00.000Z is outside Pinterest's window (7 days old) from 2026-12-05T12:00:00.000Z")

@@ -28,12 +28,7 @@ describe('emulator: per-event answers', () => {
     expect(answer.body).toEqual({
       num_events_received: 4,
       num_events_processed: 1,
-      events: [
-        failed('event_time is in the future'),
-        processed,
-        failed('event_time is older than 7 days'),
-        failed('event_time is in the future'),
-      ],
+      events: [failed('event_time is in the future'), processed, failed('event_time is older than 7 days'), failed('event_time is in the future')],
     })
     expect(emulator.accepted().map((e) => e.event_id)).toEqual(['now'])
   })

@@ -69,9 +69,7 @@ describe('pinterest-capi emulator', () => {
   it('names the bad field of a faults file', async () => {
     const faultsFile = path.join(dir, 'bad-faults.json')
     fs.writeFileSync(faultsFile, JSON.stringify({ hang_share: 3 }))
-    await expect(emulatorCommand(['--faults', faultsFile])).rejects.toThrow(
-      new ConfigError('--faults', 'hang_share: Too big: expected number to be <=1'),
-    )
+    await expect(emulatorCommand(['--faults', faultsFile])).rejects.toThrow(new ConfigError('--faults', 'hang_share: Too big: expected number to be <=1'))
   })
 
   it('prints usage for --help', async () => {

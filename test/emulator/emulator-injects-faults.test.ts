@@ -24,7 +24,10 @@ describe('emulator: injected faults', () => {
     emulator.setFaults({ rate_limit_share: 1, retry_after_seconds: 7 })
     expect((await postEvents(emulator, body)).headers.get('retry-after')).toBe('7')
     expect(emulator.accepted()).toEqual([])
-    expect(emulator.requests().map((r) => [r.status, r.fault, r.num_events])).toEqual([[429, 'rate_limit', 1], [429, 'rate_limit', 1]])
+    expect(emulator.requests().map((r) => [r.status, r.fault, r.num_events])).toEqual([
+      [429, 'rate_limit', 1],
+      [429, 'rate_limit', 1],
+    ])
   })
 
   it('answers 503 when ramped down', async () => {
@@ -46,12 +49,7 @@ describe('emulator: injected faults', () => {
     for (let i = 0; i < 6; i++) answers.push(await postEvents(emulator, body))
     expect(answers.map((a) => a.status)).toEqual([429, 503, 401, 500, 200, 200])
     expect(answers[0].headers.get('retry-after')).toBe('1')
-    expect(answers.slice(0, 4).map((a) => a.body)).toEqual([
-      RATE_LIMITED,
-      RAMPED_DOWN,
-      { code: 2, message: 'Authentication failed.', status: 'failure' },
-      { code: 500, message: 'Unexpected error.' },
-    ])
+    expect(answers.slice(0, 4).map((a) => a.body)).toEqual([RATE_LIMITED, RAMPED_DOWN, { code: 2, message: 'Authentication failed.', status: 'failure' }, { code: 500, message: 'Unexpected error.' }])
     expect(answers[4].body.events).toEqual([processed])
     expect(emulator.requests().map((r) => r.fault)).toEqual(['forced', 'forced', 'forced', 'forced', 'forced', null])
     expect(emulator.faults().next_statuses).toEqual([])

@@ -20,7 +20,10 @@ describe('emulator: records and admin endpoints', () => {
       test: false,
       event: first,
     })
-    expect(emulator.accepted().map((e) => [e.ad_account_id, e.event_id])).toEqual([[AD_ACCOUNT, 'a'], ['42', 'b']])
+    expect(emulator.accepted().map((e) => [e.ad_account_id, e.event_id])).toEqual([
+      [AD_ACCOUNT, 'a'],
+      ['42', 'b'],
+    ])
     expect(emulator.requests().map(({ request_id: _id, ...rest }) => rest)).toEqual([
       { ad_account_id: AD_ACCOUNT, status: 200, num_events: 2, num_events_processed: 1, test: false, received_at: RECEIVED_AT, fault: null },
       { ad_account_id: '42', status: 200, num_events: 1, num_events_processed: 1, test: false, received_at: RECEIVED_AT, fault: null },

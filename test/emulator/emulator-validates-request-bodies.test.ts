@@ -51,7 +51,11 @@ describe('emulator: request validation', () => {
     expect(await postEvents(emulator, batch(0))).toMatchObject(invalid('[] is too short'))
     const full = await postEvents(emulator, batch(1000))
     expect([full.status, full.body.num_events_processed]).toEqual([200, 1000])
-    expect(emulator.requests().map((r) => [r.status, r.num_events])).toEqual([[400, 1001], [400, 0], [200, 1000]])
+    expect(emulator.requests().map((r) => [r.status, r.num_events])).toEqual([
+      [400, 1001],
+      [400, 0],
+      [200, 1000],
+    ])
   })
 
   it('rejects an event that breaks the identifier rule or has a wrong type', async () => {
@@ -70,8 +74,6 @@ describe('emulator: request validation', () => {
 
   it('rejects a test flag that is not a boolean', async () => {
     const emulator = await start()
-    expect(await postEvents(emulator, { data: [pinterestEvent()] }, { query: '?test=yes' })).toMatchObject(
-      invalid("test must be true or false, got 'yes'"),
-    )
+    expect(await postEvents(emulator, { data: [pinterestEvent()] }, { query: '?test=yes' })).toMatchObject(invalid("test must be true or false, got 'yes'"))
   })
 })

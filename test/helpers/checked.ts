@@ -1,6 +1,6 @@
-import { CompiledFunction } from '../../src/mapping/compile-function'
-import { invokeFunction, InvocationResult, InvokeOptions } from '../../src/mapping/invoke'
-import { BuildResult, buildPinterestEvent, checkAgainstSchema } from '../../src/pinterest/builder'
+import type { CompiledFunction } from '../../src/mapping/compile-function'
+import { invokeFunction, type InvocationResult, type InvokeOptions } from '../../src/mapping/invoke'
+import { type BuildResult, buildPinterestEvent, checkAgainstSchema } from '../../src/pinterest/builder'
 import { validatePinterestRequest } from './pinterest-schema'
 
 /** Fails the test when a produced event breaks Pinterest's official schema or our zod schema. */

@@ -4,9 +4,7 @@ import path from 'node:path'
 // Pinterest's OpenAPI file and the PostHog fixtures live in shared/ beside the checkout; a clone on its
 // own reads the copies in test/shared/ (taken from shared/ on 2026-11-29).
 const BESIDE_CHECKOUT = path.resolve(__dirname, '../../../shared')
-export const SHARED_DIR = fs.existsSync(path.join(BESIDE_CHECKOUT, 'fixtures', 'posthog-events.jsonl'))
-  ? BESIDE_CHECKOUT
-  : path.resolve(__dirname, '../shared')
+export const SHARED_DIR = fs.existsSync(path.join(BESIDE_CHECKOUT, 'fixtures', 'posthog-events.jsonl')) ? BESIDE_CHECKOUT : path.resolve(__dirname, '../shared')
 export const FIXTURES_PATH = path.join(SHARED_DIR, 'fixtures', 'posthog-events.jsonl')
 
 /** The fixture events' own clock: they all happened at this instant. */

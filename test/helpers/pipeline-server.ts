@@ -1,8 +1,8 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { startEmulator, RunningEmulator } from '../../src/emulator/server'
-import { RunningServer, ServerOptions, startServer } from '../../src/server/server'
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server'
+import { type RunningServer, type ServerOptions, startServer } from '../../src/server/server'
 
 export const TOKEN = 'pina_pipeline_conversion_token'
 export const ACCOUNT = '549755885175'

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn, spawnSync, SpawnSyncReturns } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process'
 import path from 'node:path'
 
 const ROOT = path.resolve(__dirname, '../..')

@@ -17,8 +17,8 @@ function compileError(value: unknown, field = 'mappings[0].inputs.custom_data'):
 
 describe('templates that cannot compile', () => {
   it.each([
-    ['{foo(1)}', 'invalid template at position 1: unknown function \'foo\''],
-    ['total: {sum(event.properties.a)}', 'invalid template at position 8: unknown function \'sum\''],
+    ['{foo(1)}', "invalid template at position 1: unknown function 'foo'"],
+    ['total: {sum(event.properties.a)}', "invalid template at position 8: unknown function 'sum'"],
     ['{unknownThing.x}', "invalid template at position 1: unknown variable 'unknownThing' (templates can read event, person, groups, project, source)"],
     ['{print(1)}', "invalid template at position 1: function 'print' cannot be used in a template"],
     ['{lower(1, 2)}', "invalid template at position 1: function 'lower' takes 1 arguments, got 2"],
@@ -52,7 +52,7 @@ describe('templates that cannot compile', () => {
 
 describe('templates that fail at run time', () => {
   it('throw a HogRuntimeError with the VM message instead of crashing', () => {
-    const compiled = compileTemplate("{jsonParse(event.properties.x)}", 'input')
+    const compiled = compileTemplate('{jsonParse(event.properties.x)}', 'input')
     expect(() => evaluateTemplate(compiled, { event: { properties: { x: '{not json' } } })).toThrow(HogRuntimeError)
   })
 

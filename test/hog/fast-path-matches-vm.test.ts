@@ -6,13 +6,7 @@ beforeAll(loadHogParser)
 
 const KEYS = ['email', '$ip', 'a', 'b', 'products', 'price', '__proto__', 'constructor', 'toString', 'length', '0', '1', 'x y']
 
-const leaf = fc.oneof(
-  fc.string({ maxLength: 8 }),
-  fc.integer(),
-  fc.double({ noNaN: true, noDefaultInfinity: true }),
-  fc.boolean(),
-  fc.constant(null),
-)
+const leaf = fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null))
 
 const jsonValue = fc.letrec((tie) => ({
   value: fc.oneof({ depthSize: 'small' }, leaf, tie('array'), tie('object')),
@@ -26,26 +20,17 @@ const globalsArb = fc
     properties: fc.dictionary(fc.constantFrom(...KEYS), jsonValue, { maxKeys: 6 }),
     person: fc.option(fc.record({ properties: fc.dictionary(fc.constantFrom(...KEYS), jsonValue, { maxKeys: 4 }) }), { nil: null }),
   })
-  .map(({ properties, person }) =>
-    JSON.parse(
-      JSON.stringify({ event: { event: 'e', uuid: 'u', properties }, person, groups: {}, project: { id: 1 } }),
-    ) as Record<string, unknown>,
-  )
+  .map(({ properties, person }) => JSON.parse(JSON.stringify({ event: { event: 'e', uuid: 'u', properties }, person, groups: {}, project: { id: 1 } })) as Record<string, unknown>)
 
 const quoteKey = (key: string) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) && key !== 'constructor' ? key : `\`${key}\``)
 
 const chainArb = fc
-  .tuple(
-    fc.constantFrom('event.properties', 'person.properties', 'event', 'person', 'project', 'groups'),
-    fc.array(fc.constantFrom(...KEYS), { maxLength: 3 }),
-  )
+  .tuple(fc.constantFrom('event.properties', 'person.properties', 'event', 'person', 'project', 'groups'), fc.array(fc.constantFrom(...KEYS), { maxLength: 3 }))
   .map(([root, keys]) => [root, ...keys.map(quoteKey)].join('.'))
 
 const constantArb = fc.oneof(fc.constant("'fallback'"), fc.constant('0'), fc.constant('null'), fc.constant('true'))
 
-const expressionArb = fc
-  .array(fc.oneof({ weight: 3, arbitrary: chainArb }, { weight: 1, arbitrary: constantArb }), { minLength: 1, maxLength: 4 })
-  .map((parts) => `{${parts.join(' ?? ')}}`)
+const expressionArb = fc.array(fc.oneof({ weight: 3, arbitrary: chainArb }, { weight: 1, arbitrary: constantArb }), { minLength: 1, maxLength: 4 }).map((parts) => `{${parts.join(' ?? ')}}`)
 
 function outcome(template: string, fastPath: boolean, globals: Record<string, unknown>) {
   const compiled = compileString(template, 'input', { fastPath })

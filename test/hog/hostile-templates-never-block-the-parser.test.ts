@@ -71,7 +71,7 @@ describe('hostile templates are refused before they reach the parser', () => {
       "{arrayMap(x -> {'id': x.id, 'quantity': x.quantity}, event.properties.products ?? [])}",
       '{arrayMap(x -> arrayMap(y -> y, range(1000)), range(100000))}',
       "{if(not empty(event.properties.a), lower(concat(event.properties.b, ' ', toString(event.properties.c ?? 0))), null)}",
-      "{event.properties.value ?? event.properties.revenue ?? event.properties.total ?? event.properties.price ?? 0}",
+      '{event.properties.value ?? event.properties.revenue ?? event.properties.total ?? event.properties.price ?? 0}',
       "{concat('(', event.properties.a, ') [', event.properties.b, '}')}",
     ]) {
       expect(templateOutOfBounds(template)).toBeUndefined()

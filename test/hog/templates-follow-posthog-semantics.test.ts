@@ -54,7 +54,7 @@ describe('Hog template strings', () => {
 
   it.each([
     ['{person.properties.email ?? event.properties.email}', 'jane@example.com'],
-    ['{person.properties.phone ?? event.properties.phone ?? \'none\'}', 'none'],
+    ["{person.properties.phone ?? event.properties.phone ?? 'none'}", 'none'],
     ["{event.properties.revenue > 100 ? 'big' : 'small'}", 'big'],
     ["{if(event.properties.missing, 'yes', 'no')}", 'no'],
     ["{if(event.properties.missing, 'yes')}", null],
@@ -92,9 +92,7 @@ describe('Hog template strings', () => {
 
   it('runs lambdas in arrayMap, arrayFilter and arrayReduce', () => {
     expect(run('{arrayMap(p -> p.product_id, event.properties.products)}')).toEqual(['lamp-01', 'bulb-e27'])
-    expect(run('{arrayFilter(p -> p.quantity > 1, event.properties.products)}')).toEqual([
-      { product_id: 'bulb-e27', price: 6.5, quantity: 4 },
-    ])
+    expect(run('{arrayFilter(p -> p.quantity > 1, event.properties.products)}')).toEqual([{ product_id: 'bulb-e27', price: 6.5, quantity: 4 }])
     expect(run('{arrayReduce((sum, p) -> sum + p.price * p.quantity, event.properties.products, 0)}')).toBe(175)
     expect(run("{arrayMap(p -> {'id': p.product_id, 'item_price': toString(p.price)}, event.properties.products)}")).toEqual([
       { id: 'lamp-01', item_price: '149' },

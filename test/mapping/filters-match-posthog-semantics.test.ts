@@ -2,7 +2,6 @@ import * as fs from 'node:fs'
 import { compileFilters, type FilterGlobals } from '../../src/mapping/filters'
 import { FIXTURES_PATH } from '../helpers/fixtures'
 
-
 const fixtures: FilterGlobals[] = fs
   .readFileSync(FIXTURES_PATH, 'utf8')
   .split('\n')
@@ -15,11 +14,7 @@ function matchingLines(filters: unknown): number[] {
   return fixtures.flatMap((globals, index) => (matches(globals) ? [index + 1] : []))
 }
 
-function globalsWith(
-  properties: Record<string, unknown>,
-  person: FilterGlobals['person'] = null,
-  event = 'Test Event',
-): FilterGlobals {
+function globalsWith(properties: Record<string, unknown>, person: FilterGlobals['person'] = null, event = 'Test Event'): FilterGlobals {
   return { event: { event, properties }, person }
 }
 
@@ -327,11 +322,7 @@ describe('person properties', () => {
   it('treats a null, absent or property-less person as missing', () => {
     const matches = compileFilters(filters)
     const isNot = compileFilters({ properties: [{ key: 'plan', type: 'person', operator: 'is_not', value: 'pro' }] })
-    const personless: FilterGlobals[] = [
-      globalsWith({}, null),
-      { event: { event: 'x', properties: {} } },
-      globalsWith({}, {}),
-    ]
+    const personless: FilterGlobals[] = [globalsWith({}, null), { event: { event: 'x', properties: {} } }, globalsWith({}, {})]
     for (const globals of personless) {
       expect(matches(globals)).toBe(false)
       expect(isNot(globals)).toBe(true)

@@ -5,11 +5,7 @@ const OPERATORS = ['exact', 'is_not', 'icontains', 'not_icontains', 'regex', 'no
 
 /** One matcher per operator (plus presence checks) on both event and person properties. */
 const matchers = [
-  ...OPERATORS.flatMap((operator) =>
-    (['event', 'person'] as const).map((type) =>
-      compileFilters({ events: [{ id: null, properties: [{ key: 'k', type, operator, value: ['1', '2.5'] }] }] }),
-    ),
-  ),
+  ...OPERATORS.flatMap((operator) => (['event', 'person'] as const).map((type) => compileFilters({ events: [{ id: null, properties: [{ key: 'k', type, operator, value: ['1', '2.5'] }] }] }))),
   compileFilters({ properties: [{ key: 'k', type: 'event', operator: 'is_set' }] }),
   compileFilters({ properties: [{ key: '__proto__', type: 'person', operator: 'is_not_set' }] }),
 ]
@@ -53,14 +49,25 @@ describe('matchers never throw', () => {
   it('with values that cannot be stringified', () => {
     const circular: Record<string, unknown> = {}
     circular.self = circular
-    const toJSONThrows = { toJSON: () => { throw new Error('no') } }
+    const toJSONThrows = {
+      toJSON: () => {
+        throw new Error('no')
+      },
+    }
     for (const k of [circular, toJSONThrows, 10n, Symbol('s'), () => 1, Object.create(null)]) {
       expect(() => runAll({ event: { event: 'x', properties: { k } }, person: { properties: { k } } })).not.toThrow()
     }
   })
 
   it('with a throwing proxy as properties', () => {
-    const hostile = new Proxy({}, { getOwnPropertyDescriptor: () => { throw new Error('trap') } })
+    const hostile = new Proxy(
+      {},
+      {
+        getOwnPropertyDescriptor: () => {
+          throw new Error('trap')
+        },
+      },
+    )
     const results = runAll({ event: { event: 'x', properties: hostile }, person: { properties: hostile } })
     expect(results.every((result) => result === false)).toBe(true)
   })

@@ -15,7 +15,12 @@ function configErrorOf(raw: unknown, fieldPath?: string): ConfigError {
 const property = (overrides: Record<string, unknown>) => ({ key: 'currency', type: 'event', value: 'USD', ...overrides })
 
 describe('filters that are not an object', () => {
-  it.each([['a string', 'events'], ['a number', 3], ['an array', []], ['true', true]])('rejects %s', (_label, raw) => {
+  it.each([
+    ['a string', 'events'],
+    ['a number', 3],
+    ['an array', []],
+    ['true', true],
+  ])('rejects %s', (_label, raw) => {
     const error = configErrorOf(raw)
     expect(error.field).toBe('filters')
     expect(error.message).toMatch(/must be an object/)
@@ -66,7 +71,11 @@ describe('operators', () => {
 })
 
 describe('keys', () => {
-  it.each([['empty', ''], ['missing', undefined], ['not a string', 7]])('rejects a %s key', (_label, key) => {
+  it.each([
+    ['empty', ''],
+    ['missing', undefined],
+    ['not a string', 7],
+  ])('rejects a %s key', (_label, key) => {
     const error = configErrorOf({ properties: [property({ key })] })
     expect(error.field).toBe('filters.properties[0].key')
     expect(error.message).toMatch(/non-empty string/)
@@ -74,16 +83,13 @@ describe('keys', () => {
 })
 
 describe('values', () => {
-  it.each(['exact', 'is_not', 'icontains', 'not_icontains', 'regex', 'not_regex', 'gt', 'gte', 'lt', 'lte'])(
-    'requires a value for %s',
-    (operator) => {
-      for (const value of [undefined, null, []]) {
-        const error = configErrorOf({ properties: [property({ operator, value })] })
-        expect(error.field).toBe('filters.properties[0].value')
-        expect(error.message).toContain(operator)
-      }
-    },
-  )
+  it.each(['exact', 'is_not', 'icontains', 'not_icontains', 'regex', 'not_regex', 'gt', 'gte', 'lt', 'lte'])('requires a value for %s', (operator) => {
+    for (const value of [undefined, null, []]) {
+      const error = configErrorOf({ properties: [property({ operator, value })] })
+      expect(error.field).toBe('filters.properties[0].value')
+      expect(error.message).toContain(operator)
+    }
+  })
 
   it('does not need a value for is_set / is_not_set', () => {
     expect(() => compileFilters({ properties: [property({ operator: 'is_set', value: undefined })] })).not.toThrow()
@@ -97,9 +103,7 @@ describe('values', () => {
   })
 
   it('rejects non-numeric values for numeric operators, naming the array element', () => {
-    expect(configErrorOf({ properties: [property({ operator: 'gt', value: 'ten' })] }).field).toBe(
-      'filters.properties[0].value',
-    )
+    expect(configErrorOf({ properties: [property({ operator: 'gt', value: 'ten' })] }).field).toBe('filters.properties[0].value')
     const error = configErrorOf({ properties: [property({ operator: 'lte', value: [1, '2', 'x'] })] })
     expect(error.field).toBe('filters.properties[0].value[2]')
     expect(error.message).toMatch(/finite number/)

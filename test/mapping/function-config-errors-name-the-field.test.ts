@@ -43,10 +43,25 @@ describe('function configuration validation', () => {
     ['missing template', { inputs: BASE_CONFIG.inputs }, 'template_id', ''],
     ['wrong type', { ...BASE_CONFIG, type: 'transformation' }, 'type', ''],
     ['mappings not an array', { ...BASE_CONFIG, mappings: {} }, 'mappings', ''],
-    ['unknown event name', { ...BASE_CONFIG, mappings: [{ name: 'Checkout', inputs: { event_name: { value: 'purchase!' } } }] }, 'mappings[0].inputs.event_name', 'Value is not one of the choices; use one of add_payment_info,'],
-    ['bad action source', { ...BASE_CONFIG, mappings: [{ name: 'Checkout', inputs: { action_source: { value: 'email' } } }] }, 'mappings[0].inputs.action_source', 'Value is not one of the choices; use one of web, app_android, app_ios, offline.'],
+    [
+      'unknown event name',
+      { ...BASE_CONFIG, mappings: [{ name: 'Checkout', inputs: { event_name: { value: 'purchase!' } } }] },
+      'mappings[0].inputs.event_name',
+      'Value is not one of the choices; use one of add_payment_info,',
+    ],
+    [
+      'bad action source',
+      { ...BASE_CONFIG, mappings: [{ name: 'Checkout', inputs: { action_source: { value: 'email' } } }] },
+      'mappings[0].inputs.action_source',
+      'Value is not one of the choices; use one of web, app_android, app_ios, offline.',
+    ],
     ['user_data not a dictionary', { ...BASE_CONFIG, mappings: [{ name: 'Checkout', inputs: { user_data: { value: 'x' } } }] }, 'mappings[0].inputs.user_data', 'dictionary'],
-    ['bad template', { ...BASE_CONFIG, mappings: [{ name: 'Checkout', inputs: { custom_data: { value: { value: '{sum(event.properties.x)}' } } } }] }, 'mappings[0].inputs.custom_data.value', "invalid template at position 1: unknown function 'sum'"],
+    [
+      'bad template',
+      { ...BASE_CONFIG, mappings: [{ name: 'Checkout', inputs: { custom_data: { value: { value: '{sum(event.properties.x)}' } } } }] },
+      'mappings[0].inputs.custom_data.value',
+      "invalid template at position 1: unknown function 'sum'",
+    ],
     ['bad filter', { ...BASE_CONFIG, mappings: [{ name: 'X', filters: { events: [{ id: 5 }] } }] }, 'mappings[0].filters.events[0].id', ''],
     ['secret placeholder without a stored secret', withInputs({ conversion_token: { secret: true } }), 'inputs.conversion_token', 'stored secret'],
   ])('%s is an error naming %s', async (_label, config, field, message) => {
@@ -56,9 +71,7 @@ describe('function configuration validation', () => {
   })
 
   it('treats a __proto__ input key as an unknown input, not a prototype', async () => {
-    const raw = JSON.parse(
-      '{"template_id": "segment-actions-pinterest-conversions-api", "inputs": {"__proto__": {"value": "x"}, "ad_account_id": {"value": "1"}, "conversion_token": {"value": "t"}}}',
-    )
+    const raw = JSON.parse('{"template_id": "segment-actions-pinterest-conversions-api", "inputs": {"__proto__": {"value": "x"}, "ad_account_id": {"value": "1"}, "conversion_token": {"value": "t"}}}')
     const error = await configError(raw)
     expect(error.field).toBe('inputs.__proto__')
     expect(({} as Record<string, unknown>).value).toBeUndefined()

@@ -10,8 +10,16 @@ describe('invocation and mapping filters', () => {
       ...BASE_CONFIG,
       mappings: [
         { name: 'Checkout' },
-        { name: 'Big order', filters: { events: [{ id: 'Order Completed', type: 'events', properties: [{ key: 'revenue', operator: 'gt', value: 100, type: 'event' }] }] }, inputs: { event_name: { value: 'big_order' } } },
-        { name: 'Small order', filters: { events: [{ id: 'Order Completed', type: 'events', properties: [{ key: 'revenue', operator: 'lt', value: 100, type: 'event' }] }] }, inputs: { event_name: { value: 'small_order' } } },
+        {
+          name: 'Big order',
+          filters: { events: [{ id: 'Order Completed', type: 'events', properties: [{ key: 'revenue', operator: 'gt', value: 100, type: 'event' }] }] },
+          inputs: { event_name: { value: 'big_order' } },
+        },
+        {
+          name: 'Small order',
+          filters: { events: [{ id: 'Order Completed', type: 'events', properties: [{ key: 'revenue', operator: 'lt', value: 100, type: 'event' }] }] },
+          inputs: { event_name: { value: 'small_order' } },
+        },
       ],
     })
     const results = invokeChecked(fn, order(), { nowMs: NOW_MS })

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import fc from 'fast-check'
-import { compileFunction, CompiledFunction } from '../../src/mapping/compile-function'
+import { compileFunction, type CompiledFunction } from '../../src/mapping/compile-function'
 import { invokeFunction } from '../../src/mapping/invoke'
 import { BASE_CONFIG, fixtureEvent, NOW_MS } from '../helpers/fixtures'
 import { validatePinterestRequest } from '../helpers/pinterest-schema'
@@ -52,9 +52,7 @@ describe('invoking with bad event data', () => {
   })
 
   it('drops hostile keys and huge values without losing the event', () => {
-    const globals = JSON.parse(
-      JSON.stringify(fixtureEvent('Order Completed')).replace('"order_id"', '"__proto__": {"polluted": true}, "constructor": {"x": 1}, "order_id"'),
-    )
+    const globals = JSON.parse(JSON.stringify(fixtureEvent('Order Completed')).replace('"order_id"', '"__proto__": {"polluted": true}, "constructor": {"x": 1}, "order_id"'))
     globals.event.properties.currency = 'x'.repeat(5_000_000)
     const [result] = invokeFunction(fn, globals, { nowMs: NOW_MS })
     expect(result.status).toBe('event')
@@ -102,14 +100,15 @@ describe('invoking with bad event data', () => {
         distinct_id: json,
         uuid: fc.oneof(fc.uuid(), json),
         timestamp: fc.oneof(fc.constant('2026-11-29T10:00:00Z'), fc.integer(), json),
-        person: fc.oneof(fc.constant(null), fc.record({ id: fc.anything(), properties: fc.oneof(fc.anything(), fc.dictionary(fc.constantFrom('email', '__proto__', 'phone'), json)) }, { requiredKeys: [] }), fc.anything()),
+        person: fc.oneof(
+          fc.constant(null),
+          fc.record({ id: fc.anything(), properties: fc.oneof(fc.anything(), fc.dictionary(fc.constantFrom('email', '__proto__', 'phone'), json)) }, { requiredKeys: [] }),
+          fc.anything(),
+        ),
         project: fc.anything(),
         groups: fc.anything(),
         source: fc.anything(),
-        properties: fc.oneof(
-          fc.dictionary(fc.constantFrom('$ip', '$raw_user_agent', 'email', 'products', 'revenue', 'currency', '__proto__', 'epik', '$set'), json),
-          json,
-        ),
+        properties: fc.oneof(fc.dictionary(fc.constantFrom('$ip', '$raw_user_agent', 'email', 'products', 'revenue', 'currency', '__proto__', 'epik', '$set'), json), json),
       },
       { requiredKeys: [] },
     )

@@ -1,7 +1,7 @@
 import { invokeChecked } from '../helpers/checked'
 import { createHash } from 'node:crypto'
-import { compileFunction, CompiledFunction } from '../../src/mapping/compile-function'
-import { InvocationResult } from '../../src/mapping/invoke'
+import { compileFunction, type CompiledFunction } from '../../src/mapping/compile-function'
+import type { InvocationResult } from '../../src/mapping/invoke'
 import { loadTemplate } from '../../src/template/load'
 import { BASE_CONFIG, fixtureEvent, fixtureEvents, NOW_MS, webEvent } from '../helpers/fixtures'
 import { validatePinterestRequest } from '../helpers/pinterest-schema'
@@ -23,7 +23,6 @@ function mapOne(globals: unknown): Extract<InvocationResult, { status: 'event' }
   expect(validatePinterestRequest({ data: [result.event] })).toEqual([])
   return result
 }
-
 
 const FIXTURE_SECONDS = 1795947300
 const PAGE_URL = 'https://shop.acme.example/products/lamp?utm_source=pinterest&epik=dj0yJnU9Zm9vYmFy'
@@ -80,9 +79,7 @@ describe('prebuilt mappings on the PostHog fixtures', () => {
       currency: p.currency,
       value: String(p.price),
       content_ids: [p.product_id],
-      contents: [
-        { id: p.product_id, item_price: String(p.price), quantity: p.quantity, item_name: p.name, item_category: p.category, item_brand: p.brand },
-      ],
+      contents: [{ id: p.product_id, item_price: String(p.price), quantity: p.quantity, item_name: p.name, item_category: p.category, item_brand: p.brand }],
       num_items: p.quantity,
       content_name: p.name,
       content_category: p.category,
@@ -180,9 +177,23 @@ describe('prebuilt mappings on the PostHog fixtures', () => {
   it('covers every prebuilt mapping of the template', () => {
     const names = loadTemplate().mapping_templates.map((m) => m.name)
     expect(names).toEqual([
-      'Checkout', 'Search', 'Add to Cart', 'Page Visit', 'Sign Up', 'Lead', 'View Category', 'View Content',
-      'Watch Video', 'Add to Wishlist', 'Initiate Checkout', 'Add Payment Info', 'App Install', 'App Open',
-      'Start Trial', 'Subscribe', 'Report Conversions Event',
+      'Checkout',
+      'Search',
+      'Add to Cart',
+      'Page Visit',
+      'Sign Up',
+      'Lead',
+      'View Category',
+      'View Content',
+      'Watch Video',
+      'Add to Wishlist',
+      'Initiate Checkout',
+      'Add Payment Info',
+      'App Install',
+      'App Open',
+      'Start Trial',
+      'Subscribe',
+      'Report Conversions Event',
     ])
   })
 

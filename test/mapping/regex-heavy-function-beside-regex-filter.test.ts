@@ -1,4 +1,4 @@
-import { compileFunction, CompiledFunction } from '../../src/mapping/compile-function'
+import { compileFunction, type CompiledFunction } from '../../src/mapping/compile-function'
 import { invokeFunction } from '../../src/mapping/invoke'
 import { compileRegex, MAX_PATTERN_LENGTH, regexEngineRestarts } from '../../src/regex'
 import { BASE_CONFIG, NOW_MS, webEvent } from '../helpers/fixtures'
@@ -10,17 +10,20 @@ let filtered: CompiledFunction
 
 beforeAll(async () => {
   // Another project's function: a Hog `=~` whose pattern comes from event data, so each event compiles a new one.
-  heavy = await compileFunction({
-    ...BASE_CONFIG,
-    mappings: [
-      {
-        name: 'Pattern from the event',
-        filters: EVERY_EVENT,
-        inputs: { event_name: { value: 'lead' }, partner_name: { value: "{event.properties.sku =~ event.properties.pattern ? 'hit' : 'miss'}" } },
-      },
-    ],
-    // Copying megabytes into the engine takes time on a busy machine; this file is about regex failures.
-  }, { timeBudgetMs: 10_000 })
+  heavy = await compileFunction(
+    {
+      ...BASE_CONFIG,
+      mappings: [
+        {
+          name: 'Pattern from the event',
+          filters: EVERY_EVENT,
+          inputs: { event_name: { value: 'lead' }, partner_name: { value: "{event.properties.sku =~ event.properties.pattern ? 'hit' : 'miss'}" } },
+        },
+      ],
+      // Copying megabytes into the engine takes time on a busy machine; this file is about regex failures.
+    },
+    { timeBudgetMs: 10_000 },
+  )
   filtered = await compileFunction({
     ...BASE_CONFIG,
     mappings: [
@@ -58,9 +61,7 @@ describe('a regex-heavy function beside a regex filter', () => {
     const restartsBefore = regexEngineRestarts()
     // Larger than RE2's whole 16 MB heap: matching it cannot succeed.
     const huge = 'x'.repeat(20_000_000)
-    expect(invokeFunction(filtered, shopEvent(1, huge), { nowMs: NOW_MS })).toEqual([
-      { mapping: 'Shop pages', status: 'error', reason: 'filters: the regular expression engine ran out of memory' },
-    ])
+    expect(invokeFunction(filtered, shopEvent(1, huge), { nowMs: NOW_MS })).toEqual([{ mapping: 'Shop pages', status: 'error', reason: 'filters: the regular expression engine ran out of memory' }])
     expect(regexEngineRestarts()).toBeGreaterThan(restartsBefore)
     // Within the VM's own 16 MB limit, beyond what RE2's heap has left beside its stack.
     const [hogResult] = invokeFunction(heavy, webEvent('Lead', { sku: 'x'.repeat(15_000_000), pattern: '^x+$' }), { nowMs: NOW_MS })

@@ -1,7 +1,7 @@
 import { ConfigError } from '../../src/errors'
 import { compileFunction, DEFAULT_TIME_BUDGET_MS } from '../../src/mapping/compile-function'
 import { invokeFunction } from '../../src/mapping/invoke'
-import { MAX_MAPPINGS } from '../../src/template/function-config'
+import { MAX_MAPPINGS } from '../../src/template/function-config-schema'
 import { BASE_CONFIG, fixtureEvent, NOW_MS } from '../helpers/fixtures'
 
 const EVERY_EVENT = { events: [{ id: null, type: 'events' }] }
@@ -22,9 +22,7 @@ describe('a function has a time budget per event', () => {
 
   it('turns the whole result into an error with the reason when a mapping runs past it', async () => {
     const fn = await compileFunction({ ...BASE_CONFIG, mappings: [mapping('Fast', 'lead'), mapping('Slow', SLOW)] }, { timeBudgetMs: 30 })
-    expect(invokeFunction(fn, fixtureEvent('Order Completed'), { nowMs: NOW_MS })).toEqual([
-      { mapping: 'Slow', status: 'error', reason: 'the function took longer than 30 ms on this event' },
-    ])
+    expect(invokeFunction(fn, fixtureEvent('Order Completed'), { nowMs: NOW_MS })).toEqual([{ mapping: 'Slow', status: 'error', reason: 'the function took longer than 30 ms on this event' }])
   })
 
   it('leaves functions within it alone', async () => {

@@ -46,9 +46,7 @@ describe('buildPinterestEvent on the PostHog fixtures', () => {
           value: '149',
           content_ids: ['lamp-01'],
           num_items: 1,
-          contents: [
-            { id: 'lamp-01', item_price: '149', quantity: 1, item_name: 'Arc Floor Lamp', item_category: 'Lighting', item_brand: 'Lumen' },
-          ],
+          contents: [{ id: 'lamp-01', item_price: '149', quantity: 1, item_name: 'Arc Floor Lamp', item_category: 'Lighting', item_brand: 'Lumen' }],
         },
       },
     })
@@ -167,8 +165,7 @@ describe('buildPinterestEvent on the PostHog fixtures', () => {
     const result = build(resolvedInputs(personless, 'page_visit'))
     expect(result).toEqual({
       status: 'skipped',
-      reason:
-        'no identifier: user_data needs em (email), hashed_maids, or both client_ip_address and client_user_agent; found only external_id, click_id',
+      reason: 'no identifier: user_data needs em (email), hashed_maids, or both client_ip_address and client_user_agent; found only external_id, click_id',
     })
   })
 })

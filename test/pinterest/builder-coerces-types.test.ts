@@ -1,5 +1,5 @@
 import { buildChecked } from '../helpers/checked'
-import { BuildResult } from '../../src/pinterest/builder'
+import type { BuildResult } from '../../src/pinterest/builder'
 import { NOW_MS, NOW_S, minimalInputs, sha } from './inputs'
 
 const build = (overrides: Record<string, unknown>) => buildChecked(minimalInputs(overrides), NOW_MS)
@@ -28,7 +28,14 @@ describe('top-level fields', () => {
   })
 
   it.each([
-    [true, true], [false, false], ['true', true], ['FALSE', false], [1, true], [0, false], ['1', true], ['0', false],
+    [true, true],
+    [false, false],
+    ['true', true],
+    ['FALSE', false],
+    [1, true],
+    [0, false],
+    ['1', true],
+    ['0', false],
   ])('reads opt_out/wifi %j as %j', (input, expected) => {
     const event = eventOf(build({ opt_out: input, wifi: input }))
     expect(event.opt_out).toBe(expected)
@@ -45,12 +52,15 @@ describe('top-level fields', () => {
     expect(eventOf(result)).not.toHaveProperty('wifi')
   })
 
-  it.each([['en', 'en'], ['en-US', 'en'], ['en_US', 'en'], ['DE', 'de'], ['zh-Hant-TW', 'zh']])(
-    'reads language %j as %j',
-    (input, expected) => {
-      expect(eventOf(build({ language: input })).language).toBe(expected)
-    },
-  )
+  it.each([
+    ['en', 'en'],
+    ['en-US', 'en'],
+    ['en_US', 'en'],
+    ['DE', 'de'],
+    ['zh-Hant-TW', 'zh'],
+  ])('reads language %j as %j', (input, expected) => {
+    expect(eventOf(build({ language: input })).language).toBe(expected)
+  })
 
   it.each(['english', 'e', '12', 'en US'])('leaves out language %j with a warning', (input) => {
     const result = build({ language: input })
@@ -91,9 +101,7 @@ describe('user_data', () => {
   })
 
   it('hashes arrays, flattens one level, dedupes after normalisation and keeps order', () => {
-    const event = eventOf(
-      build({ user_data: { email: ['B@x.io', null, '', ['a@x.io', ' b@x.io ']], em: 'c@x.io', phone: [15035550142, '+1 503-555-0142'] } }),
-    )
+    const event = eventOf(build({ user_data: { email: ['B@x.io', null, '', ['a@x.io', ' b@x.io ']], em: 'c@x.io', phone: [15035550142, '+1 503-555-0142'] } }))
     expect(event.user_data.em).toEqual([sha('b@x.io'), sha('a@x.io'), sha('c@x.io')])
     expect(event.user_data.ph).toEqual([sha('15035550142')])
   })
@@ -112,9 +120,7 @@ describe('user_data', () => {
   })
 
   it('keeps IP, user agent, click id and partner id as plain trimmed strings', () => {
-    const event = eventOf(
-      build({ user_data: { client_ip_address: [' 2001:db8::1 ', '203.0.113.1'], client_user_agent: ' UA/1.0 ', click_id: 'epik-1', partner_id: 12345 } }),
-    )
+    const event = eventOf(build({ user_data: { client_ip_address: [' 2001:db8::1 ', '203.0.113.1'], client_user_agent: ' UA/1.0 ', click_id: 'epik-1', partner_id: 12345 } }))
     expect(event.user_data).toEqual({ client_ip_address: '2001:db8::1', client_user_agent: 'UA/1.0', click_id: 'epik-1', partner_id: '12345' })
   })
 
@@ -127,10 +133,7 @@ describe('user_data', () => {
     const result = build({ user_data: { email: 'a@b.co', gender: 'unknown', date_of_birth: '1990-02-30' } })
     expect(result).toMatchObject({
       status: 'event',
-      warnings: [
-        'user_data.ge: 1 value(s) left out (is not usable as f, m, n or a common spelling)',
-        'user_data.db: 1 value(s) left out (is not usable as a date (YYYY-MM-DD))',
-      ],
+      warnings: ['user_data.ge: 1 value(s) left out (is not usable as f, m, n or a common spelling)', 'user_data.db: 1 value(s) left out (is not usable as a date (YYYY-MM-DD))'],
     })
     expect(JSON.stringify(result)).not.toContain('1990-02-30')
   })
@@ -144,9 +147,7 @@ describe('user_data', () => {
 
 describe('custom_data', () => {
   it('coerces numbers and numeric strings to Pinterest types', () => {
-    const event = eventOf(
-      build({ custom_data: { value: 189.5, predicted_ltv: '2794.820', num_items: '12', order_id: 1001, content_ids: [1, 2], currency: 'usd' } }),
-    )
+    const event = eventOf(build({ custom_data: { value: 189.5, predicted_ltv: '2794.820', num_items: '12', order_id: 1001, content_ids: [1, 2], currency: 'usd' } }))
     expect(event.custom_data).toEqual({
       value: '189.5',
       predicted_ltv: '2794.82',
@@ -158,7 +159,12 @@ describe('custom_data', () => {
   })
 
   it.each([
-    [0, '0'], [-5, '-5'], ['  42.10 ', '42.1'], ['1e3', '1000'], [0.1 + 0.2, '0.30000000000000004'], [1e-7, '0.0000001'],
+    [0, '0'],
+    [-5, '-5'],
+    ['  42.10 ', '42.1'],
+    ['1e3', '1000'],
+    [0.1 + 0.2, '0.30000000000000004'],
+    [1e-7, '0.0000001'],
   ])('formats value %j as %j', (input, expected) => {
     expect(eventOf(build({ custom_data: { value: input } })).custom_data?.value).toBe(expected)
   })

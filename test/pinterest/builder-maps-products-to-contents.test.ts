@@ -22,12 +22,7 @@ describe('custom_data.contents', () => {
 
   it('prefers Pinterest keys, then product_id, then sku', () => {
     const { custom } = customData({
-      contents: [
-        { id: 'a', product_id: 'b', sku: 'c', item_price: '1.50', price: 9 },
-        { product_id: 'b', sku: 'c' },
-        { sku: 'c' },
-        { id: '', product_id: 42 },
-      ],
+      contents: [{ id: 'a', product_id: 'b', sku: 'c', item_price: '1.50', price: 9 }, { product_id: 'b', sku: 'c' }, { sku: 'c' }, { id: '', product_id: 42 }],
     })
     expect(custom?.contents).toEqual([{ id: 'a', item_price: '1.5' }, { id: 'b' }, { id: 'c' }, { id: '42' }])
   })

@@ -11,35 +11,33 @@ function deeplyNested(depth: number): unknown {
   return value
 }
 
-const labelled = (cases: ReadonlyArray<readonly [Record<string, unknown>, unknown]>) =>
-  cases.map(([overrides, reason], i) => [`${Object.keys(overrides)[0]} #${i}`, overrides, reason] as const)
+const labelled = (cases: ReadonlyArray<readonly [Record<string, unknown>, unknown]>) => cases.map(([overrides, reason], i) => [`${Object.keys(overrides)[0]} #${i}`, overrides, reason] as const)
 
 describe('required fields give errors that name the field', () => {
-  it.each(labelled([
-    [{ event_name: undefined }, 'event_name is missing (Pinterest requires it)'],
-    [{ event_name: '   ' }, 'event_name is missing (Pinterest requires it)'],
-    [{ event_name: 42 }, 'event_name must be a string, got a number'],
-    [{ event_name: ['lead'] }, 'event_name must be a string, got an array'],
-    [
-      { event_name: 'Order Completed' },
-      'event_name must be a standard Pinterest event name or an advertiser-defined name of 1-100 letters, digits, "_" or "-", got "Order Completed"',
-    ],
-    [{ event_name: 'a'.repeat(101) }, expect.stringMatching(/^event_name must be a standard Pinterest event name/)],
-    [{ action_source: 'email' }, 'action_source must be one of web, app_android, app_ios, offline, got "email"'],
-    [{ action_source: 3 }, 'action_source must be a string, got a number'],
-    [{ event_id: undefined }, 'event_id is missing (Pinterest uses it to deduplicate)'],
-    [{ event_id: '' }, 'event_id is missing (Pinterest uses it to deduplicate)'],
-    [{ event_id: { id: 1 } }, 'event_id must be a string, got an object'],
-    [{ event_id: NaN }, 'event_id must be a finite number, got NaN'],
-    [{ event_id: 'x'.repeat(1001) }, 'event_id is longer than 1000 characters'],
-    [{ event_time: undefined }, 'event_time is missing'],
-    [{ event_time: 'last tuesday' }, 'event_time must be an ISO-8601 date-time or Unix seconds/milliseconds, got "last tuesday"'],
-    [{ event_time: NaN }, 'event_time must be a positive Unix time, got NaN'],
-    [{ event_time: Infinity }, 'event_time must be a positive Unix time, got Infinity'],
-    [{ event_time: [NOW_S] }, 'event_time must be an ISO-8601 date-time or Unix seconds/milliseconds, got an array'],
-    [{ user_data: 'a@b.co' }, 'user_data must be an object, got a string'],
-    [{ user_data: [{ email: 'a@b.co' }] }, 'user_data must be an object, got an array'],
-  ]))('%s → error', (_label, overrides, reason) => {
+  it.each(
+    labelled([
+      [{ event_name: undefined }, 'event_name is missing (Pinterest requires it)'],
+      [{ event_name: '   ' }, 'event_name is missing (Pinterest requires it)'],
+      [{ event_name: 42 }, 'event_name must be a string, got a number'],
+      [{ event_name: ['lead'] }, 'event_name must be a string, got an array'],
+      [{ event_name: 'Order Completed' }, 'event_name must be a standard Pinterest event name or an advertiser-defined name of 1-100 letters, digits, "_" or "-", got "Order Completed"'],
+      [{ event_name: 'a'.repeat(101) }, expect.stringMatching(/^event_name must be a standard Pinterest event name/)],
+      [{ action_source: 'email' }, 'action_source must be one of web, app_android, app_ios, offline, got "email"'],
+      [{ action_source: 3 }, 'action_source must be a string, got a number'],
+      [{ event_id: undefined }, 'event_id is missing (Pinterest uses it to deduplicate)'],
+      [{ event_id: '' }, 'event_id is missing (Pinterest uses it to deduplicate)'],
+      [{ event_id: { id: 1 } }, 'event_id must be a string, got an object'],
+      [{ event_id: NaN }, 'event_id must be a finite number, got NaN'],
+      [{ event_id: 'x'.repeat(1001) }, 'event_id is longer than 1000 characters'],
+      [{ event_time: undefined }, 'event_time is missing'],
+      [{ event_time: 'last tuesday' }, 'event_time must be an ISO-8601 date-time or Unix seconds/milliseconds, got "last tuesday"'],
+      [{ event_time: NaN }, 'event_time must be a positive Unix time, got NaN'],
+      [{ event_time: Infinity }, 'event_time must be a positive Unix time, got Infinity'],
+      [{ event_time: [NOW_S] }, 'event_time must be an ISO-8601 date-time or Unix seconds/milliseconds, got an array'],
+      [{ user_data: 'a@b.co' }, 'user_data must be an object, got a string'],
+      [{ user_data: [{ email: 'a@b.co' }] }, 'user_data must be an object, got an array'],
+    ]),
+  )('%s → error', (_label, overrides, reason) => {
     expect(build(overrides)).toEqual({ status: 'error', reason })
   })
 
@@ -89,10 +87,7 @@ describe('hostile input never throws', () => {
   it('treats __proto__ and constructor keys as plain unknown keys', () => {
     const user_data = JSON.parse('{"__proto__": {"x": 1}, "email": "a@b.co", "constructor": {"prototype": {"y": 2}}}')
     const inputs = JSON.parse('{"__proto__": {"event_name": "lead"}, "event_time": 1, "event_id": "e"}')
-    const result = buildPinterestEvent(
-      { ...minimalInputs(), user_data, custom_data: JSON.parse('{"__proto__": {"value": "1"}, "contents": [{"__proto__": {"id": "p"}}]}') },
-      { nowMs: NOW_MS },
-    )
+    const result = buildPinterestEvent({ ...minimalInputs(), user_data, custom_data: JSON.parse('{"__proto__": {"value": "1"}, "contents": [{"__proto__": {"id": "p"}}]}') }, { nowMs: NOW_MS })
     expect(result).toEqual({
       status: 'event',
       warnings: ['user_data: ignored unknown key(s) "__proto__", "constructor"', 'custom_data: ignored unknown key(s) "__proto__"'],
@@ -191,8 +186,20 @@ describe('hostile input never throws', () => {
   })
 
   it('returns an error instead of throwing when reading the input throws', () => {
-    const trap = new Proxy({}, { ownKeys: () => { throw new Error('trap') } })
-    const getter = Object.defineProperty({}, 'email', { enumerable: true, get: () => { throw new Error('boom') } })
+    const trap = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('trap')
+        },
+      },
+    )
+    const getter = Object.defineProperty({}, 'email', {
+      enumerable: true,
+      get: () => {
+        throw new Error('boom')
+      },
+    })
     expect(build({ user_data: trap })).toEqual({ status: 'error', reason: 'unexpected failure while building the event: trap' })
     expect(build({ user_data: getter })).toEqual({ status: 'error', reason: 'unexpected failure while building the event: boom' })
   })
@@ -203,9 +210,7 @@ describe('non-standard event names', () => {
     expect(build({ event_name: 'quote_requested' })).toMatchObject({
       status: 'event',
       event: { event_name: 'quote_requested' },
-      warnings: [
-        'event_name "quote_requested" is not a standard Pinterest event; Pinterest only reports it if it is registered as an advertiser-defined event',
-      ],
+      warnings: ['event_name "quote_requested" is not a standard Pinterest event; Pinterest only reports it if it is registered as an advertiser-defined event'],
     })
   })
 

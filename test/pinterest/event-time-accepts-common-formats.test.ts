@@ -31,22 +31,7 @@ describe('parseUnixSeconds', () => {
     expect(parseUnixSeconds(input)).toEqual({ kind: 'absent' })
   })
 
-  it.each([
-    'yesterday',
-    '2026-13-01T00:00:00Z',
-    '2026-02-30T00:00:00Z',
-    '2026-11-29T25:00:00Z',
-    '-1732875300',
-    '0x1234',
-    0,
-    -5,
-    NaN,
-    Infinity,
-    true,
-    {},
-    [EVENT_S],
-    1e300,
-  ])('rejects %p', (input) => {
+  it.each(['yesterday', '2026-13-01T00:00:00Z', '2026-02-30T00:00:00Z', '2026-11-29T25:00:00Z', '-1732875300', '0x1234', 0, -5, NaN, Infinity, true, {}, [EVENT_S], 1e300])('rejects %p', (input) => {
     expect(parseUnixSeconds(input).kind).toBe('bad')
   })
 })
@@ -59,15 +44,11 @@ describe('checkEventTimeWindow', () => {
   })
 
   it('rejects times more than 5 minutes in the future', () => {
-    expect(checkEventTimeWindow(NOW_S + 301, NOW_MS)).toBe(
-      'event_time 2026-11-29T10:25:01.000Z is in the future (more than 5 minutes after 2026-11-29T10:20:00.000Z)',
-    )
+    expect(checkEventTimeWindow(NOW_S + 301, NOW_MS)).toBe('event_time 2026-11-29T10:25:01.000Z is in the future (more than 5 minutes after 2026-11-29T10:20:00.000Z)')
   })
 
   it("rejects times outside Pinterest's 7-day window", () => {
-    expect(checkEventTimeWindow(NOW_S - 7 * 86400 - 1, NOW_MS)).toBe(
-      'event_time 2026-11-22T10:19:59.000Z is older than 7 days; Pinterest only accepts events from the last 7 days',
-    )
+    expect(checkEventTimeWindow(NOW_S - 7 * 86400 - 1, NOW_MS)).toBe('event_time 2026-11-22T10:19:59.000Z is older than 7 days; Pinterest only accepts events from the last 7 days')
   })
 })
 

@@ -28,9 +28,7 @@ describe('isSha256Hex', () => {
 
 describe('hashUserValue', () => {
   it('normalises before hashing', () => {
-    expect(hashUserValue('  Jane.Doe@Acme-Customer.example ', normaliseEmail)).toBe(
-      reference('jane.doe@acme-customer.example'),
-    )
+    expect(hashUserValue('  Jane.Doe@Acme-Customer.example ', normaliseEmail)).toBe(reference('jane.doe@acme-customer.example'))
     expect(hashUserValue('+1 (503) 555-0142', normalisePhone)).toBe(reference('15035550142'))
   })
 

@@ -69,8 +69,7 @@ export const JANE_USER_DATA = {
   country: [sha('us')],
   external_id: [sha('user-42')],
   client_ip_address: '203.0.113.42',
-  client_user_agent:
-    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+  client_user_agent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
   click_id: 'dj0yJnU9Zm9vYmFy',
 }
 

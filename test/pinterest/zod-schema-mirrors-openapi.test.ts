@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import type { z } from 'zod'
 import * as schema from '../../src/pinterest/schema'
 import { loadOpenApi } from '../helpers/pinterest-schema'
 
@@ -30,9 +30,7 @@ describe.each(pairs)('zod %s schema', (_name, zodSchema, openApi) => {
 // Every app_info/device_info property as [label, zod object, OpenAPI property].
 const properties: ReadonlyArray<readonly [string, z.ZodObject, string, Prop]> = pairs
   .filter(([name]) => name === 'app_info' || name === 'device_info')
-  .flatMap(([name, zodSchema, openApi]) =>
-    Object.entries(openApi.properties).map(([key, prop]) => [`${name}.${key}`, zodSchema, key, prop] as const),
-  )
+  .flatMap(([name, zodSchema, openApi]) => Object.entries(openApi.properties).map(([key, prop]) => [`${name}.${key}`, zodSchema, key, prop] as const))
 const accepts = (zodSchema: z.ZodObject, key: string, value: unknown) => zodSchema.safeParse({ [key]: value }).success
 const withConstraint = (c: keyof Prop) => properties.filter(([, , , p]) => p[c] !== undefined)
 
@@ -59,8 +57,20 @@ describe('zod app_info/device_info constraints match the OpenAPI', () => {
   })
 
   it.each(withConstraint('maxItems'))('%s maxItems', (_label, zodSchema, key, p) => {
-    expect(accepts(zodSchema, key, Array.from({ length: p.maxItems! }, () => 'en'))).toBe(true)
-    expect(accepts(zodSchema, key, Array.from({ length: p.maxItems! + 1 }, () => 'en'))).toBe(false)
+    expect(
+      accepts(
+        zodSchema,
+        key,
+        Array.from({ length: p.maxItems! }, () => 'en'),
+      ),
+    ).toBe(true)
+    expect(
+      accepts(
+        zodSchema,
+        key,
+        Array.from({ length: p.maxItems! + 1 }, () => 'en'),
+      ),
+    ).toBe(false)
   })
 })
 

@@ -1,5 +1,5 @@
-import { startEmulator, RunningEmulator } from '../../src/emulator/server'
-import { buildBundle, LoadedPlugin, loadBundleInVm } from '../helpers/plugin-vm'
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server'
+import { buildBundle, type LoadedPlugin, loadBundleInVm } from '../helpers/plugin-vm'
 
 const TOKEN = 'plugin-token'
 const ACCOUNT = '549755885175'

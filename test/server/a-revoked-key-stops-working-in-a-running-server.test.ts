@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { PassThrough } from 'node:stream'
 import { keysCommand } from '../../src/cli/keys'
-import { RunningServer, startServer } from '../../src/server/server'
+import { type RunningServer, startServer } from '../../src/server/server'
 
 let dir: string
 let db: string

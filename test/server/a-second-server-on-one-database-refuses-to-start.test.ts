@@ -4,7 +4,7 @@ import path from 'node:path'
 import { PassThrough } from 'node:stream'
 import { keysCommand } from '../../src/cli/keys'
 import { secretsCommand } from '../../src/cli/secrets'
-import { runCli, ServerProcess, spawnServer } from '../helpers/server-process'
+import { runCli, type ServerProcess, spawnServer } from '../helpers/server-process'
 
 jest.setTimeout(60_000)
 
@@ -37,7 +37,11 @@ describe('two servers on one database', () => {
 
     const second = runCli(['serve', '--port', '0', '--db', db], {})
     expect(second.status).toBe(1)
-    expect(second.stderr).toMatch(new RegExp(`^error: the database ${db.replace(/[.\\/]/g, '\\$&')} is in use by process ${pid} \\(pinterest-capi serve --port 0 --db \\S+ --api-url http://127\\.0\\.0\\.1:9, started \\d{4}-\\S+Z\\): stop that server first, or give this one another --db\n$`))
+    expect(second.stderr).toMatch(
+      new RegExp(
+        `^error: the database ${db.replace(/[.\\/]/g, '\\$&')} is in use by process ${pid} \\(pinterest-capi serve --port 0 --db \\S+ --api-url http://127\\.0\\.0\\.1:9, started \\d{4}-\\S+Z\\): stop that server first, or give this one another --db\n$`,
+      ),
+    )
     expect(second.stdout).toBe('')
     // Admin commands work beside the running server...
     expect(await keysCommand(['list', '--db', db], new PassThrough(), {})).toBe(0)

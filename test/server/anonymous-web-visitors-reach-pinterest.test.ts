@@ -2,7 +2,7 @@ import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import Database from 'better-sqlite3'
 import { normaliseIp } from '../../src/server/client-ip'
-import { createFunction, firstProject, PROJECT_TOKEN, Setup, startPipeline, until } from '../helpers/pipeline-server'
+import { createFunction, firstProject, PROJECT_TOKEN, type Setup, startPipeline, until } from '../helpers/pipeline-server'
 
 jest.setTimeout(60_000)
 
@@ -10,7 +10,10 @@ const USER_AGENT = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/
 
 /** A $pageview as posthog-js sends it for a visitor who has not logged in: no email, no $ip. */
 function pageview(uuid: string, extra: Record<string, unknown> = {}) {
-  const anonymousId = `0193c${uuid.replace(/[^0-9a-f]/g, '').padEnd(8, '0').slice(0, 8)}-anon`
+  const anonymousId = `0193c${uuid
+    .replace(/[^0-9a-f]/g, '')
+    .padEnd(8, '0')
+    .slice(0, 8)}-anon`
   return {
     uuid,
     event: '$pageview',
@@ -53,7 +56,8 @@ async function sendLikePosthogJs(setup: Setup, events: unknown[], headers: Recor
 async function deliveredUserData(setup: Setup, uuid: string): Promise<Record<string, unknown>> {
   expect(await until(() => setup.emulator.accepted().some((e) => e.event_id === uuid), 20_000)).toBe(true)
   const accepted = setup.emulator.accepted().find((e) => e.event_id === uuid)
-  return (accepted?.event as { user_data: Record<string, unknown> }).user_data
+  if (accepted === undefined) throw new Error(`event ${uuid} was not delivered`)
+  return (accepted.event as { user_data: Record<string, unknown> }).user_data
 }
 
 function storedProperties(setup: Setup, uuid: string): Record<string, unknown> {
@@ -86,7 +90,7 @@ describe('without a trusted proxy', () => {
 
   afterAll(() => setup.close())
 
-  it('delivers an anonymous visitor\'s $pageview with the socket address as client_ip_address', async () => {
+  it("delivers an anonymous visitor's $pageview with the socket address as client_ip_address", async () => {
     await sendLikePosthogJs(setup, [pageview('pv-socket-1')])
     const userData = await deliveredUserData(setup, 'pv-socket-1')
     expect(userData.client_ip_address).toBe('127.0.0.1')
@@ -106,7 +110,11 @@ describe('without a trusted proxy', () => {
   })
 
   it('fills $ip on every capture endpoint', async () => {
-    for (const [route, uuid] of [['/i/v0/e/', 'pv-route-1'], ['/batch/', 'pv-route-2'], ['/capture/', 'pv-route-3']]) {
+    for (const [route, uuid] of [
+      ['/i/v0/e/', 'pv-route-1'],
+      ['/batch/', 'pv-route-2'],
+      ['/capture/', 'pv-route-3'],
+    ]) {
       const response = await fetch(`${setup.server.url}${route}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

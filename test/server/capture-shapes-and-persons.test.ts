@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { RunningServer, startServer } from '../../src/server/server'
+import { type RunningServer, startServer } from '../../src/server/server'
 
 jest.setTimeout(30_000)
 

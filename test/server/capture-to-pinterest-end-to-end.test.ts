@@ -3,8 +3,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { PostHog } from 'posthog-node'
-import { startEmulator, RunningEmulator } from '../../src/emulator/server'
-import { RunningServer, startServer } from '../../src/server/server'
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server'
+import { type RunningServer, startServer } from '../../src/server/server'
 
 jest.setTimeout(60_000)
 
@@ -66,16 +66,27 @@ describe('capture to Pinterest, end to end', () => {
     const client = new PostHog(PROJECT_TOKEN, { host: server.url, flushAt: 10, flushInterval: 50 })
     client.identify({ distinctId: 'user-1', properties: { email: 'Jane@Example.com' } })
     for (let i = 0; i < 25; i++) {
-      client.capture({ distinctId: 'user-1', event: 'Order Completed', uuid: `0193c000-0000-7000-8000-${String(i).padStart(12, '0')}`, properties: { revenue: 10 + i, currency: 'USD', $ip: '203.0.113.5', $raw_user_agent: 'node' } })
+      client.capture({
+        distinctId: 'user-1',
+        event: 'Order Completed',
+        uuid: `0193c000-0000-7000-8000-${String(i).padStart(12, '0')}`,
+        properties: { revenue: 10 + i, currency: 'USD', $ip: '203.0.113.5', $raw_user_agent: 'node' },
+      })
     }
     client.capture({ distinctId: 'user-1', event: '$autocapture' })
     await client.shutdown()
-    const accepted = await waitFor(() => emulator.accepted(), (events) => events.length >= 25)
+    const accepted = await waitFor(
+      () => emulator.accepted(),
+      (events) => events.length >= 25,
+    )
     expect(accepted.map((e) => e.event_id).sort()).toEqual(Array.from({ length: 25 }, (_, i) => `0193c000-0000-7000-8000-${String(i).padStart(12, '0')}`))
     expect(accepted[0].event).toMatchObject({ event_name: 'checkout', action_source: 'web', custom_data: { currency: 'USD' } })
     expect((accepted[0].event as { user_data: { em: string[] } }).user_data.em).toHaveLength(1)
     // The runner records the results on its own thread, just after Pinterest answered.
-    const counts = await waitFor(() => server.store.deliveries.counts(), (c) => c.delivered === 25)
+    const counts = await waitFor(
+      () => server.store.deliveries.counts(),
+      (c) => c.delivered === 25,
+    )
     expect(counts).toEqual({ pending: 0, delivered: 25, failed: 0, gave_up: 0 })
   })
 
@@ -83,12 +94,29 @@ describe('capture to Pinterest, end to end', () => {
     await createFunction()
     const post = (body: unknown) => fetch(`${server.url}/batch/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
     expect((await post({ api_key: 'phc_nope', batch: [{ event: 'x', distinct_id: 'a' }] })).status).toBe(401)
-    const mixed = await post({ api_key: PROJECT_TOKEN, batch: [{ event: 'Order Completed', distinct_id: 'a', uuid: 'good-1', properties: { $ip: '203.0.113.5', $raw_user_agent: 'UA' } }, { distinct_id: 'b' }] })
+    const mixed = await post({
+      api_key: PROJECT_TOKEN,
+      batch: [{ event: 'Order Completed', distinct_id: 'a', uuid: 'good-1', properties: { $ip: '203.0.113.5', $raw_user_agent: 'UA' } }, { distinct_id: 'b' }],
+    })
     expect(mixed.status).toBe(400)
-    expect(await mixed.json()).toEqual({ type: 'validation_error', code: 'invalid_payload', detail: 'batch[1].event: expected a non-empty string. The other 1 event(s) were stored.', attr: 'batch__1__event' })
-    const accepted = await waitFor(() => emulator.accepted(), (events) => events.length >= 1)
+    expect(await mixed.json()).toEqual({
+      type: 'validation_error',
+      code: 'invalid_payload',
+      detail: 'batch[1].event: expected a non-empty string. The other 1 event(s) were stored.',
+      attr: 'batch__1__event',
+    })
+    const accepted = await waitFor(
+      () => emulator.accepted(),
+      (events) => events.length >= 1,
+    )
     expect(accepted.map((e) => e.event_id)).toEqual(['good-1'])
-    const dates = await post({ api_key: PROJECT_TOKEN, batch: [{ event: 'Order Completed', distinct_id: 'a', uuid: 'good-2', properties: { $ip: '203.0.113.5', $raw_user_agent: 'UA' } }, { event: 'x', distinct_id: 'b', timestamp: 1e20 }] })
+    const dates = await post({
+      api_key: PROJECT_TOKEN,
+      batch: [
+        { event: 'Order Completed', distinct_id: 'a', uuid: 'good-2', properties: { $ip: '203.0.113.5', $raw_user_agent: 'UA' } },
+        { event: 'x', distinct_id: 'b', timestamp: 1e20 },
+      ],
+    })
     expect(await dates.json()).toMatchObject({ detail: 'batch[1].timestamp: expected an ISO-8601 date-time. The other 1 event(s) were stored.' })
     const bomb = await fetch(`${server.url}/e/`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipSync(Buffer.alloc(60 * 1024 * 1024, 32)) })
     expect(bomb.status).toBe(413)

@@ -9,8 +9,18 @@ function setUp(enabled: boolean, deleted: boolean): { sender: DeliverySender; fu
   store = openSqliteStore(':memory:')
   const project = store.projects.create('P')
   const fn = store.functions.insert({
-    id: 'fn-1', project_id: project.id, type: 'destination', name: 'Pinterest', description: '', enabled, deleted,
-    template_id: 'segment-actions-pinterest-conversions-api', inputs: { ad_account_id: { value: '1' } }, secrets: { conversion_token: 't' }, mappings: null, filters: null,
+    id: 'fn-1',
+    project_id: project.id,
+    type: 'destination',
+    name: 'Pinterest',
+    description: '',
+    enabled,
+    deleted,
+    template_id: 'segment-actions-pinterest-conversions-api',
+    inputs: { ad_account_id: { value: '1' } },
+    secrets: { conversion_token: 't' },
+    mappings: null,
+    filters: null,
   })
   store.deliveries.add([{ project_id: project.id, function_id: fn.id, mapping: 'Checkout', event_uuid: 'u-1', event_id: 'e-1', payload: '{}', next_attempt_at: 0, first_seen_at: 0 }])
   const neverCalled = async (): Promise<Response> => {

@@ -1,6 +1,6 @@
-import { EmulatorOptions, RunningEmulator, startEmulator } from '../../src/emulator/server'
+import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../src/emulator/server'
 import { loadHogParser } from '../../src/hog/parser'
-import { DeliverySender, SenderOptions } from '../../src/server/pipeline/delivery-sender'
+import { DeliverySender, type SenderOptions } from '../../src/server/pipeline/delivery-sender'
 import { FunctionRegistry } from '../../src/server/pipeline/function-registry'
 import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { Store } from '../../src/store/types'
@@ -15,8 +15,18 @@ export async function senderStore(): Promise<{ store: Store; projectId: number; 
   const projectId = store.projects.create('P').id
   const addFunction = (id: string, account = ACCOUNT) =>
     store.functions.insert({
-      id, project_id: projectId, type: 'destination', name: `Pinterest ${id}`, description: '', enabled: true, deleted: false,
-      template_id: 'segment-actions-pinterest-conversions-api', inputs: { ad_account_id: { value: account } }, secrets: { conversion_token: TOKEN }, mappings: null, filters: null,
+      id,
+      project_id: projectId,
+      type: 'destination',
+      name: `Pinterest ${id}`,
+      description: '',
+      enabled: true,
+      deleted: false,
+      template_id: 'segment-actions-pinterest-conversions-api',
+      inputs: { ad_account_id: { value: account } },
+      secrets: { conversion_token: TOKEN },
+      mappings: null,
+      filters: null,
     }).id
   const sender = (options: SenderOptions) => new DeliverySender(store, new FunctionRegistry(store.functions), options)
   return { store, projectId, addFunction, sender }
@@ -34,8 +44,14 @@ export function addDeliveries(store: Store, projectId: number, functionId: strin
   const now = Date.now()
   store.deliveries.add(
     Array.from({ length: count }, (_, i) => ({
-      project_id: projectId, function_id: functionId, mapping: 'Checkout', event_uuid: `${prefix}-uuid-${i}`, event_id: `${prefix}-${i}`,
-      payload: payload(`${prefix}-${i}`, extra(i)), next_attempt_at: now, first_seen_at: now,
+      project_id: projectId,
+      function_id: functionId,
+      mapping: 'Checkout',
+      event_uuid: `${prefix}-uuid-${i}`,
+      event_id: `${prefix}-${i}`,
+      payload: payload(`${prefix}-${i}`, extra(i)),
+      next_attempt_at: now,
+      first_seen_at: now,
     })),
   )
 }

@@ -1,4 +1,4 @@
-import { startEmulator, RunningEmulator } from '../../src/emulator/server'
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server'
 import type { FetchLike } from '../../src/pinterest/client'
 import type { Store } from '../../src/store/types'
 import { ACCOUNT, addDeliveries, senderStore, TOKEN } from './delivery-sender-fixtures'
@@ -15,12 +15,14 @@ afterEach(async () => {
   store.close()
 })
 
-const rateLimited = (retryAfter: string): FetchLike => async () => new Response('{"code":8,"message":"slow down"}', { status: 429, headers: { 'Retry-After': retryAfter } })
+const rateLimited =
+  (retryAfter: string): FetchLike =>
+  async () =>
+    new Response('{"code":8,"message":"slow down"}', { status: 429, headers: { 'Retry-After': retryAfter } })
 const all = (fnId: string) => store.deliveries.dueFor(fnId, Number.MAX_SAFE_INTEGER, 100)
-const metrics = (projectId: number, fnId: string) =>
-  Object.fromEntries(store.metrics.series(projectId, fnId, '1970-01-01T00:00:00Z', '2100-01-01T00:00:00Z').map((m) => [m.name, m.count]))
+const metrics = (projectId: number, fnId: string) => Object.fromEntries(store.metrics.series(projectId, fnId, '1970-01-01T00:00:00Z', '2100-01-01T00:00:00Z').map((m) => [m.name, m.count]))
 
-describe('the server\'s sender', () => {
+describe("the server's sender", () => {
   it('stores the retry at Retry-After in full, even far above maxDelayMs', async () => {
     const setup = await senderStore()
     store = setup.store
@@ -36,7 +38,7 @@ describe('the server\'s sender', () => {
     expect(rows[0].next_attempt_at).toBeLessThanOrEqual(after + 30_000)
   })
 
-  it('gives up at once when Retry-After points past the end of Pinterest\'s window', async () => {
+  it("gives up at once when Retry-After points past the end of Pinterest's window", async () => {
     const setup = await senderStore()
     store = setup.store
     const fnId = setup.addFunction('fn-a')
@@ -59,7 +61,10 @@ describe('the server\'s sender', () => {
     expect(store.deliveries.counts()).toEqual({ pending: 0, delivered: 1, failed: 1, gave_up: 1 })
     expect(emulator.accepted().map((e) => e.event_id)).toEqual(['e-0'])
     expect(metrics(setup.projectId, fnId)).toEqual({ succeeded: 1, failed: 1, gave_up: 1, fetch: 3 })
-    const errors = store.logs.list(setup.projectId, fnId, { level: ['error'], limit: 10 }).map((l) => l.message).sort()
+    const errors = store.logs
+      .list(setup.projectId, fnId, { level: ['error'], limit: 10 })
+      .map((l) => l.message)
+      .sort()
     const iso = (s: number) => new Date(s * 1000).toISOString()
     expect(errors).toEqual([
       expect.stringMatching(/^event e-1 \(Checkout\) failed: Pinterest rejected the event \(400\): code 4196: .*category_name/),
@@ -77,7 +82,9 @@ describe('the server\'s sender', () => {
     await setup.sender({ apiUrl: emulator.url, retry: { baseDelayMs: 60_000 }, random: () => 1 }).runOnce()
     expect(store.deliveries.counts()).toEqual({ pending: 0, delivered: 0, failed: 0, gave_up: 1 })
     const [line] = store.logs.list(setup.projectId, fnId, { level: ['error'], limit: 10 })
-    expect(line.message).toMatch(/^event edge-0 \(Checkout\) gave up: its event_time .* is outside Pinterest's window \(7 days old\) from .*; last error: HTTP 503: code 4197: The endpoint has been ramped down/)
+    expect(line.message).toMatch(
+      /^event edge-0 \(Checkout\) gave up: its event_time .* is outside Pinterest's window \(7 days old\) from .*; last error: HTTP 503: code 4197: The endpoint has been ramped down/,
+    )
     expect(metrics(setup.projectId, fnId)).toEqual({ fetch: 1, gave_up: 1 })
   })
 })

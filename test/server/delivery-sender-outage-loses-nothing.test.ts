@@ -1,5 +1,5 @@
 import { createServer } from 'node:net'
-import { startEmulator, RunningEmulator } from '../../src/emulator/server'
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server'
 import type { Store } from '../../src/store/types'
 import { ACCOUNT, addDeliveries, runUntil, senderStore, TOKEN } from './delivery-sender-fixtures'
 
@@ -30,7 +30,7 @@ function freePort(): Promise<number> {
   })
 }
 
-describe('the server\'s sender in an outage longer than the old retry schedule', () => {
+describe("the server's sender in an outage longer than the old retry schedule", () => {
   it('delivers every stored event once Pinterest stops answering 503', async () => {
     const setup = await senderStore()
     store = setup.store

@@ -4,7 +4,7 @@ jest.setTimeout(30_000)
 
 const start = useSenderAndEmulator()
 
-describe('the server\'s sender and a destination that is down', () => {
+describe("the server's sender and a destination that is down", () => {
   it('sends only probes, about one per backoff, logs once on the way down and once on the way up, then sends full batches', async () => {
     const setup = await start({ credentials: [{ token: TOKEN, adAccountIds: [ACCOUNT] }], faults: { unavailable_share: 1 } })
     const { store, emulator } = setup
@@ -25,11 +25,22 @@ describe('the server\'s sender and a destination that is down', () => {
     expect(failed).toBeGreaterThanOrEqual(4)
     expect(failed).toBeLessThanOrEqual(3 + Math.ceil(outageMs / 20) + 1)
     const statuses = emulator.requests().map((r) => [r.status, r.num_events])
-    expect(statuses.slice(0, 3)).toEqual([[503, 1000], [503, 1000], [503, 1000]])
+    expect(statuses.slice(0, 3)).toEqual([
+      [503, 1000],
+      [503, 1000],
+      [503, 1000],
+    ])
     expect(statuses.slice(3, failed).every(([status, n]) => status === 503 && n === 1000)).toBe(true)
-    expect(statuses.slice(failed)).toEqual([[200, 1000], [200, 1000], [200, 1000]])
+    expect(statuses.slice(failed)).toEqual([
+      [200, 1000],
+      [200, 1000],
+      [200, 1000],
+    ])
     expect(store.deliveries.counts()).toEqual({ pending: 0, delivered: 3000, failed: 0, gave_up: 0 })
-    const lines = store.logs.list(setup.projectId, fnId, { limit: 100 }).map((l) => [l.level, l.message]).reverse()
+    const lines = store.logs
+      .list(setup.projectId, fnId, { limit: 100 })
+      .map((l) => [l.level, l.message])
+      .reverse()
     expect(lines).toEqual([
       ['warn', 'Pinterest unavailable, holding 3000 deliveries: HTTP 503: code 4197: The endpoint has been ramped down and is currently not accepting any traffic.'],
       ['info', 'Pinterest recovered, sending 2000 held deliveries'],

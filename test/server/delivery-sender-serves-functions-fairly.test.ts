@@ -5,8 +5,8 @@ jest.setTimeout(30_000)
 
 const start = useSenderAndEmulator()
 
-describe('the server\'s sender with a busy function beside a quiet one', () => {
-  it('sends the quiet function\'s 10 deliveries in the first round, beside the busy one\'s 5,000', async () => {
+describe("the server's sender with a busy function beside a quiet one", () => {
+  it("sends the quiet function's 10 deliveries in the first round, beside the busy one's 5,000", async () => {
     const setup = await start({ credentials: [{ token: TOKEN, adAccountIds: [ACCOUNT, '42'] }] })
     const { store, emulator } = setup
     addDeliveries(store, setup.projectId, setup.addFunction('fn-busy'), 'busy', 5000)

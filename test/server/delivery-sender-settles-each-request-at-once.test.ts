@@ -17,8 +17,8 @@ async function until(condition: () => boolean, timeoutMs = 10_000): Promise<bool
   return true
 }
 
-describe('the server\'s sender', () => {
-  it('stores a request\'s results as soon as it is answered, while another request of the round is still out', async () => {
+describe("the server's sender", () => {
+  it("stores a request's results as soon as it is answered, while another request of the round is still out", async () => {
     const setup = await senderStore()
     store = setup.store
     addDeliveries(store, setup.projectId, setup.addFunction('fn-a'), 'a', 2000)

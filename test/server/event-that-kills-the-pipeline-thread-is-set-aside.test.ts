@@ -1,4 +1,4 @@
-import { addProject, capture, createFunction, firstProject, order, Setup, startPipeline, until } from '../helpers/pipeline-server'
+import { addProject, capture, createFunction, firstProject, order, type Setup, startPipeline, until } from '../helpers/pipeline-server'
 
 jest.setTimeout(120_000)
 

@@ -1,4 +1,4 @@
-import { capture, createFunction, firstProject, order, setEnabled, Setup, startPipeline, until } from '../helpers/pipeline-server'
+import { capture, createFunction, firstProject, order, setEnabled, type Setup, startPipeline, until } from '../helpers/pipeline-server'
 
 jest.setTimeout(60_000)
 

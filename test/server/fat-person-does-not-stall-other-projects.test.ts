@@ -1,4 +1,4 @@
-import { addProject, capture, createFunction, firstProject, order, Setup, startPipeline, until } from '../helpers/pipeline-server'
+import { addProject, capture, createFunction, firstProject, order, type Setup, startPipeline, until } from '../helpers/pipeline-server'
 
 jest.setTimeout(90_000)
 
@@ -16,7 +16,11 @@ describe('a fat person', () => {
 
     // Three $set of 300 KB each: the first fits the 512 KB limit, the next two would not.
     for (let i = 0; i < 3; i++) await capture(server, a, [order(`fat-set-${i}`, 'fat', { $set: { [`blob_${i}`]: 'v'.repeat(300_000) } })])
-    await capture(server, a, Array.from({ length: 500 }, (_, i) => order(`fat-${i}`, 'fat')))
+    await capture(
+      server,
+      a,
+      Array.from({ length: 500 }, (_, i) => order(`fat-${i}`, 'fat')),
+    )
     await capture(server, b, [order('other-project-event')])
 
     const received = () => new Set(emulator.accepted().map((e) => e.event_id))

@@ -6,7 +6,7 @@ import { invokeFunction } from '../../src/mapping/invoke'
 import { makeMappingsExplicit } from '../../src/server/functions-service'
 import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { StoredFunction } from '../../src/store/types'
-import { ACCOUNT, capture, firstProject, PROJECT_TOKEN, Setup, startPipeline, TOKEN, until } from '../helpers/pipeline-server'
+import { ACCOUNT, capture, firstProject, PROJECT_TOKEN, type Setup, startPipeline, TOKEN, until } from '../helpers/pipeline-server'
 
 jest.setTimeout(60_000)
 
@@ -15,13 +15,27 @@ const ENV = { PIPELINES_API_KEY: firstProject.key, PIPELINES_PROJECT_TOKEN: PROJ
 
 // A function as versions before explicit mappings saved one created without mappings.
 const oldFunction = (id: string, mappings: unknown[] | null): Omit<StoredFunction, 'created_at' | 'updated_at'> => ({
-  id, project_id: 1, type: 'destination', name: `Old ${id}`, description: '', enabled: true, deleted: false, template_id: TEMPLATE_ID,
-  inputs: { ad_account_id: { value: ACCOUNT } }, secrets: { conversion_token: TOKEN }, mappings, filters: null,
+  id,
+  project_id: 1,
+  type: 'destination',
+  name: `Old ${id}`,
+  description: '',
+  enabled: true,
+  deleted: false,
+  template_id: TEMPLATE_ID,
+  inputs: { ad_account_id: { value: ACCOUNT } },
+  secrets: { conversion_token: TOKEN },
+  mappings,
+  filters: null,
 })
 
 const timestamp = new Date(Date.now() - 60_000).toISOString()
 const web = (event: string, uuid: string, properties: Record<string, unknown> = {}) => ({
-  event, distinct_id: `person-${uuid}`, uuid, timestamp, properties: { $ip: '203.0.113.9', $raw_user_agent: 'UA', email: `${uuid}@example.com`, ...properties },
+  event,
+  distinct_id: `person-${uuid}`,
+  uuid,
+  timestamp,
+  properties: { $ip: '203.0.113.9', $raw_user_agent: 'UA', email: `${uuid}@example.com`, ...properties },
 })
 const EVENTS = [
   web('Order Completed', 'e-order', { revenue: 12, currency: 'EUR' }),
@@ -61,9 +75,7 @@ describe('functions saved with mappings null (before mappings were stored explic
 
     // Before: a configuration without mappings ran the defaults (as a function file still does).
     const before = await compileFunction({ template_id: TEMPLATE_ID, inputs: { ad_account_id: { value: ACCOUNT }, conversion_token: { value: TOKEN } } })
-    const expected = Object.fromEntries(
-      EVENTS.flatMap((event) => invokeFunction(before, event)).flatMap((r) => (r.status === 'event' ? [[r.event.event_id, r.event]] : [])),
-    )
+    const expected = Object.fromEntries(EVENTS.flatMap((event) => invokeFunction(before, event)).flatMap((r) => (r.status === 'event' ? [[r.event.event_id, r.event]] : [])))
     expect(sent).toEqual(expected)
   })
 

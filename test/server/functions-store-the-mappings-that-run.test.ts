@@ -1,4 +1,4 @@
-import { capture, createFunction, firstProject, order, Setup, startPipeline, until } from '../helpers/pipeline-server'
+import { capture, createFunction, firstProject, order, type Setup, startPipeline, until } from '../helpers/pipeline-server'
 
 jest.setTimeout(60_000)
 
@@ -6,8 +6,22 @@ let setup: Setup
 afterEach(() => setup.close())
 
 const PREBUILT = [
-  'Checkout', 'Search', 'Add to Cart', 'Page Visit', 'Sign Up', 'Lead', 'View Category', 'View Content', 'Watch Video',
-  'Add to Wishlist', 'Initiate Checkout', 'Add Payment Info', 'App Install', 'App Open', 'Start Trial', 'Subscribe',
+  'Checkout',
+  'Search',
+  'Add to Cart',
+  'Page Visit',
+  'Sign Up',
+  'Lead',
+  'View Category',
+  'View Content',
+  'Watch Video',
+  'Add to Wishlist',
+  'Initiate Checkout',
+  'Add Payment Info',
+  'App Install',
+  'App Open',
+  'Start Trial',
+  'Subscribe',
 ]
 
 interface Mapping {
@@ -26,7 +40,10 @@ async function rest(method: 'GET' | 'PATCH', id: string, body?: unknown) {
 }
 
 const web = (event: string, uuid: string, properties: Record<string, unknown> = {}) => ({
-  event, distinct_id: `person-${uuid}`, uuid, properties: { $ip: '203.0.113.9', $raw_user_agent: 'UA', ...properties },
+  event,
+  distinct_id: `person-${uuid}`,
+  uuid,
+  properties: { $ip: '203.0.113.9', $raw_user_agent: 'UA', ...properties },
 })
 
 const sentNames = () => Object.fromEntries(setup.emulator.accepted().map((e) => [e.event_id, e.event_name]))
@@ -55,12 +72,7 @@ describe('a function stores the mappings it runs', () => {
     expect(patched.body.mappings.map((m) => m.name)).toEqual([...PREBUILT, 'Quote requested'])
     // Saved changes reach the pipeline thread within half a second; no event is captured before.
     await new Promise((resolve) => setTimeout(resolve, 700))
-    await capture(setup.server, firstProject, [
-      order('e-order'),
-      web('$pageview', 'e-page'),
-      web('Product Added', 'e-cart'),
-      web('Quote Requested', 'e-quote'),
-    ])
+    await capture(setup.server, firstProject, [order('e-order'), web('$pageview', 'e-page'), web('Product Added', 'e-cart'), web('Quote Requested', 'e-quote')])
     expect(await until(() => setup.emulator.accepted().length >= 4, 20_000)).toBe(true)
     expect(sentNames()).toEqual({ 'e-order': 'checkout', 'e-page': 'page_visit', 'e-cart': 'add_to_cart', 'e-quote': 'lead' })
   })

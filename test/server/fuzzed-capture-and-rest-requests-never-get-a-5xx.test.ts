@@ -62,7 +62,12 @@ const eventArb = fc.record(
     event: fc.oneof(text, json),
     distinct_id: fc.oneof(text, fc.integer(), json),
     uuid: fc.oneof(fc.uuid(), text),
-    timestamp: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), text, fc.double(), fc.constant(null)),
+    timestamp: fc.oneof(
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      text,
+      fc.double(),
+      fc.constant(null),
+    ),
     properties: fc.oneof(fc.dictionary(text, json), json),
     $set: fc.oneof(fc.dictionary(text, json), json),
   },
@@ -74,7 +79,12 @@ const captureJson = fc.oneof(
   fc.array(eventArb, { maxLength: 5 }).map((batch) => JSON.stringify(batch.map((e) => ({ ...e, token: projectToken })))),
   nestedText.map((tree) => `{"api_key":"${projectToken}","event":"e","distinct_id":"d","properties":{"t":${tree}}}`),
   nestedText.map((tree) => `{"api_key":"${projectToken}","batch":[${tree},{"event":"e","distinct_id":"d"}]}`),
-  fc.constantFrom('{"__proto__":{"polluted":1},"api_key":"T","event":"e","distinct_id":"d"}', '{"api_key":"T","event":"e","distinct_id":"d","properties":{"__proto__":{"x":1},"constructor":{"prototype":{"y":2}}}}').map((t) => t.replace('"T"', JSON.stringify(projectToken))),
+  fc
+    .constantFrom(
+      '{"__proto__":{"polluted":1},"api_key":"T","event":"e","distinct_id":"d"}',
+      '{"api_key":"T","event":"e","distinct_id":"d","properties":{"__proto__":{"x":1},"constructor":{"prototype":{"y":2}}}}',
+    )
+    .map((t) => t.replace('"T"', JSON.stringify(projectToken))),
   fc.integer({ min: 1, max: 300_000 }).map((n) => JSON.stringify({ api_key: projectToken, event: 'big', distinct_id: 'd', properties: { s: 'é'.repeat(n) } })),
   json.map((v) => JSON.stringify(v)),
   fc.string({ maxLength: 200 }),
@@ -85,7 +95,10 @@ const captureCase: fc.Arbitrary<Case> = fc
     path: fc.constantFrom('/e/', '/i/v0/e/', '/batch/', '/capture/', '/track/'),
     body: captureJson,
     encoding: encodings,
-    contentType: fc.option(fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/octet-stream', ';;;', 'json/utf-8; charset=nope'), { nil: undefined }),
+    contentType: fc.option(
+      fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/octet-stream', ';;;', 'json/utf-8; charset=nope'),
+      { nil: undefined },
+    ),
     contentEncoding: fc.option(fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'GZIP', 'gzip, deflate', 'x'), { nil: undefined }),
     bytes: fc.uint8Array({ maxLength: 300 }),
   })
@@ -114,11 +127,27 @@ const captureCase: fc.Arbitrary<Case> = fc
 // REST: hostile bodies for create, update and test runs; random query strings for lists, logs and metrics.
 const filterArb = fc.oneof(
   json,
-  fc.record({ events: fc.array(fc.record({ id: fc.oneof(text, fc.constant(null), json), type: fc.oneof(fc.constant('events'), text) }, { requiredKeys: [] }), { maxLength: 3 }), properties: fc.array(fc.record({ key: fc.oneof(text, json), type: fc.constantFrom('event', 'person', 'hogql', 'x'), operator: fc.oneof(fc.constantFrom('exact', 'regex', 'gt', 'is_set', 'icontains'), text), value: json }, { requiredKeys: [] }), { maxLength: 3 }) }, { requiredKeys: [] }),
+  fc.record(
+    {
+      events: fc.array(fc.record({ id: fc.oneof(text, fc.constant(null), json), type: fc.oneof(fc.constant('events'), text) }, { requiredKeys: [] }), { maxLength: 3 }),
+      properties: fc.array(
+        fc.record(
+          { key: fc.oneof(text, json), type: fc.constantFrom('event', 'person', 'hogql', 'x'), operator: fc.oneof(fc.constantFrom('exact', 'regex', 'gt', 'is_set', 'icontains'), text), value: json },
+          { requiredKeys: [] },
+        ),
+        { maxLength: 3 },
+      ),
+    },
+    { requiredKeys: [] },
+  ),
 )
 const inputsArb = fc.oneof(
   json,
-  fc.dictionary(fc.oneof(fc.constantFrom('ad_account_id', 'conversion_token', 'debug_mode', 'test_mode', 'event_name', 'action_source', 'user_data', 'custom_data', '__proto__'), text), fc.oneof(fc.record({ value: fc.oneof(json, text) }, { requiredKeys: [] }), fc.record({ secret: fc.boolean() }), json), { maxKeys: 5 }),
+  fc.dictionary(
+    fc.oneof(fc.constantFrom('ad_account_id', 'conversion_token', 'debug_mode', 'test_mode', 'event_name', 'action_source', 'user_data', 'custom_data', '__proto__'), text),
+    fc.oneof(fc.record({ value: fc.oneof(json, text) }, { requiredKeys: [] }), fc.record({ secret: fc.boolean() }), json),
+    { maxKeys: 5 },
+  ),
 )
 const configArb = fc.record(
   {
@@ -127,16 +156,45 @@ const configArb = fc.record(
     name: fc.oneof(text, json),
     enabled: fc.oneof(fc.boolean(), json),
     inputs: inputsArb,
-    mappings: fc.oneof(json, fc.array(fc.record({ name: fc.oneof(fc.constantFrom('Checkout', 'Add To Cart', 'Lead'), text), inputs: inputsArb, filters: filterArb, inputs_schema: fc.oneof(json, fc.array(fc.record({ key: fc.oneof(fc.constantFrom('event_name', 'action_source'), text), default: json, type: text }, { requiredKeys: [] }), { maxLength: 2 })) }, { requiredKeys: [] }), { maxLength: 3 })),
+    mappings: fc.oneof(
+      json,
+      fc.array(
+        fc.record(
+          {
+            name: fc.oneof(fc.constantFrom('Checkout', 'Add To Cart', 'Lead'), text),
+            inputs: inputsArb,
+            filters: filterArb,
+            inputs_schema: fc.oneof(
+              json,
+              fc.array(fc.record({ key: fc.oneof(fc.constantFrom('event_name', 'action_source'), text), default: json, type: text }, { requiredKeys: [] }), { maxLength: 2 }),
+            ),
+          },
+          { requiredKeys: [] },
+        ),
+        { maxLength: 3 },
+      ),
+    ),
     filters: filterArb,
     deleted: fc.oneof(fc.boolean(), json),
   },
   { requiredKeys: [] },
 )
 const validInputs = { ad_account_id: { value: '549755885175' }, conversion_token: { value: 'pina_fuzz_token' } }
-const nearlyValid = fc.record({ name: text, enabled: fc.boolean(), mappings: fc.constant([{ name: 'Checkout' }]) }, { requiredKeys: [] }).map((extra) => ({ template_id: TEMPLATE_ID, inputs: validInputs, ...extra }))
-const restBody = fc.oneof(nearlyValid.map((c) => JSON.stringify(c)), configArb.map((c) => JSON.stringify(c)), json.map((v) => JSON.stringify(v)), nestedText.map((t) => `{"inputs":${t}}`), fc.string({ maxLength: 100 }))
-const queryArb = fc.dictionary(fc.oneof(fc.constantFrom('type', 'enabled', 'search', 'limit', 'offset', 'level', 'after', 'before'), text), fc.oneof(text, fc.constantFrom('-9999999999d', '-7d', '-24h', '1e400', '-0m', '2026-13-45', '+275760-09-13T00:00:00.000Z', '99999999999999999999')), { maxKeys: 4 })
+const nearlyValid = fc
+  .record({ name: text, enabled: fc.boolean(), mappings: fc.constant([{ name: 'Checkout' }]) }, { requiredKeys: [] })
+  .map((extra) => ({ template_id: TEMPLATE_ID, inputs: validInputs, ...extra }))
+const restBody = fc.oneof(
+  nearlyValid.map((c) => JSON.stringify(c)),
+  configArb.map((c) => JSON.stringify(c)),
+  json.map((v) => JSON.stringify(v)),
+  nestedText.map((t) => `{"inputs":${t}}`),
+  fc.string({ maxLength: 100 }),
+)
+const queryArb = fc.dictionary(
+  fc.oneof(fc.constantFrom('type', 'enabled', 'search', 'limit', 'offset', 'level', 'after', 'before'), text),
+  fc.oneof(text, fc.constantFrom('-9999999999d', '-7d', '-24h', '1e400', '-0m', '2026-13-45', '+275760-09-13T00:00:00.000Z', '99999999999999999999')),
+  { maxKeys: 4 },
+)
 const restCase: fc.Arbitrary<Case> = fc
   .record({
     route: fc.constantFrom('create', 'update', 'invoke', 'list', 'logs', 'metrics', 'totals', 'get'),
@@ -207,7 +265,12 @@ describe('fuzzed requests', () => {
   it('leave a healthy server that still stores a good capture', async () => {
     expect(fiveHundreds).toEqual([])
     expect((await fetch(`${base}/_health`)).status).toBe(200)
-    const answer = await send({ method: 'POST', path: '/e/', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api_key: projectToken, event: 'after', distinct_id: 'd', uuid: 'after-fuzz' }) })
+    const answer = await send({
+      method: 'POST',
+      path: '/e/',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ api_key: projectToken, event: 'after', distinct_id: 'd', uuid: 'after-fuzz' }),
+    })
     expect(answer).toBe(200)
   })
 })

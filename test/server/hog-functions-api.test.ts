@@ -72,7 +72,12 @@ describe('hog_functions REST API', () => {
   })
 
   it('lists with pagination and the type, enabled and search filters', async () => {
-    for (const [name, enabled] of [['Shop A', true], ['Shop B', false], ['Blog', true]] as const) await created({ ...documentedBody, name, enabled })
+    for (const [name, enabled] of [
+      ['Shop A', true],
+      ['Shop B', false],
+      ['Blog', true],
+    ] as const)
+      await created({ ...documentedBody, name, enabled })
     const all = await call('GET', '/api/projects/1/hog_functions/?limit=2')
     expect(all.body.count).toBe(3)
     expect(all.body.results).toHaveLength(2)

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { spawnServer, ServerProcess } from '../helpers/server-process'
+import { spawnServer, type ServerProcess } from '../helpers/server-process'
 
 jest.setTimeout(60_000)
 
@@ -87,10 +87,7 @@ describe('hostile templates posted to the hog_functions API', () => {
     const [results, health] = await Promise.all([submissions, pollHealth(submissions)])
     expect(health.answers).toBeGreaterThan(0)
     expect(health.slowest).toBeLessThan(1_000)
-    const expected = [
-      ...HOSTILE.map(([, detail]) => ({ status: 400, detail })),
-      { status: 400, detail: 'the template took longer than 1 ms to parse' },
-    ]
+    const expected = [...HOSTILE.map(([, detail]) => ({ status: 400, detail })), { status: 400, detail: 'the template took longer than 1 ms to parse' }]
     for (let round = 0; round < 5; round++) {
       results.slice(round * expected.length, (round + 1) * expected.length).forEach((result, i) => {
         expect(result.status).toBe(expected[i].status)

@@ -1,8 +1,8 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { startEmulator, RunningEmulator } from '../../src/emulator/server'
-import { RunningServer, startServer } from '../../src/server/server'
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server'
+import { type RunningServer, startServer } from '../../src/server/server'
 import { fixtureEvent } from '../helpers/fixtures'
 
 jest.setTimeout(60_000)
@@ -80,13 +80,17 @@ describe('invocations, logs and metrics', () => {
     const debug = await api('GET', `/api/projects/1/hog_functions/${functionId}/logs/?level=debug`)
     const messages: string[] = debug.body.results.map((l: { message: string }) => l.message)
     expect(messages).toContain('event ok-1 (Checkout) delivered')
-    expect(messages.find((m) => m.startsWith('request POST'))).toMatch(/^request POST http:\/\/127\.0\.0\.1:\d+\/v5\/ad_accounts\/549755885175\/events headers \{"Content-Type":"application\/json","Authorization":"Bearer \*\*\*REDACTED\*\*\*"\} body \{"data":\[/)
+    expect(messages.find((m) => m.startsWith('request POST'))).toMatch(
+      /^request POST http:\/\/127\.0\.0\.1:\d+\/v5\/ad_accounts\/549755885175\/events headers \{"Content-Type":"application\/json","Authorization":"Bearer \*\*\*REDACTED\*\*\*"\} body \{"data":\[/,
+    )
     expect(messages.find((m) => m.startsWith('response 200'))).toBeDefined()
   })
 
   it('runs a test invocation without sending, showing the exact payload', async () => {
     const before = emulator.requests().length
-    const result = await api('POST', `/api/projects/1/hog_functions/${functionId}/invocations/`, { globals: { ...fixtureEvent('Order Completed'), event: { ...fixtureEvent('Order Completed').event, timestamp: new Date().toISOString() } } })
+    const result = await api('POST', `/api/projects/1/hog_functions/${functionId}/invocations/`, {
+      globals: { ...fixtureEvent('Order Completed'), event: { ...fixtureEvent('Order Completed').event, timestamp: new Date().toISOString() } },
+    })
     expect(result.status).toBe(200)
     expect(result.body.status).toBe('success')
     expect(result.body.result.request).toMatchObject({ url: `${emulator.url}/v5/ad_accounts/${ACCOUNT}/events?test=true`, headers: { Authorization: 'Bearer ***REDACTED***' } })
@@ -120,7 +124,10 @@ describe('invocations, logs and metrics', () => {
       event: { event: 'Order Completed', distinct_id: 'z', uuid: 'invoke-1', properties: { $ip: '203.0.113.1', $raw_user_agent: 'UA' } },
       mock_async_functions: false,
     })
-    expect(result.body.result.response).toEqual({ status: 200, body: { num_events_received: 1, num_events_processed: 1, events: [{ status: 'processed', error_message: null, warning_message: null }] } })
+    expect(result.body.result.response).toEqual({
+      status: 200,
+      body: { num_events_received: 1, num_events_processed: 1, events: [{ status: 'processed', error_message: null, warning_message: null }] },
+    })
     expect(emulator.testEvents().map((e) => e.event_id)).toContain('invoke-1')
     const skipped = await api('POST', '/api/projects/1/hog_functions/new/invocations/', { configuration, event: { event: '$pageview', distinct_id: 'q' } })
     expect(skipped.body.status).toBe('skipped')

@@ -1,4 +1,4 @@
-import { capture, createFunction, firstProject, order, Setup, startPipeline, until } from '../helpers/pipeline-server'
+import { capture, createFunction, firstProject, order, type Setup, startPipeline, until } from '../helpers/pipeline-server'
 
 jest.setTimeout(60_000)
 
@@ -38,21 +38,17 @@ async function search(text: string): Promise<string[]> {
 }
 
 describe('searching logs', () => {
-  it('by distinct id finds the lines of that person\'s events, from mapping and from sending', async () => {
+  it("by distinct id finds the lines of that person's events, from mapping and from sending", async () => {
     expect(await search('person-bob')).toEqual(['ord-2: event ord-2 (Checkout) delivered', 'pv-3: Page Visit skipped for event pv-3: no identifier'])
   })
 
-  it('by any of a person\'s distinct ids finds the lines of all of them', async () => {
-    const alice = [
-      'ord-1: event ord-1 (Checkout) delivered',
-      'pv-1: Page Visit skipped for event pv-1: no identifier',
-      'pv-2: Page Visit skipped for event pv-2: no identifier',
-    ]
+  it("by any of a person's distinct ids finds the lines of all of them", async () => {
+    const alice = ['ord-1: event ord-1 (Checkout) delivered', 'pv-1: Page Visit skipped for event pv-1: no identifier', 'pv-2: Page Visit skipped for event pv-2: no identifier']
     expect(await search('person-alice')).toEqual(alice)
     expect(await search('anon-7')).toEqual(alice)
   })
 
-  it('by event uuid still finds that event\'s lines, and text still matches messages', async () => {
+  it("by event uuid still finds that event's lines, and text still matches messages", async () => {
     expect(await search('pv-3')).toEqual(['pv-3: Page Visit skipped for event pv-3: no identifier'])
     expect(await search('Page Visit skipped')).toHaveLength(3)
   })

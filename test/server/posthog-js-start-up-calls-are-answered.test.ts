@@ -1,7 +1,7 @@
 import vm from 'node:vm'
 import { gzipSync } from 'node:zlib'
 import { PostHog } from 'posthog-node'
-import { PROJECT_TOKEN, Setup, startPipeline } from '../helpers/pipeline-server'
+import { PROJECT_TOKEN, type Setup, startPipeline } from '../helpers/pipeline-server'
 
 jest.setTimeout(30_000)
 
@@ -65,7 +65,7 @@ const CONFIG = {
 }
 
 describe('/flags/', () => {
-  it.each<Encoding>(['base64', 'json', 'gzip-js'])('answers posthog-js\'s start-up call (%s body) with no flags and no recording', async (encoding) => {
+  it.each<Encoding>(['base64', 'json', 'gzip-js'])("answers posthog-js's start-up call (%s body) with no flags and no recording", async (encoding) => {
     const { status, headers, body } = await post('/flags/?v=2&config=true&ver=1.200.0&_=1733000000000', flagsRequest(), encoding)
     expect(status).toBe(200)
     expect(body).toEqual({ errorsWhileComputingFlags: false, flags: {}, requestId: expect.stringMatching(UUID), ...CONFIG })
@@ -107,7 +107,7 @@ describe('/decide/', () => {
     ['/decide/?v=3', { errorsWhileComputingFlags: false, featureFlags: {}, featureFlagPayloads: {} }],
     ['/decide/?v=2', { featureFlags: {} }],
     ['/decide/', { featureFlags: [] }],
-  ])('%s answers in its version\'s shape, with the config', async (path, shape) => {
+  ])("%s answers in its version's shape, with the config", async (path, shape) => {
     const { status, body } = await post(path, flagsRequest(), 'base64')
     expect(status).toBe(200)
     expect(body).toEqual({ ...shape, requestId: expect.stringMatching(UUID), ...CONFIG })
@@ -145,7 +145,7 @@ describe('refusals', () => {
   })
 })
 
-describe('browsers calling from the site\'s origin', () => {
+describe("browsers calling from the site's origin", () => {
   it.each(['/flags/?v=2&config=true', '/decide/?v=3', '/e/', '/i/v0/e/', '/batch/'])('%s answers the CORS preflight', async (path) => {
     const response = await fetch(`${setup.server.url}${path}`, {
       method: 'OPTIONS',
@@ -158,7 +158,7 @@ describe('browsers calling from the site\'s origin', () => {
     expect(response.headers.get('access-control-allow-methods')).toBe('GET, POST, OPTIONS')
   })
 
-  it('lets the page read capture\'s answer', async () => {
+  it("lets the page read capture's answer", async () => {
     const response = await fetch(`${setup.server.url}/e/`, {
       method: 'POST',
       headers: { 'content-type': 'text/plain', origin: ORIGIN },

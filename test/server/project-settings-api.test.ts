@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { openSqliteStore } from '../../src/store/sqlite/database'
 import { migrate } from '../../src/store/sqlite/migrations'
-import { addProject, firstProject, PROJECT_TOKEN, Setup, startPipeline } from '../helpers/pipeline-server'
+import { addProject, firstProject, PROJECT_TOKEN, type Setup, startPipeline } from '../helpers/pipeline-server'
 
 jest.setTimeout(30_000)
 

@@ -1,5 +1,5 @@
 import { loadHogParser } from '../../src/hog/parser'
-import { DEFAULT_LIMITS, EventProcessor, PipelineLimits } from '../../src/server/pipeline/event-processor'
+import { DEFAULT_LIMITS, EventProcessor, type PipelineLimits } from '../../src/server/pipeline/event-processor'
 import { FunctionRegistry } from '../../src/server/pipeline/function-registry'
 import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { CapturedEvent, Store } from '../../src/store/types'
@@ -14,8 +14,18 @@ function order(uuid: string, properties: Record<string, unknown> = {}): Captured
 function project(name: string): { projectId: number; functionId: string } {
   const { id: projectId } = store.projects.create(name)
   const fn = store.functions.insert({
-    id: `fn-${name}`, project_id: projectId, type: 'destination', name: 'Pinterest', description: '', enabled: true, deleted: false,
-    template_id: 'segment-actions-pinterest-conversions-api', inputs: { ad_account_id: { value: '1' } }, secrets: { conversion_token: 't' }, mappings: null, filters: null,
+    id: `fn-${name}`,
+    project_id: projectId,
+    type: 'destination',
+    name: 'Pinterest',
+    description: '',
+    enabled: true,
+    deleted: false,
+    template_id: 'segment-actions-pinterest-conversions-api',
+    inputs: { ad_account_id: { value: '1' } },
+    secrets: { conversion_token: 't' },
+    mappings: null,
+    filters: null,
   })
   return { projectId, functionId: fn.id }
 }
@@ -34,7 +44,11 @@ function drain(events: EventProcessor): void {
 
 const logs = (p: { projectId: number; functionId: string }) => store.logs.list(p.projectId, p.functionId, { limit: 100 }).map((l) => [l.level, l.message])
 const metrics = (p: { projectId: number; functionId: string }) => store.metrics.series(p.projectId, p.functionId, '1970-01-01T00:00:00.000Z', '2100-01-01T00:00:00.000Z').map((m) => [m.name, m.count])
-const delivered = () => store.deliveries.pendingFunctions().flatMap((fn) => store.deliveries.dueFor(fn, Number.MAX_SAFE_INTEGER, 1000)).map((d) => d.event_uuid)
+const delivered = () =>
+  store.deliveries
+    .pendingFunctions()
+    .flatMap((fn) => store.deliveries.dueFor(fn, Number.MAX_SAFE_INTEGER, 1000))
+    .map((d) => d.event_uuid)
 
 beforeAll(() => loadHogParser())
 beforeEach(() => (store = openSqliteStore(':memory:')))
@@ -44,7 +58,10 @@ describe('the event processor', () => {
   it('serves projects in turn, each for a time slice, so a later project waits one turn and not for a backlog', () => {
     const a = project('A')
     const b = project('B')
-    store.events.append(a.projectId, Array.from({ length: 40 }, (_, i) => order(`a-${i}`)))
+    store.events.append(
+      a.projectId,
+      Array.from({ length: 40 }, (_, i) => order(`a-${i}`)),
+    )
     store.events.append(b.projectId, [order('b-0')])
     const events = processor({ sliceMs: 100 }, 30)
 
@@ -67,7 +84,10 @@ describe('the event processor', () => {
 
   it('takes a whole batch in one turn when mapping is quick, and reports the round drained', () => {
     const a = project('A')
-    store.events.append(a.projectId, Array.from({ length: 30 }, (_, i) => order(`a-${i}`)))
+    store.events.append(
+      a.projectId,
+      Array.from({ length: 30 }, (_, i) => order(`a-${i}`)),
+    )
     const events = processor()
     expect(events.runTurn()).toEqual({ processed: 30, drained: true })
     expect(events.runTurn()).toBeUndefined()

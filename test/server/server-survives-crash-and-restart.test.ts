@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { startEmulator, RunningEmulator } from '../../src/emulator/server'
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server'
 import { spawnServer } from '../helpers/server-process'
 
 jest.setTimeout(120_000)

@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { spawnServer, ServerProcess } from '../helpers/server-process'
+import { spawnServer, type ServerProcess } from '../helpers/server-process'
 
 jest.setTimeout(60_000)
 
@@ -72,8 +72,7 @@ async function deliveryInFlight(url: string): Promise<void> {
   await until(() => held.length > before, 'the delivery to reach Pinterest')
 }
 
-const exitedWithin = (server: ServerProcess, ms: number) =>
-  Promise.race([server.exited, new Promise<string>((resolve) => setTimeout(() => resolve('still running'), ms))])
+const exitedWithin = (server: ServerProcess, ms: number) => Promise.race([server.exited, new Promise<string>((resolve) => setTimeout(() => resolve('still running'), ms))])
 
 describe('shutdown', () => {
   it('exits at once on a second SIGTERM while the first is still draining', async () => {

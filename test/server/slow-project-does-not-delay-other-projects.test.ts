@@ -1,4 +1,4 @@
-import { addProject, capture, createFunction, firstProject, order, setEnabled, Setup, startPipeline, until } from '../helpers/pipeline-server'
+import { addProject, capture, createFunction, firstProject, order, setEnabled, type Setup, startPipeline, until } from '../helpers/pipeline-server'
 
 jest.setTimeout(90_000)
 
@@ -14,10 +14,17 @@ describe('a project with a slow function', () => {
     const { server, emulator } = setup
     const slow = firstProject
     const other = addProject(server, 'other')
-    const slowFunction = await createFunction(server, slow, { mappings: [{ name: 'Slow', filters: { events: [{ id: 'Order Completed', type: 'events' }] }, inputs: { event_id: { value: SLOW_EVENT_ID } } }] })
+    const slowFunction = await createFunction(server, slow, {
+      mappings: [{ name: 'Slow', filters: { events: [{ id: 'Order Completed', type: 'events' }] }, inputs: { event_id: { value: SLOW_EVENT_ID } } }],
+    })
     await createFunction(server, other)
 
-    for (let i = 0; i < 20; i++) await capture(server, slow, Array.from({ length: 100 }, (_, j) => order(`slow-${i * 100 + j}`)))
+    for (let i = 0; i < 20; i++)
+      await capture(
+        server,
+        slow,
+        Array.from({ length: 100 }, (_, j) => order(`slow-${i * 100 + j}`)),
+      )
     await capture(server, other, [order('other-project-event')])
 
     const received = () => emulator.accepted().map((e) => e.event_id)

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { startEmulator, RunningEmulator } from '../../src/emulator/server'
-import { RunningServer, startServer } from '../../src/server/server'
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server'
+import { type RunningServer, startServer } from '../../src/server/server'
 import { openSqliteStore } from '../../src/store/sqlite/database'
 
 jest.setTimeout(30_000)
@@ -67,7 +67,13 @@ describe('the server secret key', () => {
     }
     const capture = await fetch(`${server.url}/capture`, {
       method: 'POST',
-      body: JSON.stringify({ api_key: PROJECT_TOKEN, event: 'Order Completed', distinct_id: 'user-1', uuid: '0193c000-0000-7000-8000-000000000001', properties: { $set: { email: 'jane@example.com' }, revenue: 5, currency: 'USD' } }),
+      body: JSON.stringify({
+        api_key: PROJECT_TOKEN,
+        event: 'Order Completed',
+        distinct_id: 'user-1',
+        uuid: '0193c000-0000-7000-8000-000000000001',
+        properties: { $set: { email: 'jane@example.com' }, revenue: 5, currency: 'USD' },
+      }),
     })
     expect(capture.status).toBe(200)
     const started = Date.now()

@@ -17,7 +17,10 @@ describe('the event queue', () => {
   it('keeps a watermark per project: one project processed leaves the other pending', () => {
     store = openSqliteStore(':memory:')
     const [a, b] = [store.projects.create('A').id, store.projects.create('B').id]
-    store.events.appendGroups([{ projectId: a, payloads: [event('a1'), event('a2')].map((e) => JSON.stringify(e)) }, { projectId: b, payloads: [JSON.stringify(event('b1'))] }])
+    store.events.appendGroups([
+      { projectId: a, payloads: [event('a1'), event('a2')].map((e) => JSON.stringify(e)) },
+      { projectId: b, payloads: [JSON.stringify(event('b1'))] },
+    ])
     store.events.append(a, [event('a3')])
     expect(store.events.pendingProjects()).toEqual([a, b])
     const ofA = store.events.pending(a, LIMITS)
@@ -82,7 +85,13 @@ describe('the event queue', () => {
       const old = new Database(file)
       migrate(old, 4)
       const insert = old.prepare('INSERT INTO events (project_id, payload, received_at) VALUES (?, ?, 0)')
-      for (const [projectId, uuid] of [[1, 'a1'], [2, 'b1'], [1, 'a2'], [2, 'b2']] as const) insert.run(projectId, JSON.stringify(event(uuid)))
+      for (const [projectId, uuid] of [
+        [1, 'a1'],
+        [2, 'b1'],
+        [1, 'a2'],
+        [2, 'b2'],
+      ] as const)
+        insert.run(projectId, JSON.stringify(event(uuid)))
       old.prepare('UPDATE event_watermark SET processed_through = 2').run()
       old.close()
 

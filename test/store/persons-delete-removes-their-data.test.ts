@@ -29,7 +29,9 @@ describe('deleting a person', () => {
     deliver(store, 1, ['e1', 'e2', 'e4'])
     const [first] = store.deliveries.dueFor('fn-1', 1, 10)
     store.deliveries.settle([{ id: first.id, status: 'delivered', attempts: 1, next_attempt_at: 0, last_error: null }], 1)
-    store.logs.add(['e1', 'e2', 'e4'].map((uuid) => ({ project_id: 1, function_id: 'fn-1', timestamp: '2026-11-29T00:00:00.000Z', level: 'info' as const, message: `sent ${uuid}`, instance_id: uuid })))
+    store.logs.add(
+      ['e1', 'e2', 'e4'].map((uuid) => ({ project_id: 1, function_id: 'fn-1', timestamp: '2026-11-29T00:00:00.000Z', level: 'info' as const, message: `sent ${uuid}`, instance_id: uuid })),
+    )
 
     expect(store.persons.delete(1, 'anon-1')).toEqual({ persons: 1, distinctIds: 2, events: 3, deliveries: 1, logs: 2 })
     expect(store.persons.find(1, 'user-1')).toBeUndefined()

@@ -74,7 +74,9 @@ describe('secret inputs at rest', () => {
     const first = column().conversion_token as string
     expect(first).toMatch(/^enc:v1:[A-Za-z0-9_-]{8}:[A-Za-z0-9_-]{16}:[A-Za-z0-9_-]{22}:[A-Za-z0-9_-]+$/)
     // Moving the sealed value to another function's row does not open it there.
-    db.prepare("INSERT INTO hog_functions SELECT 'fn-2', project_id, type, name, description, enabled, deleted, template_id, inputs, secrets, mappings, filters, created_at, updated_at FROM hog_functions WHERE id = 'fn-1'").run()
+    db.prepare(
+      "INSERT INTO hog_functions SELECT 'fn-2', project_id, type, name, description, enabled, deleted, template_id, inputs, secrets, mappings, filters, created_at, updated_at FROM hog_functions WHERE id = 'fn-1'",
+    ).run()
     db.close()
     expect(() => openSqliteStore(file)).toThrow('the secret key does not decrypt the stored secrets: a value encrypted with key')
     const raw = new Database(file)
@@ -98,9 +100,9 @@ describe('secret inputs at rest', () => {
     db.pragma('journal_mode = WAL')
     migrate(db)
     db.prepare("INSERT INTO projects (name, api_token, created_at) VALUES ('Shop', 'phc_x', '2026-01-01')").run()
-    db.prepare(
-      `INSERT INTO hog_functions VALUES ('fn-1', 1, 'destination', 'Pinterest', '', 1, 0, 't', '{}', ?, NULL, NULL, '2026-01-01', '2026-01-01')`,
-    ).run(JSON.stringify({ conversion_token: TOKEN }))
+    db.prepare(`INSERT INTO hog_functions VALUES ('fn-1', 1, 'destination', 'Pinterest', '', 1, 0, 't', '{}', ?, NULL, NULL, '2026-01-01', '2026-01-01')`).run(
+      JSON.stringify({ conversion_token: TOKEN }),
+    )
     for (let i = 0; i < 3; i++) db.prepare("UPDATE hog_functions SET name = ?, secrets = ? WHERE id = 'fn-1'").run(`v${i}`, JSON.stringify({ conversion_token: TOKEN }))
     for (const name of ['db.sqlite', 'db.sqlite-wal']) fs.copyFileSync(path.join(old, name), path.join(dir, name))
     db.close()
@@ -123,6 +125,8 @@ describe('secret inputs at rest', () => {
     const box = SecretBox.ephemeral()
     expect(box.open(box.seal(TOKEN, 'a'), 'a')).toBe(TOKEN)
     expect(() => box.open(box.seal(TOKEN, 'a'), 'b')).toThrow(/fails authentication/)
-    expect(() => SecretBox.ephemeral().open(box.seal(TOKEN, 'a'), 'a')).toThrow(/^the secret key does not decrypt the stored secrets: a value was encrypted with key [A-Za-z0-9_-]{8}, and the key given is [A-Za-z0-9_-]{8}$/)
+    expect(() => SecretBox.ephemeral().open(box.seal(TOKEN, 'a'), 'a')).toThrow(
+      /^the secret key does not decrypt the stored secrets: a value was encrypted with key [A-Za-z0-9_-]{8}, and the key given is [A-Za-z0-9_-]{8}$/,
+    )
   })
 })

@@ -11,7 +11,10 @@ describe('SQLite store pruning', () => {
     now.mockReturnValue(1_000)
     store.events.append(project.id, [event])
     now.mockReturnValue(9_000)
-    store.events.append(project.id, [{ ...event, uuid: 'v' }, { ...event, uuid: 'w' }])
+    store.events.append(project.id, [
+      { ...event, uuid: 'v' },
+      { ...event, uuid: 'w' },
+    ])
     now.mockRestore()
     const [, recent] = store.events.pending(project.id, LIMITS)
     store.events.markProcessedThrough(project.id, recent.id, 9_500)
@@ -23,7 +26,10 @@ describe('SQLite store pruning', () => {
     store.deliveries.settle([{ id: c.id, status: 'delivered', attempts: 1, next_attempt_at: 0, last_error: null }], 9_000)
     store.deliveries.settle([{ id: d.id, status: 'failed', attempts: 1, next_attempt_at: 0, last_error: 'rejected' }], 1_000)
     const log = { project_id: project.id, function_id: 'f', level: 'info' as const, message: 'm', instance_id: null }
-    store.logs.add([{ ...log, timestamp: '2026-01-01T00:00:00.000Z' }, { ...log, timestamp: '2026-11-29T00:00:00.000Z' }])
+    store.logs.add([
+      { ...log, timestamp: '2026-01-01T00:00:00.000Z' },
+      { ...log, timestamp: '2026-11-29T00:00:00.000Z' },
+    ])
 
     expect(store.events.prune(5_000)).toBe(1)
     expect(store.events.pending(project.id, LIMITS).map((e) => e.event?.uuid)).toEqual(['w'])

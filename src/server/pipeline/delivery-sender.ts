@@ -1,13 +1,13 @@
-import { Breaker, recoveredMessage, Ticket, unavailableMessage } from '../../delivery/breaker'
+import { Breaker, recoveredMessage, type Ticket, unavailableMessage } from '../../delivery/breaker'
 import { deadlineOf, eventTimeOf } from '../../delivery/deadline'
 import type { EventSettlement } from '../../delivery/outcome'
-import { BreakerChange, deliverRequest, RequestItem, splitExpired } from '../../delivery/request'
-import { RetryPolicy, retryPolicy } from '../../delivery/retry-policy'
-import { DEFAULT_API_URL, describeRequestLogEntry, FetchLike, MAX_EVENTS_PER_REQUEST, postEvents, RequestLog, SerialisedEvent } from '../../pinterest/client'
+import { type BreakerChange, deliverRequest, type RequestItem, splitExpired } from '../../delivery/request'
+import { type RetryPolicy, retryPolicy } from '../../delivery/retry-policy'
+import { DEFAULT_API_URL, describeRequestLogEntry, type FetchLike, MAX_EVENTS_PER_REQUEST, postEvents, type RequestLog, type SerialisedEvent } from '../../pinterest/client'
 import { redact } from '../../secret'
 import type { Delivery, DeliveryUpdate, DueCursor, LogEntry, Store } from '../../store/types'
 import type { FunctionRegistry, RunningFunction } from './function-registry'
-import { countMetrics, MetricHit } from './metric-counts'
+import { countMetrics, type MetricHit } from './metric-counts'
 
 export interface SenderOptions {
   apiUrl?: string
@@ -28,9 +28,7 @@ const DISABLED_RECHECK_MS = 5_000
 const BATCHES_PER_SLOT = 2
 
 /** One request's worth of one function's due deliveries. */
-type Batch =
-  | { kind: 'send'; fn: RunningFunction; rows: Delivery[]; ticket: Ticket; breaker: Breaker }
-  | { kind: 'fail'; rows: Delivery[]; reason: string }
+type Batch = { kind: 'send'; fn: RunningFunction; rows: Delivery[]; ticket: Ticket; breaker: Breaker } | { kind: 'fail'; rows: Delivery[]; reason: string }
 
 type Item = RequestItem & { row: Delivery }
 
@@ -115,7 +113,17 @@ export class DeliverySender {
   private fail(rows: Delivery[], reason: string): number {
     const now = Date.now()
     const updates = rows.map((row): DeliveryUpdate => ({ id: row.id, status: 'failed', attempts: row.attempts, next_attempt_at: now, last_error: reason }))
-    const logs = rows.map((row): LogEntry => ({ project_id: row.project_id, function_id: row.function_id, timestamp: new Date(now).toISOString(), level: 'error', message: `event ${row.event_id} (${row.mapping}) failed: ${reason}`, instance_id: row.event_uuid, distinct_id: row.distinct_id }))
+    const logs = rows.map(
+      (row): LogEntry => ({
+        project_id: row.project_id,
+        function_id: row.function_id,
+        timestamp: new Date(now).toISOString(),
+        level: 'error',
+        message: `event ${row.event_id} (${row.mapping}) failed: ${reason}`,
+        instance_id: row.event_uuid,
+        distinct_id: row.distinct_id,
+      }),
+    )
     const metrics = rows.map((row): MetricHit => ({ projectId: row.project_id, functionId: row.function_id, name: 'failed' }))
     this.record(updates, logs, metrics, now)
     return rows.length
@@ -153,7 +161,7 @@ export class DeliverySender {
       updates.push({ id: row.id, status: 'pending', attempts, next_attempt_at: settlement.atMs, last_error: settlement.reason })
       return
     }
-    const lastError = settlement.status === 'delivered' ? settlement.warning ?? null : settlement.reason
+    const lastError = settlement.status === 'delivered' ? (settlement.warning ?? null) : settlement.reason
     updates.push({ id: row.id, status: settlement.status, attempts, next_attempt_at: now, last_error: lastError })
     if (settlement.status === 'delivered') {
       metric('succeeded')

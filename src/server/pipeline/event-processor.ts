@@ -3,7 +3,7 @@ import { runFunction } from '../../mapping/invoke'
 import { MAX_EVENT_BYTES } from '../../store/types'
 import type { CapturedEvent, Delivery, LogEntry, Person, QueuedEvent, Store } from '../../store/types'
 import type { FunctionRegistry, RunningFunction } from './function-registry'
-import { countMetrics, MetricHit } from './metric-counts'
+import { countMetrics, type MetricHit } from './metric-counts'
 import { MAX_PERSON_BYTES, PersonBatch } from './person-batch'
 
 export interface PipelineLimits {

@@ -1,4 +1,4 @@
-import { compileFunctionSync, CompiledFunction } from '../../mapping/compile-function'
+import { compileFunctionSync, type CompiledFunction } from '../../mapping/compile-function'
 import { storedConfig } from '../stored-config'
 import { parseFunctionConfig } from '../../template/function-config'
 import type { FunctionStore, StoredFunction } from '../../store/types'

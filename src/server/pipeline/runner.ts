@@ -1,6 +1,6 @@
-import { PRUNE_CHUNK, Store } from '../../store/types'
-import { DeliverySender, SenderOptions } from './delivery-sender'
-import { DEFAULT_LIMITS, EventProcessor, PipelineLimits, TestHooks } from './event-processor'
+import { PRUNE_CHUNK, type Store } from '../../store/types'
+import { DeliverySender, type SenderOptions } from './delivery-sender'
+import { DEFAULT_LIMITS, EventProcessor, type PipelineLimits, type TestHooks } from './event-processor'
 import { FunctionRegistry } from './function-registry'
 
 export interface RunnerOptions extends SenderOptions {
@@ -131,11 +131,7 @@ export class PipelineRunner {
     if (now - this.lastPrune < PRUNE_EVERY_MS) return
     this.lastPrune = now
     const retention = this.options.retentionMs ?? 7 * 24 * 3600 * 1000
-    const steps = [
-      () => this.store.events.prune(now - EVENT_RETENTION_MS),
-      () => this.store.deliveries.prune(now - retention),
-      () => this.store.logs.prune(new Date(now - retention).toISOString()),
-    ]
+    const steps = [() => this.store.events.prune(now - EVENT_RETENTION_MS), () => this.store.deliveries.prune(now - retention), () => this.store.logs.prune(new Date(now - retention).toISOString())]
     for (const step of steps) {
       while (!this.stopping && step() >= PRUNE_CHUNK) await nextTick()
     }

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import type { ProjectStore } from '../../store/types'
-import { CaptureProblem, captureToken, readCapture } from '../capture-payload'
+import { type CaptureProblem, captureToken, readCapture } from '../capture-payload'
 import { clientIp } from '../client-ip'
 import { ApiError, toAttr, unavailable } from '../errors'
-import { CommitFailed, GroupCommit } from '../group-commit'
+import { CommitFailed, type GroupCommit } from '../group-commit'
 import { decodeRequestBody, invalidProjectToken, registerBrowserEndpoints } from './browser-endpoints'
 
 const PATHS = ['/i/v0/e', '/capture', '/e', '/batch', '/track']
@@ -43,7 +43,10 @@ export function registerCaptureRoutes(app: FastifyInstance, projects: ProjectSto
 }
 
 function badEvents(problems: CaptureProblem[], stored: number): ApiError {
-  const listed = problems.slice(0, 10).map((p) => `${p.field}: ${p.reason}`).join('; ')
+  const listed = problems
+    .slice(0, 10)
+    .map((p) => `${p.field}: ${p.reason}`)
+    .join('; ')
   const rest = stored > 0 ? ` The other ${stored} event(s) were stored.` : ''
   return new ApiError(400, { type: 'validation_error', code: 'invalid_payload', detail: `${listed}.${rest}`, attr: toAttr(problems[0].field) })
 }

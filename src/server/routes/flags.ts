@@ -119,7 +119,8 @@ function projectOfPath(request: FastifyRequest, projects: ProjectStore): string 
 
 /** The remote config posthog-js loads first; `hasFeatureFlags: false` spares it the flags request. */
 function remoteConfig(token: string): Record<string, unknown> {
-  const { supportedCompression, capturePerformance, autocapture_opt_out, autocaptureExceptions, elementsChainAsString, errorTracking, sessionRecording, heatmaps, surveys, defaultIdentifiedOnly } = configFields()
+  const { supportedCompression, capturePerformance, autocapture_opt_out, autocaptureExceptions, elementsChainAsString, errorTracking, sessionRecording, heatmaps, surveys, defaultIdentifiedOnly } =
+    configFields()
   return {
     token,
     supportedCompression,

@@ -52,7 +52,10 @@ export function registerObservabilityRoutes(app: FastifyInstance, store: Store):
     app.get(`${prefix}/hog_functions/:id/logs`, { schema: { params: functionParams, querystring: logsQuery } }, async (request) => {
       const { projectId, functionId } = functionOf(request, store)
       const query = request.query as { level?: string; search?: string; after?: string; before?: string; limit?: string }
-      const level = query.level?.split(',').map((l) => l.trim().toLowerCase()).filter((l): l is LogLevelName => LEVELS.includes(l as LogLevelName))
+      const level = query.level
+        ?.split(',')
+        .map((l) => l.trim().toLowerCase())
+        .filter((l): l is LogLevelName => LEVELS.includes(l as LogLevelName))
       const limit = Math.min(Math.max(Number(query.limit) || 50, 1), 500)
       const entries = store.logs.list(projectId, functionId, {
         level,

@@ -41,7 +41,10 @@ export function registerHogFunctionRoutes(app: FastifyInstance, store: Store): v
       const limit = intParam(query.limit, 100, MAX_LIMIT) || 100
       const offset = intParam(query.offset, 0, Number.MAX_SAFE_INTEGER)
       const enabled = query.enabled === undefined ? undefined : query.enabled === 'true' || query.enabled === '1'
-      const type = query.type?.split(',').map((t) => t.trim()).filter(Boolean)
+      const type = query.type
+        ?.split(',')
+        .map((t) => t.trim())
+        .filter(Boolean)
       const { count, results } = store.functions.list(projectId, { type, enabled, search: query.search, limit, offset })
       return {
         count,

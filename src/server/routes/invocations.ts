@@ -3,7 +3,7 @@ import { ConfigError } from '../../errors'
 import { compileFunctionSync } from '../../mapping/compile-function'
 import { invokeFunction } from '../../mapping/invoke'
 import { DEFAULT_API_URL, eventsUrl, postEvents, REDACTED_BEARER, serialiseEvent } from '../../pinterest/client'
-import { PinterestEvent } from '../../pinterest/schema'
+import type { PinterestEvent } from '../../pinterest/schema'
 import type { Store } from '../../store/types'
 import { parseFunctionConfig } from '../../template/function-config'
 import { authorizedProject } from '../auth'
@@ -12,7 +12,6 @@ import { functionParams, objectBody, PROJECT_PREFIXES } from '../route-schemas'
 import { parseAhead } from '../functions-service'
 import { storedConfig } from '../stored-config'
 import { isRecord } from '../../json'
-
 
 interface InvocationBody {
   configuration?: Record<string, unknown>

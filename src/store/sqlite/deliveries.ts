@@ -18,17 +18,17 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     this.dueStatement = db.prepare(`${due} ORDER BY next_attempt_at, id LIMIT @limit`)
     this.dueAfterStatement = db.prepare(`${due} AND (next_attempt_at, id) > (@at, @id) ORDER BY next_attempt_at, id LIMIT @limit`)
     // A skip scan by hand: one index seek per function instead of reading every pending row.
-    this.functionsStatement = db.prepare(
-      `WITH RECURSIVE f(id) AS (
+    this.functionsStatement = db
+      .prepare(
+        `WITH RECURSIVE f(id) AS (
          SELECT MIN(function_id) FROM deliveries WHERE status = 'pending'
          UNION ALL
          SELECT (SELECT MIN(function_id) FROM deliveries WHERE status = 'pending' AND function_id > f.id) FROM f WHERE f.id IS NOT NULL
        ) SELECT id FROM f WHERE id IS NOT NULL`,
-    ).pluck()
+      )
+      .pluck()
     this.countStatement = db.prepare(`SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND function_id = ?`).pluck()
-    this.pruneStatement = db.prepare(
-      `DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE status IN ('delivered', 'failed', 'gave_up') AND updated_at < ? LIMIT ${PRUNE_CHUNK})`,
-    )
+    this.pruneStatement = db.prepare(`DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE status IN ('delivered', 'failed', 'gave_up') AND updated_at < ? LIMIT ${PRUNE_CHUNK})`)
     const insert = db.prepare(
       `INSERT INTO deliveries (project_id, function_id, mapping, event_uuid, distinct_id, event_id, payload, status, attempts, next_attempt_at, first_seen_at, updated_at)
        VALUES (@project_id, @function_id, @mapping, @event_uuid, @distinct_id, @event_id, @payload, 'pending', 0, @next_attempt_at, @first_seen_at, @first_seen_at)`,
@@ -36,9 +36,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     this.addAll = db.transaction((rows) => {
       for (const row of rows) insert.run({ ...row, distinct_id: row.distinct_id ?? null })
     })
-    const update = db.prepare(
-      'UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @next_attempt_at, last_error = @last_error, updated_at = @updated_at WHERE id = @id',
-    )
+    const update = db.prepare('UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @next_attempt_at, last_error = @last_error, updated_at = @updated_at WHERE id = @id')
     this.settleAll = db.transaction((updates: DeliveryUpdate[], nowMs: number) => {
       for (const u of updates) update.run({ ...u, updated_at: nowMs })
     })

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { isSealed, SecretBox } from '../secret-box'
+import { isSealed, type SecretBox } from '../secret-box'
 import type { FunctionQuery, FunctionStore, StoredFunction } from '../types'
 
 interface Row {
@@ -31,9 +31,7 @@ function sealSecrets(box: SecretBox, functionId: string, secrets: Record<string,
 
 /** `clearAllowed` only while sealing the clear values of a database from before encryption at rest. */
 function openSecrets(box: SecretBox, functionId: string, stored: Record<string, string>, clearAllowed = false): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(stored).map(([name, value]) => [name, clearAllowed && !isSealed(value) ? value : box.open(value, secretContext(functionId, name))]),
-  )
+  return Object.fromEntries(Object.entries(stored).map(([name, value]) => [name, clearAllowed && !isSealed(value) ? value : box.open(value, secretContext(functionId, name))]))
 }
 
 function fromRow(row: Row, box: SecretBox): StoredFunction {
@@ -87,9 +85,7 @@ export class SqliteFunctionStore implements FunctionStore {
     }
     const clause = where.join(' AND ')
     const count = (this.db.prepare(`SELECT COUNT(*) AS n FROM hog_functions WHERE ${clause}`).get(params) as { n: number }).n
-    const rows = this.db
-      .prepare(`SELECT ${COLUMNS} FROM hog_functions WHERE ${clause} ORDER BY updated_at DESC, id LIMIT @limit OFFSET @offset`)
-      .all(params) as Row[]
+    const rows = this.db.prepare(`SELECT ${COLUMNS} FROM hog_functions WHERE ${clause} ORDER BY updated_at DESC, id LIMIT @limit OFFSET @offset`).all(params) as Row[]
     return { count, results: rows.map((row) => fromRow(row, this.box)) }
   }
 

@@ -10,15 +10,11 @@ export class SqlitePersonStore implements PersonStore {
   private readonly deleteStatement: Database.Statement
 
   constructor(private readonly db: Database.Database) {
-    this.findStatement = db.prepare(
-      'SELECT p.id, p.properties FROM person_distinct_ids d JOIN persons p ON p.id = d.person_id WHERE d.project_id = ? AND d.distinct_id = ?',
-    )
+    this.findStatement = db.prepare('SELECT p.id, p.properties FROM person_distinct_ids d JOIN persons p ON p.id = d.person_id WHERE d.project_id = ? AND d.distinct_id = ?')
     this.upsertStatement = db.prepare(
       'INSERT INTO persons (id, project_id, properties, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET properties = excluded.properties, updated_at = excluded.updated_at',
     )
-    this.linkStatement = db.prepare(
-      'INSERT INTO person_distinct_ids (project_id, distinct_id, person_id) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET person_id = excluded.person_id',
-    )
+    this.linkStatement = db.prepare('INSERT INTO person_distinct_ids (project_id, distinct_id, person_id) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET person_id = excluded.person_id')
     this.relinkStatement = db.prepare('UPDATE person_distinct_ids SET person_id = ? WHERE project_id = ? AND person_id = ?')
     this.deleteStatement = db.prepare('DELETE FROM persons WHERE id = ?')
   }
@@ -47,9 +43,7 @@ export class SqlitePersonStore implements PersonStore {
       return db
         .transaction((): PersonDeletion => {
           const person = this.findStatement.get(projectId, distinctId) as { id: string } | undefined
-          const ids = person
-            ? (db.prepare('SELECT distinct_id FROM person_distinct_ids WHERE project_id = ? AND person_id = ?').pluck().all(projectId, person.id) as string[])
-            : [distinctId]
+          const ids = person ? (db.prepare('SELECT distinct_id FROM person_distinct_ids WHERE project_id = ? AND person_id = ?').pluck().all(projectId, person.id) as string[]) : [distinctId]
           const events = db
             .prepare("SELECT id, json_extract(payload, '$.uuid') AS uuid FROM events WHERE project_id = ? AND json_extract(payload, '$.distinct_id') IN (SELECT value FROM json_each(?))")
             .all(projectId, JSON.stringify(ids)) as { id: number; uuid: string }[]
@@ -58,9 +52,8 @@ export class SqlitePersonStore implements PersonStore {
           return {
             deliveries: db.prepare(`DELETE FROM deliveries WHERE project_id = ? AND status <> 'delivered' AND event_uuid IN ${inUuids}`).run(projectId, uuids).changes,
             // Log lines name the distinct id too, and outlive the stored events.
-            logs: db
-              .prepare(`DELETE FROM logs WHERE project_id = ? AND (instance_id IN ${inUuids} OR distinct_id IN (SELECT value FROM json_each(?)))`)
-              .run(projectId, uuids, JSON.stringify(ids)).changes,
+            logs: db.prepare(`DELETE FROM logs WHERE project_id = ? AND (instance_id IN ${inUuids} OR distinct_id IN (SELECT value FROM json_each(?)))`).run(projectId, uuids, JSON.stringify(ids))
+              .changes,
             events: db.prepare('DELETE FROM events WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(events.map((e) => e.id))).changes,
             distinctIds: person ? db.prepare('DELETE FROM person_distinct_ids WHERE project_id = ? AND person_id = ?').run(projectId, person.id).changes : 0,
             persons: person ? this.deleteStatement.run(person.id).changes : 0,
