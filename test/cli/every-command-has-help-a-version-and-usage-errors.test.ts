@@ -54,7 +54,7 @@ describe('usage mistakes', () => {
     expect(text).toBe(
       'usage error: unknown option --verbose\n' +
         'Usage: pinterest-capi keys list [--project ID] [--db FILE]\n' +
-        '       pinterest-capi keys create --label LABEL [--project ID] [--scopes hog_function:read,hog_function:write] [--db FILE]\n' +
+        '       pinterest-capi keys create --label LABEL [--project ID] [--scopes hog_function:read,hog_function:write,project:read,project:write] [--db FILE]\n' +
         '       pinterest-capi keys revoke ID [--db FILE]\n' +
         "Run 'pinterest-capi keys --help' for details.\n",
     )

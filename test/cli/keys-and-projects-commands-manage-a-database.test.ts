@@ -78,9 +78,9 @@ describe('keys commands', () => {
     store.close()
     const listing = await run(keysCommand, ['list'])
     expect(listing.split('\n')).toEqual([
-      'ID                                    PROJECT  LABEL   SCOPES                                CREATED               LAST USED',
-      `${ci.id}  1        ci      hog_function:read                     ${created[0]}  never`,
-      `${deploy.id}  1        deploy  hog_function:read,hog_function:write  ${created[1]}  2026-12-01T09:30:15Z`,
+      'ID                                    PROJECT  LABEL   SCOPES                                                           CREATED               LAST USED',
+      `${ci.id}  1        ci      hog_function:read                                                ${created[0]}  never`,
+      `${deploy.id}  1        deploy  hog_function:read,hog_function:write,project:read,project:write  ${created[1]}  2026-12-01T09:30:15Z`,
       '',
     ])
     for (const secret of [ci.key, deploy.key, hashKey(ci.key), hashKey(deploy.key)]) expect(listing).not.toContain(secret)
@@ -101,7 +101,7 @@ describe('keys commands', () => {
     await expect(fails(keysCommand, ['create'])).rejects.toThrow(new UsageError('keys', 'keys create needs --label LABEL (it tells keys apart in keys list)'))
     await expect(fails(keysCommand, ['create', '--label', 'x', '--project', '9'])).rejects.toThrow(new UsageError('keys', '--project: expected the id of an existing project (see projects list)'))
     await expect(fails(keysCommand, ['create', '--label', 'x', '--scopes', 'phx_pasted'])).rejects.toThrow(
-      new UsageError('keys', '--scopes: a scope is not known; known: hog_function:read, hog_function:write'),
+      new UsageError('keys', '--scopes: a scope is not known; known: hog_function:read, hog_function:write, project:read, project:write'),
     )
     await expect(fails(keysCommand, ['revoke'])).rejects.toThrow(new UsageError('keys', 'keys revoke needs one key ID (see keys list)'))
     await expect(fails(keysCommand, ['list', '--verbose'])).rejects.toThrow(new UsageError('keys', 'unknown option --verbose'))
@@ -111,6 +111,6 @@ describe('keys commands', () => {
   it('asks for --project when the database has several projects', async () => {
     await run(projectsCommand, ['create', 'Blog'])
     await expect(fails(keysCommand, ['create', '--label', 'x'])).rejects.toThrow(new UsageError('keys', 'the database has 2 projects: name one with --project ID'))
-    expect((await newKey(['--label', 'x', '--project', '2'])).output).toContain('for project 2 (hog_function:read, hog_function:write)')
+    expect((await newKey(['--label', 'x', '--project', '2'])).output).toContain('for project 2 (hog_function:read, hog_function:write, project:read, project:write)')
   })
 })

@@ -36,7 +36,7 @@ describe('keys managed from the CLI while the server runs', () => {
     const [, id, key] = /^created key (\S+) for project 1 \([^)]*\): (phx_\w+)\n/.exec(await keys(['create', '--label', 'ci'])) ?? []
     expect((await list(key)).status).toBe(200)
     const row = (await keys(['list'])).split('\n').find((line) => line.startsWith(id)) ?? ''
-    expect(row).toMatch(/ ci +hog_function:read,hog_function:write +\S+Z +\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
+    expect(row).toMatch(/ ci +hog_function:read,hog_function:write,project:read,project:write +\S+Z +\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
 
     expect(await keys(['revoke', id])).toBe(`revoked key ${id} (ci) of project 1\n`)
     const refused = await list(key)

@@ -54,7 +54,7 @@ describe('GET and PATCH /api/projects/:id/', () => {
   ])('answers %j with a 400 naming the field', async (patch, attr, detail) => {
     const { status, body } = await call('PATCH', '/api/projects/1/', firstProject.key, patch)
     expect(status).toBe(400)
-    expect(body).toEqual({ type: 'validation_error', code: 'invalid_input', detail, attr })
+    expect(body).toEqual({ type: 'validation_error', code: 'invalid_input', detail, attr, errors: [{ code: 'invalid_input', detail, attr }] })
     expect(JSON.stringify(body)).not.toContain('phx_pasted_by_mistake')
     expect(setup.server.store.projects.get(1)?.anonymize_ips).toBe(false)
   })
