@@ -50,6 +50,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
     logger: options.logger ?? false,
     routerOptions: { ignoreTrailingSlash: true },
     trustProxy: options.trustProxy ?? false,
+    // Every problem of a request's path and query, not only the first; the request schemas are small and flat.
+    ajv: { customOptions: { allErrors: true } },
     bodyLimit: 20 * 1024 * 1024,
     requestTimeout: timeouts.requestMs,
     keepAliveTimeout: timeouts.keepAliveMs,
@@ -70,14 +72,13 @@ export function buildApp(options: AppOptions): FastifyInstance {
       statusCode?: number
       code?: string
       message?: string
-      validation?: { instancePath?: string; params?: { missingProperty?: string } }[]
+      validation?: RequestSchemaProblem[]
       validationContext?: string
     }
     if (validation && validation.length > 0) {
       // A request schema rejected the path, query or body: say which part, in PostHog's shape.
-      const first = validation[0]
-      const attr = (first.instancePath ?? '').replace(/^\//, '').replace(/\//g, '__') || first.params?.missingProperty || validationContext || null
-      return reply.code(400).send({ type: 'validation_error', code: 'invalid_input', detail: message ?? 'Invalid request.', attr })
+      const errors = validation.map((problem) => ({ code: 'invalid_input', detail: `${validationContext ?? 'request'}${problem.instancePath ?? ''} ${problem.message ?? 'is invalid'}`, attr: requestAttr(problem, validationContext) }))
+      return reply.code(400).send({ type: 'validation_error', ...errors[0], errors })
     }
     if (statusCode && statusCode >= 400 && statusCode < 500) {
       // Fastify's own answers (bad JSON, body too large) in PostHog's error shape.
@@ -100,4 +101,17 @@ export function buildApp(options: AppOptions): FastifyInstance {
     registerFlagRoutes(app, options.store.projects)
   }
   return app
+}
+
+/** One problem that a route's request schema (ajv) found. */
+interface RequestSchemaProblem {
+  instancePath?: string
+  message?: string
+  params?: { missingProperty?: string }
+}
+
+function requestAttr(problem: RequestSchemaProblem, context: string | undefined): string | null {
+  const path = (problem.instancePath ?? '').replace(/^\//, '').replace(/\//g, '__')
+  const missing = problem.params?.missingProperty
+  return (path && missing ? `${path}__${missing}` : path || missing) || context || null
 }

@@ -159,7 +159,13 @@ describe('hog_functions REST API', () => {
   it('checks paths and queries against request schemas', async () => {
     expect(await call('GET', '/api/projects/abc/hog_functions/')).toEqual({
       status: 400,
-      body: { type: 'validation_error', code: 'invalid_input', detail: 'params/project_id must match pattern "^[0-9]{1,15}$"', attr: 'project_id' },
+      body: {
+        type: 'validation_error',
+        code: 'invalid_input',
+        detail: 'params/project_id must match pattern "^[0-9]{1,15}$"',
+        attr: 'project_id',
+        errors: [{ code: 'invalid_input', detail: 'params/project_id must match pattern "^[0-9]{1,15}$"', attr: 'project_id' }],
+      },
     })
     expect((await call('GET', '/api/projects/1/hog_functions/?limit=-1')).body).toMatchObject({ type: 'validation_error', attr: 'limit' })
     expect((await call('GET', '/api/projects/1/hog_functions/?enabled=maybe')).body).toMatchObject({ type: 'validation_error', attr: 'enabled' })

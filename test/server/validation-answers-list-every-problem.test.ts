@@ -89,6 +89,16 @@ describe('a validation answer', () => {
     expect(response.body.mappings.map((m: { name: string }) => m.name)).toEqual(['Quote requested'])
   })
 
+  it('lists every problem of a query string, each naming its parameter', async () => {
+    const response = await fetch(`${base}/api/projects/1/hog_functions/?limit=lots&offset=-1`, { headers: { authorization: `Bearer ${key}` } })
+    const body = (await response.json()) as { errors: { attr: string; detail: string }[] }
+    expect(response.status).toBe(400)
+    expect(body).toMatchObject({ type: 'validation_error', code: 'invalid_input', attr: 'limit' })
+    expect(body.errors.map((e: { attr: string }) => e.attr)).toEqual(['limit', 'offset'])
+    expect(body.errors[1].detail).toBe('querystring/offset must match pattern "^[0-9]{1,12}$"')
+    expect(JSON.stringify(body)).not.toContain('lots')
+  })
+
   it('lists every shape problem zod finds', async () => {
     const response = await create({ name: 5, enabled: 'yes' })
     expect(response.status).toBe(400)
