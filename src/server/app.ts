@@ -77,7 +77,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
     }
     if (validation && validation.length > 0) {
       // A request schema rejected the path, query or body: say which part, in PostHog's shape.
-      const errors = validation.map((problem) => ({ code: 'invalid_input', detail: `${validationContext ?? 'request'}${problem.instancePath ?? ''} ${problem.message ?? 'is invalid'}`, attr: requestAttr(problem, validationContext) }))
+      const errors = validation.map((problem) => ({
+        code: 'invalid_input',
+        detail: `${validationContext ?? 'request'}${problem.instancePath ?? ''} ${problem.message ?? 'is invalid'}`,
+        attr: requestAttr(problem, validationContext),
+      }))
       return reply.code(400).send({ type: 'validation_error', ...errors[0], errors })
     }
     if (statusCode && statusCode >= 400 && statusCode < 500) {
