@@ -63,3 +63,23 @@ export const FIXTURE_RESULTS = [
   [7, 'App Open', 'event'],
   [8, 'Page Visit', 'skipped'],
 ]
+
+/** The template's prebuilt mappings that run by default, in the template's order (Report Conversions Event is not one). */
+export const DEFAULT_MAPPING_NAMES = [
+  'Checkout',
+  'Search',
+  'Add to Cart',
+  'Page Visit',
+  'Sign Up',
+  'Lead',
+  'View Category',
+  'View Content',
+  'Watch Video',
+  'Add to Wishlist',
+  'Initiate Checkout',
+  'Add Payment Info',
+  'App Install',
+  'App Open',
+  'Start Trial',
+  'Subscribe',
+]

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import { compileFunction, type CompiledFunction } from '../../src/mapping/compile-function'
 import type { InvocationResult } from '../../src/mapping/invoke'
 import { loadTemplate } from '../../src/template/load'
-import { BASE_CONFIG, fixtureEvent, fixtureEvents, NOW_MS, webEvent } from '../helpers/fixtures'
+import { BASE_CONFIG, DEFAULT_MAPPING_NAMES, fixtureEvent, fixtureEvents, NOW_MS, webEvent } from '../helpers/fixtures'
 import { validatePinterestRequest } from '../helpers/pinterest-schema'
 import { JANE_USER_DATA } from '../pinterest/inputs'
 
@@ -176,25 +176,7 @@ describe('prebuilt mappings on the PostHog fixtures', () => {
 
   it('covers every prebuilt mapping of the template', () => {
     const names = loadTemplate().mapping_templates.map((m) => m.name)
-    expect(names).toEqual([
-      'Checkout',
-      'Search',
-      'Add to Cart',
-      'Page Visit',
-      'Sign Up',
-      'Lead',
-      'View Category',
-      'View Content',
-      'Watch Video',
-      'Add to Wishlist',
-      'Initiate Checkout',
-      'Add Payment Info',
-      'App Install',
-      'App Open',
-      'Start Trial',
-      'Subscribe',
-      'Report Conversions Event',
-    ])
+    expect(names).toEqual([...DEFAULT_MAPPING_NAMES, 'Report Conversions Event'])
   })
 
   it('maps nothing for events no mapping takes', () => {

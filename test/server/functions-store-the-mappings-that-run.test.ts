@@ -1,3 +1,4 @@
+import { DEFAULT_MAPPING_NAMES } from '../helpers/fixtures'
 import { capture, createFunction, firstProject, order, type Setup, startPipeline, until } from '../helpers/pipeline-server'
 
 jest.setTimeout(60_000)
@@ -5,24 +6,7 @@ jest.setTimeout(60_000)
 let setup: Setup
 afterEach(() => setup.close())
 
-const PREBUILT = [
-  'Checkout',
-  'Search',
-  'Add to Cart',
-  'Page Visit',
-  'Sign Up',
-  'Lead',
-  'View Category',
-  'View Content',
-  'Watch Video',
-  'Add to Wishlist',
-  'Initiate Checkout',
-  'Add Payment Info',
-  'App Install',
-  'App Open',
-  'Start Trial',
-  'Subscribe',
-]
+const PREBUILT = DEFAULT_MAPPING_NAMES
 
 interface Mapping {
   name: string

@@ -1,43 +1,13 @@
-import type { FastifyInstance } from 'fastify'
-import { loadHogParser } from '../../src/hog/parser'
-import { buildApp } from '../../src/server/app'
-import { openSqliteStore } from '../../src/store/sqlite/database'
-import type { Store } from '../../src/store/types'
+import { TEMPLATE_ID, useRestAppWithOneFunction, VALID_INPUTS } from '../helpers/rest-app'
 
-const TEMPLATE_ID = 'segment-actions-pinterest-conversions-api'
 const PASTED = 'pina_SECRETTOKEN123'
-const inputs = { ad_account_id: { value: '549755885175' }, conversion_token: { value: 'pina_the_real_conversion_token' } }
+const inputs = VALID_INPUTS
 
-let store: Store
-let app: FastifyInstance
-let base: string
-let key: string
-let functionId: string
-
-beforeAll(loadHogParser)
-
-beforeAll(async () => {
-  store = openSqliteStore(':memory:')
-  const project = store.projects.create('Acme')
-  key = store.keys.create(project.id, ['hog_function:read', 'hog_function:write'], 'test').key
-  app = buildApp({ store })
-  base = await app.listen({ host: '127.0.0.1', port: 0 })
-  functionId = (await call('POST', '/api/projects/1/hog_functions/', { template_id: TEMPLATE_ID, inputs })).body.id
-})
-
-afterAll(async () => {
-  await app.close()
-  store.close()
-})
-
-async function call(method: 'POST' | 'PATCH', url: string, payload: unknown) {
-  const response = await fetch(`${base}${url}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(payload) })
-  const text = await response.text()
-  return { status: response.status, text, body: JSON.parse(text) }
-}
+const rest = useRestAppWithOneFunction()
+const { call } = rest
 
 const create = (payload: Record<string, unknown>) => call('POST', '/api/projects/1/hog_functions/', { template_id: TEMPLATE_ID, inputs, ...payload })
-const update = (payload: Record<string, unknown>) => call('PATCH', `/api/projects/1/hog_functions/${functionId}/`, payload)
+const update = (payload: Record<string, unknown>) => call('PATCH', `/api/projects/1/hog_functions/${rest.functionId}/`, payload)
 const problem = (attr: string, detail: unknown) => ({ code: 'invalid_input', attr, detail })
 
 describe('a validation answer', () => {
@@ -90,7 +60,7 @@ describe('a validation answer', () => {
   })
 
   it('lists every problem of a query string, each naming its parameter', async () => {
-    const response = await fetch(`${base}/api/projects/1/hog_functions/?limit=lots&offset=-1`, { headers: { authorization: `Bearer ${key}` } })
+    const response = await fetch(`${rest.base}/api/projects/1/hog_functions/?limit=lots&offset=-1`, { headers: { authorization: `Bearer ${rest.key}` } })
     const body = (await response.json()) as { errors: { attr: string; detail: string }[] }
     expect(response.status).toBe(400)
     expect(body).toMatchObject({ type: 'validation_error', code: 'invalid_input', attr: 'limit' })

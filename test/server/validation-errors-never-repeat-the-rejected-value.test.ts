@@ -1,40 +1,10 @@
-import type { FastifyInstance } from 'fastify'
-import { loadHogParser } from '../../src/hog/parser'
-import { buildApp } from '../../src/server/app'
-import { openSqliteStore } from '../../src/store/sqlite/database'
-import type { Store } from '../../src/store/types'
+import { TEMPLATE_ID, useRestAppWithOneFunction, VALID_INPUTS } from '../helpers/rest-app'
 
 const PASTED = 'pina_SECRETTOKEN123'
-const TEMPLATE_ID = 'segment-actions-pinterest-conversions-api'
-const inputs = { ad_account_id: { value: '549755885175' }, conversion_token: { value: 'pina_the_real_conversion_token' } }
+const inputs = VALID_INPUTS
 
-let store: Store
-let app: FastifyInstance
-let base: string
-let key: string
-let functionId: string
-
-beforeAll(loadHogParser)
-
-beforeAll(async () => {
-  store = openSqliteStore(':memory:')
-  const project = store.projects.create('Acme')
-  key = store.keys.create(project.id, ['hog_function:read', 'hog_function:write'], 'test').key
-  app = buildApp({ store })
-  base = await app.listen({ host: '127.0.0.1', port: 0 })
-  functionId = (await call('POST', '/api/projects/1/hog_functions/', { template_id: TEMPLATE_ID, inputs })).body.id
-})
-
-afterAll(async () => {
-  await app.close()
-  store.close()
-})
-
-async function call(method: 'POST' | 'PATCH', url: string, payload: unknown) {
-  const response = await fetch(`${base}${url}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(payload) })
-  const text = await response.text()
-  return { status: response.status, text, body: JSON.parse(text) }
-}
+const rest = useRestAppWithOneFunction()
+const { call } = rest
 
 const property = (fields: Record<string, unknown>) => ({ key: 'currency', type: 'event', operator: 'exact', value: 'USD', ...fields })
 
@@ -75,7 +45,7 @@ describe('a rejected value pasted where it does not belong', () => {
     ['an inputs_schema key', 'PATCH', { mappings: [{ name: 'Checkout', inputs_schema: [{ key: PASTED, default: 'x' }] }] }, 'mappings__0__inputs_schema', 'an item names an input that is not known'],
     ['an inputs_schema property', 'PATCH', { mappings: [{ name: 'Checkout', inputs_schema: [{ key: 'event_name', [PASTED]: 'x' }] }] }, 'mappings__0__inputs_schema__0', 'a key is not known here'],
   ])('%s: a 400 naming the field, without the value', async (_label, method, payload, attr, detail) => {
-    const url = method === 'POST' ? '/api/projects/1/hog_functions/' : `/api/projects/1/hog_functions/${functionId}/`
+    const url = method === 'POST' ? '/api/projects/1/hog_functions/' : `/api/projects/1/hog_functions/${rest.functionId}/`
     const response = await call(method as 'POST' | 'PATCH', url, payload)
     expect(response.status).toBe(400)
     expect(response.body).toEqual({ type: 'validation_error', code: 'invalid_input', detail, attr, errors: [{ code: 'invalid_input', detail, attr }] })
