@@ -13,7 +13,11 @@ export function registerBrowserEndpoints(app: FastifyInstance, paths: string[], 
     scope.removeAllContentTypeParsers()
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_CAPTURE_BODY_BYTES }, (_request, body, done) => done(null, body))
     // Set before the handler runs, so error answers carry them too: a browser reads nothing without them.
-    scope.addHook('onRequest', async (request, reply) => allowOrigin(request, reply))
+    // A callback hook, not an async one: capture runs it on every event, and a promise each is not free.
+    scope.addHook('onRequest', (request, reply, done) => {
+      allowOrigin(request, reply)
+      done()
+    })
     for (const path of paths) {
       scope.options(path, async (request, reply) => {
         const requested = request.headers['access-control-request-headers']
