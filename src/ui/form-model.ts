@@ -65,7 +65,7 @@ export interface FunctionSource {
 
 const asText = (value: unknown) => (value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value))
 
-function valueOf(field: Field, entry: { value?: unknown; secret?: boolean } | null | undefined, isNew: boolean): FieldValue {
+function fieldValue(field: Field, entry: { value?: unknown; secret?: boolean } | null | undefined, isNew: boolean): FieldValue {
   const value = entry ? entry.value : isNew ? field.default : undefined
   switch (field.kind) {
     case 'secret':
@@ -84,7 +84,7 @@ function valueOf(field: Field, entry: { value?: unknown; secret?: boolean } | nu
 /** The form's values for a function as the API returns it (`isNew`: a template's defaults fill what is absent). */
 export function initialValues(fields: Field[], source: FunctionSource, isNew: boolean): FormValues {
   const inputs: Record<string, FieldValue> = {}
-  for (const field of fields) inputs[field.key] = valueOf(field, source.inputs?.[field.key], isNew)
+  for (const field of fields) inputs[field.key] = fieldValue(field, source.inputs?.[field.key], isNew)
   return { name: source.name, description: source.description ?? '', enabled: source.enabled, inputs }
 }
 
