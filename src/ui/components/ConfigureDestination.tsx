@@ -4,7 +4,7 @@ import { type Field, type FieldValue, type FormValues, fieldsOf, initialValues, 
 import { setLeaveGuard } from '../leave-guard'
 import { routeHash } from '../routes'
 import { InputField } from './InputField'
-import type { Notify } from './Shell'
+import type { Notify } from './Toast'
 
 interface Template {
   id: string

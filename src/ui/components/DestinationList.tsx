@@ -3,7 +3,7 @@ import type { ApiClient } from '../api'
 import { type Destination, timeAgo, visibleDestinations } from '../destinations'
 import { countsOf, type DestinationCounts, type MetricsSeries, sum } from '../metrics'
 import { RowMenu } from './RowMenu'
-import type { Notify } from './Shell'
+import type { Notify } from './Toast'
 import { Sparkline } from './Sparkline'
 
 interface Page<T> {

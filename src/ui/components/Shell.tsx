@@ -5,9 +5,7 @@ import { parseRoute, type Route } from '../routes'
 import { Catalogue } from './Catalogue'
 import { ConfigureDestination } from './ConfigureDestination'
 import { DestinationList } from './DestinationList'
-import { Toast, type ToastMessage } from './Toast'
-
-export type Notify = (text: string, action?: ToastMessage['action']) => void
+import { type Notify, Toast, type ToastMessage } from './Toast'
 
 /** The current route, following `location.hash`; leaving a form with unsaved changes asks first. */
 function useRoute(): Route {

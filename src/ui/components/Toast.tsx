@@ -6,6 +6,9 @@ export interface ToastMessage {
   action?: { label: string; run: () => void }
 }
 
+/** Shows a toast: what the screens are given to tell the user what happened. */
+export type Notify = (text: string, action?: ToastMessage['action']) => void
+
 /** A short message at the bottom of the screen, with at most one action (such as Undo), gone after `ms`. */
 export function Toast({ toast, onClose, ms = 6000 }: { toast: ToastMessage | null; onClose: () => void; ms?: number }) {
   useEffect(() => {
