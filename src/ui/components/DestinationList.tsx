@@ -148,6 +148,7 @@ export function DestinationList({ client, notify }: { client: ApiClient; notify:
                   <Counts counts={counts[fn.id]} />
                 </td>
                 <td>
+                  <span class="phone-only muted">Updated </span>
                   <time dateTime={fn.updated_at} title={fn.updated_at}>
                     {timeAgo(fn.updated_at, Date.now())}
                   </time>

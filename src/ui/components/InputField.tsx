@@ -25,10 +25,10 @@ function SecretControl({ field, value, error, onChange, onBlur }: Props & { valu
         </span>
         <span class="muted small">Saved on the server; it is never shown again.</span>
         <button
-          id={field.id}
+          id={`${field.id}-replace`}
           type="button"
           class="button small"
-          aria-describedby={`${field.id}-state`}
+          aria-describedby={`${field.id}-state ${field.id}-label`}
           onClick={() => {
             onChange({ set: false, value: '' })
             setTimeout(() => document.getElementById(field.id)?.focus())
@@ -148,7 +148,9 @@ export function InputField(props: Props) {
     )
   return (
     <div class={field.kind === 'boolean' ? 'field switch-field' : 'field'} data-field={field.id}>
-      <label for={field.id}>{label}</label>
+      <label id={`${field.id}-label`} for={field.id}>
+        {label}
+      </label>
       <Control {...props} />
       {notes}
     </div>
