@@ -31,6 +31,7 @@ function indexHtml(script, styles, title) {
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>${title}</title>
+    <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 ${links}    <script type="module" src="${escapeAttribute(script)}"></script>
   </head>
   <body>

@@ -108,8 +108,16 @@ describe('GET /ui/assets/<file>', () => {
   })
 })
 
-describe("the template's icon_url", () => {
-  it('is served as an SVG image at the path the template names', async () => {
+describe('the icons', () => {
+  it('serves the page icon that index.html links', async () => {
+    expect(fs.readFileSync(path.join(built.dir, 'index.html'), 'utf8')).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">')
+    const response = await app.inject({ method: 'GET', url: '/favicon.svg' })
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['content-type']).toBe('image/svg+xml')
+    expect(response.body).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*><title>Data pipelines<\/title>.*<\/svg>$/)
+  })
+
+  it("serves the template's icon_url as an SVG image, at the path the template names", async () => {
     const { icon_url } = loadTemplate()
     expect(icon_url).toMatch(/^\//)
     const response = await app.inject({ method: 'GET', url: icon_url })

@@ -3,13 +3,16 @@ import { extname, join } from 'node:path'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { packageRoot } from '../../template/files'
 import { loadTemplate } from '../../template/load'
-import { DESTINATION_ICON_SVG } from '../destination-icon'
+import { DESTINATION_ICON_SVG, PAGE_ICON_SVG } from '../icons'
 
 /** Where `npm run build` puts the page (scripts/build-ui.js): the package's dist/ui. */
 export const DEFAULT_UI_DIR = join(packageRoot(__dirname), 'dist', 'ui')
 
 /** The page's policy: its own scripts, styles and API only, nothing inline, never framed. */
 export const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+/** Where index.html (scripts/build-ui.js) links the page's icon. */
+export const PAGE_ICON_PATH = '/favicon.svg'
 
 const IMMUTABLE = 'public, max-age=31536000, immutable'
 
@@ -89,14 +92,14 @@ export function registerUiRoutes(app: FastifyInstance, uiDir: string = DEFAULT_U
     return notFoundAsset(reply)
   })
   const { icon_url } = loadTemplate()
-  if (icon_url.startsWith('/')) {
-    app.get(icon_url, async (_request, reply) =>
-      reply
-        .header('content-type', 'image/svg+xml')
-        .header('cache-control', 'public, max-age=86400')
-        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
-        .header('x-content-type-options', 'nosniff')
-        .send(DESTINATION_ICON_SVG),
-    )
-  }
+  if (icon_url.startsWith('/')) app.get(icon_url, async (_request, reply) => sendIcon(reply, DESTINATION_ICON_SVG))
+  app.get(PAGE_ICON_PATH, async (_request, reply) => sendIcon(reply, PAGE_ICON_SVG))
 }
+
+const sendIcon = (reply: FastifyReply, svg: string) =>
+  reply
+    .header('content-type', 'image/svg+xml')
+    .header('cache-control', 'public, max-age=86400')
+    .header('content-security-policy', "default-src 'none'")
+    .header('x-content-type-options', 'nosniff')
+    .send(svg)
