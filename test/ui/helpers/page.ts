@@ -51,8 +51,18 @@ export async function tabTo(page: Page, selector: string, max = 30): Promise<boo
   return false
 }
 
+interface Focused {
+  document: { activeElement: { getAttribute(name: string): string | null; textContent: string | null } | null }
+}
+
 /** Waits until the focused element's accessible text (aria-label, else its text) is `name`; fails after 5 s. */
 export async function waitForFocusOn(page: Page, name: string): Promise<void> {
-  const el = 'document.activeElement'
-  await page.waitForFunction(`(${el}?.getAttribute('aria-label') ?? ${el}?.textContent) === ${JSON.stringify(name)}`, undefined, { timeout: 5000 })
+  await page.waitForFunction(
+    (expected) => {
+      const el = (globalThis as unknown as Focused).document.activeElement
+      return (el?.getAttribute('aria-label') ?? el?.textContent) === expected
+    },
+    name,
+    { timeout: 5000 },
+  )
 }
