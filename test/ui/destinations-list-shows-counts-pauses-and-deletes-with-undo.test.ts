@@ -87,3 +87,15 @@ test('delete removes the row, and Undo in the toast brings it back', async () =>
   await row('Shop EU').waitFor()
   expect(store.functions.get(firstProject.id, shopId)?.deleted).toBe(false)
 })
+
+test('a destination, a template or a page that does not exist says so, with a way back', async () => {
+  const { page } = setup
+  await page.goto('/#/destinations/no-such-id')
+  await expect(page.getByRole('alert').textContent()).resolves.toBe('This destination does not exist (or was deleted).')
+  await page.goto('/#/new/no-such-template')
+  await expect(page.getByRole('alert').textContent()).resolves.toBe('There is no such destination in the catalogue.')
+  await page.goto('/#/elsewhere')
+  await page.getByRole('heading', { name: 'Page not found' }).waitFor()
+  await page.getByRole('link', { name: 'Back to destinations' }).click()
+  await page.getByRole('heading', { name: 'Destinations' }).waitFor()
+})

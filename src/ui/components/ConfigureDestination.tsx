@@ -75,7 +75,8 @@ export function ConfigureDestination({ client, notify, templateId, functionId }:
     const request = functionId
       ? client.request<HogFunction>('GET', client.project(`hog_functions/${encodeURIComponent(functionId)}/`)).then(fromFunction)
       : client.request<Template>('GET', client.project(`hog_function_templates/${encodeURIComponent(templateId ?? '')}/`)).then(fromTemplate)
-    request.then(show, (error: Error) => setLoadError(error instanceof ApiError && error.status === 404 ? 'This destination does not exist (or was deleted).' : error.message))
+    const missing = functionId ? 'This destination does not exist (or was deleted).' : 'There is no such destination in the catalogue.'
+    request.then(show, (error: Error) => setLoadError(error instanceof ApiError && error.status === 404 ? missing : error.message))
   }, [client, templateId, functionId])
 
   const isNew = !loaded?.functionId
