@@ -69,6 +69,8 @@ test('a server-side error lands on the field its attr names', async () => {
   const { page } = setup
   await page.getByLabel('Ad account ID').fill(ACCOUNT)
   await page.getByLabel('Conversion access token').fill(TOKEN)
+  // Once a save was tried, the problems follow what is typed.
+  await expect(page.locator('.error-message').count()).resolves.toBe(0)
   // The server allows 400 characters; the page does not know that rule.
   await page.getByLabel('Destination name').fill('n'.repeat(401))
   await page.getByRole('button', { name: 'Create & enable' }).click()

@@ -58,7 +58,9 @@ export function ConfigureDestination({ client, notify, templateId, functionId }:
   const [loaded, setLoaded] = useState<Loaded | null>(null)
   const [loadError, setLoadError] = useState<string | null>(null)
   const [values, setValues] = useState<FormValues | null>(null)
-  const [touched, setTouched] = useState<Set<string>>(new Set())
+  // Problems show from the first save attempt on, then follow each keystroke: showing them on blur would move
+  // the save button between the press and the release of a click on it, and lose that click.
+  const [checking, setChecking] = useState(false)
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({})
   const [general, setGeneral] = useState<string[]>([])
   const [saving, setSaving] = useState(false)
@@ -66,7 +68,7 @@ export function ConfigureDestination({ client, notify, templateId, functionId }:
   const show = (next: Loaded) => {
     setLoaded(next)
     setValues(next.saved)
-    setTouched(new Set())
+    setChecking(false)
     setServerErrors({})
     setGeneral([])
   }
@@ -99,8 +101,7 @@ export function ConfigureDestination({ client, notify, templateId, functionId }:
     )
   if (!loaded || !values) return <p class="muted">Loading…</p>
 
-  const errorOf = (id: string) => serverErrors[id] ?? (touched.has(id) ? problems[id] : undefined)
-  const touch = (id: string) => setTouched((known) => (known.has(id) ? known : new Set(known).add(id)))
+  const errorOf = (id: string) => serverErrors[id] ?? (checking ? problems[id] : undefined)
   const change = (id: string, next: FormValues) => {
     setValues(next)
     if (serverErrors[id]) setServerErrors(({ [id]: _, ...rest }) => rest)
@@ -111,7 +112,7 @@ export function ConfigureDestination({ client, notify, templateId, functionId }:
     event.preventDefault()
     const found = Object.keys(problems)
     if (found.length > 0) {
-      setTouched(new Set([...touched, ...found]))
+      setChecking(true)
       focusField(found[0])
       return
     }
@@ -202,7 +203,6 @@ export function ConfigureDestination({ client, notify, templateId, functionId }:
             aria-invalid={nameError ? 'true' : undefined}
             aria-describedby={nameError ? 'name-error' : undefined}
             onInput={(e) => change('name', { ...values, name: e.currentTarget.value })}
-            onBlur={() => touch('name')}
           />
           {nameError && (
             <p id="name-error" class="error-message">
@@ -216,7 +216,7 @@ export function ConfigureDestination({ client, notify, templateId, functionId }:
           {errorOf('description') && <p class="error-message">{errorOf('description')}</p>}
         </div>
         {loaded.fields.map((field) => (
-          <InputField key={field.id} field={field} value={values.inputs[field.key]} error={errorOf(field.id)} onChange={(value) => setInput(field, value)} onBlur={() => touch(field.id)} />
+          <InputField key={field.id} field={field} value={values.inputs[field.key]} error={errorOf(field.id)} onChange={(value) => setInput(field, value)} />
         ))}
       </div>
       <div class="save-bar">

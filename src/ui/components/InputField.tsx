@@ -6,7 +6,6 @@ interface Props {
   value: FieldValue
   error?: string
   onChange: (value: FieldValue) => void
-  onBlur: () => void
 }
 
 /** The ids that tie a field's control to its description and its error, for screen readers. */
@@ -15,7 +14,7 @@ export function describedBy(id: string, description: string, error: string | und
   return ids.length > 0 ? ids.join(' ') : undefined
 }
 
-function SecretControl({ field, value, error, onChange, onBlur }: Props & { value: SecretValue }) {
+function SecretControl({ field, value, error, onChange }: Props & { value: SecretValue }) {
   const input = useRef<HTMLInputElement>(null)
   if (value.set) {
     return (
@@ -50,7 +49,6 @@ function SecretControl({ field, value, error, onChange, onBlur }: Props & { valu
       aria-invalid={error ? 'true' : undefined}
       aria-describedby={describedBy(field.id, field.description, error)}
       onInput={(e) => onChange({ set: false, value: e.currentTarget.value })}
-      onBlur={onBlur}
     />
   )
 }
@@ -82,12 +80,11 @@ function DictionaryControl({ field, value, onChange }: Props & { value: [string,
 }
 
 function Control(props: Props) {
-  const { field, value, error, onChange, onBlur } = props
+  const { field, value, error, onChange } = props
   const common = {
     id: field.id,
     'aria-invalid': error ? ('true' as const) : undefined,
     'aria-describedby': describedBy(field.id, field.description, error),
-    onBlur,
   }
   switch (field.kind) {
     case 'secret':
