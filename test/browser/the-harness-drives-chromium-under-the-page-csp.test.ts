@@ -66,4 +66,10 @@ describe('the browser test harness', () => {
     })
     expect(ran).toEqual({ inlineRan: false, violations: ['script-src-elem'] })
   })
+
+  it('fails, saying what to install, when Chromium is missing', async () => {
+    await expect(startBrowser({ uiDir: built.dir, prefix: 'missing', executablePath: '/nonexistent/chromium' })).rejects.toThrow(
+      'The browser tests need Chromium at /nonexistent/chromium, which is missing: install it with "apt-get install -y chromium" (.ci/run does this).',
+    )
+  })
 })

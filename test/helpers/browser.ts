@@ -32,23 +32,26 @@ export interface BrowserOptions {
   prefix: string
   server?: Partial<ServerOptions>
   viewport?: { width: number; height: number }
+  /** The browser to drive; Debian's Chromium unless a test says otherwise. */
+  executablePath?: string
 }
 
-function requireChromium(): void {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`The browser tests need Chromium at ${CHROMIUM}, which is missing: install it with "apt-get install -y chromium" (.ci/run does this).`)
+function requireChromium(executablePath: string): void {
+  if (!fs.existsSync(executablePath)) {
+    throw new Error(`The browser tests need Chromium at ${executablePath}, which is missing: install it with "apt-get install -y chromium" (.ci/run does this).`)
   }
 }
 
 /** A pipelines server (serving `uiDir`) with its Pinterest emulator, and a fresh headless Chromium page. */
 export async function startBrowser(options: BrowserOptions): Promise<BrowserSetup> {
-  requireChromium()
+  const executablePath = options.executablePath ?? CHROMIUM
+  requireChromium(executablePath)
   const pipeline = await startPipeline('pipelines-browser-', { ...options.server, uiDir: options.uiDir })
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'pcapi-chromium-'))
   let context: BrowserContext
   try {
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
+      executablePath,
       headless: true,
       args: CHROMIUM_ARGS,
       viewport: options.viewport ?? { width: 1280, height: 800 },

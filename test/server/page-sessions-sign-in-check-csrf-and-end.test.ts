@@ -106,6 +106,15 @@ describe('POST /api/ui/session', () => {
     expect(answer.json()).toEqual({ type: 'validation_error', code: 'invalid_input', detail, attr, errors: [{ code: 'invalid_input', detail, attr }] })
   })
 
+  it('takes no body a cross-site form can send (text/plain, form-encoded), so no other site signs a browser in', async () => {
+    const body = JSON.stringify({ personal_api_key: key })
+    const plain = await send({ method: 'POST', url: '/api/ui/session', payload: body, headers: { 'content-type': 'text/plain' } })
+    const form = await send({ method: 'POST', url: '/api/ui/session', payload: `personal_api_key=${key}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    expect([plain.statusCode, form.statusCode]).toEqual([400, 415])
+    expect(plain.headers['set-cookie']).toBeUndefined()
+    expect(form.headers['set-cookie']).toBeUndefined()
+  })
+
   it('after too many wrong keys from one address, refuses sign-ins from it for a while, others not', async () => {
     const throttled = buildApp({ store, signInThrottle: { failures: 3, windowMs: 60_000 } })
     try {
