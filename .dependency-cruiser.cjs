@@ -29,6 +29,20 @@ module.exports = {
       to: { path: '^src/cli/' },
     },
     {
+      name: 'ui-only-talks-http',
+      comment: 'The page runs in a browser and knows the server only through its REST API: it imports nothing else of src/.',
+      severity: 'error',
+      from: { path: '^src/ui/' },
+      to: { path: '^src/', pathNot: '^src/ui/' },
+    },
+    {
+      name: 'nothing-imports-ui',
+      comment: 'The page is bundled on its own; the server serves its files and never imports its code.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/ui/' },
+      to: { path: '^src/ui/' },
+    },
+    {
       name: 'no-cycles',
       comment: 'One direction of flow: a module never depends on itself through others.',
       severity: 'error',

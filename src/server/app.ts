@@ -9,6 +9,9 @@ import { registerHogFunctionRoutes } from './routes/hog-functions'
 import { registerTemplateRoutes } from './routes/templates'
 import { registerFlagRoutes } from './routes/flags'
 import { registerProjectRoutes } from './routes/projects'
+import { registerEventRoutes } from './routes/events'
+import { registerSessionRoutes, type SignInThrottle } from './routes/session'
+import { registerUiRoutes } from './routes/ui'
 
 /** How long a client may take, so slow or stuck clients cannot hold connections for ever. */
 export interface HttpTimeouts {
@@ -40,6 +43,10 @@ export interface AppOptions {
    * `trustProxy`). Off, the header is ignored, since any client could write it.
    */
   trustProxy?: boolean
+  /** The built Data pipelines page (scripts/build-ui.js); the package's dist/ui by default. */
+  uiDir?: string
+  /** Failed sign-ins of the page allowed per client address and window. */
+  signInThrottle?: SignInThrottle
 }
 
 /** The pipelines server's HTTP application: routes only, no listening (the caller decides where). */
@@ -100,6 +107,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerObservabilityRoutes(app, options.store)
   registerInvocationRoutes(app, options.store, options.apiUrl)
   registerProjectRoutes(app, options.store)
+  registerEventRoutes(app, options.store)
+  registerSessionRoutes(app, options.store, options.signInThrottle)
+  registerUiRoutes(app, options.uiDir)
   if (options.capture) {
     registerCaptureRoutes(app, options.store.projects, options.capture)
     registerFlagRoutes(app, options.store.projects)

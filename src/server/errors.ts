@@ -12,7 +12,7 @@ export interface ApiProblem {
  * every problem found (the first included), so that a user can fix them all in one go.
  */
 export interface ApiErrorBody extends ApiProblem {
-  type: 'validation_error' | 'authentication_error' | 'invalid_request' | 'server_error'
+  type: 'validation_error' | 'authentication_error' | 'invalid_request' | 'throttled_error' | 'server_error'
   errors?: ApiProblem[]
 }
 

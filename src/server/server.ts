@@ -25,6 +25,8 @@ export interface ServerOptions extends Omit<RunnerOptions, 'fetch' | 'random'> {
   httpTimeouts?: Partial<HttpTimeouts>
   /** The server is behind a reverse proxy: a client's address is taken from X-Forwarded-For (off by default). */
   trustProxy?: boolean
+  /** The built Data pipelines page; the package's dist/ui by default. */
+  uiDir?: string
 }
 
 export interface RunningServer {
@@ -70,11 +72,11 @@ async function startLocked(options: ServerOptions, lock: DatabaseLock | undefine
   // Resolved once: the pipeline thread's connection gets the same keys (and a first start makes one key file).
   const { keys: secretKeys } = resolveSecretKeys(options.dbPath, options.env ?? process.env)
   const store = openSqliteStore(options.dbPath, { secretKeys })
-  const { host: _host, port: _port, dbPath, env: _env, logger, maxDbBytes = DEFAULT_MAX_DB_BYTES, httpTimeouts, trustProxy, ...runnerOptions } = options
+  const { host: _host, port: _port, dbPath, env: _env, logger, maxDbBytes = DEFAULT_MAX_DB_BYTES, httpTimeouts, trustProxy, uiDir, ...runnerOptions } = options
   let runner: RunnerThread | undefined
   const writer = new GroupCommit(store.events, () => runner?.notify())
   const sizeLimit = maxDbBytes > 0 && dbPath !== ':memory:' ? new DbSizeLimit(dbPath, maxDbBytes) : undefined
-  const app = buildApp({ store, capture: { writer, sizeLimit }, apiUrl: options.apiUrl, logger, timeouts: httpTimeouts, trustProxy })
+  const app = buildApp({ store, capture: { writer, sizeLimit }, apiUrl: options.apiUrl, logger, timeouts: httpTimeouts, trustProxy, uiDir })
   let boot: Bootstrap
   try {
     await listen(app, options.host ?? '127.0.0.1', options.port ?? 8010)

@@ -89,6 +89,25 @@ export interface KeyStore {
   replaceLabelled(projectId: number, label: string, scopes: Scope[], key: string): void
 }
 
+/** A signed-in session of the page, as the server knows it: the key that signed in and the session's CSRF token. */
+export interface UiSession {
+  key: ApiKey
+  csrf_token: string
+  expires_at: number
+}
+
+/**
+ * Sessions of the page, held server side. The session id is returned in clear once, at creation; only its
+ * hash is kept, so a copy of the database opens no session.
+ */
+export interface SessionStore {
+  create(keyId: string, nowMs: number): { id: string; session: UiSession }
+  /** The session with this id while it has not expired and its key exists; an expired one is deleted. */
+  find(id: string, nowMs: number): UiSession | undefined
+  /** Ends the session; false when there was none. */
+  delete(id: string): boolean
+}
+
 export interface FunctionStore {
   list(projectId: number, query: FunctionQuery): { count: number; results: StoredFunction[] }
   get(projectId: number, id: string): StoredFunction | undefined
@@ -161,6 +180,8 @@ export interface EventQueue {
    */
   markProcessedThrough(projectId: number, lastId: number, atMs: number): void
   countPending(projectId?: number): number
+  /** A project's stored events, newest first, optionally of one event name only. */
+  recent(projectId: number, query: { limit: number; event?: string }): CapturedEvent[]
   /** Deletes processed events received before `beforeMs`, a chunk per call (repeat until fewer). */
   prune(beforeMs: number): number
 }
@@ -294,6 +315,7 @@ export interface MetricStore {
 export interface Store {
   projects: ProjectStore
   keys: KeyStore
+  sessions: SessionStore
   functions: FunctionStore
   persons: PersonStore
   events: EventQueue

@@ -12,6 +12,7 @@ import { migrate } from './migrations'
 import { SqliteLogStore, SqliteMetricStore } from './observability'
 import { SqlitePersonStore } from './persons'
 import { SqliteProjectStore } from './projects'
+import { SESSION_LIFETIME_MS, SqliteSessionStore } from './sessions'
 
 export interface SqliteStoreOptions {
   /**
@@ -72,6 +73,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   return {
     projects: new SqliteProjectStore(db),
     keys: new SqliteKeyStore(db),
+    sessions: new SqliteSessionStore(db, SESSION_LIFETIME_MS),
     functions: new SqliteFunctionStore(db, box),
     persons: new SqlitePersonStore(db),
     events: new SqliteEventQueue(db),

@@ -116,6 +116,23 @@ export class SqliteEventQueue implements EventQueue {
     return (row as { n: number }).n
   }
 
+  recent(projectId: number, query: { limit: number; event?: string }): CapturedEvent[] {
+    // Walks the project's index backwards; a name filter reads payloads until it has enough.
+    const rows = this.db
+      .prepare(
+        `SELECT payload FROM events WHERE project_id = @projectId AND (@event IS NULL OR (json_valid(payload) AND json_extract(payload, '$.event') = @event))
+         ORDER BY id DESC LIMIT @limit`,
+      )
+      .all({ projectId, event: query.event ?? null, limit: query.limit }) as { payload: string }[]
+    return rows.flatMap((row) => {
+      try {
+        return [JSON.parse(row.payload) as CapturedEvent]
+      } catch {
+        return []
+      }
+    })
+  }
+
   prune(beforeMs: number): number {
     return this.db
       .prepare(

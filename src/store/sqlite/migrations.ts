@@ -155,6 +155,19 @@ const MIGRATIONS: string[] = [
   `
   ALTER TABLE api_keys ADD COLUMN last_used_at TEXT;
   `,
+  // Sessions of the Data pipelines page: the hash of the cookie's value only, and the key that signed in,
+  // so that revoking the key ends its sessions with it.
+  `
+  CREATE TABLE ui_sessions (
+    id_hash TEXT PRIMARY KEY,
+    key_id TEXT NOT NULL REFERENCES api_keys(id) ON DELETE CASCADE,
+    csrf_token TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX ui_sessions_key ON ui_sessions(key_id);
+  CREATE INDEX ui_sessions_expiry ON ui_sessions(expires_at);
+  `,
 ]
 
 /** Migrates to the latest version; `target` stops earlier (tests build an old database with it). */

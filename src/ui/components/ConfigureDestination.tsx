@@ -1,0 +1,230 @@
+import { useEffect, useMemo, useState } from 'preact/hooks'
+import { type ApiClient, ApiError } from '../api'
+import { type Field, type FieldValue, type FormValues, fieldsOf, initialValues, isDirty, placeProblems, type SchemaItem, saveButton, toPayload, validate } from '../form-model'
+import { setLeaveGuard } from '../leave-guard'
+import { routeHash } from '../routes'
+import { InputField } from './InputField'
+import type { Notify } from './Toast'
+
+interface Template {
+  id: string
+  name: string
+  description: string
+  icon_url?: string | null
+  inputs_schema: SchemaItem[]
+}
+
+interface HogFunction {
+  id: string
+  name: string
+  description: string
+  enabled: boolean
+  icon_url?: string | null
+  inputs_schema: SchemaItem[]
+  inputs: Record<string, { value?: unknown; secret?: boolean }>
+  template?: { id: string; name: string } | null
+}
+
+interface Loaded {
+  title: string
+  iconUrl: string | null
+  templateId: string
+  fields: Field[]
+  saved: FormValues
+  functionId: string | null
+}
+
+function fromFunction(fn: HogFunction): Loaded {
+  const fields = fieldsOf(fn.inputs_schema)
+  return { title: fn.name, iconUrl: fn.icon_url ?? null, templateId: fn.template?.id ?? '', fields, saved: initialValues(fields, fn, false), functionId: fn.id }
+}
+
+function fromTemplate(template: Template): Loaded {
+  const fields = fieldsOf(template.inputs_schema)
+  return {
+    title: `New ${template.name}`,
+    iconUrl: template.icon_url ?? null,
+    templateId: template.id,
+    fields,
+    saved: initialValues(fields, { name: template.name, enabled: true }, true),
+    functionId: null,
+  }
+}
+
+const focusField = (id: string) => setTimeout(() => document.getElementById(id)?.focus())
+
+/** Basic settings of a new (from `templateId`) or an existing (`functionId`) destination. */
+export function ConfigureDestination({ client, notify, templateId, functionId }: { client: ApiClient; notify: Notify; templateId?: string; functionId?: string }) {
+  const [loaded, setLoaded] = useState<Loaded | null>(null)
+  const [loadError, setLoadError] = useState<string | null>(null)
+  const [values, setValues] = useState<FormValues | null>(null)
+  // Problems show from the first save attempt on, then follow each keystroke: showing them on blur would move
+  // the save button between the press and the release of a click on it, and lose that click.
+  const [checking, setChecking] = useState(false)
+  const [serverErrors, setServerErrors] = useState<Record<string, string>>({})
+  const [general, setGeneral] = useState<string[]>([])
+  const [saving, setSaving] = useState(false)
+
+  const show = (next: Loaded) => {
+    setLoaded(next)
+    setValues(next.saved)
+    setChecking(false)
+    setServerErrors({})
+    setGeneral([])
+  }
+
+  useEffect(() => {
+    const request = functionId
+      ? client.request<HogFunction>('GET', client.project(`hog_functions/${encodeURIComponent(functionId)}/`)).then(fromFunction)
+      : client.request<Template>('GET', client.project(`hog_function_templates/${encodeURIComponent(templateId ?? '')}/`)).then(fromTemplate)
+    const missing = functionId ? 'This destination does not exist (or was deleted).' : 'There is no such destination in the catalogue.'
+    request.then(show, (error: Error) => setLoadError(error instanceof ApiError && error.status === 404 ? missing : error.message))
+  }, [client, templateId, functionId])
+
+  const isNew = !loaded?.functionId
+  const dirty = loaded !== null && values !== null && isDirty(loaded.fields, loaded.saved, values)
+  const problems = useMemo(() => (loaded && values ? validate(loaded.fields, values) : {}), [loaded, values])
+
+  useEffect(() => {
+    setLeaveGuard(dirty && !saving ? () => true : null)
+    return () => setLeaveGuard(null)
+  }, [dirty, saving])
+
+  if (loadError)
+    return (
+      <section class="page-message">
+        <p class="error-message" role="alert">
+          {loadError}
+        </p>
+        <a href="#/">Back to destinations</a>
+      </section>
+    )
+  if (!loaded || !values) return <p class="muted">Loading…</p>
+
+  const errorOf = (id: string) => serverErrors[id] ?? (checking ? problems[id] : undefined)
+  const change = (id: string, next: FormValues) => {
+    setValues(next)
+    if (serverErrors[id]) setServerErrors(({ [id]: _, ...rest }) => rest)
+  }
+  const setInput = (field: Field, value: FieldValue) => change(field.id, { ...values, inputs: { ...values.inputs, [field.key]: value } })
+
+  const submit = async (event: Event) => {
+    event.preventDefault()
+    const found = Object.keys(problems)
+    if (found.length > 0) {
+      setChecking(true)
+      focusField(found[0])
+      return
+    }
+    setSaving(true)
+    setGeneral([])
+    try {
+      const body = toPayload(loaded.fields, values)
+      if (loaded.functionId) {
+        const fn = await client.request<HogFunction>('PATCH', client.project(`hog_functions/${encodeURIComponent(loaded.functionId)}/`), body)
+        show(fromFunction(fn))
+        notify('Changes saved.')
+      } else {
+        const fn = await client.request<HogFunction>('POST', client.project('hog_functions/'), { type: 'destination', template_id: loaded.templateId, ...body })
+        show(fromFunction(fn))
+        setLeaveGuard(null)
+        notify(fn.enabled ? `${fn.name} created and enabled.` : `${fn.name} created.`)
+        location.hash = routeHash({ name: 'destination', id: fn.id, tab: 'configuration' })
+      }
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 400) {
+        const placed = placeProblems(loaded.fields, error.problems)
+        setServerErrors(placed.byField)
+        setGeneral(placed.general)
+        const first = Object.keys(placed.byField)[0]
+        if (first) focusField(first)
+      } else {
+        setGeneral([(error as Error).message])
+      }
+    } finally {
+      setSaving(false)
+    }
+  }
+
+  const button = saveButton(isNew, values.enabled, dirty, saving)
+  const nameError = errorOf('name')
+  return (
+    <form class="configure" onSubmit={submit} noValidate aria-labelledby="configure-title">
+      <div class="page-header">
+        <div class="title-with-icon">
+          {loaded.iconUrl && <img class="icon large" src={loaded.iconUrl} alt="" width={40} height={40} />}
+          <h1 id="configure-title">{loaded.title}</h1>
+        </div>
+        <a class="button ghost" href={isNew ? '#/new' : '#/'}>
+          {isNew ? 'Back to catalogue' : 'Back to destinations'}
+        </a>
+      </div>
+      {!isNew && (
+        <nav class="tabs" aria-label="Destination sections">
+          <a class="tab active" aria-current="page" href={routeHash({ name: 'destination', id: loaded.functionId ?? '', tab: 'configuration' })}>
+            Configuration
+          </a>
+        </nav>
+      )}
+      {general.length > 0 && (
+        <div class="error-box" role="alert">
+          <p>The destination could not be saved:</p>
+          <ul>
+            {general.map((message) => (
+              <li key={message}>{message}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <div class="card form-card">
+        <div class="field switch-field enable-field">
+          <label for="enabled">Enable destination</label>
+          <input
+            id="enabled"
+            type="checkbox"
+            role="switch"
+            class="switch"
+            aria-checked={values.enabled}
+            checked={values.enabled}
+            onChange={(e) => change('enabled', { ...values, enabled: e.currentTarget.checked })}
+          />
+          <p class="description">{values.enabled ? 'Events are sent to Pinterest once saved.' : 'Paused: no events are sent.'}</p>
+        </div>
+        <h2>Basic settings</h2>
+        <div class="field" data-field="name">
+          <label for="name">
+            Destination name<span class="required"> (required)</span>
+          </label>
+          <input
+            id="name"
+            type="text"
+            value={values.name}
+            aria-required="true"
+            aria-invalid={nameError ? 'true' : undefined}
+            aria-describedby={nameError ? 'name-error' : undefined}
+            onInput={(e) => change('name', { ...values, name: e.currentTarget.value })}
+          />
+          {nameError && (
+            <p id="name-error" class="error-message">
+              {nameError}
+            </p>
+          )}
+        </div>
+        <div class="field" data-field="description">
+          <label for="description">Description</label>
+          <textarea id="description" rows={2} value={values.description} onInput={(e) => change('description', { ...values, description: e.currentTarget.value })} />
+          {errorOf('description') && <p class="error-message">{errorOf('description')}</p>}
+        </div>
+        {loaded.fields.map((field) => (
+          <InputField key={field.id} field={field} value={values.inputs[field.key]} error={errorOf(field.id)} onChange={(value) => setInput(field, value)} />
+        ))}
+      </div>
+      <div class="save-bar">
+        {dirty && !isNew && <span class="muted">Unsaved changes</span>}
+        <button type="submit" class="button primary" disabled={button.disabled}>
+          {button.label}
+        </button>
+      </div>
+    </form>
+  )
+}
