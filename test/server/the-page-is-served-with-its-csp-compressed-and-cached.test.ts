@@ -117,6 +117,14 @@ describe('the icons', () => {
     expect(response.body).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*><title>Data pipelines<\/title>.*<\/svg>$/)
   })
 
+  it('answers /favicon.ico, which browsers ask for whatever the page links, with the same icon', async () => {
+    const ico = await app.inject({ method: 'GET', url: '/favicon.ico' })
+    const svg = await app.inject({ method: 'GET', url: '/favicon.svg' })
+    expect(ico.statusCode).toBe(200)
+    expect(ico.headers['content-type']).toBe('image/svg+xml')
+    expect(ico.body).toBe(svg.body)
+  })
+
   it("serves the template's icon_url as an SVG image, at the path the template names", async () => {
     const { icon_url } = loadTemplate()
     expect(icon_url).toMatch(/^\//)

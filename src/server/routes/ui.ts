@@ -94,6 +94,8 @@ export function registerUiRoutes(app: FastifyInstance, uiDir: string = DEFAULT_U
   const { icon_url } = loadTemplate()
   if (icon_url.startsWith('/')) app.get(icon_url, async (_request, reply) => sendIcon(reply, DESTINATION_ICON_SVG))
   app.get(PAGE_ICON_PATH, async (_request, reply) => sendIcon(reply, PAGE_ICON_SVG))
+  // Browsers ask for /favicon.ico whatever the page links; the same icon spares a 404 in the console.
+  app.get('/favicon.ico', async (_request, reply) => sendIcon(reply, PAGE_ICON_SVG))
 }
 
 const sendIcon = (reply: FastifyReply, svg: string) =>
