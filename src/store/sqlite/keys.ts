@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3'
 import { hashKey, newId, randomToken } from '../tokens'
 import type { ApiKey, KeyStore, Scope } from '../types'
 
-interface Row {
+/** A key as stored (scopes as JSON text), without its hash. */
+export interface ApiKeyRow {
   id: string
   project_id: number
   label: string
@@ -16,7 +17,7 @@ const COLUMNS = 'id, project_id, label, scopes, created_at, last_used_at'
 /** A key's last use is written once per this interval at most: a request must not cost a write. */
 export const LAST_USED_INTERVAL_MS = 60_000
 
-const toKey = (row: Row): ApiKey => ({ ...row, scopes: JSON.parse(row.scopes) as Scope[] })
+export const toKey = (row: ApiKeyRow): ApiKey => ({ ...row, scopes: JSON.parse(row.scopes) as Scope[] })
 
 export class SqliteKeyStore implements KeyStore {
   private readonly findStatement: Database.Statement
@@ -38,7 +39,7 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   find(key: string): ApiKey | undefined {
-    const row = this.findStatement.get(hashKey(key)) as Row | undefined
+    const row = this.findStatement.get(hashKey(key)) as ApiKeyRow | undefined
     return row && toKey(row)
   }
 
@@ -47,11 +48,11 @@ export class SqliteKeyStore implements KeyStore {
       projectId === undefined
         ? this.db.prepare(`SELECT ${COLUMNS} FROM api_keys ORDER BY created_at, id`).all()
         : this.db.prepare(`SELECT ${COLUMNS} FROM api_keys WHERE project_id = ? ORDER BY created_at, id`).all(projectId)
-    return (rows as Row[]).map(toKey)
+    return (rows as ApiKeyRow[]).map(toKey)
   }
 
   get(id: string): ApiKey | undefined {
-    const row = this.db.prepare(`SELECT ${COLUMNS} FROM api_keys WHERE id = ?`).get(id) as Row | undefined
+    const row = this.db.prepare(`SELECT ${COLUMNS} FROM api_keys WHERE id = ?`).get(id) as ApiKeyRow | undefined
     return row && toKey(row)
   }
 

@@ -1,19 +1,14 @@
 import type Database from 'better-sqlite3'
 import { hashKey, randomToken } from '../tokens'
-import type { ApiKey, Scope, SessionStore, UiSession } from '../types'
+import { type ApiKeyRow, toKey } from './keys'
+import type { SessionStore, UiSession } from '../types'
 
 /** A session lasts this long from sign-in (fixed, not sliding): then the page asks for the key again. */
 export const SESSION_LIFETIME_MS = 14 * 86_400_000
 
-interface Row {
+interface Row extends ApiKeyRow {
   csrf_token: string
   expires_at: number
-  id: string
-  project_id: number
-  label: string
-  scopes: string
-  created_at: string
-  last_used_at: string | null
 }
 
 export class SqliteSessionStore implements SessionStore {
@@ -53,8 +48,8 @@ export class SqliteSessionStore implements SessionStore {
       this.delete(id)
       return undefined
     }
-    const { csrf_token, expires_at, scopes, ...key } = row
-    return { key: { ...key, scopes: JSON.parse(scopes) as Scope[] } satisfies ApiKey, csrf_token, expires_at }
+    const { csrf_token, expires_at, ...key } = row
+    return { key: toKey(key), csrf_token, expires_at }
   }
 
   delete(id: string): boolean {
