@@ -86,10 +86,13 @@ export function compileFunctionSync(config: FunctionConfig, template: Template =
     },
     // PostHog drops top-level event filters once a function has mappings: the mappings choose events.
     matches: compileFilters(withoutEventFilters(config.filters), 'filters'),
-    mappings: mappings.map((mapping, i) => compileMapping(mapping, template, `mappings[${i}]`, { parseTimeoutMs: options.parseTimeoutMs })),
+    mappings: mappings.map((mapping, i) => compileMapping(mapping, template, `mappings[${i}]`, { parseTimeoutMs: options.parseTimeoutMs })).filter((_compiled, i) => !isDisabled(mappings[i])),
     timeBudgetMs: options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS,
   }
 }
+
+// Default mappings have no switch; a stored one may be off.
+const isDisabled = (mapping: object): boolean => 'disabled' in mapping && mapping.disabled === true
 
 function withoutEventFilters(filters: unknown): unknown {
   if (!isRecord(filters)) return filters

@@ -10,6 +10,8 @@ export const InputValueSchema = z.object({ value: z.unknown(), secret: z.boolean
 export const MappingConfigSchema = z
   .object({
     name: z.string().max(400).optional(),
+    /** PostHog's switch for one mapping: kept, validated and compiled, but no event runs through it. */
+    disabled: z.boolean().optional(),
     filters: z.unknown().optional(),
     inputs: z.record(z.string(), InputValueSchema).optional(),
     /** Items changed by key over the prebuilt (or blank) mapping's inputs. */
