@@ -1,4 +1,5 @@
 import type { PostHogEvent } from '@posthog/plugin-scaffold'
+import { insertPinterestFunction } from '../helpers/stored-function'
 import { loadHogParser } from '../../src/hog/parser'
 import { compileFunction } from '../../src/mapping/compile-function'
 import { invokeFunction } from '../../src/mapping/invoke'
@@ -28,20 +29,7 @@ beforeEach(() => (store = openSqliteStore(':memory:')))
 afterEach(() => store.close())
 
 function insertFunction(projectId: number, id: string, mappings: unknown[] | null): StoredFunction {
-  return store.functions.insert({
-    id,
-    project_id: projectId,
-    type: 'destination',
-    name: 'Pinterest',
-    description: '',
-    enabled: true,
-    deleted: false,
-    template_id: 'segment-actions-pinterest-conversions-api',
-    inputs: { ad_account_id: { value: '549755885175' } },
-    secrets: { conversion_token: 'pina_test_token_123' },
-    mappings,
-    filters: null,
-  })
+  return insertPinterestFunction(store, { id, project_id: projectId, inputs: { ad_account_id: { value: '549755885175' } }, secrets: { conversion_token: 'pina_test_token_123' }, mappings })
 }
 
 test('an event sent through the server and the same event handed to the plugin give the same Pinterest events', async () => {

@@ -1,4 +1,5 @@
 import { DeliverySender } from '../../src/server/pipeline/delivery-sender'
+import { insertPinterestFunction } from '../helpers/stored-function'
 import { FunctionRegistry } from '../../src/server/pipeline/function-registry'
 import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { Store } from '../../src/store/types'
@@ -8,20 +9,7 @@ let store: Store
 function setUp(enabled: boolean, deleted: boolean): { sender: DeliverySender; functionId: string } {
   store = openSqliteStore(':memory:')
   const project = store.projects.create('P')
-  const fn = store.functions.insert({
-    id: 'fn-1',
-    project_id: project.id,
-    type: 'destination',
-    name: 'Pinterest',
-    description: '',
-    enabled,
-    deleted,
-    template_id: 'segment-actions-pinterest-conversions-api',
-    inputs: { ad_account_id: { value: '1' } },
-    secrets: { conversion_token: 't' },
-    mappings: null,
-    filters: null,
-  })
+  const fn = insertPinterestFunction(store, { id: 'fn-1', project_id: project.id, enabled, deleted })
   store.deliveries.add([{ project_id: project.id, function_id: fn.id, mapping: 'Checkout', event_uuid: 'u-1', event_id: 'e-1', payload: '{}', next_attempt_at: 0, first_seen_at: 0 }])
   const neverCalled = async (): Promise<Response> => {
     throw new Error('nothing may be sent for a function that is not running')

@@ -1,4 +1,5 @@
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../src/emulator/server'
+import { insertPinterestFunction } from '../helpers/stored-function'
 import { loadHogParser } from '../../src/hog/parser'
 import { DeliverySender, type SenderOptions } from '../../src/server/pipeline/delivery-sender'
 import { FunctionRegistry } from '../../src/server/pipeline/function-registry'
@@ -14,20 +15,7 @@ export async function senderStore(): Promise<{ store: Store; projectId: number; 
   const store = openSqliteStore(':memory:')
   const projectId = store.projects.create('P').id
   const addFunction = (id: string, account = ACCOUNT) =>
-    store.functions.insert({
-      id,
-      project_id: projectId,
-      type: 'destination',
-      name: `Pinterest ${id}`,
-      description: '',
-      enabled: true,
-      deleted: false,
-      template_id: 'segment-actions-pinterest-conversions-api',
-      inputs: { ad_account_id: { value: account } },
-      secrets: { conversion_token: TOKEN },
-      mappings: null,
-      filters: null,
-    }).id
+    insertPinterestFunction(store, { id, project_id: projectId, name: `Pinterest ${id}`, inputs: { ad_account_id: { value: account } }, secrets: { conversion_token: TOKEN } }).id
   const sender = (options: SenderOptions) => new DeliverySender(store, new FunctionRegistry(store.functions), options)
   return { store, projectId, addFunction, sender }
 }

@@ -1,4 +1,5 @@
 import { loadHogParser } from '../../src/hog/parser'
+import { insertPinterestFunction } from '../helpers/stored-function'
 import { DEFAULT_LIMITS, EventProcessor, type PipelineLimits } from '../../src/server/pipeline/event-processor'
 import { FunctionRegistry } from '../../src/server/pipeline/function-registry'
 import { openSqliteStore } from '../../src/store/sqlite/database'
@@ -13,20 +14,7 @@ function order(uuid: string, properties: Record<string, unknown> = {}): Captured
 
 function project(name: string): { projectId: number; functionId: string } {
   const { id: projectId } = store.projects.create(name)
-  const fn = store.functions.insert({
-    id: `fn-${name}`,
-    project_id: projectId,
-    type: 'destination',
-    name: 'Pinterest',
-    description: '',
-    enabled: true,
-    deleted: false,
-    template_id: 'segment-actions-pinterest-conversions-api',
-    inputs: { ad_account_id: { value: '1' } },
-    secrets: { conversion_token: 't' },
-    mappings: null,
-    filters: null,
-  })
+  const fn = insertPinterestFunction(store, { id: `fn-${name}`, project_id: projectId })
   return { projectId, functionId: fn.id }
 }
 
