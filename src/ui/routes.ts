@@ -1,7 +1,9 @@
 /** The page's screens, one per `location.hash`. */
 export type Route = { name: 'list' } | { name: 'catalogue' } | { name: 'new'; templateId: string } | { name: 'destination'; id: string; tab: DestinationTab } | { name: 'not-found' }
 
-export const DESTINATION_TABS = ['configuration'] as const
+export const DESTINATION_TABS = ['configuration', 'mappings', 'testing', 'logs', 'metrics'] as const
+
+export const TAB_LABELS: Record<DestinationTab, string> = { configuration: 'Configuration', mappings: 'Mappings', testing: 'Testing', logs: 'Logs', metrics: 'Metrics' }
 export type DestinationTab = (typeof DESTINATION_TABS)[number]
 
 const decode = (part: string) => {
@@ -22,6 +24,11 @@ export function parseRoute(hash: string): Route {
     if (DESTINATION_TABS.includes(tab)) return { name: 'destination', id: parts[1], tab }
   }
   return { name: 'not-found' }
+}
+
+/** Routes that show the same screen (a destination's tabs): moving between them keeps unsaved changes. */
+export function sameScreen(a: Route, b: Route): boolean {
+  return a.name === 'destination' && b.name === 'destination' && a.id === b.id
 }
 
 export function routeHash(route: Route): string {

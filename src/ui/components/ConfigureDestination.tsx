@@ -2,7 +2,10 @@ import { useEffect, useMemo, useState } from 'preact/hooks'
 import { type ApiClient, ApiError } from '../api'
 import { type Field, type FieldValue, type FormValues, fieldsOf, initialValues, isDirty, placeProblems, type SchemaItem, saveButton, toPayload, validate } from '../form-model'
 import { setLeaveGuard } from '../leave-guard'
-import { routeHash } from '../routes'
+import { DESTINATION_TABS, type DestinationTab, routeHash, TAB_LABELS } from '../routes'
+import { LogsTab } from './LogsTab'
+import { MetricsTab } from './MetricsTab'
+import { TestingTab } from './TestingTab'
 import { InputField } from './InputField'
 import type { Notify } from './Toast'
 
@@ -54,7 +57,19 @@ function fromTemplate(template: Template): Loaded {
 const focusField = (id: string) => setTimeout(() => document.getElementById(id)?.focus())
 
 /** Basic settings of a new (from `templateId`) or an existing (`functionId`) destination. */
-export function ConfigureDestination({ client, notify, templateId, functionId }: { client: ApiClient; notify: Notify; templateId?: string; functionId?: string }) {
+export function ConfigureDestination({
+  client,
+  notify,
+  templateId,
+  functionId,
+  tab = 'configuration',
+}: {
+  client: ApiClient
+  notify: Notify
+  templateId?: string
+  functionId?: string
+  tab?: DestinationTab
+}) {
   const [loaded, setLoaded] = useState<Loaded | null>(null)
   const [loadError, setLoadError] = useState<string | null>(null)
   const [values, setValues] = useState<FormValues | null>(null)
@@ -149,7 +164,7 @@ export function ConfigureDestination({ client, notify, templateId, functionId }:
   const button = saveButton(isNew, values.enabled, dirty, saving)
   const nameError = errorOf('name')
   return (
-    <form class="configure" onSubmit={submit} noValidate aria-labelledby="configure-title">
+    <div class="configure">
       <div class="page-header">
         <div class="title-with-icon">
           {loaded.iconUrl && <img class="icon large" src={loaded.iconUrl} alt="" width={40} height={40} />}
@@ -159,13 +174,7 @@ export function ConfigureDestination({ client, notify, templateId, functionId }:
           {isNew ? 'Back to catalogue' : 'Back to destinations'}
         </a>
       </div>
-      {!isNew && (
-        <nav class="tabs" aria-label="Destination sections">
-          <a class="tab active" aria-current="page" href={routeHash({ name: 'destination', id: loaded.functionId ?? '', tab: 'configuration' })}>
-            Configuration
-          </a>
-        </nav>
-      )}
+      {!isNew && loaded.functionId && <DestinationTabs functionId={loaded.functionId} current={tab} />}
       {general.length > 0 && (
         <div class="error-box" role="alert">
           <p>The destination could not be saved:</p>
@@ -176,55 +185,74 @@ export function ConfigureDestination({ client, notify, templateId, functionId }:
           </ul>
         </div>
       )}
-      <div class="card form-card">
-        <div class="field switch-field enable-field">
-          <label for="enabled">Enable destination</label>
-          <input
-            id="enabled"
-            type="checkbox"
-            role="switch"
-            class="switch"
-            aria-checked={values.enabled}
-            checked={values.enabled}
-            onChange={(e) => change('enabled', { ...values, enabled: e.currentTarget.checked })}
-          />
-          <p class="description">{values.enabled ? 'Events are sent to Pinterest once saved.' : 'Paused: no events are sent.'}</p>
-        </div>
-        <h2>Basic settings</h2>
-        <div class="field" data-field="name">
-          <label for="name">
-            Destination name<span class="required"> (required)</span>
-          </label>
-          <input
-            id="name"
-            type="text"
-            value={values.name}
-            aria-required="true"
-            aria-invalid={nameError ? 'true' : undefined}
-            aria-describedby={nameError ? 'name-error' : undefined}
-            onInput={(e) => change('name', { ...values, name: e.currentTarget.value })}
-          />
-          {nameError && (
-            <p id="name-error" class="error-message">
-              {nameError}
-            </p>
-          )}
-        </div>
-        <div class="field" data-field="description">
-          <label for="description">Description</label>
-          <textarea id="description" rows={2} value={values.description} onInput={(e) => change('description', { ...values, description: e.currentTarget.value })} />
-          {errorOf('description') && <p class="error-message">{errorOf('description')}</p>}
-        </div>
-        {loaded.fields.map((field) => (
-          <InputField key={field.id} field={field} value={values.inputs[field.key]} error={errorOf(field.id)} onChange={(value) => setInput(field, value)} />
-        ))}
-      </div>
-      <div class="save-bar">
-        {dirty && !isNew && <span class="muted">Unsaved changes</span>}
-        <button type="submit" class="button primary" disabled={button.disabled}>
-          {button.label}
-        </button>
-      </div>
-    </form>
+      {tab === 'testing' && loaded.functionId && <TestingTab client={client} functionId={loaded.functionId} configuration={() => toPayload(loaded.fields, values)} />}
+      {tab === 'logs' && loaded.functionId && <LogsTab client={client} functionId={loaded.functionId} />}
+      {tab === 'metrics' && loaded.functionId && <MetricsTab client={client} functionId={loaded.functionId} />}
+      {(tab === 'configuration' || tab === 'mappings' || isNew) && (
+        <form onSubmit={submit} noValidate aria-labelledby="configure-title">
+          <div class="card form-card">
+            <div class="field switch-field enable-field">
+              <label for="enabled">Enable destination</label>
+              <input
+                id="enabled"
+                type="checkbox"
+                role="switch"
+                class="switch"
+                aria-checked={values.enabled}
+                checked={values.enabled}
+                onChange={(e) => change('enabled', { ...values, enabled: e.currentTarget.checked })}
+              />
+              <p class="description">{values.enabled ? 'Events are sent to Pinterest once saved.' : 'Paused: no events are sent.'}</p>
+            </div>
+            <h2>Basic settings</h2>
+            <div class="field" data-field="name">
+              <label for="name">
+                Destination name<span class="required"> (required)</span>
+              </label>
+              <input
+                id="name"
+                type="text"
+                value={values.name}
+                aria-required="true"
+                aria-invalid={nameError ? 'true' : undefined}
+                aria-describedby={nameError ? 'name-error' : undefined}
+                onInput={(e) => change('name', { ...values, name: e.currentTarget.value })}
+              />
+              {nameError && (
+                <p id="name-error" class="error-message">
+                  {nameError}
+                </p>
+              )}
+            </div>
+            <div class="field" data-field="description">
+              <label for="description">Description</label>
+              <textarea id="description" rows={2} value={values.description} onInput={(e) => change('description', { ...values, description: e.currentTarget.value })} />
+              {errorOf('description') && <p class="error-message">{errorOf('description')}</p>}
+            </div>
+            {loaded.fields.map((field) => (
+              <InputField key={field.id} field={field} value={values.inputs[field.key]} error={errorOf(field.id)} onChange={(value) => setInput(field, value)} />
+            ))}
+          </div>
+          <div class="save-bar">
+            {dirty && !isNew && <span class="muted">Unsaved changes</span>}
+            <button type="submit" class="button primary" disabled={button.disabled}>
+              {button.label}
+            </button>
+          </div>
+        </form>
+      )}
+    </div>
+  )
+}
+
+function DestinationTabs({ functionId, current }: { functionId: string; current: DestinationTab }) {
+  return (
+    <nav class="tabs" aria-label="Destination sections">
+      {DESTINATION_TABS.map((tab) => (
+        <a key={tab} class={tab === current ? 'tab active' : 'tab'} aria-current={tab === current ? 'page' : undefined} href={routeHash({ name: 'destination', id: functionId, tab })}>
+          {TAB_LABELS[tab]}
+        </a>
+      ))}
+    </nav>
   )
 }

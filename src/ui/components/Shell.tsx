@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks'
 import type { ApiClient, Session } from '../api'
 import { mayLeave } from '../leave-guard'
-import { parseRoute, type Route } from '../routes'
+import { parseRoute, type Route, sameScreen } from '../routes'
 import { Catalogue } from './Catalogue'
 import { ConfigureDestination } from './ConfigureDestination'
 import { DestinationList } from './DestinationList'
@@ -14,7 +14,7 @@ function useRoute(): Route {
     let current = location.hash
     const onHashChange = () => {
       if (location.hash === current) return
-      if (!mayLeave((question) => window.confirm(question))) {
+      if (!sameScreen(parseRoute(current), parseRoute(location.hash)) && !mayLeave((question) => window.confirm(question))) {
         // Back to where the user was, without a second hashchange.
         history.replaceState(null, '', current || '#/')
         return
@@ -46,7 +46,7 @@ function Screen({ route, client, notify }: { route: Route; client: ApiClient; no
     case 'new':
       return <ConfigureDestination key={`new ${route.templateId}`} client={client} notify={notify} templateId={route.templateId} />
     case 'destination':
-      return <ConfigureDestination key={route.id} client={client} notify={notify} functionId={route.id} />
+      return <ConfigureDestination key={route.id} client={client} notify={notify} functionId={route.id} tab={route.tab} />
     case 'not-found':
       return (
         <section class="page-message">
