@@ -1,8 +1,9 @@
 import { benchDelivery } from './delivery.bench'
 import { benchMapping } from './mapping.bench'
+import { benchPage } from './page.bench'
 import { benchServer } from './server.bench'
 
-const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = { mapping: benchMapping, delivery: benchDelivery, server: benchServer }
+const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = { mapping: benchMapping, delivery: benchDelivery, server: benchServer, page: benchPage }
 
 // `npm run bench` runs all; `npm run bench -- delivery` runs the named ones.
 async function main(): Promise<void> {

@@ -3,13 +3,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import type { ServerOptions } from '../../src/server/server'
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium'
 import { type Setup, startPipeline } from './pipeline-server'
 
-/** Debian's Chromium: the browser tests drive it; playwright-core brings no browser of its own. */
-export const CHROMIUM = '/usr/bin/chromium'
-
-/** Headless, and nothing that reaches beyond loopback (updates, sync, field trials, QUIC). */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
+export { CHROMIUM }
 
 /** Where each screen's screenshot goes (git-ignored). */
 export const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots')
