@@ -48,6 +48,7 @@ type WasmParser = Awaited<ReturnType<typeof createHogQLParser>>
 
 interface Backend {
   readonly isolation: ParserIsolation
+  readonly parserModule?: string
   /** The parser's JSON answer, or why there is none. */
   parse(text: string, timeoutMs: number): string | HogParseFailure
   /** Settles once a parser replaced after a failure is loaded again. */
@@ -64,15 +65,22 @@ let loading: Promise<Backend> | undefined
  * (the PostHog plugin's sandbox has none), so that a parse that traps or runs away is ended by
  * replacing that thread instead of hanging this one.
  */
-export async function loadHogParser(options: { isolation?: ParserIsolation } = {}): Promise<void> {
-  if (backend && (options.isolation === undefined || backend.isolation === options.isolation)) return backend.ready?.()
-  if (!loading || options.isolation !== undefined) loading = startBackend(options.isolation)
+export async function loadHogParser(options: LoadOptions = {}): Promise<void> {
+  const restart = options.isolation !== undefined && (options.isolation !== backend?.isolation || options.parserModule !== backend?.parserModule)
+  if (backend && !restart) return backend.ready?.()
+  if (!loading || restart) loading = startBackend(options.isolation, options.parserModule)
   backend = await loading
 }
 
-async function startBackend(isolation: ParserIsolation | undefined): Promise<Backend> {
+export interface LoadOptions {
+  isolation?: ParserIsolation
+  /** The module a parser thread loads instead of the parser package (tests give a stand-in); threads only. */
+  parserModule?: string
+}
+
+async function startBackend(isolation: ParserIsolation | undefined, parserModule: string | undefined): Promise<Backend> {
   if (isolation !== 'in-process') {
-    const threaded = await WorkerBackend.start().catch(() => undefined)
+    const threaded = await WorkerBackend.start(parserModule).catch(() => undefined)
     if (threaded) return threaded
     if (isolation === 'worker') throw new Error('the Hog parser could not start on a worker thread')
   }
@@ -218,8 +226,10 @@ type Threads = typeof import('node:worker_threads')
 
 const PARSER_PACKAGE = '@posthog/hogql-parser'
 
-// The first start warms the parser on typical shapes, in the background of loadHogParser; a thread
-// started again after a failure does not, since a caller may be waiting for it.
+// Every parser thread parses typical shapes before it takes a template: a new module's first parses are
+// slow (the parser builds its caches), and a template's time limit must not pay for that. A thread that
+// replaced a failed one is no exception: started cold, its first template would time out under load and
+// replace it again, cold again, so that one slow parse would fail every template after it.
 const WARM_UP = [
   '{event.properties.email ?? person.properties.email}',
   '{lower(trim(toString(event.properties.email)))}',
@@ -248,26 +258,27 @@ class WorkerBackend implements Backend {
   private constructor(
     private readonly threads: Threads,
     private readonly parserPath: string,
+    readonly parserModule: string | undefined,
   ) {
-    this.thread = this.spawn(WARM_UP)
+    this.thread = this.spawn()
   }
 
-  static async start(): Promise<WorkerBackend> {
+  static async start(parserModule?: string): Promise<WorkerBackend> {
     // A sandbox without worker_threads (the PostHog plugin's) throws here, and the parser runs in-process.
     const threads = require('node:worker_threads') as Threads
     // A name in a variable: a bundler leaves the lookup to run time (the worker loads the installed package).
-    const backend = new WorkerBackend(threads, require.resolve(PARSER_PACKAGE))
+    const backend = new WorkerBackend(threads, parserModule ?? require.resolve(PARSER_PACKAGE), parserModule)
     await backend.whenReady()
     return backend
   }
 
-  /** `warmUp` templates are parsed before the thread says it is ready: a new module's first parses are slow. */
-  private spawn(warmUp: readonly string[] = []): Thread {
+  /** A thread says it is ready once it has parsed the warm-up templates. */
+  private spawn(): Thread {
     const { port1, port2 } = new this.threads.MessageChannel()
     const state = new Int32Array(new SharedArrayBuffer(8))
     const worker = new this.threads.Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { port: port2, state, parserPath: this.parserPath, warmUp },
+      workerData: { port: port2, state, parserPath: this.parserPath, warmUp: WARM_UP },
       transferList: [port2],
     })
     // The parser thread must never keep a process alive, nor take it down with it.
