@@ -53,7 +53,8 @@ function referencesOf(name: string, text: string): string[] {
   return []
 }
 
-// The server sends an asset's precompressed file beside it when there is one, else the file as it is.
+// The precompressed file the build wrote beside an asset (what the server sends), else the file compressed
+// here: index.html, which the server sends as it is (a few hundred bytes either way).
 function sentSize(file: string, suffix: string, data: Buffer, compress: (data: Buffer) => Buffer): number {
   return fs.existsSync(file + suffix) ? fs.statSync(file + suffix).size : compress(data).length
 }
