@@ -205,7 +205,8 @@ export function MappingsTab({ client, drafts, templates, errors, onChange }: Map
                     const next = duplicate(drafts, draft.key)
                     onChange(next)
                     const copy = next[next.findIndex((d) => d.key === draft.key) + 1]
-                    focusSoon(mappingFieldId(copy.key, 'toggle'))
+                    setExpanded((now) => new Set([...now, copy.key]))
+                    focusSoon(mappingFieldId(copy.key, 'name'))
                   }}
                   onRemove={() => {
                     const at = drafts.findIndex((d) => d.key === draft.key)
