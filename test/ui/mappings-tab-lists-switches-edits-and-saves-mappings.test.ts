@@ -4,7 +4,7 @@ import { createFunction, firstProject, until } from '../helpers/pipeline-server'
 import { seriousViolations } from './helpers/axe'
 import { functionByApi, mappingItem } from './helpers/mappings'
 import { type PageSetup, signIn, startPage, tabTo } from './helpers/page'
-import { fillTemplateField } from './helpers/template-field'
+import { fillTemplateField, tabToField, templateFieldText } from './helpers/template-field'
 
 jest.setTimeout(60_000)
 
@@ -36,9 +36,15 @@ async function save(page: Page): Promise<void> {
 
 /** What each row of the tab shows: name, summary, and whether its switch is on. */
 function shownRows(page: Page) {
-  return page.locator('li.mapping').evaluateAll((items) =>
-    items.map((li) => [li.querySelector('.mapping-toggle')?.textContent?.replace(/^[▸▾]/, ''), li.querySelector('.mapping-summary')?.textContent, (li.querySelector('input[role=switch]') as HTMLInputElement).checked]),
-  )
+  return page
+    .locator('li.mapping')
+    .evaluateAll((items) =>
+      items.map((li) => [
+        li.querySelector('.mapping-toggle')?.textContent?.replace(/^[▸▾]/, ''),
+        li.querySelector('.mapping-summary')?.textContent,
+        (li.querySelector('input[role=switch]') as HTMLInputElement).checked,
+      ]),
+    )
 }
 
 test('the tab lists the default mappings with triggers and action sources; one switched off is stored disabled, as the page shows', async () => {
@@ -73,9 +79,9 @@ test('an expanded mapping shows its event name, action source and templated inpu
   const checkout = mappingItem(page, 'Checkout')
   await expect(checkout.getByLabel('Event name', { exact: true }).inputValue()).resolves.toBe('checkout')
   await expect(checkout.getByLabel('Action source').inputValue()).resolves.toBe('web')
-  await expect(checkout.getByLabel('Event time', { exact: true }).inputValue()).resolves.toBe('{event.timestamp}')
-  await expect(checkout.getByLabel('User data: email', { exact: true }).inputValue()).resolves.toBe('{person.properties.email ?? event.properties.email}')
-  await expect(checkout.getByLabel('Custom data: value', { exact: true }).inputValue()).resolves.toBe('{event.properties.value ?? event.properties.revenue ?? event.properties.total ?? event.properties.price}')
+  await expect(templateFieldText(checkout, 'Event time')).resolves.toBe('{event.timestamp}')
+  await expect(templateFieldText(checkout, 'User data: email')).resolves.toBe('{person.properties.email ?? event.properties.email}')
+  await expect(templateFieldText(checkout, 'Custom data: value')).resolves.toBe('{event.properties.value ?? event.properties.revenue ?? event.properties.total ?? event.properties.price}')
   expect(await seriousViolations(page)).toEqual([])
   await setup.screenshot('expanded')
 })
@@ -93,7 +99,7 @@ test('a mapping can be expanded, switched and edited by keyboard alone', async (
   await expect(cart.getByRole('switch').isChecked()).resolves.toBe(false)
   expect(await tabTo(page, '#mapping-m3-input-action_source', 10)).toBe(true)
   await page.keyboard.press('End')
-  expect(await tabTo(page, '#mapping-m3-input-event_time', 10)).toBe(true)
+  expect(await tabToField(page, cart.getByLabel('Event time', { exact: true }), 10)).toBe(true)
   await page.keyboard.press('Control+A')
   await page.keyboard.type('{event.properties.sent_at}')
   expect(await tabTo(page, 'button[type=submit]', 200)).toBe(true)
@@ -183,4 +189,23 @@ test('unsaved mapping changes survive moving to Configuration and back, and leav
   expect(asked).toEqual([LEAVE_QUESTION])
   expect(page.url()).toContain(`#/destinations/${id}/mappings`)
   await expect(lead.getByRole('switch').isChecked()).resolves.toBe(false)
+})
+
+test('on a phone the tab, an expanded mapping and the new mapping panel fit the width, and the panel passes axe', async () => {
+  const { page } = setup
+  await page.setViewportSize({ width: 390, height: 844 })
+  try {
+    await openMappings(page)
+    await page.getByRole('button', { name: 'Checkout', exact: true }).click()
+    await page.getByRole('button', { name: 'New mapping' }).click()
+    await page.getByLabel('Mapping', { exact: true }).selectOption('Report Conversions Event')
+    await page.getByLabel('Event that triggers the new mapping').waitFor()
+    expect(await page.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true)
+    expect(await seriousViolations(page)).toEqual([])
+    await setup.screenshot('phone')
+    await page.getByRole('button', { name: 'Cancel' }).click()
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 800 })
+  }
+  expect(setup.console.filter((line) => line.includes('Content Security Policy'))).toEqual([])
 })

@@ -23,7 +23,7 @@ test('a Report Conversions Event mapping for a typed event, action source offlin
 
   await page.getByRole('button', { name: 'New mapping' }).click()
   await page.getByLabel('Mapping', { exact: true }).selectOption('Report Conversions Event')
-  await page.getByLabel('Event name to add to trigger events').fill('In-store purchase')
+  await page.getByLabel('Event that triggers the new mapping').fill('In-store purchase')
   await page.keyboard.press('Enter')
   await page.getByRole('button', { name: 'Add mapping' }).click()
   const mapping = mappingItem(page, 'Report Conversions Event')

@@ -7,6 +7,7 @@ import { useState } from 'preact/hooks'
 export function EventPicker({
   id,
   label,
+  inputLabel,
   events,
   known,
   onChange,
@@ -15,6 +16,8 @@ export function EventPicker({
 }: {
   id: string
   label: string
+  /** The text box's own label, which names what the events trigger. */
+  inputLabel: string
   events: string[]
   known: string[]
   onChange: (events: string[]) => void
@@ -47,7 +50,7 @@ export function EventPicker({
       )}
       <div class="event-add">
         <label class="visually-hidden" for={id}>
-          Event name to add to {label.toLowerCase()}
+          {inputLabel}
         </label>
         <input
           id={id}

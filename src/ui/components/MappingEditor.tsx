@@ -227,6 +227,7 @@ export function MappingEditor(props: EditorProps) {
       <EventPicker
         id={mappingFieldId(draft.key, 'events')}
         label="Trigger events"
+        inputLabel={`Event that triggers ${draft.name || 'this mapping'}`}
         events={draft.events}
         known={suggestions.events}
         error={errors[mappingFieldId(draft.key, 'events')]}

@@ -94,6 +94,7 @@ function NewMapping({
       <EventPicker
         id="new-mapping-events"
         label="Trigger events"
+        inputLabel="Event that triggers the new mapping"
         events={events}
         known={suggestions.events}
         emptyText={custom ? 'Pick or type the event that triggers it; with none, every event does.' : 'Every event triggers it.'}

@@ -12,3 +12,17 @@ export async function fillTemplateField(scope: Page | Locator, label: string, te
   if (text === '') await page.keyboard.press('Delete')
   else await page.keyboard.type(text)
 }
+
+/** The text of the template field labelled `label`: a text area's value, or a code editor's text. */
+export function templateFieldText(scope: Page | Locator, label: string): Promise<string> {
+  return scope.getByLabel(label, { exact: true }).evaluate((el) => ('value' in el ? String((el as { value: unknown }).value) : (el.textContent ?? '')))
+}
+
+/** Presses Tab until `target` has the focus (at most `max` times); false when it never does. */
+export async function tabToField(page: Page, target: Locator, max = 30): Promise<boolean> {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab')
+    if (await target.evaluate((el) => el === el.ownerDocument.activeElement)) return true
+  }
+  return false
+}
