@@ -25,8 +25,10 @@ export interface MappingDraft {
   key: string
   name: string
   disabled: boolean
-  /** The trigger: `filters.events` by name. */
+  /** The trigger: `filters.events` by name; none is every event. */
   events: string[]
+  /** The entries of `filters.events` as the server gave them (with their own property filters), by name. */
+  eventEntries: Record<string, Record<string, unknown>>
   /** The rest of `filters` (property filters...), kept as the server gave it. */
   otherFilters: Record<string, unknown>
   /** Only the inputs the mapping holds; an absent one runs with its schema default. */
@@ -54,10 +56,16 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 
 const asText = (value: unknown): string => (value === undefined || value === null ? '' : typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value))
 
-function eventNames(filters: unknown): string[] {
+// An entry of `filters.events` with a null id stands for every event, as no entry does.
+function eventEntriesOf(filters: unknown): [string, Record<string, unknown>][] {
   if (!isRecord(filters) || !Array.isArray(filters.events)) return []
-  return filters.events.map((e) => (isRecord(e) ? asText(e.id ?? e.name) : '')).filter((name) => name !== '')
+  return filters.events
+    .filter(isRecord)
+    .map((e): [string, Record<string, unknown>] => [asText(e.id ?? e.name), e])
+    .filter(([name]) => name !== '')
 }
+
+const eventNames = (filters: unknown): string[] => eventEntriesOf(filters).map(([name]) => name)
 
 function filtersBesideEvents(filters: unknown): Record<string, unknown> {
   if (!isRecord(filters)) return {}
@@ -102,6 +110,8 @@ const kindOf = (key: string, schema: MappingInput[]): MappingInputKind => schema
 
 function draftOf(mapping: ApiMapping, key: string, templates: MappingTemplate[]): MappingDraft {
   const name = mapping.name ?? ''
+  // Without filters of its own a mapping runs with its prebuilt mapping's, as the server does.
+  const filters = mapping.filters === undefined ? templates.find((t) => t.name === name)?.filters : mapping.filters
   const schema = schemaOf({ name, schemaOverrides: mapping.inputs_schema }, templates)
   const inputs: Record<string, MappingValue> = {}
   for (const [inputKey, entry] of Object.entries(mapping.inputs ?? {})) {
@@ -111,8 +121,9 @@ function draftOf(mapping: ApiMapping, key: string, templates: MappingTemplate[])
     key,
     name,
     disabled: mapping.disabled === true,
-    events: eventNames(mapping.filters),
-    otherFilters: filtersBesideEvents(mapping.filters),
+    events: eventNames(filters),
+    eventEntries: Object.fromEntries(eventEntriesOf(filters)),
+    otherFilters: filtersBesideEvents(filters),
     inputs,
     ...(mapping.inputs_schema ? { schemaOverrides: mapping.inputs_schema } : {}),
   }
@@ -181,6 +192,7 @@ export function addFromTemplate(drafts: MappingDraft[], template: MappingTemplat
     name: freeName(drafts, template.name),
     disabled: false,
     events: trigger ?? eventNames(template.filters),
+    eventEntries: Object.fromEntries(eventEntriesOf(template.filters)),
     otherFilters: filtersBesideEvents(template.filters),
     inputs,
   }
@@ -193,7 +205,10 @@ function payloadValue(input: MappingInput | undefined, value: MappingValue): unk
   return value
 }
 
-/** One mapping in the REST API's shape. An emptied input with no default is left out, as it was never set. */
+/**
+ * One mapping in the REST API's shape. An emptied input with no default is left out, as it was never set.
+ * Filters are always sent: without them a mapping named like a prebuilt one would take that one's trigger.
+ */
 export function toApiMapping(draft: MappingDraft, templates: MappingTemplate[]): ApiMapping {
   const schema = schemaOf(draft, templates)
   const inputs: Record<string, { value: unknown }> = {}
@@ -202,12 +217,11 @@ export function toApiMapping(draft: MappingDraft, templates: MappingTemplate[]):
     if (value === '' && input?.default === undefined) continue
     inputs[key] = { value: payloadValue(input, value) }
   }
-  const events = draft.events.map((name) => ({ id: name, name, type: 'events' }))
-  const filters = events.length > 0 ? { ...draft.otherFilters, events } : draft.otherFilters
+  const events = draft.events.map((name) => draft.eventEntries[name] ?? { id: name, name, type: 'events' })
   return {
     name: draft.name.trim(),
     disabled: draft.disabled,
-    ...(Object.keys(filters).length > 0 ? { filters } : {}),
+    filters: events.length > 0 ? { ...draft.otherFilters, events } : draft.otherFilters,
     inputs,
     ...(draft.schemaOverrides ? { inputs_schema: draft.schemaOverrides } : {}),
   }

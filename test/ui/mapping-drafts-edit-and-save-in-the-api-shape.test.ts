@@ -92,14 +92,23 @@ test('an emptied input with no default is left out; one with a default is sent e
   expect(toApiMappings(wifi, templates)[0].inputs?.wifi).toEqual({ value: true })
 })
 
-test('trigger events are kept once each; with none the mapping is sent without filters', () => {
-  expect(toApiMappings(setEvents(saved, 'm1', ['A', 'B', 'A']), templates)[0].filters).toEqual({
+test('trigger events are kept once each, with their own filters; with none the mapping is sent with empty filters, which take every event', () => {
+  const withProperties = draftsOf([{ name: 'Checkout', filters: { events: [{ id: 'A', name: 'A', type: 'events', properties: [{ key: 'x', type: 'event', operator: 'is_set' }] }] } }], templates)
+  expect(toApiMappings(setEvents(withProperties, 'm1', ['A', 'B', 'A']), templates)[0].filters).toEqual({
     events: [
-      { id: 'A', name: 'A', type: 'events' },
+      { id: 'A', name: 'A', type: 'events', properties: [{ key: 'x', type: 'event', operator: 'is_set' }] },
       { id: 'B', name: 'B', type: 'events' },
     ],
   })
-  expect(toApiMappings(setEvents(saved, 'm1', []), templates)[0]).not.toHaveProperty('filters')
+  expect(toApiMappings(setEvents(saved, 'm1', []), templates)[0].filters).toEqual({})
+  const all = draftsOf([{ name: 'Lead', filters: { events: [{ id: null, type: 'events' }] } }], templates)
+  expect(all[0].events).toEqual([])
+})
+
+test('a mapping stored without filters shows, and saves, the trigger of its prebuilt mapping, which it runs with', () => {
+  const [lead] = draftsOf([{ name: 'Lead', inputs: {} }], templates)
+  expect(lead.events).toEqual(['Lead Generated'])
+  expect(toApiMappings([lead], templates)[0].filters).toEqual({ events: [{ id: 'Lead Generated', name: 'Lead Generated', type: 'events' }] })
 })
 
 test('problems known before saving are found at their fields', () => {

@@ -42,7 +42,7 @@ function shownRows(page: Page) {
       items.map((li) => [
         li.querySelector('.mapping-toggle')?.textContent?.replace(/^[▸▾]/, ''),
         li.querySelector('.mapping-summary')?.textContent,
-        (li.querySelector('input[role=switch]') as HTMLInputElement).checked,
+        (li.querySelector('input[role=switch]') as unknown as { checked: boolean }).checked,
       ]),
     )
 }

@@ -226,7 +226,9 @@ export function ConfigureDestination({
           </ul>
         </div>
       )}
-      {tab === 'testing' && loaded.functionId && <TestingTab client={client} functionId={loaded.functionId} configuration={() => toPayload(loaded.fields, values)} />}
+      {tab === 'testing' && loaded.functionId && (
+        <TestingTab client={client} functionId={loaded.functionId} configuration={() => ({ ...toPayload(loaded.fields, values), mappings: toApiMappings(mappings, loaded.mappingTemplates) })} />
+      )}
       {tab === 'logs' && loaded.functionId && <LogsTab client={client} functionId={loaded.functionId} />}
       {tab === 'metrics' && loaded.functionId && <MetricsTab client={client} functionId={loaded.functionId} />}
       {(tab === 'configuration' || tab === 'mappings' || isNew) && (

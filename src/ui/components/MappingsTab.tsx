@@ -8,7 +8,9 @@ import {
   draftKeyOf,
   duplicate,
   type MappingDraft,
+  type MappingInput,
   type MappingTemplate,
+  type MappingValue,
   mappingFieldId,
   remove,
   rename,
@@ -119,6 +121,13 @@ function NewMapping({
   )
 }
 
+/** A mapping's action source as its choice's label, or the template that picks it per event. */
+function ActionSource({ input, value }: { input: MappingInput | undefined; value: MappingValue | undefined }) {
+  const text = typeof value === 'string' && value !== '' ? value : typeof input?.default === 'string' ? input.default : ''
+  const label = choiceLabel(input, text)
+  return <dd>{label === text && text.includes('{') ? <code>{text}</code> : label || '—'}</dd>
+}
+
 /** The destination's mappings: each one's trigger, action source and switch; expanded, its fields. */
 export function MappingsTab({ client, drafts, templates, errors, onChange }: MappingsTabProps) {
   const [suggestions, setSuggestions] = useState(NO_SUGGESTIONS)
@@ -168,14 +177,7 @@ export function MappingsTab({ client, drafts, templates, errors, onChange }: Map
                   <dt>Trigger</dt>
                   <dd>{draft.events.length > 0 ? draft.events.join(', ') : 'All events'}</dd>
                   <dt>Action source</dt>
-                  <dd>
-                    {typeof source === 'string' && source !== ''
-                      ? choiceLabel(
-                          schema.find((i) => i.key === 'action_source'),
-                          source,
-                        )
-                      : 'Default'}
-                  </dd>
+                  <ActionSource input={schema.find((i) => i.key === 'action_source')} value={source} />
                 </dl>
                 <div class="mapping-switch">
                   <label for={switchId} class="visually-hidden">
