@@ -165,6 +165,19 @@ test('server errors on mapping fields land at those fields, on the Mappings tab 
   await expect(page.getByRole('button', { name: 'No changes' }).isDisabled()).resolves.toBe(true)
 })
 
+test("the server's compile error of a template shows at its field", async () => {
+  const { page } = setup
+  await openMappings(page)
+  await page.getByRole('button', { name: 'Search', exact: true }).click()
+  const search = mappingItem(page, 'Search')
+  await fillTemplateField(search, 'Event time', '{event.timestamp')
+  await page.getByRole('button', { name: 'Save changes' }).click()
+  await search.getByText("invalid template at position 16: no viable alternative at input 'event.timestamp'", { exact: true }).waitFor()
+  await fillTemplateField(search, 'Event time', '{event.timestamp}')
+  await expect(search.getByText('invalid template', { exact: false }).count()).resolves.toBe(0)
+  await expect(page.getByRole('button', { name: 'No changes' }).isDisabled()).resolves.toBe(true)
+})
+
 test('unsaved mapping changes survive moving to Configuration and back, and leaving the destination asks first', async () => {
   const { page } = setup
   const id = await openMappings(page)

@@ -233,53 +233,53 @@ export function ConfigureDestination({
       {tab === 'metrics' && loaded.functionId && <MetricsTab client={client} functionId={loaded.functionId} />}
       {(tab === 'configuration' || tab === 'mappings' || isNew) && (
         <form onSubmit={submit} noValidate aria-labelledby="configure-title">
-          {tab === 'mappings' && !isNew ? (
+          {tab === 'mappings' && !isNew && (
             <MappingsTab client={client} drafts={mappings} templates={loaded.mappingTemplates} errors={mappingErrors(serverErrors, checking ? problems : {})} onChange={changeMappings} />
-          ) : (
-            <div class="card form-card">
-              <div class="field switch-field enable-field">
-                <label for="enabled">Enable destination</label>
-                <input
-                  id="enabled"
-                  type="checkbox"
-                  role="switch"
-                  class="switch"
-                  aria-checked={values.enabled}
-                  checked={values.enabled}
-                  onChange={(e) => change('enabled', { ...values, enabled: e.currentTarget.checked })}
-                />
-                <p class="description">{values.enabled ? 'Events are sent to Pinterest once saved.' : 'Paused: no events are sent.'}</p>
-              </div>
-              <h2>Basic settings</h2>
-              <div class="field" data-field="name">
-                <label for="name">
-                  Destination name<span class="required"> (required)</span>
-                </label>
-                <input
-                  id="name"
-                  type="text"
-                  value={values.name}
-                  aria-required="true"
-                  aria-invalid={nameError ? 'true' : undefined}
-                  aria-describedby={nameError ? 'name-error' : undefined}
-                  onInput={(e) => change('name', { ...values, name: e.currentTarget.value })}
-                />
-                {nameError && (
-                  <p id="name-error" class="error-message">
-                    {nameError}
-                  </p>
-                )}
-              </div>
-              <div class="field" data-field="description">
-                <label for="description">Description</label>
-                <textarea id="description" rows={2} value={values.description} onInput={(e) => change('description', { ...values, description: e.currentTarget.value })} />
-                {errorOf('description') && <p class="error-message">{errorOf('description')}</p>}
-              </div>
-              {loaded.fields.map((field) => (
-                <InputField key={field.id} field={field} value={values.inputs[field.key]} error={errorOf(field.id)} onChange={(value) => setInput(field, value)} />
-              ))}
-            </div>
           )}
+          {/* On the Mappings tab the settings stay in the one form, hidden: both tabs are one draft with one save bar. */}
+          <div class="card form-card" hidden={tab === 'mappings' && !isNew}>
+            <div class="field switch-field enable-field">
+              <label for="enabled">Enable destination</label>
+              <input
+                id="enabled"
+                type="checkbox"
+                role="switch"
+                class="switch"
+                aria-checked={values.enabled}
+                checked={values.enabled}
+                onChange={(e) => change('enabled', { ...values, enabled: e.currentTarget.checked })}
+              />
+              <p class="description">{values.enabled ? 'Events are sent to Pinterest once saved.' : 'Paused: no events are sent.'}</p>
+            </div>
+            <h2>Basic settings</h2>
+            <div class="field" data-field="name">
+              <label for="name">
+                Destination name<span class="required"> (required)</span>
+              </label>
+              <input
+                id="name"
+                type="text"
+                value={values.name}
+                aria-required="true"
+                aria-invalid={nameError ? 'true' : undefined}
+                aria-describedby={nameError ? 'name-error' : undefined}
+                onInput={(e) => change('name', { ...values, name: e.currentTarget.value })}
+              />
+              {nameError && (
+                <p id="name-error" class="error-message">
+                  {nameError}
+                </p>
+              )}
+            </div>
+            <div class="field" data-field="description">
+              <label for="description">Description</label>
+              <textarea id="description" rows={2} value={values.description} onInput={(e) => change('description', { ...values, description: e.currentTarget.value })} />
+              {errorOf('description') && <p class="error-message">{errorOf('description')}</p>}
+            </div>
+            {loaded.fields.map((field) => (
+              <InputField key={field.id} field={field} value={values.inputs[field.key]} error={errorOf(field.id)} onChange={(value) => setInput(field, value)} />
+            ))}
+          </div>
           <div class="save-bar">
             {dirty && !isNew && <span class="muted">Unsaved changes</span>}
             <button type="submit" class="button primary" disabled={button.disabled}>
