@@ -1,6 +1,6 @@
 import type { Dialog, Page } from 'playwright-core'
 import { LEAVE_QUESTION } from '../../src/ui/leave-guard'
-import { createFunction, firstProject, until } from '../helpers/pipeline-server'
+import { capture, createFunction, firstProject, until } from '../helpers/pipeline-server'
 import { seriousViolations } from './helpers/axe'
 import { functionByApi, mappingItem } from './helpers/mappings'
 import { type PageSetup, signIn, startPage, tabTo } from './helpers/page'
@@ -102,6 +102,8 @@ test('a mapping can be expanded, switched and edited by keyboard alone', async (
   expect(await tabToField(page, cart.getByLabel('Event time', { exact: true }), 10)).toBe(true)
   await page.keyboard.press('Control+A')
   await page.keyboard.type('{event.properties.sent_at}')
+  // Closes a completion list a code editor may have opened, so that Tab moves on.
+  await page.keyboard.press('Escape')
   expect(await tabTo(page, 'button[type=submit]', 200)).toBe(true)
   await page.keyboard.press('Enter')
   await page.getByText('Changes saved.').waitFor()
@@ -163,6 +165,32 @@ test('server errors on mapping fields land at those fields, on the Mappings tab 
   await expect(fixed.locator('[data-field="mapping-m1-name"] .error-message').count()).resolves.toBe(0)
   await fixed.getByRole('button', { name: 'Remove User data emial' }).click()
   await expect(page.getByRole('button', { name: 'No changes' }).isDisabled()).resolves.toBe(true)
+})
+
+test('a prebuilt mapping not present is added back with its trigger; the trigger picker offers the events seen in the project', async () => {
+  const { page } = setup
+  await capture(setup.pipeline.server, firstProject, [{ event: 'Store Visit', distinct_id: 'visitor-1', uuid: '0193c000-0000-7000-8000-000000000777', properties: {} }])
+  const id = await openMappings(page)
+  await expect(page.getByLabel('Mapping', { exact: true }).count()).resolves.toBe(0)
+  await page.getByRole('button', { name: 'Lead', exact: true }).click()
+  await page.getByRole('button', { name: 'Remove Lead' }).click()
+  await page.getByRole('button', { name: 'New mapping' }).click()
+  const offered = await page.locator('#new-mapping-template option').allTextContents()
+  expect(offered).toContain('Lead')
+  expect(offered).not.toContain('Checkout')
+  await page.getByLabel('Mapping', { exact: true }).selectOption('Lead')
+  await expect(page.locator('.new-mapping .event-chip').allTextContents()).resolves.toEqual(['Lead Generated×'])
+  await expect(page.locator('#new-mapping-events-known option').evaluateAll((options) => options.map((o) => o.getAttribute('value')))).resolves.toContain('Store Visit')
+  await page.getByLabel('Event that triggers the new mapping').fill('Store Visit')
+  await page.getByRole('button', { name: 'Add event' }).click()
+  await page.getByRole('button', { name: 'Add mapping' }).click()
+  // A custom Pinterest event name instead of a standard one.
+  const lead = mappingItem(page, 'Lead')
+  await lead.getByLabel('Event name', { exact: true }).selectOption({ label: 'Custom name…' })
+  await lead.getByLabel('Custom event name').fill('store_lead')
+  await save(page)
+  const stored = (await functionByApi(setup.pipeline.server, id)).mappings.at(-1)
+  expect([stored?.name, stored?.filters?.events?.map((e) => e.name), stored?.inputs.event_name]).toEqual(['Lead', ['Lead Generated', 'Store Visit'], { value: 'store_lead' }])
 })
 
 test("the server's compile error of a template shows at its field", async () => {
