@@ -129,9 +129,12 @@ function draftOf(mapping: ApiMapping, key: string, templates: MappingTemplate[])
   }
 }
 
-/** The drafts of a function's mappings as the API answers them. */
-export function draftsOf(mappings: ApiMapping[] | null | undefined, templates: MappingTemplate[]): MappingDraft[] {
-  return (mappings ?? []).map((m, i) => draftOf(m, `m${i + 1}`, templates))
+/**
+ * The drafts of a function's mappings as the API answers them. `keys` are those of the drafts just saved, in
+ * the order sent (the order the server keeps): each saved mapping keeps its key, and so stays open if it was.
+ */
+export function draftsOf(mappings: ApiMapping[] | null | undefined, templates: MappingTemplate[], keys: string[] = []): MappingDraft[] {
+  return (mappings ?? []).map((m, i) => draftOf(m, keys[i] ?? `m${i + 1}`, templates))
 }
 
 function nextKey(drafts: MappingDraft[]): string {

@@ -111,6 +111,19 @@ test('a mapping stored without filters shows, and saves, the trigger of its preb
   expect(toApiMappings([lead], templates)[0].filters).toEqual({ events: [{ id: 'Lead Generated', name: 'Lead Generated', type: 'events' }] })
 })
 
+test('mappings read back after a save keep the keys of the drafts sent, in order', () => {
+  const sent = duplicate(remove(saved, 'm1'), 'm2')
+  const keys = sent.map((d) => d.key)
+  expect(keys.slice(0, 3)).toEqual(['m2', `m${saved.length + 1}`, 'm3'])
+  const readBack = draftsOf(toApiMappings(sent, templates), templates, keys)
+  expect(readBack.map((d) => [d.key, d.name])).toEqual(sent.map((d) => [d.key, d.name]))
+  expect(
+    draftsOf(toApiMappings(sent, templates), templates)
+      .map((d) => d.key)
+      .slice(0, 2),
+  ).toEqual(['m1', 'm2'])
+})
+
 test('problems known before saving are found at their fields', () => {
   let drafts = rename(saved, 'm1', '  ')
   drafts = setInput(drafts, 'm2', 'event_name', 'has spaces')

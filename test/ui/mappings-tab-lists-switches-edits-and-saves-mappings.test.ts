@@ -191,6 +191,9 @@ test('a prebuilt mapping not present is added back with its trigger; the trigger
   await save(page)
   const stored = (await functionByApi(setup.pipeline.server, id)).mappings.at(-1)
   expect([stored?.name, stored?.filters?.events?.map((e) => e.name), stored?.inputs.event_name]).toEqual(['Lead', ['Lead Generated', 'Store Visit'], { value: 'store_lead' }])
+  // Saving keeps open what was open, though the mappings moved.
+  await expect(page.getByRole('button', { name: 'Lead', exact: true }).getAttribute('aria-expanded')).resolves.toBe('true')
+  await expect(page.getByRole('button', { name: 'Subscribe', exact: true }).getAttribute('aria-expanded')).resolves.toBe('false')
 })
 
 test("the server's compile error of a template shows at its field", async () => {

@@ -44,7 +44,7 @@ interface Loaded {
   savedMappings: MappingDraft[]
 }
 
-function fromFunction(fn: HogFunction, mappingTemplates: MappingTemplate[]): Loaded {
+function fromFunction(fn: HogFunction, mappingTemplates: MappingTemplate[], mappingKeys: string[] = []): Loaded {
   const fields = fieldsOf(fn.inputs_schema)
   return {
     title: fn.name,
@@ -54,7 +54,7 @@ function fromFunction(fn: HogFunction, mappingTemplates: MappingTemplate[]): Loa
     saved: initialValues(fields, fn, false),
     functionId: fn.id,
     mappingTemplates,
-    savedMappings: draftsOf(fn.mappings, mappingTemplates),
+    savedMappings: draftsOf(fn.mappings, mappingTemplates, mappingKeys),
   }
 }
 
@@ -178,7 +178,13 @@ export function ConfigureDestination({
       if (loaded.functionId) {
         const patch = { ...body, mappings: toApiMappings(mappings, loaded.mappingTemplates) }
         const fn = await client.request<HogFunction>('PATCH', client.project(`hog_functions/${encodeURIComponent(loaded.functionId)}/`), patch)
-        show(fromFunction(fn, loaded.mappingTemplates))
+        show(
+          fromFunction(
+            fn,
+            loaded.mappingTemplates,
+            mappings.map((m) => m.key),
+          ),
+        )
         notify('Changes saved.')
       } else {
         const fn = await client.request<HogFunction>('POST', client.project('hog_functions/'), { type: 'destination', template_id: loaded.templateId, ...body })
