@@ -200,12 +200,19 @@ export function fieldForAttr(fields: Field[], attr: string | null): string | nul
   return field ? field.id : null
 }
 
-/** Server problems spread over the form: by field id, and the rest as form-level messages. */
-export function placeProblems(fields: Field[], problems: { attr: string | null; detail: string }[]): { byField: Record<string, string>; general: string[] } {
+/**
+ * Server problems spread over the form: by field id, and the rest as form-level messages. `locate` finds the
+ * fields of other parts of the destination (its mappings) that the form's own fields do not hold.
+ */
+export function placeProblems(
+  fields: Field[],
+  problems: { attr: string | null; detail: string }[],
+  locate: (attr: string) => string | null = () => null,
+): { byField: Record<string, string>; general: string[] } {
   const byField: Record<string, string> = {}
   const general: string[] = []
   for (const problem of problems) {
-    const id = fieldForAttr(fields, problem.attr)
+    const id = fieldForAttr(fields, problem.attr) ?? (problem.attr ? locate(problem.attr) : null)
     if (id && !byField[id]) byField[id] = problem.detail
     else if (!id) general.push(problem.attr ? `${problem.attr}: ${problem.detail}` : problem.detail)
   }

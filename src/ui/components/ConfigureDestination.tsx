@@ -2,8 +2,10 @@ import { useEffect, useMemo, useState } from 'preact/hooks'
 import { type ApiClient, ApiError } from '../api'
 import { type Field, type FieldValue, type FormValues, fieldsOf, initialValues, isDirty, placeProblems, type SchemaItem, saveButton, toPayload, validate } from '../form-model'
 import { setLeaveGuard } from '../leave-guard'
+import { type ApiMapping, isMappingField, type MappingDraft, type MappingTemplate, draftsOf, mappingFieldForAttr, mappingProblems, mappingsDirty, toApiMappings } from '../mappings'
 import { DESTINATION_TABS, type DestinationTab, routeHash, TAB_LABELS } from '../routes'
 import { LogsTab } from './LogsTab'
+import { MappingsTab } from './MappingsTab'
 import { MetricsTab } from './MetricsTab'
 import { TestingTab } from './TestingTab'
 import { InputField } from './InputField'
@@ -15,6 +17,7 @@ interface Template {
   description: string
   icon_url?: string | null
   inputs_schema: SchemaItem[]
+  mapping_templates?: MappingTemplate[]
 }
 
 interface HogFunction {
@@ -26,6 +29,7 @@ interface HogFunction {
   inputs_schema: SchemaItem[]
   inputs: Record<string, { value?: unknown; secret?: boolean }>
   template?: { id: string; name: string } | null
+  mappings?: ApiMapping[] | null
 }
 
 interface Loaded {
@@ -35,11 +39,23 @@ interface Loaded {
   fields: Field[]
   saved: FormValues
   functionId: string | null
+  /** The template's mapping templates, and the function's mappings as saved (none for a new function). */
+  mappingTemplates: MappingTemplate[]
+  savedMappings: MappingDraft[]
 }
 
-function fromFunction(fn: HogFunction): Loaded {
+function fromFunction(fn: HogFunction, mappingTemplates: MappingTemplate[], mappingKeys: string[] = []): Loaded {
   const fields = fieldsOf(fn.inputs_schema)
-  return { title: fn.name, iconUrl: fn.icon_url ?? null, templateId: fn.template?.id ?? '', fields, saved: initialValues(fields, fn, false), functionId: fn.id }
+  return {
+    title: fn.name,
+    iconUrl: fn.icon_url ?? null,
+    templateId: fn.template?.id ?? '',
+    fields,
+    saved: initialValues(fields, fn, false),
+    functionId: fn.id,
+    mappingTemplates,
+    savedMappings: draftsOf(fn.mappings, mappingTemplates, mappingKeys),
+  }
 }
 
 function fromTemplate(template: Template): Loaded {
@@ -51,10 +67,19 @@ function fromTemplate(template: Template): Loaded {
     fields,
     saved: initialValues(fields, { name: template.name, enabled: true }, true),
     functionId: null,
+    mappingTemplates: template.mapping_templates ?? [],
+    savedMappings: [],
   }
 }
 
-const focusField = (id: string) => setTimeout(() => document.getElementById(id)?.focus())
+/** Focuses the field once it is shown: a problem on another tab shows only after the tab has rendered. */
+function focusField(id: string, tries = 20) {
+  setTimeout(() => {
+    const field = document.getElementById(id)
+    if (field) field.focus()
+    else if (tries > 0) focusField(id, tries - 1)
+  }, 25)
+}
 
 /** Basic settings of a new (from `templateId`) or an existing (`functionId`) destination. */
 export function ConfigureDestination({
@@ -73,6 +98,7 @@ export function ConfigureDestination({
   const [loaded, setLoaded] = useState<Loaded | null>(null)
   const [loadError, setLoadError] = useState<string | null>(null)
   const [values, setValues] = useState<FormValues | null>(null)
+  const [mappings, setMappings] = useState<MappingDraft[]>([])
   // Problems show from the first save attempt on, then follow each keystroke: showing them on blur would move
   // the save button between the press and the release of a click on it, and lose that click.
   const [checking, setChecking] = useState(false)
@@ -83,6 +109,7 @@ export function ConfigureDestination({
   const show = (next: Loaded) => {
     setLoaded(next)
     setValues(next.saved)
+    setMappings(next.savedMappings)
     setChecking(false)
     setServerErrors({})
     setGeneral([])
@@ -90,15 +117,18 @@ export function ConfigureDestination({
 
   useEffect(() => {
     const request = functionId
-      ? client.request<HogFunction>('GET', client.project(`hog_functions/${encodeURIComponent(functionId)}/`)).then(fromFunction)
+      ? client.request<HogFunction>('GET', client.project(`hog_functions/${encodeURIComponent(functionId)}/`)).then(async (fn) => fromFunction(fn, await mappingTemplatesOf(client, fn)))
       : client.request<Template>('GET', client.project(`hog_function_templates/${encodeURIComponent(templateId ?? '')}/`)).then(fromTemplate)
     const missing = functionId ? 'This destination does not exist (or was deleted).' : 'There is no such destination in the catalogue.'
     request.then(show, (error: Error) => setLoadError(error instanceof ApiError && error.status === 404 ? missing : error.message))
   }, [client, templateId, functionId])
 
   const isNew = !loaded?.functionId
-  const dirty = loaded !== null && values !== null && isDirty(loaded.fields, loaded.saved, values)
-  const problems = useMemo(() => (loaded && values ? validate(loaded.fields, values) : {}), [loaded, values])
+  const dirty = loaded !== null && values !== null && (isDirty(loaded.fields, loaded.saved, values) || mappingsDirty(loaded.savedMappings, mappings, loaded.mappingTemplates))
+  const problems = useMemo(
+    () => (loaded && values ? { ...validate(loaded.fields, values), ...(loaded.functionId ? mappingProblems(mappings, loaded.mappingTemplates) : {}) } : {}),
+    [loaded, values, mappings],
+  )
 
   useEffect(() => {
     setLeaveGuard(dirty && !saving ? () => true : null)
@@ -122,13 +152,23 @@ export function ConfigureDestination({
     if (serverErrors[id]) setServerErrors(({ [id]: _, ...rest }) => rest)
   }
   const setInput = (field: Field, value: FieldValue) => change(field.id, { ...values, inputs: { ...values.inputs, [field.key]: value } })
+  const changeMappings = (next: MappingDraft[], id?: string) => {
+    setMappings(next)
+    if (id && serverErrors[id]) setServerErrors(({ [id]: _, ...rest }) => rest)
+  }
+  // A problem shows on its tab: the mappings' on the Mappings tab, the others on Configuration.
+  const showProblem = (id: string) => {
+    const wanted = isMappingField(id) ? 'mappings' : 'configuration'
+    if (loaded.functionId && wanted !== tab) location.hash = routeHash({ name: 'destination', id: loaded.functionId, tab: wanted })
+    focusField(id)
+  }
 
   const submit = async (event: Event) => {
     event.preventDefault()
     const found = Object.keys(problems)
     if (found.length > 0) {
       setChecking(true)
-      focusField(found[0])
+      showProblem(found[0])
       return
     }
     setSaving(true)
@@ -136,23 +176,30 @@ export function ConfigureDestination({
     try {
       const body = toPayload(loaded.fields, values)
       if (loaded.functionId) {
-        const fn = await client.request<HogFunction>('PATCH', client.project(`hog_functions/${encodeURIComponent(loaded.functionId)}/`), body)
-        show(fromFunction(fn))
+        const patch = { ...body, mappings: toApiMappings(mappings, loaded.mappingTemplates) }
+        const fn = await client.request<HogFunction>('PATCH', client.project(`hog_functions/${encodeURIComponent(loaded.functionId)}/`), patch)
+        show(
+          fromFunction(
+            fn,
+            loaded.mappingTemplates,
+            mappings.map((m) => m.key),
+          ),
+        )
         notify('Changes saved.')
       } else {
         const fn = await client.request<HogFunction>('POST', client.project('hog_functions/'), { type: 'destination', template_id: loaded.templateId, ...body })
-        show(fromFunction(fn))
+        show(fromFunction(fn, loaded.mappingTemplates))
         setLeaveGuard(null)
         notify(fn.enabled ? `${fn.name} created and enabled.` : `${fn.name} created.`)
         location.hash = routeHash({ name: 'destination', id: fn.id, tab: 'configuration' })
       }
     } catch (error) {
       if (error instanceof ApiError && error.status === 400) {
-        const placed = placeProblems(loaded.fields, error.problems)
+        const placed = placeProblems(loaded.fields, error.problems, (attr) => mappingFieldForAttr(mappings, attr))
         setServerErrors(placed.byField)
         setGeneral(placed.general)
         const first = Object.keys(placed.byField)[0]
-        if (first) focusField(first)
+        if (first) showProblem(first)
       } else {
         setGeneral([(error as Error).message])
       }
@@ -185,12 +232,18 @@ export function ConfigureDestination({
           </ul>
         </div>
       )}
-      {tab === 'testing' && loaded.functionId && <TestingTab client={client} functionId={loaded.functionId} configuration={() => toPayload(loaded.fields, values)} />}
+      {tab === 'testing' && loaded.functionId && (
+        <TestingTab client={client} functionId={loaded.functionId} configuration={() => ({ ...toPayload(loaded.fields, values), mappings: toApiMappings(mappings, loaded.mappingTemplates) })} />
+      )}
       {tab === 'logs' && loaded.functionId && <LogsTab client={client} functionId={loaded.functionId} />}
       {tab === 'metrics' && loaded.functionId && <MetricsTab client={client} functionId={loaded.functionId} />}
       {(tab === 'configuration' || tab === 'mappings' || isNew) && (
         <form onSubmit={submit} noValidate aria-labelledby="configure-title">
-          <div class="card form-card">
+          {tab === 'mappings' && !isNew && (
+            <MappingsTab client={client} drafts={mappings} templates={loaded.mappingTemplates} errors={mappingErrors(serverErrors, checking ? problems : {})} onChange={changeMappings} />
+          )}
+          {/* On the Mappings tab the settings stay in the one form, hidden: both tabs are one draft with one save bar. */}
+          <div class="card form-card" hidden={tab === 'mappings' && !isNew}>
             <div class="field switch-field enable-field">
               <label for="enabled">Enable destination</label>
               <input
@@ -243,6 +296,20 @@ export function ConfigureDestination({
       )}
     </div>
   )
+}
+
+/** The template's mapping templates, which the Mappings tab lists and adds from. */
+async function mappingTemplatesOf(client: ApiClient, fn: HogFunction): Promise<MappingTemplate[]> {
+  if (!fn.template?.id) return []
+  const template = await client.request<Template>('GET', client.project(`hog_function_templates/${encodeURIComponent(fn.template.id)}/`))
+  return template.mapping_templates ?? []
+}
+
+/** The problems on mapping fields: the server's first, then those found before saving. */
+function mappingErrors(server: Record<string, string>, found: Record<string, string>): Record<string, string> {
+  const errors: Record<string, string> = {}
+  for (const [id, message] of Object.entries({ ...found, ...server })) if (isMappingField(id)) errors[id] = message
+  return errors
 }
 
 function DestinationTabs({ functionId, current }: { functionId: string; current: DestinationTab }) {
