@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks'
+import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks'
 import { type ApiClient, ApiError } from '../api'
 import { type Field, type FieldValue, type FormValues, fieldsOf, initialValues, isDirty, placeProblems, type SchemaItem, saveButton, toPayload, validate } from '../form-model'
 import { setLeaveGuard } from '../leave-guard'
@@ -130,7 +130,9 @@ export function ConfigureDestination({
     [loaded, values, mappings],
   )
 
-  useEffect(() => {
+  // A layout effect: the guard must be in place before the browser paints the changed form, or a click
+  // right after the first keystroke could leave before it exists.
+  useLayoutEffect(() => {
     setLeaveGuard(dirty && !saving ? () => true : null)
     return () => setLeaveGuard(null)
   }, [dirty, saving])
