@@ -81,3 +81,15 @@ export function groupLines(lines: LogLine[]): LogGroup[] {
 export function shiftIso(iso: string, ms: number): string {
   return new Date(Date.parse(iso) + ms).toISOString()
 }
+
+/**
+ * How many lines to ask for below the oldest one held, from a millisecond after it: all the lines held at
+ * that same time come back again, so the page is grown by them (many lines of one request share a time),
+ * up to the server's `max`.
+ */
+export function olderPageLimit(lines: LogLine[], page: number, max: number): number {
+  const oldest = lines[lines.length - 1]
+  if (!oldest) return page
+  const sameTime = lines.filter((line) => line.timestamp === oldest.timestamp).length
+  return Math.min(max, sameTime + page)
+}

@@ -1,4 +1,4 @@
-import { groupLines, type LogLine, mergeLines, shiftIso, unseenLines } from '../../src/ui/log-groups'
+import { groupLines, type LogLine, mergeLines, olderPageLimit, shiftIso, unseenLines } from '../../src/ui/log-groups'
 
 const line = (timestamp: string, level: LogLine['level'], message: string, instance_id: string | null = null): LogLine => ({ timestamp, level, message, instance_id })
 
@@ -44,4 +44,12 @@ test('unseen lines are those of a page that the list does not hold', () => {
 test('page bounds move by a millisecond', () => {
   expect(shiftIso('2026-12-01T10:00:00.000Z', -1)).toBe('2026-12-01T09:59:59.999Z')
   expect(shiftIso('2026-12-01T10:00:00.000Z', 1)).toBe('2026-12-01T10:00:00.001Z')
+})
+
+test('the page below the oldest line grows by the lines held at its time, up to the server maximum', () => {
+  const sameTime = Array.from({ length: 150 }, (_, i) => line('2026-12-01T10:00:00.000Z', 'debug', `event e${i} delivered`, `e${i}`))
+  expect(olderPageLimit([b1, a3], 100, 500)).toBe(101)
+  expect(olderPageLimit([b1, ...sameTime], 100, 500)).toBe(250)
+  expect(olderPageLimit([...sameTime, ...sameTime, ...sameTime], 100, 500)).toBe(500)
+  expect(olderPageLimit([], 100, 500)).toBe(100)
 })

@@ -8,6 +8,7 @@ jest.setTimeout(60_000)
 
 const FUNCTION_ID = '0193c0de-0000-7000-8000-00000000000a'
 const BUSY_ID = '0193c0de-0000-7000-8000-00000000000b'
+const BATCH_ID = '0193c0de-0000-7000-8000-00000000000c'
 const MINUTE = 60_000
 let setup: PageSetup
 let now: number
@@ -36,6 +37,7 @@ beforeAll(async () => {
   const { store } = setup.pipeline.server
   insertPinterestFunction(store, { id: FUNCTION_ID, project_id: firstProject.id, name: 'Shop EU' })
   insertPinterestFunction(store, { id: BUSY_ID, project_id: firstProject.id, name: 'Busy' })
+  insertPinterestFunction(store, { id: BATCH_ID, project_id: firstProject.id, name: 'Batches' })
   store.logs.add([
     entry(3 * 24 * 60, 'debug', 'event evt-c (Checkout) delivered', 'evt-c'),
     entry(10, 'info', 'event evt-a (Checkout) request sent', 'evt-a'),
@@ -44,6 +46,9 @@ beforeAll(async () => {
     entry(2, 'warn', 'Pinterest is unavailable; 3 events held'),
   ])
   store.logs.add(Array.from({ length: 130 }, (_, i) => entry(200 - i, 'info', `line ${i}`, `busy-${i}`, BUSY_ID)))
+  // One request's lines share their time: 150 at the same millisecond, and 10 older ones.
+  store.logs.add(Array.from({ length: 10 }, (_, i) => entry(100 - i, 'info', `older ${i}`, `older-${i}`, BATCH_ID)))
+  store.logs.add(Array.from({ length: 150 }, (_, i) => entry(60, 'debug', `batch ${i}`, `batch-${i}`, BATCH_ID)))
   await signIn(setup.page)
 })
 
@@ -132,6 +137,30 @@ test('a long log comes a page at a time: "Load older entries" adds the rest', as
   await expect(page.locator('[data-testid="log-group"]').count()).resolves.toBe(130)
   await expect(summaries().then((s) => [s[0], s[99], s[100], s[129]])).resolves.toEqual(['line 129', 'line 30', 'line 29', 'line 0'])
   await expect(page.getByRole('button', { name: 'Load older entries' }).count()).resolves.toBe(0)
+})
+
+test('a page of lines that all share one time is followed by the rest of that time and the older lines', async () => {
+  const { page } = setup
+  await page.goto(`/#/destinations/${BATCH_ID}/logs`)
+  await page.locator('[data-instance-id="batch-149"]').waitFor()
+  await expect(page.locator('[data-testid="log-group"]').count()).resolves.toBe(100)
+  await page.getByRole('button', { name: 'Load older entries' }).click()
+  await page.locator('[data-instance-id="older-0"]').waitFor()
+  await expect(page.locator('[data-testid="log-group"]').count()).resolves.toBe(160)
+  await expect(page.locator('[data-instance-id^="batch-"]').count()).resolves.toBe(150)
+  await expect(page.getByRole('button', { name: 'Load older entries' }).count()).resolves.toBe(0)
+})
+
+test('more new lines than one poll brings are offered as "500+", and showing them loads the newest again', async () => {
+  const { page } = setup
+  const at = new Date().toISOString()
+  setup.pipeline.server.store.logs.add(Array.from({ length: 501 }, (_, i) => ({ ...entry(0, 'info', `burst ${i}`, `burst-${i}`, BATCH_ID), timestamp: at })))
+  const offer = page.getByRole('button', { name: '500+ new entries — show' })
+  await offer.waitFor({ timeout: 15_000 })
+  await offer.click()
+  await page.locator('[data-instance-id="burst-500"]').waitFor()
+  await expect(page.locator('[data-testid="log-group"]').count()).resolves.toBe(100)
+  await expect(page.locator('[data-instance-id^="burst-"]').count()).resolves.toBe(100)
 })
 
 test('at 390 px the tab has no horizontal scroll, and the page had no CSP errors', async () => {

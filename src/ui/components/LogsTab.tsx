@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type { ApiClient } from '../api'
-import { groupLines, LOG_LEVELS, type LogGroup, type LogLevel, type LogLine, mergeLines, shiftIso, unseenLines } from '../log-groups'
+import { groupLines, LOG_LEVELS, type LogGroup, type LogLevel, type LogLine, mergeLines, olderPageLimit, shiftIso, unseenLines } from '../log-groups'
 import { LOG_PRESETS, type LogPreset, logRange } from '../periods'
 
 /** Lines asked for per page; newer lines are asked for up to the server's most. */
@@ -42,7 +42,10 @@ export function LogsTab({ client, functionId, pollMs = 2000 }: { client: ApiClie
   const [refreshes, setRefreshes] = useState(0)
   const [lines, setLines] = useState<LogLine[]>([])
   const [pending, setPending] = useState<LogLine[]>([])
+  // More new lines came than one poll brings: showing them loads the list again from the newest.
+  const [overflow, setOverflow] = useState(false)
   const [hasOlder, setHasOlder] = useState(false)
+  const [loadingOlder, setLoadingOlder] = useState(false)
   const [loading, setLoading] = useState(true)
   const [error, setError] = useState<string | null>(null)
   const generation = useRef(0)
@@ -68,6 +71,7 @@ export function LogsTab({ client, functionId, pollMs = 2000 }: { client: ApiClie
     const mine = ++generation.current
     setLines([])
     setPending([])
+    setOverflow(false)
     setHasOlder(false)
     setError(null)
     setLoading(query !== null)
@@ -85,7 +89,7 @@ export function LogsTab({ client, functionId, pollMs = 2000 }: { client: ApiClie
         setLoading(false)
       },
     )
-  }, [client, functionId, levels.join(), search, 'error' in range ? range.error : `${range.after} ${range.before}`])
+  }, [client, functionId, levels.join(), search, 'error' in range ? range.error : `${range.after} ${range.before}`, refreshes])
 
   useEffect(() => {
     if (!query || (query.before && Date.parse(query.before) < Date.now())) return
@@ -95,19 +99,26 @@ export function LogsTab({ client, functionId, pollMs = 2000 }: { client: ApiClie
       // A millisecond of overlap: lines written in the same millisecond as the newest one are not lost.
       const after = known.length > 0 ? shiftIso(known[0].timestamp, -1) : undefined
       try {
-        const fresh = unseenLines(known, await fetchLines({ after }, POLL_PAGE))
+        const page = await fetchLines({ after }, POLL_PAGE)
+        const fresh = unseenLines(known, page)
         if (mine !== generation.current || fresh.length === 0) return
-        if (held.current.lines.length === 0) setLines((current) => mergeLines(current, fresh))
-        else setPending((current) => mergeLines(current, fresh))
+        if (held.current.lines.length === 0) {
+          setLines((current) => mergeLines(current, fresh))
+          if (page.length === POLL_PAGE) setHasOlder(true)
+        } else {
+          setPending((current) => mergeLines(current, fresh))
+          if (page.length === POLL_PAGE) setOverflow(true)
+        }
       } catch {
         // The next poll tries again; a lasting problem shows on the next load.
       }
     }, pollMs)
     return () => clearInterval(timer)
-  }, [client, functionId, levels.join(), search, 'error' in range ? range.error : `${range.after} ${range.before}`, pollMs])
+  }, [client, functionId, levels.join(), search, 'error' in range ? range.error : `${range.after} ${range.before}`, refreshes, pollMs])
 
   const showPending = () => {
-    setLines((current) => mergeLines(current, pending))
+    if (overflow) setRefreshes((n) => n + 1)
+    else setLines((current) => mergeLines(current, pending))
     setPending([])
   }
 
@@ -115,14 +126,18 @@ export function LogsTab({ client, functionId, pollMs = 2000 }: { client: ApiClie
     const oldest = lines[lines.length - 1]
     if (!oldest) return
     const mine = generation.current
+    const limit = olderPageLimit(lines, PAGE, POLL_PAGE)
+    setLoadingOlder(true)
     try {
-      const results = await fetchLines({ before: shiftIso(oldest.timestamp, 1) }, PAGE)
+      const results = await fetchLines({ before: shiftIso(oldest.timestamp, 1) }, limit)
       if (mine !== generation.current) return
       const added = unseenLines(lines, results)
       setLines((current) => mergeLines(current, added))
-      setHasOlder(results.length === PAGE && added.length > 0)
+      setHasOlder(results.length === limit && added.length > 0)
     } catch (failure) {
       setError((failure as Error).message)
+    } finally {
+      setLoadingOlder(false)
     }
   }
 
@@ -190,7 +205,7 @@ export function LogsTab({ client, functionId, pollMs = 2000 }: { client: ApiClie
       <div role="status" class="new-entries">
         {pending.length > 0 && (
           <button type="button" class="button small" onClick={showPending}>
-            {entriesText(pending.length)} — show
+            {overflow ? `${POLL_PAGE}+ new entries` : entriesText(pending.length)} — show
           </button>
         )}
       </div>
@@ -204,8 +219,8 @@ export function LogsTab({ client, functionId, pollMs = 2000 }: { client: ApiClie
         </ol>
       )}
       {hasOlder && (
-        <button type="button" class="button" onClick={loadOlder}>
-          Load older entries
+        <button type="button" class="button" onClick={loadOlder} disabled={loadingOlder}>
+          {loadingOlder ? 'Loading older entries…' : 'Load older entries'}
         </button>
       )}
     </section>
