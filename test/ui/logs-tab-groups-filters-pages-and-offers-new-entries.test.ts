@@ -29,6 +29,12 @@ const localInput = (ms: number) => {
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`
 }
 
+interface GroupsDocument {
+  document: { querySelectorAll(selector: string): { length: number } }
+}
+/** Run in the page: whether it shows `count` log groups. */
+const groupCountIs = (count: number) => (globalThis as unknown as GroupsDocument).document.querySelectorAll('[data-testid="log-group"]').length === count
+
 const summaries = () => setup.page.locator('[data-testid="log-group"] .log-summary').allTextContents()
 
 beforeAll(async () => {
@@ -77,13 +83,13 @@ test('the level boxes and the search narrow the list', async () => {
   const { page } = setup
   await page.getByLabel('Debug', { exact: true }).uncheck()
   await page.getByLabel('Info', { exact: true }).uncheck()
-  await page.waitForFunction(() => (globalThis as unknown as { document: Document }).document.querySelectorAll('[data-testid="log-group"]').length === 2)
+  await page.waitForFunction(groupCountIs, 2)
   await expect(summaries()).resolves.toEqual(['Pinterest is unavailable; 3 events held', 'event evt-a (Checkout) failed: the ad account does not exist'])
   await expect(page.locator('[data-instance-id="evt-a"] .log-count').textContent()).resolves.toBe('event evt-a · 1 line')
   await page.getByLabel('Debug', { exact: true }).check()
   await page.getByLabel('Info', { exact: true }).check()
   await page.getByLabel('Search logs').fill('search_string')
-  await page.waitForFunction(() => (globalThis as unknown as { document: Document }).document.querySelectorAll('[data-testid="log-group"]').length === 1)
+  await page.waitForFunction(groupCountIs, 1)
   await expect(summaries()).resolves.toEqual(['Search skipped for event evt-b: no search_string'])
   await page.getByLabel('Search logs').fill('evt-a')
   await page.locator('[data-instance-id="evt-a"]').waitFor()
