@@ -49,8 +49,21 @@ export function unseenLines(known: LogLine[], incoming: LogLine[]): LogLine[] {
   return incoming.filter((line) => !seen.has(identity(line)))
 }
 
-/** Lines (newest first) grouped by the event they are about, the groups ordered by their newest line. */
-export function groupLines(lines: LogLine[]): LogGroup[] {
+const single = (line: LogLine): LogGroup => ({
+  key: `line ${identity(line)}`,
+  instanceId: line.instance_id,
+  timestamp: line.timestamp,
+  level: line.level,
+  summary: line.message,
+  lines: [line],
+})
+
+/**
+ * Lines grouped by the event they are about (or, with `byEvent` off, one group per line), the groups
+ * ordered by their newest line.
+ */
+export function groupLines(lines: LogLine[], byEvent = true): LogGroup[] {
+  if (!byEvent) return newestFirst(lines).map(single)
   const groups: LogGroup[] = []
   const byInstance = new Map<string, LogGroup>()
   for (const line of newestFirst(lines)) {
@@ -63,16 +76,12 @@ export function groupLines(lines: LogLine[]): LogGroup[] {
       }
       continue
     }
-    const group: LogGroup = {
-      key: line.instance_id === null ? `line ${identity(line)}` : `event ${line.instance_id}`,
-      instanceId: line.instance_id,
-      timestamp: line.timestamp,
-      level: line.level,
-      summary: line.message,
-      lines: [line],
+    const group = single(line)
+    if (line.instance_id !== null) {
+      group.key = `event ${line.instance_id}`
+      byInstance.set(line.instance_id, group)
     }
     groups.push(group)
-    if (line.instance_id !== null) byInstance.set(line.instance_id, group)
   }
   return groups
 }

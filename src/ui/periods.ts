@@ -60,6 +60,12 @@ export function periodWindows(id: PeriodId, nowMs: number): { current: Window; p
 /** Hours up to two days, days beyond. */
 export const defaultInterval = (id: PeriodId): Interval => (periodOf(id).hours <= 48 ? 'hour' : 'day')
 
+/** The intervals a period can be charted by, as PostHog allows them: hours up to 8 days, days beyond 2. */
+export function intervalsOf(id: PeriodId): Interval[] {
+  const { hours } = periodOf(id)
+  return (['hour', 'day'] as const).filter((interval) => (interval === 'hour' ? hours <= 8 * 24 : hours > 48))
+}
+
 /** The start of each bucket of `interval` in `window`, oldest first; buckets end at the window's end, so the first may be short. */
 export function bucketStarts(window: Window, interval: Interval): number[] {
   const size = interval === 'hour' ? HOUR_MS : DAY_MS

@@ -18,6 +18,16 @@ test('lines of one event form one group with the most severe level and message, 
   expect(groups[2].lines).toEqual([a3, a2, a1])
 })
 
+test('without grouping, every line is its own entry, newest first', () => {
+  const groups = groupLines([a1, b1, a2], false)
+  expect(groups.map((g) => [g.instanceId, g.summary, g.lines.length])).toEqual([
+    ['b', 'Search skipped for event b: no search_string', 1],
+    ['a', 'event a (Checkout) failed: 400', 1],
+    ['a', 'event a (Checkout) request sent', 1],
+  ])
+  expect(new Set(groups.map((g) => g.key)).size).toBe(3)
+})
+
 test('lines about no event stay one group each, with keys that differ', () => {
   const other = line('2026-12-01T10:00:04.000Z', 'info', 'Pinterest answers again')
   const groups = groupLines([free, other])

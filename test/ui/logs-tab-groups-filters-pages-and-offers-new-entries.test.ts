@@ -98,6 +98,27 @@ test('the level boxes and the search narrow the list', async () => {
   await page.locator('[data-instance-id="evt-c"]').waitFor()
 })
 
+test('"Group by event" off lists every line; "Show only this event\'s lines" searches for the event', async () => {
+  const { page } = setup
+  await page.getByLabel('Group by event').uncheck()
+  await expect(summaries()).resolves.toEqual([
+    'Pinterest is unavailable; 3 events held',
+    'Search skipped for event evt-b: no search_string',
+    'event evt-a (Checkout) failed: the ad account does not exist',
+    'event evt-a (Checkout) request sent',
+    'event evt-c (Checkout) delivered',
+  ])
+  await page.getByLabel('Group by event').check()
+  const group = page.locator('[data-instance-id="evt-a"]')
+  if (!(await group.locator('details').evaluate((d) => (d as unknown as { open: boolean }).open))) await group.locator('summary').click()
+  await group.getByRole('button', { name: "Show only this event's lines" }).click()
+  await expect(page.getByLabel('Search logs').inputValue()).resolves.toBe('evt-a')
+  await page.locator('[data-instance-id="evt-b"]').waitFor({ state: 'detached' })
+  await expect(summaries()).resolves.toEqual(['event evt-a (Checkout) failed: the ad account does not exist'])
+  await page.getByLabel('Search logs').fill('')
+  await page.locator('[data-instance-id="evt-c"]').waitFor()
+})
+
 test('the time range leaves out older entries; a custom range takes from and to, in order', async () => {
   const { page } = setup
   await page.getByLabel('Time range').selectOption('24h')

@@ -1,5 +1,5 @@
 import { bucketTotals, groupTotals } from '../../src/ui/metrics'
-import { bucketStarts, changeAgainst, defaultInterval, logRange, periodWindows } from '../../src/ui/periods'
+import { bucketStarts, changeAgainst, defaultInterval, intervalsOf, logRange, periodWindows } from '../../src/ui/periods'
 
 const NOW = Date.parse('2026-12-08T12:30:00.000Z')
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -11,8 +11,9 @@ test('a period ends with the current hour and the previous one ends where it sta
   expect(iso(periodWindows('24h', NOW).current.startMs)).toBe('2026-12-07T13:00:00.000Z')
 })
 
-test('hours up to 48 hours, days beyond', () => {
+test('hours up to 48 hours, days beyond; hours can be chosen up to 8 days, days beyond 2', () => {
   expect([defaultInterval('24h'), defaultInterval('7d'), defaultInterval('30d')]).toEqual(['hour', 'day', 'day'])
+  expect([intervalsOf('24h'), intervalsOf('7d'), intervalsOf('30d')]).toEqual([['hour'], ['hour', 'day'], ['day']])
 })
 
 test('buckets cover the window oldest first: 24 hours, 7 days', () => {

@@ -71,10 +71,10 @@ test('a chart by day is drawn on a canvas, with a legend, and its table holds th
   await setup.screenshot('seven-days')
 })
 
-test('the last 24 hours are charted by hour; the chart can be switched to days', async () => {
+test('the last 24 hours are charted by hour only; 7 days can be charted by hour too', async () => {
   const { page } = setup
   await page.getByLabel('Period').selectOption('24h')
-  await page.getByText('Up from 0 vs previous 24 hours').waitFor()
+  await page.getByTestId('metric-delivered').getByText('Up from 0 vs previous 24 hours').waitFor()
   await expect(cardText('delivered')).resolves.toEqual(['9', 'Up from 0 vs previous 24 hours'])
   await expect(cardText('failed')).resolves.toEqual(['0', '−100% vs previous 24 hours'])
   const rows = await tableRows()
@@ -85,9 +85,19 @@ test('the last 24 hours are charted by hour; the chart can be switched to days',
   await expect(row.locator('td').allTextContents()).resolves.toEqual(['9', '0', '4', '0'])
   expect(rows.flat().reduce((a, b) => a + b, 0)).toBe(13)
   await expect(page.locator('[data-testid="metrics-chart"] canvas').count()).resolves.toBe(1)
-  await page.getByLabel('Chart by').selectOption('day')
+  await expect(page.locator('#metrics-interval option[value="day"]').isDisabled()).resolves.toBe(true)
+  await page.getByLabel('Period').selectOption('7d')
+  await page.getByText('+20% vs previous 7 days').waitFor()
+  await page.getByLabel('Chart by').selectOption('hour')
+  await expect(page.locator('.figures thead th').first().textContent()).resolves.toBe('Hour from')
+  const hours = await tableRows()
+  expect(hours).toHaveLength(168)
+  expect(hours.map((cells) => cells[0]).reduce((a, b) => a + b, 0)).toBe(12)
+  await page.getByLabel('Period').selectOption('30d')
+  await page.getByTestId('metric-delivered').getByText('Up from 0 vs previous 30 days').waitFor()
+  await expect(cardText('delivered')).resolves.toEqual(['22', 'Up from 0 vs previous 30 days'])
   await expect(page.locator('.figures thead th').first().textContent()).resolves.toBe('Day from')
-  await expect(tableRows()).resolves.toEqual([[9, 0, 4, 0]])
+  await expect(tableRows()).resolves.toHaveLength(30)
 })
 
 test('at 390 px the tab has no horizontal scroll, and the page had no CSP errors', async () => {

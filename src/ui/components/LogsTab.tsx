@@ -40,6 +40,7 @@ export function LogsTab({ client, functionId, pollMs = 2000 }: { client: ApiClie
   const [preset, setPreset] = useState<LogPreset>('7d')
   const [custom, setCustom] = useState({ from: '', to: '' })
   const [refreshes, setRefreshes] = useState(0)
+  const [byEvent, setByEvent] = useState(true)
   const [lines, setLines] = useState<LogLine[]>([])
   const [pending, setPending] = useState<LogLine[]>([])
   // More new lines came than one poll brings: showing them loads the list again from the newest.
@@ -142,7 +143,11 @@ export function LogsTab({ client, functionId, pollMs = 2000 }: { client: ApiClie
   }
 
   const toggleLevel = (level: LogLevel, on: boolean) => setLevels((current) => LOG_LEVELS.filter((l) => (l === level ? on : current.includes(l))))
-  const groups = groupLines(lines)
+  const groups = groupLines(lines, byEvent)
+  const onlyEvent = (instanceId: string) => {
+    setSearchText(instanceId)
+    setSearch(instanceId)
+  }
 
   return (
     <section class="observability" aria-labelledby="logs-title">
@@ -187,6 +192,10 @@ export function LogsTab({ client, functionId, pollMs = 2000 }: { client: ApiClie
             </div>
           </>
         )}
+        <label class="check">
+          <input type="checkbox" checked={byEvent} onChange={(e) => setByEvent(e.currentTarget.checked)} />
+          Group by event
+        </label>
         <button type="button" class="button" onClick={() => setRefreshes((n) => n + 1)}>
           Refresh
         </button>
@@ -214,7 +223,7 @@ export function LogsTab({ client, functionId, pollMs = 2000 }: { client: ApiClie
       {groups.length > 0 && (
         <ol class="log-groups" aria-label="Log entries, newest first">
           {groups.map((group) => (
-            <LogGroupItem key={group.key} group={group} />
+            <LogGroupItem key={group.key} group={group} onlyEvent={search === group.instanceId ? undefined : onlyEvent} />
           ))}
         </ol>
       )}
@@ -227,7 +236,8 @@ export function LogsTab({ client, functionId, pollMs = 2000 }: { client: ApiClie
   )
 }
 
-function LogGroupItem({ group }: { group: LogGroup }) {
+function LogGroupItem({ group, onlyEvent }: { group: LogGroup; onlyEvent?: (instanceId: string) => void }) {
+  const { instanceId } = group
   return (
     <li class={`log-group level-${group.level}`} data-testid="log-group" data-instance-id={group.instanceId ?? undefined}>
       <details>
@@ -261,6 +271,11 @@ function LogGroupItem({ group }: { group: LogGroup }) {
             ))}
           </tbody>
         </table>
+        {instanceId && onlyEvent && (
+          <button type="button" class="button small only-event" onClick={() => onlyEvent(instanceId)}>
+            Show only this event's lines
+          </button>
+        )}
       </details>
     </li>
   )

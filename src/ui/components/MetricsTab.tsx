@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import type { ApiClient } from '../api'
 import { bucketTotals, groupTotals, METRIC_GROUPS, type MetricGroupKey, type MetricsSeries } from '../metrics'
-import { bucketStarts, changeAgainst, defaultInterval, type Interval, PERIODS, type PeriodId, periodOf, periodWindows, type Window } from '../periods'
+import { bucketStarts, changeAgainst, defaultInterval, type Interval, intervalsOf, PERIODS, type PeriodId, periodOf, periodWindows, type Window } from '../periods'
 import { type ChartSeries, MetricsChart } from './MetricsChart'
 
 const COLORS: Record<MetricGroupKey, string> = { delivered: '#1e7a3a', failed: '#c3241b', skipped: '#a15c00', filtered: '#5f6061' }
@@ -9,6 +9,7 @@ const COLORS: Record<MetricGroupKey, string> = { delivered: '#1e7a3a', failed: '
 const RISE: Partial<Record<MetricGroupKey, 'good' | 'bad'>> = { delivered: 'good', failed: 'bad' }
 
 interface Loaded {
+  period: PeriodId
   windows: { current: Window; previous: Window }
   current: Record<MetricGroupKey, number>
   previous: Record<MetricGroupKey, number>
@@ -29,7 +30,10 @@ export function MetricsTab({ client, functionId }: { client: ApiClient; function
   const [loaded, setLoaded] = useState<Loaded | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [refreshes, setRefreshes] = useState(0)
-  const interval = chosenInterval ?? defaultInterval(period)
+  // What is shown is of the period last loaded: until the chosen one arrives, its figures and labels stay together.
+  const shown = loaded?.period ?? period
+  const allowed = intervalsOf(shown)
+  const interval = chosenInterval && allowed.includes(chosenInterval) ? chosenInterval : defaultInterval(shown)
 
   useEffect(() => {
     let current = true
@@ -38,7 +42,7 @@ export function MetricsTab({ client, functionId }: { client: ApiClient; function
     const totals = (w: Window) => client.request<{ totals: Record<string, number> }>('GET', path('metrics/totals', w)).then((answer) => groupTotals(answer.totals))
     setError(null)
     Promise.all([totals(windows.current), totals(windows.previous), client.request<MetricsSeries>('GET', path('metrics', windows.current))]).then(
-      ([now, before, series]) => current && setLoaded({ windows, current: now, previous: before, series }),
+      ([now, before, series]) => current && setLoaded({ period, windows, current: now, previous: before, series }),
       (failure: Error) => current && setError(failure.message),
     )
     return () => {
@@ -53,7 +57,7 @@ export function MetricsTab({ client, functionId }: { client: ApiClient; function
     return { starts, series }
   }, [loaded, interval])
 
-  const label = periodOf(period).label
+  const label = periodOf(shown).label
   return (
     <section class="observability" aria-labelledby="metrics-title">
       <h2 id="metrics-title">Metrics</h2>
@@ -71,8 +75,12 @@ export function MetricsTab({ client, functionId }: { client: ApiClient; function
         <div class="field inline">
           <label for="metrics-interval">Chart by</label>
           <select id="metrics-interval" value={interval} onChange={(e) => setChosenInterval(e.currentTarget.value as Interval)}>
-            <option value="hour">Hour</option>
-            <option value="day">Day</option>
+            <option value="hour" disabled={!allowed.includes('hour')}>
+              {allowed.includes('hour') ? 'Hour' : 'Hour (8 days or less)'}
+            </option>
+            <option value="day" disabled={!allowed.includes('day')}>
+              {allowed.includes('day') ? 'Day' : 'Day (more than 2 days)'}
+            </option>
           </select>
         </div>
         <button type="button" class="button" onClick={() => setRefreshes((n) => n + 1)}>
