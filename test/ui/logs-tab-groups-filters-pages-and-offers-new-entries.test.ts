@@ -2,7 +2,7 @@ import type { LogEntry } from '../../src/store/types'
 import { firstProject } from '../helpers/pipeline-server'
 import { insertPinterestFunction } from '../helpers/stored-function'
 import { seriousViolations } from './helpers/axe'
-import { type PageSetup, signIn, startPage } from './helpers/page'
+import { type PageSetup, signIn, startPage, tabTo } from './helpers/page'
 
 jest.setTimeout(60_000)
 
@@ -188,6 +188,23 @@ test('more new lines than one poll brings are offered as "500+", and showing the
   await page.locator('[data-instance-id="burst-500"]').waitFor()
   await expect(page.locator('[data-testid="log-group"]').count()).resolves.toBe(100)
   await expect(page.locator('[data-instance-id^="burst-"]').count()).resolves.toBe(100)
+})
+
+test('by keyboard alone a group opens with Enter, and the offer of new entries is a button in the tab order', async () => {
+  const { page } = setup
+  await page.goto(`/#/destinations/${FUNCTION_ID}/logs`)
+  await page.locator('[data-instance-id="evt-a"]').waitFor()
+  await page.evaluate('document.activeElement?.blur()')
+  expect(await tabTo(page, '[data-instance-id="evt-a"] summary', 40)).toBe(true)
+  await page.keyboard.press('Enter')
+  await expect(page.locator('[data-instance-id="evt-a"] details').evaluate((d) => (d as unknown as { open: boolean }).open)).resolves.toBe(true)
+  setup.pipeline.server.store.logs.add([{ ...entry(0, 'warn', 'event evt-e (Search) held', 'evt-e'), timestamp: new Date().toISOString() }])
+  await page.getByRole('button', { name: '1 new entry — show' }).waitFor({ timeout: 15_000 })
+  await page.evaluate('document.activeElement?.blur()')
+  expect(await tabTo(page, '.new-entries button', 40)).toBe(true)
+  await page.keyboard.press('Enter')
+  await page.locator('[data-instance-id="evt-e"]').waitFor()
+  await expect(summaries().then((s) => s[0])).resolves.toBe('event evt-e (Search) held')
 })
 
 test('at 390 px the tab has no horizontal scroll, and the page had no CSP errors', async () => {

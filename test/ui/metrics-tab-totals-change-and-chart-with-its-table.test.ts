@@ -1,7 +1,7 @@
 import { firstProject } from '../helpers/pipeline-server'
 import { insertPinterestFunction } from '../helpers/stored-function'
 import { seriousViolations } from './helpers/axe'
-import { type PageSetup, signIn, startPage } from './helpers/page'
+import { type PageSetup, signIn, startPage, tabTo } from './helpers/page'
 
 jest.setTimeout(60_000)
 
@@ -98,6 +98,20 @@ test('the last 24 hours are charted by hour only; 7 days can be charted by hour 
   await expect(cardText('delivered')).resolves.toEqual(['22', 'Up from 0 vs previous 30 days'])
   await expect(page.locator('.figures thead th').first().textContent()).resolves.toBe('Day from')
   await expect(tableRows()).resolves.toHaveLength(30)
+})
+
+test('by keyboard alone the period is chosen and the table opened', async () => {
+  const { page } = setup
+  await page.reload()
+  await page.getByText('+20% vs previous 7 days').waitFor()
+  await page.evaluate('document.activeElement?.blur()')
+  expect(await tabTo(page, '#metrics-period')).toBe(true)
+  await page.keyboard.press('ArrowUp')
+  await page.getByTestId('metric-delivered').getByText('Up from 0 vs previous 24 hours').waitFor()
+  expect(await tabTo(page, '.metrics-table summary')).toBe(true)
+  await page.keyboard.press('Enter')
+  await expect(page.locator('.figures').isVisible()).resolves.toBe(true)
+  await expect(tableRows()).resolves.toHaveLength(24)
 })
 
 test('at 390 px the tab has no horizontal scroll, and the page had no CSP errors', async () => {
