@@ -213,6 +213,7 @@ test('at 390 px the tab has no horizontal scroll, and the page had no CSP errors
   await page.goto(`/#/destinations/${FUNCTION_ID}/logs`)
   await page.locator('[data-instance-id="evt-a"] summary').click()
   await expect(page.evaluate('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(390)
+  expect(await seriousViolations(page)).toEqual([])
   await setup.screenshot('phone')
   expect(setup.console.filter((line) => /Content.Security.Policy|pageerror/i.test(line))).toEqual([])
 })

@@ -120,6 +120,7 @@ test('at 390 px the tab has no horizontal scroll, and the page had no CSP errors
   await page.getByLabel('Period').selectOption('7d')
   await page.getByText('+20% vs previous 7 days').waitFor()
   await expect(page.evaluate('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(390)
+  expect(await seriousViolations(page)).toEqual([])
   await setup.screenshot('phone')
   expect(setup.console.filter((line) => /Content.Security.Policy|pageerror/i.test(line))).toEqual([])
 })

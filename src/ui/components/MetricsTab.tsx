@@ -125,7 +125,8 @@ export function MetricsTab({ client, functionId }: { client: ApiClient; function
           <MetricsChart starts={chart.starts} series={chart.series} />
           <details class="metrics-table">
             <summary>Show the figures as a table</summary>
-            <div class="table-scroll">
+            {/* Focusable, so that the table can be scrolled with the keyboard on a narrow screen. */}
+            <div class="table-scroll" tabIndex={0} role="region" aria-label="Table of the figures">
               <table class="figures">
                 <caption class="visually-hidden">
                   Events by {interval}, last {label}
