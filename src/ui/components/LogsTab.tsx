@@ -1,13 +1,14 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type { ApiClient } from '../api'
-import { groupLines, LOG_LEVELS, type LogGroup, type LogLevel, type LogLine, mergeLines, olderPageLimit, shiftIso, unseenLines } from '../log-groups'
-import { LOG_PRESETS, type LogPreset, logRange } from '../periods'
+import { groupLines, type LogLevel, type LogLine, mergeLines, olderPageLimit, shiftIso, unseenLines } from '../log-groups'
+import { logRange } from '../periods'
+import { type Filters, INITIAL_FILTERS, LogFilters } from './LogFilters'
+import { LogGroupItem } from './LogGroupItem'
 
 /** Lines asked for per page; newer lines are asked for up to the server's most. */
 const PAGE = 100
 const POLL_PAGE = 500
 const SEARCH_DELAY_MS = 300
-const LEVEL_LABELS: Record<LogLevel, string> = { debug: 'Debug', info: 'Info', warn: 'Warn', error: 'Error' }
 
 interface Query {
   levels: LogLevel[]
@@ -26,7 +27,6 @@ function logsPath(client: ApiClient, functionId: string, query: Query, bounds: {
   return client.project(`hog_functions/${encodeURIComponent(functionId)}/logs?${params}`)
 }
 
-const timeText = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' })
 const entriesText = (n: number) => `${n} new ${n === 1 ? 'entry' : 'entries'}`
 
 /**
@@ -34,13 +34,9 @@ const entriesText = (n: number) => `${n} new ${n === 1 ? 'entry' : 'entries'}`
  * counted every `pollMs` and shown when asked, so the list never moves under the reader.
  */
 export function LogsTab({ client, functionId, pollMs = 2000 }: { client: ApiClient; functionId: string; pollMs?: number }) {
-  const [levels, setLevels] = useState<LogLevel[]>([...LOG_LEVELS])
-  const [searchText, setSearchText] = useState('')
+  const [filters, setFilters] = useState<Filters>(INITIAL_FILTERS)
   const [search, setSearch] = useState('')
-  const [preset, setPreset] = useState<LogPreset>('7d')
-  const [custom, setCustom] = useState({ from: '', to: '' })
   const [refreshes, setRefreshes] = useState(0)
-  const [byEvent, setByEvent] = useState(true)
   const [lines, setLines] = useState<LogLine[]>([])
   const [pending, setPending] = useState<LogLine[]>([])
   // More new lines came than one poll brings: showing them loads the list again from the newest.
@@ -52,6 +48,9 @@ export function LogsTab({ client, functionId, pollMs = 2000 }: { client: ApiClie
   const generation = useRef(0)
   const held = useRef({ lines, pending })
   held.current = { lines, pending }
+
+  const { levels, searchText, preset, custom } = filters
+  const change = (patch: Partial<Filters>) => setFilters((current) => ({ ...current, ...patch }))
 
   useEffect(() => {
     const timer = setTimeout(() => setSearch(searchText.trim()), SEARCH_DELAY_MS)
@@ -142,64 +141,16 @@ export function LogsTab({ client, functionId, pollMs = 2000 }: { client: ApiClie
     }
   }
 
-  const toggleLevel = (level: LogLevel, on: boolean) => setLevels((current) => LOG_LEVELS.filter((l) => (l === level ? on : current.includes(l))))
-  const groups = groupLines(lines, byEvent)
+  const groups = groupLines(lines, filters.byEvent)
   const onlyEvent = (instanceId: string) => {
-    setSearchText(instanceId)
+    change({ searchText: instanceId })
     setSearch(instanceId)
   }
 
   return (
     <section class="observability" aria-labelledby="logs-title">
       <h2 id="logs-title">Logs</h2>
-      <form class="toolbar logs-filters" aria-label="Filter logs" onSubmit={(e) => e.preventDefault()}>
-        <fieldset class="levels">
-          <legend>Levels</legend>
-          {LOG_LEVELS.map((level) => (
-            <label key={level} class="check">
-              <input type="checkbox" checked={levels.includes(level)} onChange={(e) => toggleLevel(level, e.currentTarget.checked)} />
-              {LEVEL_LABELS[level]}
-            </label>
-          ))}
-        </fieldset>
-        <div class="field inline">
-          <label for="logs-search">Search logs</label>
-          <input id="logs-search" type="search" value={searchText} aria-describedby="logs-search-help" onInput={(e) => setSearchText(e.currentTarget.value)} />
-          <span id="logs-search-help" class="description">
-            Text of a line, an event UUID or a distinct ID.
-          </span>
-        </div>
-        <div class="field inline">
-          <label for="logs-range">Time range</label>
-          <select id="logs-range" value={preset} onChange={(e) => setPreset(e.currentTarget.value as LogPreset)}>
-            {LOG_PRESETS.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.label}
-              </option>
-            ))}
-            <option value="custom">Custom range</option>
-          </select>
-        </div>
-        {preset === 'custom' && (
-          <>
-            <div class="field inline">
-              <label for="logs-from">From</label>
-              <input id="logs-from" type="datetime-local" step={1} value={custom.from} onChange={(e) => setCustom({ ...custom, from: e.currentTarget.value })} />
-            </div>
-            <div class="field inline">
-              <label for="logs-to">To</label>
-              <input id="logs-to" type="datetime-local" step={1} value={custom.to} onChange={(e) => setCustom({ ...custom, to: e.currentTarget.value })} />
-            </div>
-          </>
-        )}
-        <label class="check">
-          <input type="checkbox" checked={byEvent} onChange={(e) => setByEvent(e.currentTarget.checked)} />
-          Group by event
-        </label>
-        <button type="button" class="button" onClick={() => setRefreshes((n) => n + 1)}>
-          Refresh
-        </button>
-      </form>
+      <LogFilters filters={filters} onChange={change} onRefresh={() => setRefreshes((n) => n + 1)} />
       {'error' in range && (
         <p class="error-message" role="alert">
           {range.error}
@@ -233,50 +184,5 @@ export function LogsTab({ client, functionId, pollMs = 2000 }: { client: ApiClie
         </button>
       )}
     </section>
-  )
-}
-
-function LogGroupItem({ group, onlyEvent }: { group: LogGroup; onlyEvent?: (instanceId: string) => void }) {
-  const { instanceId } = group
-  return (
-    <li class={`log-group level-${group.level}`} data-testid="log-group" data-instance-id={group.instanceId ?? undefined}>
-      <details>
-        <summary>
-          <time dateTime={group.timestamp}>{timeText(group.timestamp)}</time>
-          <span class={`badge level level-${group.level}`}>{LEVEL_LABELS[group.level]}</span>
-          <span class="log-summary">{group.summary}</span>
-          <span class="muted small log-count">
-            {group.instanceId ? `event ${group.instanceId} · ` : ''}
-            {group.lines.length === 1 ? '1 line' : `${group.lines.length} lines`}
-          </span>
-        </summary>
-        <table class="list log-lines">
-          <caption class="visually-hidden">Lines of this {group.instanceId ? 'event' : 'entry'}, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Level</th>
-              <th scope="col">Message</th>
-            </tr>
-          </thead>
-          <tbody>
-            {group.lines.map((line, i) => (
-              <tr key={`${line.timestamp} ${i}`}>
-                <td class="log-time">
-                  <time dateTime={line.timestamp}>{timeText(line.timestamp)}</time>
-                </td>
-                <td>{LEVEL_LABELS[line.level]}</td>
-                <td class="log-message">{line.message}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {instanceId && onlyEvent && (
-          <button type="button" class="button small only-event" onClick={() => onlyEvent(instanceId)}>
-            Show only this event's lines
-          </button>
-        )}
-      </details>
-    </li>
   )
 }
