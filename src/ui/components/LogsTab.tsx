@@ -150,6 +150,7 @@ export function LogsTab({ client, functionId, pollMs = 2000 }: { client: ApiClie
   return (
     <section class="observability" aria-labelledby="logs-title">
       <h2 id="logs-title">Logs</h2>
+      <p class="muted">Failures and problems are always logged. Each delivered event and each request to Pinterest are logged while Debug mode is on (Configuration tab).</p>
       <LogFilters filters={filters} onChange={change} onRefresh={() => setRefreshes((n) => n + 1)} />
       {'error' in range && (
         <p class="error-message" role="alert">
