@@ -1,6 +1,242 @@
-import type { ApiClient } from '../api'
+import { useEffect, useState } from 'preact/hooks'
+import { type ApiClient, ApiError } from '../api'
+import { SAMPLES, type Sample, sampleGlobals } from '../sample-events'
+import { type CapturedEvent, capturedEventText, type MappingResult, newUuid, newest, pretty, readEventText, runSummary, STATUS_LABELS, shortList, type TestRun, triggerEvents } from '../testing'
 
-/** The destination's Testing tab. */
-export function TestingTab(_props: { client: ApiClient; functionId: string; configuration: () => Record<string, unknown> }) {
-  return <p class="muted">Testing is not built yet.</p>
+type Props = { client: ApiClient; functionId: string; configuration: () => Record<string, unknown> }
+type Run = { sent: boolean; answer: TestRun }
+
+const EVENT_FIELD = 'test-event'
+const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)
+const sampleText = (sample: Sample) => pretty(sampleGlobals(sample, new Date().toISOString(), newUuid()))
+
+/** The destination's Testing tab: an event (a sample, the latest captured one, or pasted) through the current draft. */
+export function TestingTab({ client, functionId, configuration }: Props) {
+  const [text, setText] = useState(() => sampleText(SAMPLES[0]))
+  const [fieldError, setFieldError] = useState<string | null>(null)
+  const [notice, setNotice] = useState<string | null>(null)
+  const [savedMappings, setSavedMappings] = useState<unknown>(null)
+  const [busy, setBusy] = useState<'test' | 'send' | 'load' | null>(null)
+  const [run, setRun] = useState<Run | null>(null)
+  const [problems, setProblems] = useState<string[]>([])
+
+  useEffect(() => {
+    client.request<{ mappings?: unknown }>('GET', client.project(`hog_functions/${encodeURIComponent(functionId)}/`)).then(
+      (fn) => setSavedMappings(fn.mappings ?? []),
+      () => setSavedMappings([]),
+    )
+  }, [client, functionId])
+
+  const showEvent = (next: string, message: string | null) => {
+    setText(next)
+    setFieldError(null)
+    setNotice(message)
+  }
+
+  const loadLatest = async () => {
+    const draft = configuration().mappings
+    const { all, names } = triggerEvents(Array.isArray(draft) ? draft : savedMappings)
+    if (!all && names.length === 0) return setNotice('No mapping of this destination is switched on, so none would take an event.')
+    setBusy('load')
+    try {
+      const paths = all ? ['events/?limit=1'] : names.map((name) => `events/?limit=1&event=${encodeURIComponent(name)}`)
+      const lists = await Promise.all(paths.map((path) => client.request<{ results: CapturedEvent[] }>('GET', client.project(path))))
+      const latest = newest(lists.flatMap((list) => list.results))
+      if (latest) showEvent(capturedEventText(latest), `Loaded the latest captured “${latest.event}” event (${latest.timestamp}).`)
+      else setNotice(`No event that a mapping takes has been captured yet${all ? '' : ` (they take ${shortList(names)})`}. Capture one, or start from a sample.`)
+    } catch (error) {
+      setNotice(`The captured events could not be read: ${(error as Error).message}`)
+    } finally {
+      setBusy(null)
+    }
+  }
+
+  const invoke = async (send: boolean) => {
+    const read = readEventText(text)
+    if (!read.ok) {
+      setFieldError(read.error)
+      document.getElementById(EVENT_FIELD)?.focus()
+      return
+    }
+    setFieldError(null)
+    setBusy(send ? 'send' : 'test')
+    setProblems([])
+    try {
+      const body = { configuration: configuration(), ...read.body, mock_async_functions: !send }
+      const answer = await client.request<TestRun>('POST', client.project(`hog_functions/${encodeURIComponent(functionId)}/invocations/`), body)
+      setRun({ sent: send, answer })
+    } catch (error) {
+      setRun(null)
+      setProblems(error instanceof ApiError ? error.problems.map((p) => (p.attr ? `${p.attr}: ${p.detail}` : p.detail)) : [(error as Error).message])
+    } finally {
+      setBusy(null)
+    }
+  }
+
+  const describedBy = ['test-event-description', fieldError ? 'test-event-error' : ''].filter(Boolean).join(' ')
+  return (
+    <div class="testing">
+      <section class="card testing-event" aria-labelledby="testing-event-title">
+        <h2 id="testing-event-title">Event to test</h2>
+        <fieldset class="testing-starts">
+          <legend>Start from a sample</legend>
+          {SAMPLES.map((sample) => (
+            <button
+              key={sample.id}
+              type="button"
+              class="button small"
+              aria-describedby={`sample-${sample.id}`}
+              onClick={() => showEvent(sampleText(sample), `The ${sample.label} sample (${sample.event}).`)}
+            >
+              {sample.label}
+              <span id={`sample-${sample.id}`} class="visually-hidden">
+                {` sample: a ${sample.event} event`}
+              </span>
+            </button>
+          ))}
+        </fieldset>
+        <button type="button" class="button small" disabled={busy === 'load'} onClick={loadLatest}>
+          {busy === 'load' ? 'Loading…' : 'Load the latest captured event'}
+        </button>
+        <p class="testing-notice" role="status">
+          {notice}
+        </p>
+        <div class="field">
+          <label for={EVENT_FIELD}>Event (JSON)</label>
+          <p id="test-event-description" class="description">
+            Paste an event here or edit this one: invocation globals (<code>{'{"event": {…}, "person": {…}}'}</code>) or a captured event (
+            <code>{'{"event": "Order Completed", "distinct_id": …}'}</code>).
+          </p>
+          <textarea
+            id={EVENT_FIELD}
+            rows={18}
+            spellcheck={false}
+            value={text}
+            aria-invalid={fieldError ? 'true' : undefined}
+            aria-describedby={describedBy}
+            onInput={(e) => {
+              setText(e.currentTarget.value)
+              if (fieldError) setFieldError(null)
+            }}
+          />
+          {fieldError && (
+            <p id="test-event-error" class="error-message">
+              {fieldError}
+            </p>
+          )}
+        </div>
+        <div class="testing-actions">
+          <button type="button" class="button primary" disabled={busy !== null} onClick={() => invoke(false)} aria-describedby="test-help">
+            {busy === 'test' ? 'Testing…' : 'Test'}
+          </button>
+          <button type="button" class="button" disabled={busy !== null} onClick={() => invoke(true)} aria-describedby="send-help">
+            {busy === 'send' ? 'Sending…' : 'Send test event'}
+          </button>
+        </div>
+        <p id="test-help" class="description">
+          Test runs the event through this destination as it stands on this page, unsaved changes included. Nothing is sent.
+        </p>
+        <p id="send-help" class="description">
+          Send test event sends it to Pinterest with the test flag: Pinterest checks it and answers, and records nothing.
+        </p>
+      </section>
+      <section class="card testing-result" aria-labelledby="testing-result-title" aria-busy={busy === 'test' || busy === 'send'}>
+        <h2 id="testing-result-title">Result</h2>
+        {problems.length > 0 && (
+          <div class="error-box" role="alert">
+            <p>The test could not run. Fix these on the Configuration or Mappings tab:</p>
+            <ul>
+              {problems.map((problem) => (
+                <li key={problem}>{problem}</li>
+              ))}
+            </ul>
+          </div>
+        )}
+        {run ? <RunResult run={run} /> : problems.length === 0 && <p class="muted">Press Test to see what this destination makes of the event.</p>}
+      </section>
+    </div>
+  )
+}
+
+function RunResult({ run }: { run: Run }) {
+  const { answer } = run
+  const { request, response, results } = answer.result
+  return (
+    <div class="testing-run">
+      <p class={`testing-summary ${answer.status}`} role="status">
+        {runSummary(answer)}
+      </p>
+      <h3>Mappings</h3>
+      <ul class="testing-mappings">
+        {results.map((result, i) => (
+          <MappingCard key={`${i}-${result.mapping}`} result={result} />
+        ))}
+      </ul>
+      {results.length === 0 && <p class="muted">No mapping took this event.</p>}
+      {request && (
+        <>
+          <h3>Request {run.sent ? 'sent' : 'that would go out'}</h3>
+          <p class="testing-request-line">
+            <span class="badge">{request.method}</span> <span class="testing-url">{request.url}</span>
+          </p>
+          <dl class="testing-headers">
+            {Object.entries(request.headers).map(([name, value]) => (
+              <div key={name}>
+                <dt>{name}</dt>
+                <dd>{value}</dd>
+              </div>
+            ))}
+          </dl>
+          <p class="testing-caption">Body</p>
+          <JsonBlock label="Request body" value={request.body} />
+        </>
+      )}
+      {run.sent && <PinterestAnswer response={response} />}
+    </div>
+  )
+}
+
+function MappingCard({ result }: { result: MappingResult }) {
+  const name = result.mapping ?? 'The event'
+  return (
+    <li class={`testing-mapping ${result.status}`}>
+      <div class="testing-mapping-head">
+        <h4>{name}</h4>
+        <span class={`badge ${result.status === 'event' ? 'success' : ''} testing-status-${result.status}`}>{STATUS_LABELS[result.status]}</span>
+      </div>
+      {result.reason && <p class="testing-reason">{sentence(result.reason)}</p>}
+      {result.warnings && result.warnings.length > 0 && (
+        <ul class="testing-warnings">
+          {result.warnings.map((warning) => (
+            <li key={warning}>{warning}</li>
+          ))}
+        </ul>
+      )}
+      {result.status === 'event' && <JsonBlock label={`Pinterest event of ${name}`} value={result.event} />}
+    </li>
+  )
+}
+
+function PinterestAnswer({ response }: { response: TestRun['result']['response'] }) {
+  if (!response) return <p class="muted">Nothing was sent: no mapping built a Pinterest event.</p>
+  if ('error' in response) return <p class="error-message">Pinterest did not answer: {response.error}</p>
+  return (
+    <>
+      <h3>Pinterest's answer</h3>
+      <p class="testing-answer-status">
+        Status <strong>{response.status}</strong>
+      </p>
+      <JsonBlock label="Pinterest's answer" value={response.body} />
+    </>
+  )
+}
+
+/** Pretty JSON, as text, in a labelled box that scrolls on its own (focusable, so the keyboard scrolls it too). */
+function JsonBlock({ label, value }: { label: string; value: unknown }) {
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling box must take the focus to be scrolled by keyboard
+    <section class="testing-json" tabIndex={0} aria-label={label}>
+      <pre>{pretty(value)}</pre>
+    </section>
+  )
 }
