@@ -1,4 +1,5 @@
 /** The Testing tab's model: reading the event to test, the events the mappings take, and the test run's answer. */
+import { jsonProblem } from './json-problem'
 
 /** The event as the invocations endpoint takes it: invocation globals, or an event in capture shape. */
 export type EventBody = { globals: Record<string, unknown> } | { event: Record<string, unknown> }
@@ -8,17 +9,9 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 
 const kindOf = (value: unknown) => (Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`)
 
-/** Where JSON.parse stopped, as a line and column, without repeating the text (it may hold a pasted secret). */
-function jsonProblem(text: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : ''
-  const at = /position (\d+)/.exec(message)
-  if (at) {
-    const before = text.slice(0, Number(at[1]))
-    const line = before.split('\n').length
-    const column = before.length - before.lastIndexOf('\n')
-    return `This is not valid JSON: the problem is at line ${line}, column ${column}.`
-  }
-  return /end of JSON input/.test(message) ? 'This is not valid JSON: it ends too early.' : 'This is not valid JSON.'
+function notJson(text: string): string {
+  const problem = jsonProblem(text)
+  return problem ? `This is not valid JSON: at line ${problem.line}, column ${problem.column} it expected ${problem.expected}.` : 'This is not valid JSON.'
 }
 
 /** The text of the event field as a request body, or a message naming what makes it no event. */
@@ -27,8 +20,8 @@ export function readEventText(text: string): ReadEvent {
   let value: unknown
   try {
     value = JSON.parse(text)
-  } catch (error) {
-    return { ok: false, error: jsonProblem(text, error) }
+  } catch {
+    return { ok: false, error: notJson(text) }
   }
   if (!isRecord(value)) return { ok: false, error: `This JSON is ${kindOf(value)}, not an event: an event is an object.` }
   if (typeof value.event === 'string') {

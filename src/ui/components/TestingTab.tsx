@@ -7,7 +7,8 @@ type Props = { client: ApiClient; functionId: string; configuration: () => Recor
 type Run = { sent: boolean; answer: TestRun }
 
 const EVENT_FIELD = 'test-event'
-const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)
+// Reasons are lower-case phrases; one that starts with a field path (`event.properties: …`) keeps its case.
+const sentence = (text: string) => (/^[a-z]+ /.test(text) ? text.charAt(0).toUpperCase() + text.slice(1) : text)
 const sampleText = (sample: Sample) => pretty(sampleGlobals(sample, new Date().toISOString(), newUuid()))
 
 /** The destination's Testing tab: an event (a sample, the latest captured one, or pasted) through the current draft. */
