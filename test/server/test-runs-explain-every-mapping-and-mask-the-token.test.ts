@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+import { capturedEvent, applyPersons } from '../helpers/persons'
 import { createFunction, firstProject, type Setup, startPipeline, TOKEN } from '../helpers/pipeline-server'
 
 jest.setTimeout(30_000)
@@ -77,4 +79,19 @@ test('an event that is no event gets one error and no mapping results', async ()
   const { body } = await invoke(functionId, { globals: { event: { event: 'Order Completed', properties: 'x' } } })
   expect(body.status).toBe('error')
   expect(body.result.results).toEqual([{ mapping: null, status: 'error', reason: 'event.properties: expected an object' }])
+})
+
+test('a captured event runs with its stored person, changed by its own $set, and nothing is written', async () => {
+  applyPersons(setup.server.store, firstProject.id, [capturedEvent('identify-1', '$identify', 'buyer-9', { $set: { email: 'Stored@Example.com', first_name: 'Ana' } })])
+  const event = { ...order(), distinct_id: 'buyer-9', properties: { ...order().properties, $set: { first_name: 'Anna' } } }
+  const { body } = await invoke(functionId, { event })
+  const sha = (text: string) => createHash('sha256').update(text).digest('hex')
+  expect(body.result.results[0].event.user_data).toMatchObject({ em: [sha('stored@example.com')], fn: [sha('anna')] })
+  expect(setup.server.store.persons.find(firstProject.id, 'buyer-9')?.properties).toEqual({ email: 'Stored@Example.com', first_name: 'Ana' })
+})
+
+test('a captured event of a distinct id without a person runs without one', async () => {
+  const { body } = await invoke(functionId, { event: { ...order(), distinct_id: 'nobody-1' } })
+  expect(body.result.results[0].event.user_data.em).toBeUndefined()
+  expect(body.result.results[0].event.user_data.external_id).toEqual([createHash('sha256').update('nobody-1').digest('hex')])
 })

@@ -43,16 +43,17 @@ test('with no captured event that a mapping takes, loading says so and keeps the
   await expect(page.getByLabel('Event (JSON)').inputValue()).resolves.toBe(before)
 })
 
-test('the latest captured event that a mapping takes is loaded, and the test run uses it', async () => {
+async function personStored(distinctId: string): Promise<void> {
+  const until = Date.now() + 10_000
+  while (!setup.pipeline.server.store.persons.find(1, distinctId) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20))
+}
+
+test('the latest captured event that a mapping takes is loaded, and the test runs it with its person', async () => {
   const { page } = setup
+  await capture([{ event: '$identify', distinct_id: 'buyer-7', uuid: 'identify-7', timestamp: minutesAgo(10), properties: { $set: { email: ' Buyer@Example.com' } } }])
+  await personStored('buyer-7')
   await capture([
-    {
-      event: 'Order Completed',
-      distinct_id: 'buyer-7',
-      uuid: 'captured-order-1',
-      timestamp: minutesAgo(5),
-      properties: { email: ' Buyer@Example.com', revenue: 42, currency: 'EUR', $ip: '198.51.100.7' },
-    },
+    { event: 'Order Completed', distinct_id: 'buyer-7', uuid: 'captured-order-1', timestamp: minutesAgo(5), properties: { revenue: 42, currency: 'EUR', $ip: '198.51.100.7' } },
     // Captured later, but it happened earlier: not the latest.
     { event: 'Product Added', distinct_id: 'buyer-7', uuid: 'captured-cart-1', timestamp: minutesAgo(30), properties: { price: 9, currency: 'EUR' } },
   ])
@@ -63,6 +64,7 @@ test('the latest captured event that a mapping takes is loaded, and the test run
   expect(await shownEvent(page, 'Checkout')).toMatchObject({
     event_name: 'checkout',
     event_id: 'captured-order-1',
+    // The email is the stored person's, as the pipeline would send it.
     user_data: { em: [createHash('sha256').update('buyer@example.com').digest('hex')], client_ip_address: '198.51.100.7' },
     custom_data: { value: '42', currency: 'EUR' },
   })

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import { ConfigError } from '../../errors'
 import { isRecord } from '../../json'
 import { type CompiledFunction, compileFunctionSync, isDisabled, mappingName } from '../../mapping/compile-function'
-import { toInvocationGlobals } from '../../mapping/globals'
+import { readCapturedEvent } from '../../mapping/captured-event'
+import { eventGlobals, toInvocationGlobals } from '../../mapping/globals'
 import { invokeFunction } from '../../mapping/invoke'
 import { DEFAULT_API_URL, eventsUrl, postEvents, REDACTED_HEADERS, serialiseEvent } from '../../pinterest/client'
 import type { PinterestEvent } from '../../pinterest/schema'
@@ -12,6 +13,7 @@ import type { FunctionConfig } from '../../template/function-config-schema'
 import { authorizedProject } from '../auth'
 import { asApiError, notFound, validationError } from '../errors'
 import { parseAhead } from '../functions-service'
+import { PersonBatch } from '../pipeline/person-batch'
 import { functionParams, objectBody, PROJECT_PREFIXES } from '../route-schemas'
 import { storedConfig } from '../stored-config'
 
@@ -37,9 +39,10 @@ export function registerInvocationRoutes(app: FastifyInstance, store: Store, api
       const projectId = authorizedProject(request, store.keys, 'hog_function:write')
       const body = (isRecord(request.body) ? request.body : {}) as InvocationBody
       const { config, fn } = await compile(store, projectId, (request.params as { id: string }).id, body.configuration)
-      const input = body.globals ?? body.event ?? body.clickhouse_event
-      if (input === undefined) throw validationError(new ConfigError('globals', 'give the event to run as `globals` (invocation globals) or `event` (capture shape)'))
+      const given = body.globals ?? body.event ?? body.clickhouse_event
+      if (given === undefined) throw validationError(new ConfigError('globals', 'give the event to run as `globals` (invocation globals) or `event` (capture shape)'))
       const nowMs = Date.now()
+      const input = withStoredPerson(store, projectId, given, nowMs)
       const taken = invokeFunction(fn, input, { nowMs })
       const notTaken = taken.some((r) => r.mapping === null) ? [] : [...filteredMappings(fn, input, nowMs), ...disabledMappings(config)]
       const events = taken.flatMap((r) => (r.status === 'event' ? [r.event] : []))
@@ -56,6 +59,20 @@ export function registerInvocationRoutes(app: FastifyInstance, store: Store, api
       return { status, logs, errors: taken.flatMap((r) => (r.status === 'error' ? [r.reason] : [])), result: { request: requestShown, results, ...(response ? { response } : {}) } }
     })
   }
+}
+
+/**
+ * A captured event (capture shape) runs with its person as the pipeline would see it: the project's
+ * stored person of its distinct id, changed by the event's own `$set`s (nothing is written). Globals,
+ * which carry their own person, run as given.
+ */
+function withStoredPerson(store: Store, projectId: number, input: unknown, nowMs: number): unknown {
+  if (!isRecord(input) || typeof input.event !== 'string') return input
+  const read = readCapturedEvent(input, nowMs)
+  // invokeFunction names what makes it no event.
+  if ('reason' in read) return input
+  const { person } = new PersonBatch((distinctId) => store.persons.find(projectId, distinctId)).apply(read.event)
+  return eventGlobals(read.event, person, { id: projectId, name: store.projects.get(projectId)?.name ?? '' })
 }
 
 async function compile(store: Store, projectId: number, id: string, configuration: Record<string, unknown> | undefined): Promise<{ config: FunctionConfig; fn: CompiledFunction }> {

@@ -43,7 +43,7 @@ export function TestingTab({ client, functionId, configuration }: Props) {
       const paths = all ? ['events/?limit=1'] : names.map((name) => `events/?limit=1&event=${encodeURIComponent(name)}`)
       const lists = await Promise.all(paths.map((path) => client.request<{ results: CapturedEvent[] }>('GET', client.project(path))))
       const latest = newest(lists.flatMap((list) => list.results))
-      if (latest) showEvent(capturedEventText(latest), `Loaded the latest captured “${latest.event}” event (${latest.timestamp}).`)
+      if (latest) showEvent(capturedEventText(latest), `Loaded the latest captured “${latest.event}” event (${latest.timestamp}). A test runs it with its person as stored.`)
       else setNotice(`No event that a mapping takes has been captured yet${all ? '' : ` (they take ${shortList(names)})`}. Capture one, or start from a sample.`)
     } catch (error) {
       setNotice(`The captured events could not be read: ${(error as Error).message}`)
