@@ -67,3 +67,15 @@ test('unsaved changes on the Configuration tab are what the test runs, and nothi
   await tab('Configuration')
   await expect(page.getByLabel('Ad account ID').inputValue()).resolves.toBe('549755885999')
 })
+
+test('a draft the server cannot run shows its problems, naming the field, instead of a result', async () => {
+  const { page } = setup
+  await page.getByLabel('Ad account ID').fill('12ab')
+  await tab('Testing')
+  await page.getByLabel('Event (JSON)').waitFor()
+  expect(await run(page)).toBe(400)
+  const box = page.getByRole('alert').filter({ hasText: 'The test could not run' })
+  await expect(box.locator('li').allTextContents()).resolves.toEqual([expect.stringMatching(/^inputs__ad_account_id: /)])
+  await expect(page.locator('.testing-summary').count()).resolves.toBe(0)
+  expect(await page.content()).not.toContain(TOKEN)
+})

@@ -7,6 +7,7 @@ type Props = { client: ApiClient; functionId: string; configuration: () => Recor
 type Run = { sent: boolean; answer: TestRun }
 
 const EVENT_FIELD = 'test-event'
+const DRAFT_NOT_JSON = 'A JSON field of this destination holds text that is not valid JSON.'
 // Reasons are lower-case phrases; one that starts with a field path (`event.properties: …`) keeps its case.
 const sentence = (text: string) => (/^[a-z]+ /.test(text) ? text.charAt(0).toUpperCase() + text.slice(1) : text)
 const sampleText = (sample: Sample) => pretty(sampleGlobals(sample, new Date().toISOString(), newUuid()))
@@ -24,7 +25,10 @@ export function TestingTab({ client, functionId, configuration }: Props) {
   useEffect(() => {
     client.request<{ mappings?: unknown }>('GET', client.project(`hog_functions/${encodeURIComponent(functionId)}/`)).then(
       (fn) => setSavedMappings(fn.mappings ?? []),
-      () => setSavedMappings([]),
+      (error: Error) => {
+        setSavedMappings([])
+        setNotice(`The destination's mappings could not be read: ${error.message}`)
+      },
     )
   }, [client, functionId])
 
@@ -34,8 +38,17 @@ export function TestingTab({ client, functionId, configuration }: Props) {
     setNotice(message)
   }
 
+  // The draft cannot be read while one of its JSON fields holds text that is not JSON.
+  const readDraft = (): Record<string, unknown> | null => {
+    try {
+      return configuration()
+    } catch {
+      return null
+    }
+  }
+
   const loadLatest = async () => {
-    const draft = configuration().mappings
+    const draft = readDraft()?.mappings
     const { all, names } = triggerEvents(Array.isArray(draft) ? draft : savedMappings)
     if (!all && names.length === 0) return setNotice('No mapping of this destination is switched on, so none would take an event.')
     setBusy('load')
@@ -60,10 +73,16 @@ export function TestingTab({ client, functionId, configuration }: Props) {
       return
     }
     setFieldError(null)
+    const draft = readDraft()
+    if (!draft) {
+      setRun(null)
+      setProblems([DRAFT_NOT_JSON])
+      return
+    }
     setBusy(send ? 'send' : 'test')
     setProblems([])
     try {
-      const body = { configuration: configuration(), ...read.body, mock_async_functions: !send }
+      const body = { configuration: draft, ...read.body, mock_async_functions: !send }
       const answer = await client.request<TestRun>('POST', client.project(`hog_functions/${encodeURIComponent(functionId)}/invocations/`), body)
       setRun({ sent: send, answer })
     } catch (error) {
@@ -96,7 +115,7 @@ export function TestingTab({ client, functionId, configuration }: Props) {
             </button>
           ))}
         </fieldset>
-        <button type="button" class="button small" disabled={busy === 'load'} onClick={loadLatest}>
+        <button type="button" class="button small" disabled={busy === 'load' || savedMappings === null} onClick={loadLatest}>
           {busy === 'load' ? 'Loading…' : 'Load the latest captured event'}
         </button>
         <p class="testing-notice" role="status">
