@@ -23,7 +23,7 @@ afterAll(async () => {
   await setup?.close()
 })
 
-const pick = (label: string) => setup.page.getByRole('button', { name: `${label} sample`, exact: false }).click()
+const pick = (label: string) => setup.page.getByRole('button', { name: new RegExp(`^${label} sample \\(`) }).click()
 
 test('the Checkout sample becomes the checkout event, hashed email, value and currency included', async () => {
   const { page } = setup
@@ -92,7 +92,7 @@ test('the request that would go out shows method, URL, headers with the token ma
 test('the tab works with the keyboard alone and passes axe with results shown', async () => {
   const { page } = setup
   await page.evaluate('document.activeElement?.blur()')
-  expect(await tabTo(page, 'button[aria-describedby="sample-search"]', 40)).toBe(true)
+  expect(await tabTo(page, 'button[data-sample="search"]', 40)).toBe(true)
   await page.keyboard.press('Enter')
   await expect(page.getByLabel('Event (JSON)').inputValue()).resolves.toContain('"Products Searched"')
   expect(await tabTo(page, 'button[aria-describedby="test-help"]')).toBe(true)

@@ -101,17 +101,9 @@ export function TestingTab({ client, functionId, configuration }: Props) {
         <fieldset class="testing-starts">
           <legend>Start from a sample</legend>
           {SAMPLES.map((sample) => (
-            <button
-              key={sample.id}
-              type="button"
-              class="button small"
-              aria-describedby={`sample-${sample.id}`}
-              onClick={() => showEvent(sampleText(sample), `The ${sample.label} sample (${sample.event}).`)}
-            >
+            <button key={sample.id} type="button" class="button small" data-sample={sample.id} onClick={() => showEvent(sampleText(sample), `The ${sample.label} sample (${sample.event}).`)}>
               {sample.label}
-              <span id={`sample-${sample.id}`} class="visually-hidden">
-                {` sample: a ${sample.event} event`}
-              </span>
+              <span class="visually-hidden">{` sample (${sample.event})`}</span>
             </button>
           ))}
         </fieldset>
