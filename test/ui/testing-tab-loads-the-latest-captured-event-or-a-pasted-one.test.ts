@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { PROJECT_TOKEN } from '../helpers/pipeline-server'
 import { type PageSetup, signIn, startPage } from './helpers/page'
-import { openTestingTab, run, shownEvent, shownMapping } from './helpers/testing-tab'
+import { openTestingTab, run, SHOP_MAPPINGS, shownEvent, shownMapping } from './helpers/testing-tab'
 
 jest.setTimeout(60_000)
 
@@ -109,4 +109,15 @@ test('an event the server finds wrong is shown as the event’s error', async ()
   await run(page)
   expect(await shownMapping(page, 'The event')).toEqual({ status: 'Error', reason: 'event.properties: expected an object' })
   await expect(page.locator('.testing-summary').textContent()).resolves.toBe('The test run found a problem: see the results below.')
+})
+
+test('a destination whose mappings are all switched off has no event to load, and its test says so per mapping', async () => {
+  const { page } = setup
+  await openTestingTab(setup, { name: 'All off', mappings: SHOP_MAPPINGS.map((m) => ({ ...m, disabled: true })) })
+  await page.getByRole('button', { name: 'Load the latest captured event' }).waitFor()
+  await page.waitForFunction('!document.querySelector(".testing-event button:disabled")')
+  await load()
+  await page.getByText('No mapping of this destination is switched on, so none would take an event.').waitFor()
+  await run(page)
+  expect(await shownMapping(page, 'Checkout')).toEqual({ status: 'Switched off', reason: 'This mapping is switched off' })
 })

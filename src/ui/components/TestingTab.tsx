@@ -1,15 +1,13 @@
 import { useEffect, useState } from 'preact/hooks'
 import { type ApiClient, ApiError } from '../api'
 import { SAMPLES, type Sample, sampleGlobals } from '../sample-events'
-import { type CapturedEvent, capturedEventText, type MappingResult, newUuid, newest, pretty, readEventText, runSummary, STATUS_LABELS, shortList, type TestRun, triggerEvents } from '../testing'
+import { type CapturedEvent, capturedEventText, newUuid, newest, pretty, readEventText, shortList, type TestRun, triggerEvents } from '../testing'
+import { type Run, RunResult } from './TestRunResult'
 
 type Props = { client: ApiClient; functionId: string; configuration: () => Record<string, unknown> }
-type Run = { sent: boolean; answer: TestRun }
 
 const EVENT_FIELD = 'test-event'
 const DRAFT_NOT_JSON = 'A JSON field of this destination holds text that is not valid JSON.'
-// Reasons are lower-case phrases; one that starts with a field path (`event.properties: …`) keeps its case.
-const sentence = (text: string) => (/^[a-z]+ /.test(text) ? text.charAt(0).toUpperCase() + text.slice(1) : text)
 const sampleText = (sample: Sample) => pretty(sampleGlobals(sample, new Date().toISOString(), newUuid()))
 
 /** The destination's Testing tab: an event (a sample, the latest captured one, or pasted) through the current draft. */
@@ -167,88 +165,5 @@ export function TestingTab({ client, functionId, configuration }: Props) {
         {run ? <RunResult run={run} /> : problems.length === 0 && <p class="muted">Press Test to see what this destination makes of the event.</p>}
       </section>
     </div>
-  )
-}
-
-function RunResult({ run }: { run: Run }) {
-  const { answer } = run
-  const { request, response, results } = answer.result
-  return (
-    <div class="testing-run">
-      <p class={`testing-summary ${answer.status}`} role="status">
-        {runSummary(answer)}
-      </p>
-      <h3>Mappings</h3>
-      <ul class="testing-mappings">
-        {results.map((result, i) => (
-          <MappingCard key={`${i}-${result.mapping}`} result={result} />
-        ))}
-      </ul>
-      {results.length === 0 && <p class="muted">No mapping took this event.</p>}
-      {request && (
-        <>
-          <h3>Request {run.sent ? 'sent' : 'that would go out'}</h3>
-          <p class="testing-request-line">
-            <span class="badge">{request.method}</span> <span class="testing-url">{request.url}</span>
-          </p>
-          <dl class="testing-headers">
-            {Object.entries(request.headers).map(([name, value]) => (
-              <div key={name}>
-                <dt>{name}</dt>
-                <dd>{value}</dd>
-              </div>
-            ))}
-          </dl>
-          <p class="testing-caption">Body</p>
-          <JsonBlock label="Request body" value={request.body} />
-        </>
-      )}
-      {run.sent && <PinterestAnswer response={response} />}
-    </div>
-  )
-}
-
-function MappingCard({ result }: { result: MappingResult }) {
-  const name = result.mapping ?? 'The event'
-  return (
-    <li class={`testing-mapping ${result.status}`}>
-      <div class="testing-mapping-head">
-        <h4>{name}</h4>
-        <span class={`badge ${result.status === 'event' ? 'success' : ''} testing-status-${result.status}`}>{STATUS_LABELS[result.status]}</span>
-      </div>
-      {result.reason && <p class="testing-reason">{sentence(result.reason)}</p>}
-      {result.warnings && result.warnings.length > 0 && (
-        <ul class="testing-warnings">
-          {result.warnings.map((warning) => (
-            <li key={warning}>{warning}</li>
-          ))}
-        </ul>
-      )}
-      {result.status === 'event' && <JsonBlock label={`Pinterest event of ${name}`} value={result.event} />}
-    </li>
-  )
-}
-
-function PinterestAnswer({ response }: { response: TestRun['result']['response'] }) {
-  if (!response) return <p class="muted">Nothing was sent: no mapping built a Pinterest event.</p>
-  if ('error' in response) return <p class="error-message">Pinterest did not answer: {response.error}</p>
-  return (
-    <>
-      <h3>Pinterest's answer</h3>
-      <p class="testing-answer-status">
-        Status <strong>{response.status}</strong>
-      </p>
-      <JsonBlock label="Pinterest's answer" value={response.body} />
-    </>
-  )
-}
-
-/** Pretty JSON, as text, in a labelled box that scrolls on its own (focusable, so the keyboard scrolls it too). */
-function JsonBlock({ label, value }: { label: string; value: unknown }) {
-  return (
-    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling box must take the focus to be scrolled by keyboard
-    <section class="testing-json" tabIndex={0} aria-label={label}>
-      <pre>{pretty(value)}</pre>
-    </section>
   )
 }
