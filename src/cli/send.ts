@@ -3,7 +3,7 @@ import { Dispatcher, type Outcome } from '../delivery/dispatcher'
 import { stderrLogger } from '../logger'
 import type { CompiledFunction } from '../mapping/compile-function'
 import { invokeFunction } from '../mapping/invoke'
-import { DEFAULT_API_URL, eventsUrl, type FetchLike, MAX_EVENTS_PER_REQUEST, REDACTED_BEARER } from '../pinterest/client'
+import { DEFAULT_API_URL, eventsUrl, type FetchLike, MAX_EVENTS_PER_REQUEST, REDACTED_HEADERS } from '../pinterest/client'
 import type { PinterestEvent } from '../pinterest/schema'
 import { type InputPosition, readJsonLines } from './json-lines'
 import { describeFunction, loadFunctionFile } from './map'
@@ -117,7 +117,7 @@ async function dryRun(fn: CompiledFunction, testMode: boolean, apiUrl: string, o
   const url = eventsUrl(apiUrl, { ...fn.settings, testMode })
   const flush = () => {
     if (batch.length === 0) return
-    out.write(JSON.stringify({ method: 'POST', url, headers: { 'Content-Type': 'application/json', Authorization: REDACTED_BEARER }, body: { data: batch } }) + '\n')
+    out.write(JSON.stringify({ method: 'POST', url, headers: REDACTED_HEADERS, body: { data: batch } }) + '\n')
     batch = []
   }
   for await (const item of readJsonLines(options.eventsFile, options.stdin)) {

@@ -86,13 +86,16 @@ export function compileFunctionSync(config: FunctionConfig, template: Template =
     },
     // PostHog drops top-level event filters once a function has mappings: the mappings choose events.
     matches: compileFilters(withoutEventFilters(config.filters), 'filters'),
-    mappings: mappings.map((mapping, i) => compileMapping(mapping, template, `mappings[${i}]`, { parseTimeoutMs: options.parseTimeoutMs })).filter((_compiled, i) => !isDisabled(mappings[i])),
+    mappings: mappings.map((mapping, i) => compileMapping(mapping, template, i, { parseTimeoutMs: options.parseTimeoutMs })).filter((_compiled, i) => !isDisabled(mappings[i])),
     timeBudgetMs: options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS,
   }
 }
 
 // Default mappings have no switch; a stored one may be off.
-const isDisabled = (mapping: object): boolean => 'disabled' in mapping && mapping.disabled === true
+export const isDisabled = (mapping: object): boolean => 'disabled' in mapping && mapping.disabled === true
+
+/** What results and logs call a mapping: its name, or its place when it has none. */
+export const mappingName = (mapping: { name?: string }, index: number): string => mapping.name ?? `Mapping mappings[${index}]`
 
 function withoutEventFilters(filters: unknown): unknown {
   if (!isRecord(filters)) return filters
@@ -100,7 +103,8 @@ function withoutEventFilters(filters: unknown): unknown {
   return rest
 }
 
-function compileMapping(mapping: MappingConfig, template: Template, field: string, options: CompileOptions): CompiledMapping {
+function compileMapping(mapping: MappingConfig, template: Template, index: number, options: CompileOptions): CompiledMapping {
+  const field = `mappings[${index}]`
   const preset = template.mapping_templates.find((m) => m.name === mapping.name)
   const schema = mappingInputsSchema(mapping, template, field)
   const values = validateInputs(schema, mapping.inputs, `${field}.inputs`)
@@ -113,7 +117,7 @@ function compileMapping(mapping: MappingConfig, template: Template, field: strin
     return [key, item?.templating === false ? { kind: 'constant', value } : compileTemplate(value, `${field}.inputs.${key}`, options)]
   })
   return {
-    name: mapping.name ?? `Mapping ${field}`,
+    name: mappingName(mapping, index),
     matches: compileFilters(filters, `${field}.filters`),
     inputs: compiled,
   }

@@ -6,6 +6,8 @@ export const DEFAULT_API_URL = 'https://api.pinterest.com'
 export const MAX_EVENTS_PER_REQUEST = 1000
 /** How request logs show the Authorization header. */
 export const REDACTED_BEARER = 'Bearer ***REDACTED***'
+/** The headers of a request to Pinterest as logs and previews show them: the token masked. */
+export const REDACTED_HEADERS: Readonly<Record<string, string>> = { 'Content-Type': 'application/json', Authorization: REDACTED_BEARER }
 
 /** Where and as whom events are sent: one batch never mixes targets. */
 export interface DeliveryTarget {
@@ -88,7 +90,7 @@ export function serialiseEvent(event: PinterestEvent): SerialisedEvent {
 export async function postEvents(target: DeliveryTarget, events: readonly SerialisedEvent[], options: PostOptions): Promise<HttpAttempt> {
   const url = eventsUrl(options.apiUrl, target)
   const body = requestBody(events)
-  options.log?.({ url, headers: { 'Content-Type': 'application/json', Authorization: REDACTED_BEARER }, body: typeof body === 'string' ? body : new TextDecoder().decode(body) })
+  options.log?.({ url, headers: { ...REDACTED_HEADERS }, body: typeof body === 'string' ? body : new TextDecoder().decode(body) })
   const abort = new AbortController()
   const timer = setTimeout(() => abort.abort(), options.timeoutMs)
   try {
