@@ -7,6 +7,8 @@ import { LogsTab } from './LogsTab'
 import { MetricsTab } from './MetricsTab'
 import { TestingTab } from './TestingTab'
 import { InputField } from './InputField'
+import { PropertyFilters } from './PropertyFilters'
+import { useSuggestions } from './use-suggestions'
 import type { Notify } from './Toast'
 
 interface Template {
@@ -25,6 +27,7 @@ interface HogFunction {
   icon_url?: string | null
   inputs_schema: SchemaItem[]
   inputs: Record<string, { value?: unknown; secret?: boolean }>
+  filters?: unknown
   template?: { id: string; name: string } | null
 }
 
@@ -79,6 +82,7 @@ export function ConfigureDestination({
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({})
   const [general, setGeneral] = useState<string[]>([])
   const [saving, setSaving] = useState(false)
+  const suggestions = useSuggestions(client)
 
   const show = (next: Loaded) => {
     setLoaded(next)
@@ -232,6 +236,7 @@ export function ConfigureDestination({
             {loaded.fields.map((field) => (
               <InputField key={field.id} field={field} value={values.inputs[field.key]} error={errorOf(field.id)} onChange={(value) => setInput(field, value)} />
             ))}
+            {values.filters && <PropertyFilters value={values.filters} onChange={(filters) => change('filters', { ...values, filters })} errorOf={errorOf} suggestions={suggestions} />}
           </div>
           <div class="save-bar">
             {dirty && !isNew && <span class="muted">Unsaved changes</span>}
