@@ -58,6 +58,10 @@ test('a filter is added with a suggested property and an operator by its label, 
   await page.getByLabel('Filter 1: value').fill('checkout')
   expect(await seriousViolations(page)).toEqual([])
   await setup.screenshot('configuration-with-filter')
+  await page.setViewportSize({ width: 390, height: 844 })
+  await expect(page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(390)
+  await setup.screenshot('configuration-with-filter-narrow')
+  await page.setViewportSize({ width: 1280, height: 800 })
 })
 
 test('an RE2-invalid regex comes back from the server onto the value field', async () => {
@@ -77,6 +81,9 @@ test('an RE2-invalid regex comes back from the server onto the value field', asy
 test('saved, the filter is what the REST API returns, and only matching events are delivered', async () => {
   await page.getByLabel('Filter 1: operator').selectOption({ label: 'contains' })
   await page.getByLabel('Filter 1: value').fill('checkout')
+  // Once edited, the value no longer carries the server's complaint.
+  await expect(page.locator('#filters__properties__0__value-error').count()).resolves.toBe(0)
+  await expect(page.getByLabel('Filter 1: value').getAttribute('aria-invalid')).resolves.toBeNull()
   const [patch] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'PATCH'), page.getByRole('button', { name: 'Save changes' }).click()])
   expect(patch.status()).toBe(200)
   await page.getByRole('button', { name: 'No changes' }).waitFor()
@@ -103,6 +110,7 @@ test('the filter shows again after a reload and removing it saves an empty list'
   await expect(page.getByLabel('Filter 1: property').inputValue()).resolves.toBe('$current_url')
   await expect(page.getByLabel('Filter 1: operator').inputValue()).resolves.toBe('icontains')
   await page.getByRole('button', { name: 'Remove filter 1' }).click()
+  await page.waitForFunction(() => (globalThis as any).document.activeElement?.id === 'add-property-filter')
   await page.getByRole('button', { name: 'Save changes' }).click()
   await page.getByRole('button', { name: 'No changes' }).waitFor()
   expect((await api('GET', `hog_functions/${functionId}/`)).body.filters).toEqual({ properties: [] })

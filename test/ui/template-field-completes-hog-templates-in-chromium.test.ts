@@ -127,6 +127,10 @@ test("the server's error shows under the field and is tied to it; a value set fr
   await expect(page.locator(`#${ID}-error`).textContent()).resolves.toBe('Syntax error at 1:7: no viable alternative.')
   expect(await seriousViolations(page)).toEqual([])
   await setup.screenshot('server-error')
+  await page.setViewportSize({ width: 390, height: 844 })
+  await expect(page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(390)
+  await setup.screenshot('narrow')
+  await page.setViewportSize({ width: 1280, height: 800 })
 
   await page.click('#reset')
   await expect(page.locator('.cm-content').textContent()).resolves.toBe('{person.properties.email}')

@@ -236,7 +236,7 @@ export function ConfigureDestination({
             {loaded.fields.map((field) => (
               <InputField key={field.id} field={field} value={values.inputs[field.key]} error={errorOf(field.id)} onChange={(value) => setInput(field, value)} />
             ))}
-            {values.filters && <PropertyFilters value={values.filters} onChange={(filters) => change('filters', { ...values, filters })} errorOf={errorOf} suggestions={suggestions} />}
+            {values.filters && <PropertyFilters value={values.filters} onChange={(filters, part) => change(part, { ...values, filters })} errorOf={errorOf} suggestions={suggestions} />}
           </div>
           <div class="save-bar">
             {dirty && !isNew && <span class="muted">Unsaved changes</span>}

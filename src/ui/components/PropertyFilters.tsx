@@ -5,7 +5,8 @@ import { describedBy } from './InputField'
 
 interface Props {
   value: FiltersValue
-  onChange: (value: FiltersValue) => void
+  /** `part`: the id of the part that changed (its server error is then gone), or `filters` for a whole row. */
+  onChange: (value: FiltersValue, part: string) => void
   /** The problem shown at a part, by part id (`filters__properties__0__value`). */
   errorOf: (id: string) => string | undefined
   suggestions: TemplateSuggestions
@@ -29,14 +30,14 @@ function Part({ id, label, error, className, children }: { id: string; label: st
   )
 }
 
-function Row({ row, index, onChange, onRemove, errorOf }: { row: FilterRow; index: number; onChange: (row: FilterRow) => void; onRemove: () => void; errorOf: Props['errorOf'] }) {
+function Row({ row, index, onChange, onRemove, errorOf }: { row: FilterRow; index: number; onChange: (row: FilterRow, part: string) => void; onRemove: () => void; errorOf: Props['errorOf'] }) {
   const ids = { type: filterPartId(index, 'type'), key: filterPartId(index, 'key'), operator: filterPartId(index, 'operator'), value: filterPartId(index, 'value') }
   const invalid = (id: string) => (errorOf(id) ? ('true' as const) : undefined)
   const n = index + 1
   return (
     <li class="property-filter" aria-label={`Filter ${n}`}>
       <Part id={ids.type} label={`Filter ${n}: type`} error={errorOf(ids.type)} className="type">
-        <select id={ids.type} value={row.type} aria-invalid={invalid(ids.type)} onChange={(e) => onChange({ ...row, type: e.currentTarget.value as FilterRow['type'] })}>
+        <select id={ids.type} value={row.type} aria-invalid={invalid(ids.type)} onChange={(e) => onChange({ ...row, type: e.currentTarget.value as FilterRow['type'] }, ids.type)}>
           {FILTER_TYPES.map((t) => (
             <option key={t.value} value={t.value}>
               {t.label}
@@ -54,11 +55,11 @@ function Row({ row, index, onChange, onRemove, errorOf }: { row: FilterRow; inde
           value={row.key}
           aria-invalid={invalid(ids.key)}
           aria-describedby={describedBy(ids.key, '', errorOf(ids.key))}
-          onInput={(e) => onChange({ ...row, key: e.currentTarget.value })}
+          onInput={(e) => onChange({ ...row, key: e.currentTarget.value }, ids.key)}
         />
       </Part>
       <Part id={ids.operator} label={`Filter ${n}: operator`} error={errorOf(ids.operator)} className="operator">
-        <select id={ids.operator} value={row.operator} aria-invalid={invalid(ids.operator)} onChange={(e) => onChange({ ...row, operator: e.currentTarget.value as Operator })}>
+        <select id={ids.operator} value={row.operator} aria-invalid={invalid(ids.operator)} onChange={(e) => onChange({ ...row, operator: e.currentTarget.value as Operator }, ids.operator)}>
           {OPERATORS.map((o) => (
             <option key={o.value} value={o.value}>
               {o.label}
@@ -75,7 +76,7 @@ function Row({ row, index, onChange, onRemove, errorOf }: { row: FilterRow; inde
             value={row.value}
             aria-invalid={invalid(ids.value)}
             aria-describedby={describedBy(ids.value, '', errorOf(ids.value))}
-            onInput={(e) => onChange({ ...row, value: e.currentTarget.value })}
+            onInput={(e) => onChange({ ...row, value: e.currentTarget.value }, ids.value)}
           />
         </Part>
       ) : (
@@ -90,11 +91,16 @@ function Row({ row, index, onChange, onRemove, errorOf }: { row: FilterRow; inde
 
 /** The function-wide property filters: an event goes to the destination only when it matches all of them. */
 export function PropertyFilters({ value, onChange, errorOf, suggestions }: Props) {
-  const setRows = (rows: FilterRow[]) => onChange({ ...value, rows })
+  const setRows = (rows: FilterRow[], part = 'filters') => onChange({ ...value, rows }, part)
   const add = () => {
     setRows([...value.rows, newRow()])
     const id = filterPartId(value.rows.length, 'key')
     setTimeout(() => document.getElementById(id)?.focus())
+  }
+  // The focus goes to the button that adds filters, not to the page's start, when its row is gone.
+  const remove = (index: number) => {
+    setRows(value.rows.filter((_, j) => j !== index))
+    setTimeout(() => document.getElementById('add-property-filter')?.focus())
   }
   return (
     <fieldset class="property-filters" aria-describedby="property-filters-description">
@@ -110,13 +116,18 @@ export function PropertyFilters({ value, onChange, errorOf, suggestions }: Props
               row={row}
               index={i}
               errorOf={errorOf}
-              onChange={(next) => setRows(value.rows.map((r, j) => (j === i ? next : r)))}
-              onRemove={() => setRows(value.rows.filter((_, j) => j !== i))}
+              onChange={(next, part) =>
+                setRows(
+                  value.rows.map((r, j) => (j === i ? next : r)),
+                  part,
+                )
+              }
+              onRemove={() => remove(i)}
             />
           ))}
         </ul>
       )}
-      <button type="button" class="button small" onClick={add}>
+      <button type="button" id="add-property-filter" class="button small" onClick={add}>
         Add filter
       </button>
       <datalist id={LISTS.event}>
