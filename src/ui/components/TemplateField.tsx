@@ -75,6 +75,7 @@ export function TemplateField({ id, label, description = '', value, onChange, er
   const hint = focused ? undefined : braceHint(value)
   const shown = error ?? hint
   const labelId = `${id}-label`
+  const described = describedBy(id, description, shown)
   const contentAttributes = (): Extension =>
     EditorView.contentAttributes.of({
       id,
@@ -82,7 +83,7 @@ export function TemplateField({ id, label, description = '', value, onChange, er
       'aria-multiline': 'false',
       ...(required ? { 'aria-required': 'true' } : {}),
       ...(shown ? { 'aria-invalid': 'true' } : {}),
-      ...(describedBy(id, description, shown) ? { 'aria-describedby': describedBy(id, description, shown) as string } : {}),
+      ...(described ? { 'aria-describedby': described } : {}),
     })
 
   useLayoutEffect(() => {
