@@ -86,14 +86,13 @@ const FIELDS: Record<string, Member[]> = {
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/
 
-/** Where the scan of a template ends: inside a hole or not, and the braces it found unmatched. */
+/** Where the scan of a template ends: inside a hole or not, and how many braces are left open. */
 export interface TemplateScan {
   /** Offset just after the `{` of the hole the end is in, or null when the end is literal text. */
   holeStart: number | null
   /** Whether the end is inside a quoted string of a hole. */
   inString: boolean
   unclosed: number
-  unopened: number
 }
 
 /**
@@ -104,8 +103,6 @@ export function scanTemplate(text: string): TemplateScan {
   let depth = 0
   let holeStart: number | null = null
   let quote: string | null = null
-  let unopened = 0
-  let unclosed = 0
   for (let i = 0; i < text.length; i++) {
     const c = text[i]
     if (c === '\\') {
@@ -117,21 +114,17 @@ export function scanTemplate(text: string): TemplateScan {
     } else if (c === '{') {
       if (depth === 0) holeStart = i + 1
       depth++
-    } else if (c === '}') {
-      if (depth === 0) unopened++
-      else if (--depth === 0) holeStart = null
+    } else if (c === '}' && depth > 0) {
+      // Outside a hole, "}" is plain text.
+      if (--depth === 0) holeStart = null
     }
   }
-  if (depth > 0) unclosed = depth
-  return { holeStart, inString: quote !== null, unclosed, unopened }
+  return { holeStart, inString: quote !== null, unclosed: depth }
 }
 
-/** A short hint for braces that do not pair up, or undefined when they do. */
+/** A short hint for a hole left open (the one brace problem Hog rejects), or undefined. */
 export function braceHint(text: string): string | undefined {
-  const { unclosed, unopened } = scanTemplate(text)
-  if (unclosed > 0) return 'A "{" is not closed: end the expression with "}".'
-  if (unopened > 0) return 'A "}" has no "{" before it.'
-  return undefined
+  return scanTemplate(text).unclosed > 0 ? 'A "{" is not closed: end the expression with "}".' : undefined
 }
 
 function membersAt(path: string[], suggestions: TemplateSuggestions): Member[] | null {

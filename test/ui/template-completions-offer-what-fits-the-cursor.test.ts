@@ -55,9 +55,11 @@ test('a closed hole ends completion; braces inside a hole nest; quoted braces do
   expect(scanTemplate('\\{a').holeStart).toBeNull()
 })
 
-test('braces that do not pair up get a hint', () => {
+test('a hole left open gets a hint; a "}" in plain text is text', () => {
   expect(braceHint('{event.uuid')).toBe('A "{" is not closed: end the expression with "}".')
-  expect(braceHint('event.uuid}')).toBe('A "}" has no "{" before it.')
+  expect(braceHint('{ {1: 2}')).toBe('A "{" is not closed: end the expression with "}".')
+  expect(braceHint('event.uuid}')).toBeUndefined()
+  expect(braceHint('\\{event')).toBeUndefined()
   expect(braceHint('{event.uuid} and {person.id}')).toBeUndefined()
   expect(braceHint("{'}'}")).toBeUndefined()
 })
