@@ -1,3 +1,5 @@
+import { type FiltersValue, filterPartForAttr, filterProblems, filtersPayload, filtersValue } from './property-filters'
+
 /** One entry of a template's `inputs_schema`, as the API answers it. */
 export interface SchemaItem {
   key: string
@@ -35,6 +37,8 @@ export interface FormValues {
   description: string
   enabled: boolean
   inputs: Record<string, FieldValue>
+  /** The function-wide property filters (absent: the form leaves `filters` alone). */
+  filters?: FiltersValue
 }
 
 const KINDS: Record<string, FieldKind> = { string: 'string', boolean: 'boolean', choice: 'choice', dictionary: 'dictionary', json: 'json' }
@@ -61,6 +65,7 @@ export interface FunctionSource {
   description?: string
   enabled: boolean
   inputs?: Record<string, { value?: unknown; secret?: boolean } | null>
+  filters?: unknown
 }
 
 const asText = (value: unknown) => (value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value))
@@ -85,7 +90,7 @@ function fieldValue(field: Field, entry: { value?: unknown; secret?: boolean } |
 export function initialValues(fields: Field[], source: FunctionSource, isNew: boolean): FormValues {
   const inputs: Record<string, FieldValue> = {}
   for (const field of fields) inputs[field.key] = fieldValue(field, source.inputs?.[field.key], isNew)
-  return { name: source.name, description: source.description ?? '', enabled: source.enabled, inputs }
+  return { name: source.name, description: source.description ?? '', enabled: source.enabled, inputs, filters: filtersValue(source.filters) }
 }
 
 /** `^\d{1,18}$` reads as "Digits only, at most 18."; other patterns get a general message. */
@@ -129,6 +134,7 @@ export function validate(fields: Field[], values: FormValues): Record<string, st
     const problem = fieldProblem(field, values.inputs[field.key])
     if (problem) problems[field.id] = problem
   }
+  if (values.filters) Object.assign(problems, filterProblems(values.filters.rows))
   return problems
 }
 
@@ -153,13 +159,14 @@ function entryOf(field: Field, value: FieldValue): InputEntry | undefined {
 }
 
 /** The body to POST (new) or PATCH: the fields the form edits, in the REST API's shape. */
-export function toPayload(fields: Field[], values: FormValues): { name: string; description: string; enabled: boolean; inputs: Record<string, InputEntry> } {
+export function toPayload(fields: Field[], values: FormValues): { name: string; description: string; enabled: boolean; inputs: Record<string, InputEntry>; filters?: Record<string, unknown> } {
   const inputs: Record<string, InputEntry> = {}
   for (const field of fields) {
     const entry = entryOf(field, values.inputs[field.key])
     if (entry) inputs[field.key] = entry
   }
-  return { name: values.name.trim(), description: values.description.trim(), enabled: values.enabled, inputs }
+  const filters = values.filters && filtersPayload(values.filters)
+  return { name: values.name.trim(), description: values.description.trim(), enabled: values.enabled, inputs, ...(filters ? { filters } : {}) }
 }
 
 const canonical = (fields: Field[], values: FormValues) => {
@@ -196,6 +203,7 @@ const FORM_FIELDS = ['name', 'description', 'enabled']
 export function fieldForAttr(fields: Field[], attr: string | null): string | null {
   if (!attr) return null
   if (FORM_FIELDS.includes(attr)) return attr
+  if (attr.startsWith('filters__')) return filterPartForAttr(attr)
   const field = fields.find((f) => attr === f.id || attr.startsWith(`${f.id}__`))
   return field ? field.id : null
 }

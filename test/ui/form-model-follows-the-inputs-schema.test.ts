@@ -37,6 +37,7 @@ test("a new destination starts from the template's defaults", () => {
     description: '',
     enabled: true,
     inputs: { ad_account_id: '', conversion_token: { set: false, value: '' }, debug_mode: false, test_mode: false },
+    filters: { rest: null, rows: [], hadProperties: false },
   })
 })
 
@@ -53,6 +54,7 @@ test('a saved destination shows its values, its token only as set', () => {
     description: 'main shop',
     enabled: false,
     inputs: { ad_account_id: '549755885175', conversion_token: { set: true }, debug_mode: false, test_mode: true },
+    filters: { rest: null, rows: [], hadProperties: false },
   })
 })
 

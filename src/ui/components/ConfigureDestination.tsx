@@ -9,6 +9,8 @@ import { MappingsTab } from './MappingsTab'
 import { MetricsTab } from './MetricsTab'
 import { TestingTab } from './TestingTab'
 import { InputField } from './InputField'
+import { PropertyFilters } from './PropertyFilters'
+import { useSuggestions } from './use-suggestions'
 import type { Notify } from './Toast'
 
 interface Template {
@@ -28,6 +30,7 @@ interface HogFunction {
   icon_url?: string | null
   inputs_schema: SchemaItem[]
   inputs: Record<string, { value?: unknown; secret?: boolean }>
+  filters?: unknown
   template?: { id: string; name: string } | null
   mappings?: ApiMapping[] | null
 }
@@ -105,6 +108,7 @@ export function ConfigureDestination({
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({})
   const [general, setGeneral] = useState<string[]>([])
   const [saving, setSaving] = useState(false)
+  const suggestions = useSuggestions(client)
 
   const show = (next: Loaded) => {
     setLoaded(next)
@@ -242,7 +246,7 @@ export function ConfigureDestination({
       {(tab === 'configuration' || tab === 'mappings' || isNew) && (
         <form onSubmit={submit} noValidate aria-labelledby="configure-title">
           {tab === 'mappings' && !isNew && (
-            <MappingsTab client={client} drafts={mappings} templates={loaded.mappingTemplates} errors={mappingErrors(serverErrors, checking ? problems : {})} onChange={changeMappings} />
+            <MappingsTab suggestions={suggestions} drafts={mappings} templates={loaded.mappingTemplates} errors={mappingErrors(serverErrors, checking ? problems : {})} onChange={changeMappings} />
           )}
           {/* On the Mappings tab the settings stay in the one form, hidden: both tabs are one draft with one save bar. */}
           <div class="card form-card" hidden={tab === 'mappings' && !isNew}>
@@ -287,6 +291,7 @@ export function ConfigureDestination({
             {loaded.fields.map((field) => (
               <InputField key={field.id} field={field} value={values.inputs[field.key]} error={errorOf(field.id)} onChange={(value) => setInput(field, value)} />
             ))}
+            {values.filters && <PropertyFilters value={values.filters} onChange={(filters, part) => change(part, { ...values, filters })} errorOf={errorOf} suggestions={suggestions} />}
           </div>
           <div class="save-bar">
             {dirty && !isNew && <span class="muted">Unsaved changes</span>}

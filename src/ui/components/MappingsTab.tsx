@@ -1,5 +1,4 @@
-import { useEffect, useState } from 'preact/hooks'
-import type { ApiClient } from '../api'
+import { useState } from 'preact/hooks'
 import {
   addFromTemplate,
   addOptions,
@@ -20,15 +19,13 @@ import {
   setInput,
   templateEvents,
 } from '../mappings'
-import { loadSuggestions } from '../template-suggestions'
 import { EventPicker } from './EventPicker'
 import { MappingEditor } from './MappingEditor'
 import type { TemplateSuggestions } from './TemplateField'
 
-const NO_SUGGESTIONS: TemplateSuggestions = { events: [], eventProperties: [], personProperties: [] }
-
 export interface MappingsTabProps {
-  client: ApiClient
+  /** Names seen in the project's recent events, for the trigger picker and the template fields. */
+  suggestions: TemplateSuggestions
   drafts: MappingDraft[]
   templates: MappingTemplate[]
   errors: Record<string, string>
@@ -129,12 +126,8 @@ function ActionSource({ input, value }: { input: MappingInput | undefined; value
 }
 
 /** The destination's mappings: each one's trigger, action source and switch; expanded, its fields. */
-export function MappingsTab({ client, drafts, templates, errors, onChange }: MappingsTabProps) {
-  const [suggestions, setSuggestions] = useState(NO_SUGGESTIONS)
+export function MappingsTab({ suggestions, drafts, templates, errors, onChange }: MappingsTabProps) {
   const [expanded, setExpanded] = useState<Set<string>>(new Set())
-  useEffect(() => {
-    loadSuggestions(client).then(setSuggestions, () => setSuggestions(NO_SUGGESTIONS))
-  }, [client])
   const withErrors = new Set(Object.keys(errors).map(draftKeyOf))
   const toggle = (key: string) => setExpanded((now) => new Set(now.has(key) ? [...now].filter((k) => k !== key) : [...now, key]))
   const add = (template: MappingTemplate, events: string[]) => {

@@ -26,3 +26,8 @@ export async function tabToField(page: Page, target: Locator, max = 30): Promise
   }
   return false
 }
+
+/** Closes the completion list of the focused template field, if one is open. */
+export async function closeCompletions(page: Page): Promise<void> {
+  if (await page.locator('.cm-tooltip-autocomplete').isVisible()) await page.keyboard.press('Escape')
+}
