@@ -324,7 +324,9 @@ class WorkerBackend implements Backend {
   private aheadQueue: Promise<unknown> = Promise.resolve()
 
   parseAsync(text: string, timeoutMs: number): Promise<string | HogParseFailure> {
-    const run = this.aheadQueue.then(() => this.parseOnAheadThread(text, timeoutMs))
+    // As in parse(): a template that trapped is tried once more, on a fresh thread.
+    const once = () => this.parseOnAheadThread(text, timeoutMs)
+    const run = this.aheadQueue.then(once).then((answer) => (answer === TRAPPED ? once() : answer))
     this.aheadQueue = run.catch(() => undefined)
     return run
   }
@@ -355,7 +357,16 @@ class WorkerBackend implements Backend {
     return answer === 'timed-out' ? { failure: `the template took longer than ${timeoutMs} ms to parse` } : TRAPPED
   }
 
+  /**
+   * A trap can come from the module rather than the template: an earlier template may have left it broken.
+   * So a template that trapped is given once to the fresh thread, which decides.
+   */
   parse(text: string, timeoutMs: number): string | HogParseFailure {
+    const answer = this.parseOnce(text, timeoutMs)
+    return answer === TRAPPED ? this.parseOnce(text, timeoutMs) : answer
+  }
+
+  private parseOnce(text: string, timeoutMs: number): string | HogParseFailure {
     if (this.thread.exited) this.thread = this.spawn()
     const { state, port } = this.thread
     if (Atomics.wait(state, 1, 0, WORKER_START_TIMEOUT_MS) === 'timed-out') {

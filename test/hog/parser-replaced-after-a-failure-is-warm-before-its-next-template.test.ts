@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { loadHogParser, parseTemplateString, parserIsolation } from '../../src/hog/parser'
+import { loadHogParser, parseTemplateString, parseTemplatesAhead, parserIsolation } from '../../src/hog/parser'
 
 // Its first parse takes 1.2 s, later ones no time; "runaway" never ends, "trap" traps.
 const COLD_START_PARSER = path.join(__dirname, '..', 'fixtures', 'hog', 'cold-start-parser.js')
@@ -24,5 +24,28 @@ describe('a parser thread replaced after a failure', () => {
     expect(parseTemplateString('{trap}', { timeoutMs: LIMIT_MS })).toEqual({ failure: 'the template parser failed on this template (it was restarted)' })
     expect(parseTemplateString('{event.fourth}', { timeoutMs: LIMIT_MS })).toEqual({ node: 'Field', chain: ['{event.fourth}'] })
     expect(parseTemplateString('{event.fifth}', { timeoutMs: LIMIT_MS })).toEqual({ node: 'Field', chain: ['{event.fifth}'] })
+  })
+
+  it('parses a template that trapped only because an earlier one broke the module, on the fresh thread', () => {
+    expect(parseTemplateString('{poison}', { timeoutMs: LIMIT_MS })).toEqual({ node: 'Field', chain: ['{poison}'] })
+    expect(parseTemplateString('{event.innocent}', { timeoutMs: LIMIT_MS })).toEqual({ node: 'Field', chain: ['{event.innocent}'] })
+    // A template that traps on its own still fails, once retried.
+    expect(parseTemplateString('{trap again}', { timeoutMs: LIMIT_MS })).toEqual({ failure: 'the template parser failed on this template (it was restarted)' })
+    expect(parseTemplateString('{event.after}', { timeoutMs: LIMIT_MS })).toEqual({ node: 'Field', chain: ['{event.after}'] })
+  })
+
+  it('does the same when templates are parsed ahead, off the calling thread', async () => {
+    await expect(
+      parseTemplatesAhead([
+        { field: 'a', text: '{poison ahead}' },
+        { field: 'b', text: '{event.innocent_ahead}' },
+      ]),
+    ).resolves.toBeUndefined()
+    expect(parseTemplateString('{event.innocent_ahead}', { timeoutMs: LIMIT_MS })).toEqual({ node: 'Field', chain: ['{event.innocent_ahead}'] })
+    await expect(parseTemplatesAhead([{ field: 'c', text: '{trap ahead}' }])).resolves.toEqual({
+      field: 'c',
+      text: '{trap ahead}',
+      failure: 'the template parser failed on this template (it was restarted)',
+    })
   })
 })

@@ -92,9 +92,14 @@ test('saved, the filter is what the REST API returns, and only matching events a
   expect(fetched.body).toEqual(await patch.json())
 
   const cart = await api('POST', `hog_functions/${functionId}/invocations/`, { event: order('cart-1', 'https://shop.example/cart') })
-  expect(cart.body).toMatchObject({ status: 'skipped', result: { request: null, results: [] } })
+  expect(cart.body).toMatchObject({ status: 'skipped', result: { request: null } })
+  const cartResults = cart.body.result.results as { status: string; reason: string }[]
+  expect(cartResults).toHaveLength(16)
+  expect(new Set(cartResults.map((r) => `${r.status}: ${r.reason}`))).toEqual(new Set(["filtered: the destination's filters leave this event out"]))
   const checkout = await api('POST', `hog_functions/${functionId}/invocations/`, { event: order('checkout-1', 'https://shop.example/checkout?step=2') })
-  expect(checkout.body).toMatchObject({ status: 'success', result: { results: [{ status: 'event', event: { event_id: 'checkout-1', event_name: 'checkout' } }] } })
+  expect(checkout.body).toMatchObject({ status: 'success' })
+  const sent = (checkout.body.result.results as { status: string; mapping: string; event?: { event_id: string; event_name: string } }[]).filter((r) => r.status === 'event')
+  expect(sent).toMatchObject([{ mapping: 'Checkout', event: { event_id: 'checkout-1', event_name: 'checkout' } }])
 
   // Through capture: the event that does not match goes first, so it has been decided when the other arrives.
   expect((await capture([order('cart-2', 'https://shop.example/cart'), order('checkout-2', 'https://shop.example/checkout')])).status).toBe(200)
