@@ -4,7 +4,7 @@ import { capture, createFunction, firstProject, until } from '../helpers/pipelin
 import { seriousViolations } from './helpers/axe'
 import { functionByApi, mappingItem } from './helpers/mappings'
 import { type PageSetup, signIn, startPage, tabTo } from './helpers/page'
-import { fillTemplateField, tabToField, templateFieldText } from './helpers/template-field'
+import { fillTemplateField, tabToField, templateField, templateFieldText } from './helpers/template-field'
 
 jest.setTimeout(60_000)
 
@@ -99,7 +99,7 @@ test('a mapping can be expanded, switched and edited by keyboard alone', async (
   await expect(cart.getByRole('switch').isChecked()).resolves.toBe(false)
   expect(await tabTo(page, '#mapping-m3-input-action_source', 10)).toBe(true)
   await page.keyboard.press('End')
-  expect(await tabToField(page, cart.getByLabel('Event time', { exact: true }), 10)).toBe(true)
+  expect(await tabToField(page, templateField(cart, 'Event time'), 10)).toBe(true)
   await page.keyboard.press('Control+A')
   await page.keyboard.type('{event.properties.sent_at}')
   // Closes a completion list a code editor may have opened, so that Tab moves on.

@@ -1,11 +1,18 @@
 import type { Locator, Page } from 'playwright-core'
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/** The field labelled `label`, whose accessible name may end in " (required)". */
+export function templateField(scope: Page | Locator, label: string): Locator {
+  return scope.getByLabel(new RegExp(`^${escapeRegExp(label)}( \\(required\\))?$`))
+}
+
 /**
  * Replaces the text of the template field labelled `label` inside `scope` as a user does: click into it,
  * select everything, type. Works alike for a plain text area and for a code editor (a contenteditable).
  */
 export async function fillTemplateField(scope: Page | Locator, label: string, text: string): Promise<void> {
-  const field = scope.getByLabel(label, { exact: true })
+  const field = templateField(scope, label)
   const page = 'page' in scope ? scope.page() : scope
   await field.click()
   await page.keyboard.press('Control+A')
@@ -15,7 +22,7 @@ export async function fillTemplateField(scope: Page | Locator, label: string, te
 
 /** The text of the template field labelled `label`: a text area's value, or a code editor's text. */
 export function templateFieldText(scope: Page | Locator, label: string): Promise<string> {
-  return scope.getByLabel(label, { exact: true }).evaluate((el) => ('value' in el ? String((el as { value: unknown }).value) : (el.textContent ?? '')))
+  return templateField(scope, label).evaluate((el) => ('value' in el ? String((el as { value: unknown }).value) : (el.textContent ?? '')))
 }
 
 /** Presses Tab until `target` has the focus (at most `max` times); false when it never does. */
