@@ -5,7 +5,7 @@ import path from 'node:path'
 import { SecretBox } from '../../src/store/secret-box'
 import { openSqliteStore } from '../../src/store/sqlite/database'
 import { migrate } from '../../src/store/sqlite/migrations'
-import type { StoredFunction } from '../../src/store/types'
+import type { FunctionWrite } from '../../src/store/types'
 
 const TOKEN = 'pina_VERYSECRETxq7Lw2Zk9Rt4Yb8Nc3Vd6Hf1Jg5Mp0Ss2Uu4Ww6Aa'
 
@@ -19,7 +19,7 @@ beforeEach(() => {
 
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }))
 
-const fn = (token: string, name = 'Pinterest'): Omit<StoredFunction, 'created_at' | 'updated_at'> => ({
+const fn = (token: string, name = 'Pinterest'): FunctionWrite => ({
   id: 'fn-1',
   project_id: 1,
   type: 'destination',
