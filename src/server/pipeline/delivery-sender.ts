@@ -48,8 +48,12 @@ export class DeliverySender {
   private readonly options: Required<Omit<SenderOptions, 'retry'>>
   private readonly breakers = new Map<string, Breaker>()
   private readonly disabledUntil = new Map<string, number>()
-  /** Functions whose deliveries wait for new credentials, as stored (a restart keeps them). */
-  private readonly holds = new Map<string, DeliveryHold>()
+  /**
+   * Functions whose deliveries wait for new credentials: the stored holds (a restart keeps them), and
+   * those refused just before a save changed their credentials (`announced: false`), which wait only for
+   * the registry to run the new ones.
+   */
+  private readonly holds = new Map<string, { hold: DeliveryHold; announced: boolean }>()
   private rotation = 0
 
   constructor(
@@ -66,7 +70,7 @@ export class DeliverySender {
       random: options.random ?? Math.random,
       now: options.now ?? Date.now,
     }
-    for (const hold of store.holds.list()) this.holds.set(hold.function_id, hold)
+    for (const hold of store.holds.list()) this.holds.set(hold.function_id, { hold, announced: true })
   }
 
   private now(): number {
@@ -112,13 +116,17 @@ export class DeliverySender {
    * credentials_version, seen within the registry's refresh) lifts the hold: its deliveries go again.
    */
   private isHeld(fn: RunningFunction): boolean {
-    const hold = this.holds.get(fn.stored.id)
-    if (!hold) return false
-    if (hold.credentials_version === fn.stored.credentials_version) return true
+    const held = this.holds.get(fn.stored.id)
+    if (!held) return false
+    if (held.hold.credentials_version === fn.stored.credentials_version) return true
     this.holds.delete(fn.stored.id)
+    if (held.announced) this.logResumed(fn)
+    return false
+  }
+
+  private logResumed(fn: RunningFunction): void {
     const held = this.store.deliveries.countPending(fn.stored.id)
     this.store.logs.add([this.entry(fn, 'info', `credentials changed: resuming ${held} held ${held === 1 ? 'delivery' : 'deliveries'}`, null, this.now())])
-    return false
   }
 
   /**
@@ -188,15 +196,16 @@ export class DeliverySender {
 
   /**
    * Holds the function on its first refused request (the others of its round only keep their events
-   * pending): stored with the credentials that were refused, logged once. Nothing is stored when a save
-   * changed the credentials while the request was out: its events go again with the new ones.
+   * pending): stored with the credentials that were refused, logged once. Nothing is stored or logged when
+   * a save changed the credentials while the request was out: its events go with the new ones once the
+   * registry runs them, not again with the refused ones.
    */
   private holdEntries(fn: RunningFunction, refusal: Refusal, now: number): LogEntry[] {
     if (this.holds.has(fn.stored.id)) return []
     const hold: DeliveryHold = { function_id: fn.stored.id, project_id: fn.stored.project_id, credentials_version: fn.stored.credentials_version, ...refusal, held_at: now }
-    if (!this.store.holds.hold(hold)) return []
-    this.holds.set(hold.function_id, hold)
-    return [this.entry(fn, 'warn', heldMessage(this.store.deliveries.countPending(fn.stored.id), refusal.reason), null, now)]
+    const announced = this.store.holds.hold(hold)
+    this.holds.set(hold.function_id, { hold, announced })
+    return announced ? [this.entry(fn, 'warn', heldMessage(this.store.deliveries.countPending(fn.stored.id), refusal.reason), null, now)] : []
   }
 
   private note(fn: RunningFunction, row: Delivery, settlement: EventSettlement, attempted: boolean, updates: DeliveryUpdate[], logs: LogEntry[], metrics: MetricHit[]): void {
