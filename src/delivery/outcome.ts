@@ -46,7 +46,8 @@ export function requestFailure(results: readonly EventAttempt[], nowMs: number):
 export function decideOutcome(results: readonly EventAttempt[], deadlines: readonly Deadline[], retryAtMs: number): EventSettlement[] {
   return results.map((result, i): EventSettlement => {
     if (result.status === 'delivered') return result.warning ? { status: 'delivered', warning: result.warning } : { status: 'delivered' }
-    if (result.status === 'failed') return result.credentialsRejected ? { status: 'failed', reason: result.reason, credentialsRejected: result.credentialsRejected } : { status: 'failed', reason: result.reason }
+    if (result.status === 'failed')
+      return result.credentialsRejected ? { status: 'failed', reason: result.reason, credentialsRejected: result.credentialsRejected } : { status: 'failed', reason: result.reason }
     if (retryAtMs >= deadlines[i].atMs) return giveUp(deadlines[i], result.reason)
     return { status: 'retry', atMs: retryAtMs, reason: result.reason }
   })

@@ -57,19 +57,34 @@ describe("the server's sender when Pinterest refuses a destination's credentials
       [401, 1000],
       [401, 500],
     ])
-    expect(store.holds.get(fnId)).toEqual({ function_id: fnId, project_id: projectId, credentials_version: 0, http_status: 401, reason: 'conversion token rejected by Pinterest (401): code 2: Authentication failed.', held_at: expect.any(Number) })
+    expect(store.holds.get(fnId)).toEqual({
+      function_id: fnId,
+      project_id: projectId,
+      credentials_version: 0,
+      http_status: 401,
+      reason: 'conversion token rejected by Pinterest (401): code 2: Authentication failed.',
+      held_at: expect.any(Number),
+    })
     const due = store.deliveries.dueFor(fnId, Date.now(), 2000)
     expect(due).toHaveLength(1500)
     expect(new Set(due.map((d) => `${d.status} ${d.attempts} ${d.last_error}`))).toEqual(new Set(['pending 1 conversion token rejected by Pinterest (401): code 2: Authentication failed.']))
     expect(metrics(store, projectId, fnId)).toEqual({ fetch: 2 })
     expect(logLines(store, projectId, fnId)).toEqual([
-      ['warn', 'Pinterest refused the credentials, holding 1500 deliveries until the conversion token or the ad account is changed: conversion token rejected by Pinterest (401): code 2: Authentication failed.'],
+      [
+        'warn',
+        'Pinterest refused the credentials, holding 1500 deliveries until the conversion token or the ad account is changed: conversion token rejected by Pinterest (401): code 2: Authentication failed.',
+      ],
     ])
 
     save(store, projectId, fnId, { token: TOKEN })
     expect(store.holds.get(fnId)).toBeUndefined()
     await runUntil(sender, () => counts(store).delivered === 1500)
-    expect(emulator.accepted().map((e) => e.event_id).sort()).toEqual(ids('a', 1500))
+    expect(
+      emulator
+        .accepted()
+        .map((e) => e.event_id)
+        .sort(),
+    ).toEqual(ids('a', 1500))
     expect(counts(store)).toEqual({ pending: 0, delivered: 1500, failed: 0, gave_up: 0 })
     expect(logLines(store, projectId, fnId).slice(1)).toEqual([['info', 'credentials changed: resuming 1500 held deliveries']])
     expect(JSON.stringify(store.logs.list(projectId, fnId, { limit: 100 }))).not.toContain(WRONG_TOKEN)
@@ -98,7 +113,12 @@ describe("the server's sender when Pinterest refuses a destination's credentials
 
     save(store, projectId, fnId, { account: ACCOUNT })
     await runUntil(sender, () => counts(store).delivered === 20)
-    expect(emulator.accepted().map((e) => e.event_id).sort()).toEqual(ids('a', 20))
+    expect(
+      emulator
+        .accepted()
+        .map((e) => e.event_id)
+        .sort(),
+    ).toEqual(ids('a', 20))
     expect(emulator.requests().map((r) => r.status)).toEqual([403, 200])
   })
 
@@ -117,7 +137,12 @@ describe("the server's sender when Pinterest refuses a destination's credentials
     save(store, projectId, fnId, { token: TOKEN })
     await runUntil(sender, () => counts(store).pending === 0)
     expect(counts(store)).toEqual({ pending: 0, delivered: 2, failed: 0, gave_up: 1 })
-    expect(emulator.accepted().map((e) => e.event_id).sort()).toEqual(['a-0', 'a-1'])
+    expect(
+      emulator
+        .accepted()
+        .map((e) => e.event_id)
+        .sort(),
+    ).toEqual(['a-0', 'a-1'])
     const [line] = store.logs.list(projectId, fnId, { level: ['error'], limit: 10 })
     expect(line.message).toMatch(
       /^event a-2 \(Checkout\) gave up: its event_time \S+ is outside Pinterest's window \(7 days old\) from \S+; last error: conversion token rejected by Pinterest \(401\): code 2: Authentication failed\.$/,
@@ -139,7 +164,12 @@ describe("the server's sender when Pinterest refuses a destination's credentials
       addDeliveries(store, projectId, held, `more${round}`, 10)
       await sender.runOnce()
     }
-    expect(emulator.accepted().map((e) => e.event_id).sort()).toEqual([...ids('ok0', 10), ...ids('ok1', 10), ...ids('ok2', 10)].sort())
+    expect(
+      emulator
+        .accepted()
+        .map((e) => e.event_id)
+        .sort(),
+    ).toEqual([...ids('ok0', 10), ...ids('ok1', 10), ...ids('ok2', 10)].sort())
     expect(emulator.requests().map((r) => r.status)).toEqual([401, 200, 200, 200])
 
     const restarted = setup.sender({ apiUrl: emulator.url })

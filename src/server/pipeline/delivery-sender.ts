@@ -249,7 +249,15 @@ export class DeliverySender {
   }
 
   private entry(fn: RunningFunction, level: LogEntry['level'], message: string, instanceId: string | null, now: number, distinctId: string | null = null): LogEntry {
-    return { project_id: fn.stored.project_id, function_id: fn.stored.id, timestamp: new Date(now).toISOString(), level, message: this.redacted(fn, message), instance_id: instanceId, distinct_id: distinctId }
+    return {
+      project_id: fn.stored.project_id,
+      function_id: fn.stored.id,
+      timestamp: new Date(now).toISOString(),
+      level,
+      message: this.redacted(fn, message),
+      instance_id: instanceId,
+      distinct_id: distinctId,
+    }
   }
 
   private redacted(fn: RunningFunction, text: string): string {

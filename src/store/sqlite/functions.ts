@@ -107,18 +107,20 @@ export class SqliteFunctionStore implements FunctionStore {
   }
 
   update(fn: FunctionWrite): StoredFunction {
-    this.db.transaction(() => {
-      const before = this.get(fn.project_id, fn.id)
-      const changed = before !== undefined && credentialsChanged(before, fn) ? 1 : 0
-      this.db
-        .prepare(
-          `UPDATE hog_functions SET name = @name, description = @description, enabled = @enabled, deleted = @deleted, inputs = @inputs,
+    this.db
+      .transaction(() => {
+        const before = this.get(fn.project_id, fn.id)
+        const changed = before !== undefined && credentialsChanged(before, fn) ? 1 : 0
+        this.db
+          .prepare(
+            `UPDATE hog_functions SET name = @name, description = @description, enabled = @enabled, deleted = @deleted, inputs = @inputs,
            secrets = @secrets, mappings = @mappings, filters = @filters, updated_at = @updated_at,
            credentials_version = credentials_version + @changed WHERE project_id = @project_id AND id = @id`,
-        )
-        .run({ ...toParams(fn, this.box), updated_at: new Date().toISOString(), changed })
-      if (changed) this.db.prepare('DELETE FROM delivery_holds WHERE function_id = ?').run(fn.id)
-    }).immediate()
+          )
+          .run({ ...toParams(fn, this.box), updated_at: new Date().toISOString(), changed })
+        if (changed) this.db.prepare('DELETE FROM delivery_holds WHERE function_id = ?').run(fn.id)
+      })
+      .immediate()
     return this.get(fn.project_id, fn.id) as StoredFunction
   }
 
