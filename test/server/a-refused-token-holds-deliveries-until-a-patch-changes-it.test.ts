@@ -170,6 +170,9 @@ describe('a destination whose conversion token Pinterest refuses', () => {
     expect(await statusOf(project, fnId)).toMatchObject({ state: 2, held_deliveries: 40, http_status: 401 })
     await expectNoRequestsFor(1200)
     expect(emulator.requests()).toHaveLength(requestsBefore)
+    // Said once, not again by the restarted pipeline.
+    const logs = (await api('GET', project, `hog_functions/${fnId}/logs/?limit=1000`)).body.results
+    expect(logs.filter((l: any) => l.level === 'warn').map((l: any) => l.message)).toEqual([expect.stringMatching(/^Pinterest refused the credentials, holding /)])
 
     expect((await api('PATCH', project, `hog_functions/${fnId}/`, { enabled: false })).body).toMatchObject({ enabled: false, status: { state: 2, held_deliveries: 40 } })
     const whilePaused = await api('PATCH', project, `hog_functions/${fnId}/`, { inputs: inputs(TOKEN) })
