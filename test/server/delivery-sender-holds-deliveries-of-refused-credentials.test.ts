@@ -53,7 +53,7 @@ describe("the server's sender when Pinterest refuses a destination's credentials
 
     expect(counts(store)).toEqual({ pending: 1500, delivered: 0, failed: 0, gave_up: 0 })
     // The first round's two batches were refused; nothing was sent after them.
-    const refused = emulator.requests().map((r) => [r.status, r.num_events])
+    const refused = emulator.requests().map((r): [number | null, number] => [r.status, r.num_events])
     // Both went at once: they may arrive in either order.
     expect(refused.sort((a, b) => b[1] - a[1])).toEqual([
       [401, 1000],
