@@ -2,8 +2,17 @@ import type { HttpAttempt } from '../pinterest/client'
 import { ConversionResponseSchema, errorMessage } from '../pinterest/response'
 import { isRetryableStatus } from './retry-policy'
 
+/**
+ * Pinterest refused the destination's credentials (401: the conversion token, 403: the ad account with it):
+ * no event of this destination can go until they change.
+ */
+export type CredentialsRejected = 401 | 403
+
 /** What one delivery attempt decided for one event. */
-export type EventAttempt = { status: 'delivered'; warning?: string } | { status: 'failed'; reason: string } | { status: 'retry'; reason: string; retryAfter: string | null }
+export type EventAttempt =
+  | { status: 'delivered'; warning?: string }
+  | { status: 'failed'; reason: string; credentialsRejected?: CredentialsRejected }
+  | { status: 'retry'; reason: string; retryAfter: string | null }
 
 export type Send<T> = (events: T[]) => Promise<HttpAttempt>
 
@@ -27,8 +36,8 @@ export async function attemptDelivery<T>(send: Send<T>, events: T[]): Promise<Ev
 
 function classifyError(status: number, body: unknown, retryAfter: string | null): EventAttempt {
   const message = errorMessage(body)
-  if (status === 401) return { status: 'failed', reason: `conversion token rejected by Pinterest (401): ${message}` }
-  if (status === 403) return { status: 'failed', reason: `ad account not accessible with this token (403): ${message}` }
+  if (status === 401) return { status: 'failed', reason: `conversion token rejected by Pinterest (401): ${message}`, credentialsRejected: 401 }
+  if (status === 403) return { status: 'failed', reason: `ad account not accessible with this token (403): ${message}`, credentialsRejected: 403 }
   if (status === 400) return { status: 'failed', reason: `Pinterest rejected the event (400): ${message}` }
   if (status === 422) return { status: 'failed', reason: `Pinterest did not process the events (422): ${message}` }
   if (isRetryableStatus(status)) return { status: 'retry', reason: `HTTP ${status}: ${message}`, retryAfter }

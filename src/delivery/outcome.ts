@@ -1,12 +1,16 @@
-import type { EventAttempt } from './attempt'
+import type { CredentialsRejected, EventAttempt } from './attempt'
 import { type Deadline, describeDeadline } from './deadline'
 import { parseRetryAfter } from './retry-policy'
 
 /** What became of one event after one request: the states every caller records, under these names. */
 export type EventSettlement =
   | { status: 'delivered'; warning?: string }
-  /** Pinterest rejected it for good (or it cannot be sent): retrying would not help. */
-  | { status: 'failed'; reason: string }
+  /**
+   * Pinterest rejected it for good (or it cannot be sent): retrying would not help. With
+   * `credentialsRejected` it was the destination's token or ad account, not the event: the in-memory
+   * dispatcher fails it all the same (nothing can change its credentials), the server holds it until they change.
+   */
+  | { status: 'failed'; reason: string; credentialsRejected?: CredentialsRejected }
   | { status: 'retry'; atMs: number; reason: string }
   /** It could not be delivered before its deadline: given up after retrying. */
   | { status: 'gave_up'; reason: string }
@@ -42,7 +46,8 @@ export function requestFailure(results: readonly EventAttempt[], nowMs: number):
 export function decideOutcome(results: readonly EventAttempt[], deadlines: readonly Deadline[], retryAtMs: number): EventSettlement[] {
   return results.map((result, i): EventSettlement => {
     if (result.status === 'delivered') return result.warning ? { status: 'delivered', warning: result.warning } : { status: 'delivered' }
-    if (result.status === 'failed') return { status: 'failed', reason: result.reason }
+    if (result.status === 'failed')
+      return result.credentialsRejected ? { status: 'failed', reason: result.reason, credentialsRejected: result.credentialsRejected } : { status: 'failed', reason: result.reason }
     if (retryAtMs >= deadlines[i].atMs) return giveUp(deadlines[i], result.reason)
     return { status: 'retry', atMs: retryAtMs, reason: result.reason }
   })

@@ -7,6 +7,7 @@ import type { FunctionConfig } from '../template/function-config-schema'
 import { defaultMappings, loadTemplate } from '../template/load'
 import type { Template } from '../template/schema'
 import { asApiError, notFound, validationError } from './errors'
+import { type FunctionStatus, HEALTHY } from './function-status'
 import { withStoredSecrets } from './stored-config'
 import { isRecord } from '../json'
 
@@ -61,7 +62,10 @@ export function makeMappingsExplicit(store: FunctionStore, template: Template = 
 export class FunctionsService {
   private readonly template = loadTemplate()
 
-  constructor(private readonly store: FunctionStore) {}
+  constructor(
+    private readonly store: FunctionStore,
+    private readonly status: (fn: StoredFunction) => FunctionStatus = () => HEALTHY,
+  ) {}
 
   async create(projectId: number, body: unknown): Promise<StoredFunction> {
     if (!isRecord(body) || typeof body.template_id !== 'string') {
@@ -156,7 +160,7 @@ export class FunctionsService {
       filters: fn.filters,
       icon_url,
       template: { id, name: templateName, description, icon_url, category },
-      status: { state: 1, tokens: 0 },
+      status: this.status(fn),
       execution_order: null,
     }
   }

@@ -14,7 +14,7 @@ import { GroupCommit } from './group-commit'
 import type { RunnerOptions } from './pipeline/runner'
 import { RunnerThread } from './pipeline/runner-thread'
 
-export interface ServerOptions extends Omit<RunnerOptions, 'fetch' | 'random'> {
+export interface ServerOptions extends Omit<RunnerOptions, 'fetch' | 'random' | 'now'> {
   host?: string
   port?: number
   dbPath: string

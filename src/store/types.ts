@@ -53,7 +53,18 @@ export interface StoredFunction {
   filters: unknown
   created_at: string
   updated_at: string
+  /**
+   * Counts the saves that changed the destination's credentials (CREDENTIAL_INPUTS): a hold recorded for
+   * one version is lifted by the next. Kept by the store, never written by its callers.
+   */
+  credentials_version: number
 }
+
+/** What callers give the store to insert or update a function: the store keeps the times and the credentials version. */
+export type FunctionWrite = Omit<StoredFunction, 'created_at' | 'updated_at' | 'credentials_version'>
+
+/** The inputs that say where a destination sends and with what: saving a change to one lifts its hold. */
+export const CREDENTIAL_INPUTS = ['ad_account_id', 'conversion_token'] as const
 
 export interface FunctionQuery {
   type?: string[]
@@ -111,8 +122,9 @@ export interface SessionStore {
 export interface FunctionStore {
   list(projectId: number, query: FunctionQuery): { count: number; results: StoredFunction[] }
   get(projectId: number, id: string): StoredFunction | undefined
-  insert(fn: Omit<StoredFunction, 'created_at' | 'updated_at'>): StoredFunction
-  update(fn: Omit<StoredFunction, 'created_at' | 'updated_at'>): StoredFunction
+  insert(fn: FunctionWrite): StoredFunction
+  /** Saves the function; a change of its credentials (CREDENTIAL_INPUTS) also lifts its hold, in the same transaction. */
+  update(fn: FunctionWrite): StoredFunction
   /** Enabled, not deleted functions of every project: what the worker runs. */
   active(): StoredFunction[]
   /**
@@ -277,6 +289,32 @@ export interface DeliveryQueue {
   prune(beforeMs: number): number
 }
 
+/**
+ * A destination whose credentials Pinterest refused (401/403): its deliveries stay pending, unsent, until a
+ * save changes its credentials. Stored, so a restart keeps it.
+ */
+export interface DeliveryHold {
+  function_id: string
+  project_id: number
+  /** The function's credentials_version that Pinterest refused. */
+  credentials_version: number
+  http_status: 401 | 403
+  /** Why, as the delivery core words it (the token never in it). */
+  reason: string
+  held_at: number
+}
+
+export interface HoldStore {
+  /**
+   * Records a hold unless the function's credentials changed since the refused request was sent (its
+   * credentials_version is no longer the hold's); true when the hold is in place.
+   */
+  hold(hold: DeliveryHold): boolean
+  get(functionId: string): DeliveryHold | undefined
+  /** Every hold, for the pipeline thread when it starts. */
+  list(): DeliveryHold[]
+}
+
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error'
 
 export interface LogEntry {
@@ -320,6 +358,7 @@ export interface Store {
   persons: PersonStore
   events: EventQueue
   deliveries: DeliveryQueue
+  holds: HoldStore
   logs: LogStore
   metrics: MetricStore
   /** Runs `fn` in one transaction: all of its writes land, or none. */

@@ -10,7 +10,7 @@ import { ConfigError, OperatorError } from '../../src/errors'
 import { keyId, SecretKeyError } from '../../src/store/secret-box'
 import { readKeyFile, writeKeyFile } from '../../src/store/secret-key'
 import { openSqliteStore } from '../../src/store/sqlite/database'
-import type { StoredFunction } from '../../src/store/types'
+import type { FunctionWrite } from '../../src/store/types'
 
 jest.setTimeout(30_000)
 
@@ -27,7 +27,7 @@ beforeEach(() => {
 
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }))
 
-const fn = (id: string, token: string): Omit<StoredFunction, 'created_at' | 'updated_at'> => ({
+const fn = (id: string, token: string): FunctionWrite => ({
   id,
   project_id: 1,
   type: 'destination',

@@ -42,7 +42,8 @@ describe('one delivery attempt', () => {
     [408, '', 'retry', 'HTTP 408: no error message'],
   ])('HTTP %i gives %s for every event', async (status, body, kind, reason) => {
     const results = await attemptDelivery(async () => answer(status, body, '2'), [event('1'), event('2')])
-    const expected = kind === 'retry' ? { status: 'retry', reason, retryAfter: '2' } : { status: 'failed', reason }
+    const rejected = status === 401 || status === 403 ? { credentialsRejected: status } : {}
+    const expected = kind === 'retry' ? { status: 'retry', reason, retryAfter: '2' } : { status: 'failed', reason, ...rejected }
     expect(results).toEqual([expected, expected])
   })
 

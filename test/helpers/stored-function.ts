@@ -1,6 +1,6 @@
-import type { Store, StoredFunction } from '../../src/store/types'
+import type { FunctionWrite, Store, StoredFunction } from '../../src/store/types'
 
-type NewFunction = Omit<StoredFunction, 'created_at' | 'updated_at'>
+type NewFunction = FunctionWrite
 
 /** A Pinterest destination written straight into the store (no REST validation), enabled, with the defaults. */
 export function insertPinterestFunction(store: Store, fields: Pick<NewFunction, 'id' | 'project_id'> & Partial<NewFunction>): StoredFunction {

@@ -5,7 +5,7 @@ import { compileFunction } from '../../src/mapping/compile-function'
 import { invokeFunction } from '../../src/mapping/invoke'
 import { makeMappingsExplicit } from '../../src/server/functions-service'
 import { openSqliteStore } from '../../src/store/sqlite/database'
-import type { StoredFunction } from '../../src/store/types'
+import type { FunctionWrite } from '../../src/store/types'
 import { ACCOUNT, capture, firstProject, PROJECT_TOKEN, type Setup, startPipeline, TOKEN, until } from '../helpers/pipeline-server'
 
 jest.setTimeout(60_000)
@@ -14,7 +14,7 @@ const TEMPLATE_ID = 'segment-actions-pinterest-conversions-api'
 const ENV = { PIPELINES_API_KEY: firstProject.key, PIPELINES_PROJECT_TOKEN: PROJECT_TOKEN }
 
 // A function as versions before explicit mappings saved one created without mappings.
-const oldFunction = (id: string, mappings: unknown[] | null): Omit<StoredFunction, 'created_at' | 'updated_at'> => ({
+const oldFunction = (id: string, mappings: unknown[] | null): FunctionWrite => ({
   id,
   project_id: 1,
   type: 'destination',

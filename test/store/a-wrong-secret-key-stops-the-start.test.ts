@@ -6,7 +6,7 @@ import { ConfigError } from '../../src/errors'
 import { SecretKeyError } from '../../src/store/secret-box'
 import { parseSecretKey } from '../../src/store/secret-key'
 import { openSqliteStore } from '../../src/store/sqlite/database'
-import type { StoredFunction } from '../../src/store/types'
+import type { FunctionWrite } from '../../src/store/types'
 
 const TOKEN = 'pina_VERYSECRETwrongKeyTest'
 
@@ -20,7 +20,7 @@ beforeEach(() => {
 
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }))
 
-const fn: Omit<StoredFunction, 'created_at' | 'updated_at'> = {
+const fn: FunctionWrite = {
   id: 'fn-1',
   project_id: 1,
   type: 'destination',

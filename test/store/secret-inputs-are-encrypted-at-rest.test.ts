@@ -5,7 +5,7 @@ import path from 'node:path'
 import { SecretBox } from '../../src/store/secret-box'
 import { openSqliteStore } from '../../src/store/sqlite/database'
 import { migrate } from '../../src/store/sqlite/migrations'
-import type { StoredFunction } from '../../src/store/types'
+import type { FunctionWrite } from '../../src/store/types'
 
 const TOKEN = 'pina_VERYSECRETxq7Lw2Zk9Rt4Yb8Nc3Vd6Hf1Jg5Mp0Ss2Uu4Ww6Aa'
 
@@ -19,7 +19,7 @@ beforeEach(() => {
 
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }))
 
-const fn = (token: string, name = 'Pinterest'): Omit<StoredFunction, 'created_at' | 'updated_at'> => ({
+const fn = (token: string, name = 'Pinterest'): FunctionWrite => ({
   id: 'fn-1',
   project_id: 1,
   type: 'destination',
@@ -75,7 +75,7 @@ describe('secret inputs at rest', () => {
     expect(first).toMatch(/^enc:v1:[A-Za-z0-9_-]{8}:[A-Za-z0-9_-]{16}:[A-Za-z0-9_-]{22}:[A-Za-z0-9_-]+$/)
     // Moving the sealed value to another function's row does not open it there.
     db.prepare(
-      "INSERT INTO hog_functions SELECT 'fn-2', project_id, type, name, description, enabled, deleted, template_id, inputs, secrets, mappings, filters, created_at, updated_at FROM hog_functions WHERE id = 'fn-1'",
+      "INSERT INTO hog_functions (id, project_id, type, name, description, enabled, deleted, template_id, inputs, secrets, mappings, filters, created_at, updated_at) SELECT 'fn-2', project_id, type, name, description, enabled, deleted, template_id, inputs, secrets, mappings, filters, created_at, updated_at FROM hog_functions WHERE id = 'fn-1'",
     ).run()
     db.close()
     expect(() => openSqliteStore(file)).toThrow('the secret key does not decrypt the stored secrets: a value encrypted with key')
@@ -100,9 +100,9 @@ describe('secret inputs at rest', () => {
     db.pragma('journal_mode = WAL')
     migrate(db)
     db.prepare("INSERT INTO projects (name, api_token, created_at) VALUES ('Shop', 'phc_x', '2026-01-01')").run()
-    db.prepare(`INSERT INTO hog_functions VALUES ('fn-1', 1, 'destination', 'Pinterest', '', 1, 0, 't', '{}', ?, NULL, NULL, '2026-01-01', '2026-01-01')`).run(
-      JSON.stringify({ conversion_token: TOKEN }),
-    )
+    db.prepare(
+      `INSERT INTO hog_functions (id, project_id, type, name, description, enabled, deleted, template_id, inputs, secrets, mappings, filters, created_at, updated_at) VALUES ('fn-1', 1, 'destination', 'Pinterest', '', 1, 0, 't', '{}', ?, NULL, NULL, '2026-01-01', '2026-01-01')`,
+    ).run(JSON.stringify({ conversion_token: TOKEN }))
     for (let i = 0; i < 3; i++) db.prepare("UPDATE hog_functions SET name = ?, secrets = ? WHERE id = 'fn-1'").run(`v${i}`, JSON.stringify({ conversion_token: TOKEN }))
     for (const name of ['db.sqlite', 'db.sqlite-wal']) fs.copyFileSync(path.join(old, name), path.join(dir, name))
     db.close()

@@ -5,7 +5,7 @@ import { type BreakerChange, deliverRequest, type RequestItem, splitExpired } fr
 import { type RetryPolicy, retryPolicy } from '../../delivery/retry-policy'
 import { DEFAULT_API_URL, describeRequestLogEntry, type FetchLike, MAX_EVENTS_PER_REQUEST, postEvents, type RequestLog, type SerialisedEvent } from '../../pinterest/client'
 import { redact } from '../../secret'
-import type { Delivery, DeliveryUpdate, DueCursor, LogEntry, Store } from '../../store/types'
+import type { Delivery, DeliveryHold, DeliveryUpdate, DueCursor, LogEntry, Store } from '../../store/types'
 import type { FunctionRegistry, RunningFunction } from './function-registry'
 import { countMetrics, type MetricHit } from './metric-counts'
 
@@ -19,6 +19,8 @@ export interface SenderOptions {
   /** Requests in flight at once, across functions (default 4). */
   concurrency?: number
   random?: () => number
+  /** The clock (tests move it past Pinterest's window). */
+  now?: () => number
 }
 
 const MAX_LOG_LENGTH = 10_000
@@ -26,6 +28,9 @@ const MAX_LOG_LENGTH = 10_000
 const DISABLED_RECHECK_MS = 5_000
 /** Batches one round hands out per request slot: rounds stay short, so mapping gets its turn. */
 const BATCHES_PER_SLOT = 2
+
+/** The refusal of a request's credentials (401/403): its events are held, not failed. */
+type Refusal = Pick<DeliveryHold, 'http_status' | 'reason'>
 
 /** One request's worth of one function's due deliveries. */
 type Batch = { kind: 'send'; fn: RunningFunction; rows: Delivery[]; ticket: Ticket; breaker: Breaker } | { kind: 'fail'; rows: Delivery[]; reason: string }
@@ -43,6 +48,12 @@ export class DeliverySender {
   private readonly options: Required<Omit<SenderOptions, 'retry'>>
   private readonly breakers = new Map<string, Breaker>()
   private readonly disabledUntil = new Map<string, number>()
+  /**
+   * Functions whose deliveries wait for new credentials: the stored holds (a restart keeps them), and
+   * those refused just before a save changed their credentials (`announced: false`), which wait only for
+   * the registry to run the new ones.
+   */
+  private readonly holds = new Map<string, { hold: DeliveryHold; announced: boolean }>()
   private rotation = 0
 
   constructor(
@@ -57,11 +68,17 @@ export class DeliverySender {
       timeoutMs: options.timeoutMs ?? 10_000,
       concurrency: options.concurrency ?? 4,
       random: options.random ?? Math.random,
+      now: options.now ?? Date.now,
     }
+    for (const hold of store.holds.list()) this.holds.set(hold.function_id, { hold, announced: true })
+  }
+
+  private now(): number {
+    return this.options.now()
   }
 
   /** Sends what is due (deliveries with next_attempt_at up to nowMs); returns how many deliveries it settled or rescheduled. */
-  async runOnce(nowMs = Date.now()): Promise<number> {
+  async runOnce(nowMs = this.now()): Promise<number> {
     const functions = this.store.deliveries.pendingFunctions()
     if (functions.length === 0) return 0
     this.registry.refresh()
@@ -82,8 +99,9 @@ export class DeliverySender {
   private take(functionId: string, nowMs: number, cursor: DueCursor | undefined): { batch: Batch; last: boolean } | undefined {
     const fn = this.registry.get(functionId)
     if (!fn) return this.notRunning(functionId, nowMs, cursor)
+    if (this.isHeld(fn)) return undefined
     const breaker = this.breakerOf(functionId)
-    const ticket = breaker.admit(Date.now())
+    const ticket = breaker.admit(this.now())
     if (!ticket) return undefined
     const rows = this.store.deliveries.dueFor(functionId, nowMs, MAX_EVENTS_PER_REQUEST, cursor)
     if (rows.length === 0) {
@@ -94,16 +112,34 @@ export class DeliverySender {
   }
 
   /**
+   * Whether the function's deliveries wait for new credentials. A save that changed them (a new
+   * credentials_version, seen within the registry's refresh) lifts the hold: its deliveries go again.
+   */
+  private isHeld(fn: RunningFunction): boolean {
+    const held = this.holds.get(fn.stored.id)
+    if (!held) return false
+    if (held.hold.credentials_version === fn.stored.credentials_version) return true
+    this.holds.delete(fn.stored.id)
+    if (held.announced) this.logResumed(fn)
+    return false
+  }
+
+  private logResumed(fn: RunningFunction): void {
+    const held = this.store.deliveries.countPending(fn.stored.id)
+    this.store.logs.add([this.entry(fn, 'info', `credentials changed: resuming ${held} held ${held === 1 ? 'delivery' : 'deliveries'}`, null, this.now())])
+  }
+
+  /**
    * Deliveries of a function that is not running: a disabled one keeps them untouched (re-enabling
    * resumes them); a deleted or broken one fails them, with a log line and the failed metric.
    */
   private notRunning(functionId: string, nowMs: number, cursor: DueCursor | undefined): { batch: Batch; last: boolean } | undefined {
-    if ((this.disabledUntil.get(functionId) ?? 0) > Date.now()) return undefined
+    if ((this.disabledUntil.get(functionId) ?? 0) > this.now()) return undefined
     const rows = this.store.deliveries.dueFor(functionId, nowMs, MAX_EVENTS_PER_REQUEST, cursor)
     if (rows.length === 0) return undefined
     const stored = this.store.functions.get(rows[0].project_id, functionId)
     if (stored && !stored.deleted && !stored.enabled) {
-      this.disabledUntil.set(functionId, Date.now() + DISABLED_RECHECK_MS)
+      this.disabledUntil.set(functionId, this.now() + DISABLED_RECHECK_MS)
       return undefined
     }
     const reason = stored && !stored.deleted ? 'the function cannot run (see the server output)' : 'the function was deleted before delivery'
@@ -111,7 +147,7 @@ export class DeliverySender {
   }
 
   private fail(rows: Delivery[], reason: string): number {
-    const now = Date.now()
+    const now = this.now()
     const updates = rows.map((row): DeliveryUpdate => ({ id: row.id, status: 'failed', attempts: row.attempts, next_attempt_at: now, last_error: reason }))
     const logs = rows.map(
       (row): LogEntry => ({
@@ -136,23 +172,44 @@ export class DeliverySender {
     const logs: LogEntry[] = []
     const metrics: MetricHit[] = []
     const updates: DeliveryUpdate[] = []
-    const note = (item: Item, settlement: EventSettlement, attempted: boolean) => this.note(fn, item.row, settlement, attempted, updates, logs, metrics)
-    const { live, expired } = splitExpired(items, Date.now(), (item) => item.row.last_error ?? undefined)
+    let refusal: Refusal | undefined
+    const note = (item: Item, settlement: EventSettlement, attempted: boolean) => {
+      if (settlement.status === 'failed' && settlement.credentialsRejected) {
+        refusal = { http_status: settlement.credentialsRejected, reason: this.redacted(fn, settlement.reason) }
+        // Held: still pending and due, so that new credentials send it at once.
+        updates.push({ id: item.row.id, status: 'pending', attempts: item.row.attempts + 1, next_attempt_at: item.row.next_attempt_at, last_error: refusal.reason })
+      } else this.note(fn, item.row, settlement, attempted, updates, logs, metrics)
+    }
+    const { live, expired } = splitExpired(items, this.now(), (item) => item.row.last_error ?? undefined)
     for (const { item, settlement } of expired) note(item, settlement, false)
     let change: BreakerChange | undefined
     if (live.length === 0) breaker.cancel(ticket)
     else {
-      const result = await deliverRequest(this.sender(fn, logs, metrics), live, breaker, ticket, Date.now)
+      const result = await deliverRequest(this.sender(fn, logs, metrics), live, breaker, ticket, () => this.now())
       live.forEach((item, i) => note(item, result.settlements[i], true))
       change = result.change
     }
-    const now = Date.now()
-    this.record(updates, logs, metrics, now, change && (() => this.changeEntry(fn, change, now)))
+    const now = this.now()
+    this.record(updates, logs, metrics, now, () => [...(change ? [this.changeEntry(fn, change, now)] : []), ...(refusal ? this.holdEntries(fn, refusal, now) : [])])
     return updates.length
   }
 
+  /**
+   * Holds the function on its first refused request (the others of its round only keep their events
+   * pending): stored with the credentials that were refused, logged once. Nothing is stored or logged when
+   * a save changed the credentials while the request was out: its events go with the new ones once the
+   * registry runs them, not again with the refused ones.
+   */
+  private holdEntries(fn: RunningFunction, refusal: Refusal, now: number): LogEntry[] {
+    if (this.holds.has(fn.stored.id)) return []
+    const hold: DeliveryHold = { function_id: fn.stored.id, project_id: fn.stored.project_id, credentials_version: fn.stored.credentials_version, ...refusal, held_at: now }
+    const announced = this.store.holds.hold(hold)
+    this.holds.set(hold.function_id, { hold, announced })
+    return announced ? [this.entry(fn, 'warn', heldMessage(this.store.deliveries.countPending(fn.stored.id), refusal.reason), null, now)] : []
+  }
+
   private note(fn: RunningFunction, row: Delivery, settlement: EventSettlement, attempted: boolean, updates: DeliveryUpdate[], logs: LogEntry[], metrics: MetricHit[]): void {
-    const now = Date.now()
+    const now = this.now()
     const attempts = row.attempts + (attempted ? 1 : 0)
     const metric = (name: string) => metrics.push({ projectId: fn.stored.project_id, functionId: fn.stored.id, name })
     const log = (level: LogEntry['level'], message: string) => logs.push(this.entry(fn, level, message, row.event_uuid, now, row.distinct_id))
@@ -192,22 +249,33 @@ export class DeliverySender {
   }
 
   private entry(fn: RunningFunction, level: LogEntry['level'], message: string, instanceId: string | null, now: number, distinctId: string | null = null): LogEntry {
-    const text = redact(message, [fn.compiled.settings.conversionToken])
-    return { project_id: fn.stored.project_id, function_id: fn.stored.id, timestamp: new Date(now).toISOString(), level, message: text, instance_id: instanceId, distinct_id: distinctId }
+    return {
+      project_id: fn.stored.project_id,
+      function_id: fn.stored.id,
+      timestamp: new Date(now).toISOString(),
+      level,
+      message: this.redacted(fn, message),
+      instance_id: instanceId,
+      distinct_id: distinctId,
+    }
+  }
+
+  private redacted(fn: RunningFunction, text: string): string {
+    return redact(text, [fn.compiled.settings.conversionToken])
   }
 
   /** debug_mode: each request and answer as a function log line, token redacted, long bodies cut as PostHog does. */
   private debugEntry(fn: RunningFunction, entry: Parameters<RequestLog>[0]): LogEntry {
     const redacted = redact(describeRequestLogEntry(entry), [fn.compiled.settings.conversionToken])
     const message = redacted.length > MAX_LOG_LENGTH ? `${redacted.slice(0, MAX_LOG_LENGTH)}… (truncated)` : redacted
-    return { project_id: fn.stored.project_id, function_id: fn.stored.id, timestamp: new Date().toISOString(), level: 'debug', message, instance_id: null }
+    return { project_id: fn.stored.project_id, function_id: fn.stored.id, timestamp: new Date(this.now()).toISOString(), level: 'debug', message, instance_id: null }
   }
 
   /** Settlements, log lines and metrics of one request in one short transaction. */
-  private record(updates: DeliveryUpdate[], logs: LogEntry[], metrics: MetricHit[], now: number, afterSettling?: () => LogEntry): void {
+  private record(updates: DeliveryUpdate[], logs: LogEntry[], metrics: MetricHit[], now: number, afterSettling?: () => LogEntry[]): void {
     this.store.transaction(() => {
       this.store.deliveries.settle(updates, now)
-      this.store.logs.add(afterSettling ? [...logs, afterSettling()] : logs)
+      this.store.logs.add(afterSettling ? [...logs, ...afterSettling()] : logs)
       for (const m of countMetrics(metrics)) this.store.metrics.increment(m.projectId, m.functionId, m.name, m.count, now)
     })
   }
@@ -220,6 +288,11 @@ export class DeliverySender {
     }
     return breaker
   }
+}
+
+/** The one log line when a destination's deliveries are held for its credentials. */
+export function heldMessage(held: number, reason: string): string {
+  return `Pinterest refused the credentials, holding ${held} ${held === 1 ? 'delivery' : 'deliveries'} until the conversion token or the ad account is changed: ${reason}`
 }
 
 /**

@@ -6,7 +6,7 @@ import type { RunnerOptions } from './runner'
 const ENTRY = workerScript(__filename, 'runner-thread-entry')
 
 // The secret keys ride along to open the thread's own connection; the runner itself never sees them.
-type Options = Omit<RunnerOptions, 'fetch' | 'random'> & StoreKeys
+type Options = Omit<RunnerOptions, 'fetch' | 'random' | 'now'> & StoreKeys
 
 // Far above what bounded batches and persons need; a thread that still runs out stops alone, not the server.
 const DEFAULT_MEMORY_MB = 1024

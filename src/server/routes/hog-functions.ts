@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Store } from '../../store/types'
 import { authorizedProject } from '../auth'
+import { functionStatus } from '../function-status'
 import { FunctionsService } from '../functions-service'
 import { functionParams, listQuery, objectBody, PROJECT_PREFIXES, projectParams } from '../route-schemas'
 
@@ -33,7 +34,7 @@ const intParam = (text: string | undefined, fallback: number, max: number) => {
 
 /** PostHog's hog_functions REST API, under both the projects and the environments paths. */
 export function registerHogFunctionRoutes(app: FastifyInstance, store: Store): void {
-  const service = new FunctionsService(store.functions)
+  const service = new FunctionsService(store.functions, (fn) => functionStatus(fn, store.holds.get(fn.id), () => store.deliveries.countPending(fn.id)))
   for (const prefix of PROJECT_PREFIXES) {
     app.get(`${prefix}/hog_functions`, { schema: { params: projectParams, querystring: listQuery } }, async (request) => {
       const projectId = authorizedProject(request, store.keys, 'hog_function:read')

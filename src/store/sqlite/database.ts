@@ -7,6 +7,7 @@ import type { Store } from '../types'
 import { SqliteDeliveryQueue } from './deliveries'
 import { SqliteEventQueue } from './events'
 import { type SealReport, sealStoredSecrets, SqliteFunctionStore } from './functions'
+import { SqliteHoldStore } from './holds'
 import { SqliteKeyStore } from './keys'
 import { migrate } from './migrations'
 import { SqliteLogStore, SqliteMetricStore } from './observability'
@@ -78,6 +79,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     persons: new SqlitePersonStore(db),
     events: new SqliteEventQueue(db),
     deliveries: new SqliteDeliveryQueue(db),
+    holds: new SqliteHoldStore(db),
     logs: new SqliteLogStore(db),
     metrics: new SqliteMetricStore(db),
     // IMMEDIATE takes the write lock up front: a deferred transaction that reads first and writes later

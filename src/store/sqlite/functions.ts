@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import { isSealed, type SecretBox } from '../secret-box'
-import type { FunctionQuery, FunctionStore, StoredFunction } from '../types'
+import { CREDENTIAL_INPUTS, type FunctionQuery, type FunctionStore, type FunctionWrite, type StoredFunction } from '../types'
 
 interface Row {
   id: string
@@ -17,9 +17,11 @@ interface Row {
   filters: string | null
   created_at: string
   updated_at: string
+  credentials_version: number
 }
 
-const COLUMNS = 'id, project_id, type, name, description, enabled, deleted, template_id, inputs, secrets, mappings, filters, created_at, updated_at'
+const WRITTEN = 'id, project_id, type, name, description, enabled, deleted, template_id, inputs, secrets, mappings, filters, created_at, updated_at'
+const COLUMNS = `${WRITTEN}, credentials_version`
 
 /** Binds a sealed value to its function and input: copied into another row, it does not open. */
 const secretContext = (functionId: string, name: string) => `hog_functions/${functionId}/${name}`
@@ -46,7 +48,7 @@ function fromRow(row: Row, box: SecretBox): StoredFunction {
   }
 }
 
-function toParams(fn: Omit<StoredFunction, 'created_at' | 'updated_at'>, box: SecretBox) {
+function toParams(fn: FunctionWrite, box: SecretBox) {
   return {
     ...fn,
     enabled: fn.enabled ? 1 : 0,
@@ -94,23 +96,31 @@ export class SqliteFunctionStore implements FunctionStore {
     return row && fromRow(row, this.box)
   }
 
-  insert(fn: Omit<StoredFunction, 'created_at' | 'updated_at'>): StoredFunction {
+  insert(fn: FunctionWrite): StoredFunction {
     const now = new Date().toISOString()
     this.db
       .prepare(
-        `INSERT INTO hog_functions (${COLUMNS}) VALUES (@id, @project_id, @type, @name, @description, @enabled, @deleted, @template_id, @inputs, @secrets, @mappings, @filters, @created_at, @updated_at)`,
+        `INSERT INTO hog_functions (${WRITTEN}) VALUES (@id, @project_id, @type, @name, @description, @enabled, @deleted, @template_id, @inputs, @secrets, @mappings, @filters, @created_at, @updated_at)`,
       )
       .run({ ...toParams(fn, this.box), created_at: now, updated_at: now })
     return this.get(fn.project_id, fn.id) as StoredFunction
   }
 
-  update(fn: Omit<StoredFunction, 'created_at' | 'updated_at'>): StoredFunction {
+  update(fn: FunctionWrite): StoredFunction {
     this.db
-      .prepare(
-        `UPDATE hog_functions SET name = @name, description = @description, enabled = @enabled, deleted = @deleted, inputs = @inputs,
-         secrets = @secrets, mappings = @mappings, filters = @filters, updated_at = @updated_at WHERE project_id = @project_id AND id = @id`,
-      )
-      .run({ ...toParams(fn, this.box), updated_at: new Date().toISOString() })
+      .transaction(() => {
+        const before = this.get(fn.project_id, fn.id)
+        const changed = before !== undefined && credentialsChanged(before, fn) ? 1 : 0
+        this.db
+          .prepare(
+            `UPDATE hog_functions SET name = @name, description = @description, enabled = @enabled, deleted = @deleted, inputs = @inputs,
+           secrets = @secrets, mappings = @mappings, filters = @filters, updated_at = @updated_at,
+           credentials_version = credentials_version + @changed WHERE project_id = @project_id AND id = @id`,
+          )
+          .run({ ...toParams(fn, this.box), updated_at: new Date().toISOString(), changed })
+        if (changed) this.db.prepare('DELETE FROM delivery_holds WHERE function_id = ?').run(fn.id)
+      })
+      .immediate()
     return this.get(fn.project_id, fn.id) as StoredFunction
   }
 
@@ -123,6 +133,11 @@ export class SqliteFunctionStore implements FunctionStore {
   fillMissingMappings(mappings: unknown[]): number {
     return this.db.prepare('UPDATE hog_functions SET mappings = ? WHERE mappings IS NULL').run(JSON.stringify(mappings)).changes
   }
+}
+
+/** Whether a save changes where or with what the destination sends (a plain input's value or a secret's). */
+function credentialsChanged(before: StoredFunction, after: FunctionWrite): boolean {
+  return CREDENTIAL_INPUTS.some((key) => before.secrets[key] !== after.secrets[key] || JSON.stringify(before.inputs[key]?.value) !== JSON.stringify(after.inputs[key]?.value))
 }
 
 export interface SealReport {

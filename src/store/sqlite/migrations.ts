@@ -168,6 +168,19 @@ const MIGRATIONS: string[] = [
   CREATE INDEX ui_sessions_key ON ui_sessions(key_id);
   CREATE INDEX ui_sessions_expiry ON ui_sessions(expires_at);
   `,
+  // Destinations whose credentials Pinterest refused hold their deliveries (kept, not failed) until a save
+  // changes the credentials; the version tells a hold from the credentials that came after it.
+  `
+  ALTER TABLE hog_functions ADD COLUMN credentials_version INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE delivery_holds (
+    function_id TEXT PRIMARY KEY REFERENCES hog_functions(id) ON DELETE CASCADE,
+    project_id INTEGER NOT NULL,
+    credentials_version INTEGER NOT NULL,
+    http_status INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    held_at INTEGER NOT NULL
+  );
+  `,
 ]
 
 /** Migrates to the latest version; `target` stops earlier (tests build an old database with it). */

@@ -1,0 +1,36 @@
+import type Database from 'better-sqlite3'
+import type { DeliveryHold, HoldStore } from '../types'
+
+const COLUMNS = 'function_id, project_id, credentials_version, http_status, reason, held_at'
+
+export class SqliteHoldStore implements HoldStore {
+  private readonly holdStatement: Database.Statement
+  private readonly getStatement: Database.Statement
+  private readonly listStatement: Database.Statement
+
+  constructor(db: Database.Database) {
+    // Only while the function still has the refused credentials: a request sent before a save that changed
+    // them must not hold the new ones.
+    this.holdStatement = db.prepare(
+      `INSERT INTO delivery_holds (${COLUMNS})
+       SELECT @function_id, @project_id, @credentials_version, @http_status, @reason, @held_at
+       FROM hog_functions WHERE id = @function_id AND credentials_version = @credentials_version
+       ON CONFLICT (function_id) DO NOTHING`,
+    )
+    this.getStatement = db.prepare(`SELECT ${COLUMNS} FROM delivery_holds WHERE function_id = ?`)
+    this.listStatement = db.prepare(`SELECT ${COLUMNS} FROM delivery_holds`)
+  }
+
+  hold(hold: DeliveryHold): boolean {
+    this.holdStatement.run(hold)
+    return this.get(hold.function_id)?.credentials_version === hold.credentials_version
+  }
+
+  get(functionId: string): DeliveryHold | undefined {
+    return this.getStatement.get(functionId) as DeliveryHold | undefined
+  }
+
+  list(): DeliveryHold[] {
+    return this.listStatement.all() as DeliveryHold[]
+  }
+}
