@@ -12,6 +12,9 @@ import { readKeyFile, writeKeyFile } from '../../src/store/secret-key'
 import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { StoredFunction } from '../../src/store/types'
 
+/** The actor of the changes these tests write straight into the store. */
+const BY_TEST = { actor: { key_id: null, label: 'test' } }
+
 jest.setTimeout(30_000)
 
 const TOKEN = 'pina_VERYSECRETrotationToken'
@@ -45,8 +48,8 @@ const fn = (id: string, token: string): Omit<StoredFunction, 'created_at' | 'upd
 function seed(env: NodeJS.ProcessEnv): void {
   const store = openSqliteStore(db, { env })
   store.projects.create('Shop')
-  store.functions.insert(fn('fn-1', TOKEN))
-  store.functions.insert(fn('fn-2', `${TOKEN}-2`))
+  store.functions.insert(fn('fn-1', TOKEN), BY_TEST)
+  store.functions.insert(fn('fn-2', `${TOKEN}-2`), BY_TEST)
   store.close()
 }
 

@@ -16,5 +16,5 @@ export function insertPinterestFunction(store: Store, fields: Pick<NewFunction, 
     mappings: null,
     filters: null,
     ...fields,
-  })
+  }, { actor: { key_id: null, label: 'test' } })
 }
