@@ -69,20 +69,23 @@ export class FunctionsService {
     }
     const config = await checked(body, this.template)
     const { plain, secrets } = splitSecrets(config.inputs, this.template)
-    return this.store.insert({
-      id: newId(),
-      project_id: projectId,
-      type: 'destination',
-      name: config.name ?? this.template.name,
-      description: config.description ?? '',
-      enabled: config.enabled,
-      deleted: false,
-      template_id: config.template_id,
-      inputs: plain,
-      secrets,
-      mappings: config.mappings ?? [],
-      filters: config.filters ?? null,
-    }, { actor })
+    return this.store.insert(
+      {
+        id: newId(),
+        project_id: projectId,
+        type: 'destination',
+        name: config.name ?? this.template.name,
+        description: config.description ?? '',
+        enabled: config.enabled,
+        deleted: false,
+        template_id: config.template_id,
+        inputs: plain,
+        secrets,
+        mappings: config.mappings ?? [],
+        filters: config.filters ?? null,
+      },
+      { actor },
+    )
   }
 
   get(projectId: number, id: string): StoredFunction {

@@ -63,20 +63,22 @@ export class SqliteVersionLog {
     const { secrets, ...state } = stateOf(after)
     const last = this.db.prepare('SELECT MAX(version) AS v FROM hog_function_versions WHERE function_id = ?').get(after.id) as { v: number | null }
     const version = (last.v ?? 0) + 1
-    this.db.prepare(`INSERT INTO hog_function_versions (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-      id,
-      after.project_id,
-      after.id,
-      version,
-      activityOf(before, after),
-      context.actor.key_id,
-      context.actor.label,
-      JSON.stringify(state),
-      sealSecrets(this.box, versionPlace(after.id, id), secrets),
-      JSON.stringify(changes),
-      context.revertedFrom ? JSON.stringify(context.revertedFrom) : null,
-      after.updated_at,
-    )
+    this.db
+      .prepare(`INSERT INTO hog_function_versions (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(
+        id,
+        after.project_id,
+        after.id,
+        version,
+        activityOf(before, after),
+        context.actor.key_id,
+        context.actor.label,
+        JSON.stringify(state),
+        sealSecrets(this.box, versionPlace(after.id, id), secrets),
+        JSON.stringify(changes),
+        context.revertedFrom ? JSON.stringify(context.revertedFrom) : null,
+        after.updated_at,
+      )
     this.db.prepare('DELETE FROM hog_function_versions WHERE function_id = ? AND version <= ?').run(after.id, version - MAX_VERSIONS)
   }
 
@@ -88,9 +90,7 @@ export class SqliteVersionLog {
   }
 
   get(projectId: number, functionId: string, versionId: string): (FunctionVersion & { state: FunctionState }) | undefined {
-    const row = this.db.prepare(`SELECT ${COLUMNS} FROM hog_function_versions WHERE project_id = ? AND function_id = ? AND id = ?`).get(projectId, functionId, versionId) as
-      | Row
-      | undefined
+    const row = this.db.prepare(`SELECT ${COLUMNS} FROM hog_function_versions WHERE project_id = ? AND function_id = ? AND id = ?`).get(projectId, functionId, versionId) as Row | undefined
     if (!row) return undefined
     const secrets = openSecrets(this.box, versionPlace(functionId, row.id), JSON.parse(row.secrets))
     return { ...fromRow(row), state: { ...JSON.parse(row.state), secrets } }
