@@ -180,6 +180,27 @@ describe('a function keeps its versions', () => {
 })
 
 describe('who may read and revert versions', () => {
+  it('a change made in the page is by the key that signed in', async () => {
+    const id = await withThreeVersions()
+    const signIn = await fetch(`${base}/api/ui/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ personal_api_key: writeKey }) })
+    expect(signIn.status).toBe(200)
+    const cookie = String(signIn.headers.get('set-cookie')).split(';')[0]
+    const { csrf_token } = (await signIn.json()) as { csrf_token: string }
+    const patched = await fetch(`${base}/api/projects/1/hog_functions/${id}/`, {
+      method: 'PATCH',
+      headers: { cookie, 'x-csrftoken': csrf_token, 'content-type': 'application/json' },
+      body: JSON.stringify({ description: 'from the page' }),
+    })
+    expect(patched.status).toBe(200)
+    const [latest] = (await history(id)).results
+    expect([latest.version, latest.user.first_name, latest.is_system, latest.detail.changes]).toEqual([
+      4,
+      'deploy bot',
+      false,
+      [{ type: 'HogFunction', action: 'changed', field: 'description', before: '', after: 'from the page' }],
+    ])
+  })
+
   it('another project neither reads nor reverts them: 404 under its own path, 403 under this one', async () => {
     const id = await withThreeVersions()
     const first = (await history(id)).results[2]
