@@ -33,9 +33,37 @@ function inputChange(key: string, before: FunctionState | null, after: FunctionS
   return change(`inputs.${key}`, shownBefore, shownAfter)
 }
 
+/** Each mapping by its name (`name#2` for a second mapping of one name), in order. */
+function mappingsByName(mappings: unknown[] | null | undefined): Map<string, unknown> {
+  const byName = new Map<string, unknown>()
+  for (const [i, mapping] of (mappings ?? []).entries()) {
+    const name = typeof (mapping as { name?: unknown })?.name === 'string' ? (mapping as { name: string }).name : `#${i + 1}`
+    let key = name
+    for (let n = 2; byName.has(key); n++) key = `${name}#${n}`
+    byName.set(key, mapping)
+  }
+  return byName
+}
+
+/**
+ * Mappings change one by one (`mappings.<name>`), so that one edited mapping does not repeat all of them;
+ * when only their order changed, `mappings` lists the names before and after.
+ */
+function mappingChanges(before: FunctionState | null, after: FunctionState): (FunctionChange | undefined)[] {
+  if (before === null || before.mappings === null || after.mappings === null) return [change('mappings', before?.mappings ?? null, after.mappings ?? null)]
+  const old = mappingsByName(before.mappings)
+  const now = mappingsByName(after.mappings)
+  const changes = [...new Set([...old.keys(), ...now.keys()])].map((name) => change(`mappings.${name}`, old.get(name) ?? null, now.get(name) ?? null))
+  const oldOrder = [...old.keys()].filter((name) => now.has(name))
+  const newOrder = [...now.keys()].filter((name) => old.has(name))
+  if (!sameJson(oldOrder, newOrder)) changes.push(change('mappings', oldOrder, newOrder))
+  return changes
+}
+
 /**
  * The field-by-field changes from `before` (null: the function is new) to `after`: name, description,
- * enabled, deleted, each input by key (sorted), mappings, filters.
+ * enabled, deleted, each input by key (sorted), each mapping by name (all at once when the function is new),
+ * filters.
  */
 export function functionChanges(before: FunctionState | null, after: FunctionState): FunctionChange[] {
   const changes: (FunctionChange | undefined)[] = FIELDS.map((field) => change(field, before === null ? null : before[field], after[field]))
@@ -43,7 +71,7 @@ export function functionChanges(before: FunctionState | null, after: FunctionSta
   const shownAfter = shownInputs(after)
   const keys = [...new Set([...shownBefore.keys(), ...shownAfter.keys()])].sort()
   for (const key of keys) changes.push(inputChange(key, before, after, shownBefore.get(key) ?? null, shownAfter.get(key) ?? null))
-  changes.push(change('mappings', before?.mappings ?? null, after.mappings ?? null))
+  changes.push(...mappingChanges(before, after))
   changes.push(change('filters', before?.filters ?? null, after.filters ?? null))
   return changes.filter((c): c is FunctionChange => c !== undefined)
 }

@@ -74,7 +74,7 @@ export const SECRET_SHOWN = { secret: true } as const
 export interface FunctionChange {
   type: 'HogFunction'
   action: 'created' | 'changed' | 'deleted'
-  /** `name`, `description`, `enabled`, `deleted`, `inputs.<key>`, `mappings`, `filters`. */
+  /** `name`, `description`, `enabled`, `deleted`, `inputs.<key>`, `mappings.<mapping name>`, `mappings` (all, or their order), `filters`. */
   field: string
   before: unknown
   after: unknown

@@ -116,11 +116,15 @@ describe('a function keeps its versions', () => {
       { type: 'HogFunction', action: 'changed', field: 'name', before: 'Pinterest', after: 'Pinterest (shop)' },
       { type: 'HogFunction', action: 'changed', field: 'inputs.conversion_token', before: { secret: true }, after: { secret: true } },
     ])
-    expect(fields(mappings)).toEqual(['changed mappings'])
-    const [change] = mappings.detail.changes as { before: { name: string }[]; after: { name: string; inputs: Record<string, unknown> }[] }[]
-    expect(change.before.map((m) => m.name)).toEqual(['Quote requested'])
-    expect(change.after.map((m) => m.name)).toEqual(['Quote requested', 'Newsletter joined'])
-    expect(change.after[1].inputs.event_name).toEqual({ value: 'lead' })
+    expect(mappings.detail.changes).toEqual([
+      {
+        type: 'HogFunction',
+        action: 'created',
+        field: 'mappings.Newsletter joined',
+        before: null,
+        after: expect.objectContaining({ name: 'Newsletter joined', inputs: { event_name: { value: 'lead' } } }),
+      },
+    ])
     expect(Date.parse(mappings.created_at)).toBeGreaterThanOrEqual(Date.parse(create.created_at))
   })
 
@@ -140,7 +144,7 @@ describe('a function keeps its versions', () => {
     const latest = page.results[0]
     expect([latest.version, latest.activity, latest.user.first_name]).toEqual([4, 'updated', 'deploy bot'])
     expect(latest.detail.trigger).toEqual({ job_type: 'revert', job_id: first.id, payload: { version: 1 } })
-    expect(fields(latest)).toEqual(['changed name', 'changed inputs.conversion_token', 'changed mappings'])
+    expect(fields(latest)).toEqual(['changed name', 'changed inputs.conversion_token', 'deleted mappings.Newsletter joined'])
   })
 
   it('saves no version for a PATCH that changes nothing', async () => {

@@ -50,9 +50,28 @@ describe('functionChanges', () => {
     expect(JSON.stringify([changed, removed, functionChanges(null, state)])).not.toContain('pina_')
   })
 
-  it('compares mappings deeply: a changed inner value is a change of mappings', () => {
-    const after = { ...state, mappings: [{ name: 'Checkout', inputs: { value: { value: '{event.properties.revenue}' } } }] }
-    expect(functionChanges(state, after)).toEqual([{ type: 'HogFunction', action: 'changed', field: 'mappings', before: [{ name: 'Checkout' }], after: after.mappings }])
+  it('lists mappings one by one by name: a changed inner value, an added and a removed mapping', () => {
+    const checkout = { name: 'Checkout', inputs: { value: { value: '{event.properties.revenue}' } } }
+    const lead = { name: 'Lead', inputs: {} }
+    const before = { ...state, mappings: [{ name: 'Checkout' }, { name: 'Page visit' }] }
+    expect(functionChanges(before, { ...state, mappings: [checkout, lead] })).toEqual([
+      { type: 'HogFunction', action: 'changed', field: 'mappings.Checkout', before: { name: 'Checkout' }, after: checkout },
+      { type: 'HogFunction', action: 'deleted', field: 'mappings.Page visit', before: { name: 'Page visit' }, after: null },
+      { type: 'HogFunction', action: 'created', field: 'mappings.Lead', before: null, after: lead },
+    ])
+  })
+
+  it('lists a new order of the same mappings as one change of their names', () => {
+    const before = { ...state, mappings: [{ name: 'A' }, { name: 'B' }, { name: 'C' }] }
+    expect(functionChanges(before, { ...state, mappings: [{ name: 'C' }, { name: 'A' }, { name: 'B' }] })).toEqual([
+      { type: 'HogFunction', action: 'changed', field: 'mappings', before: ['A', 'B', 'C'], after: ['C', 'A', 'B'] },
+    ])
+  })
+
+  it('tells apart mappings of one name by their rank, and unnamed ones by position', () => {
+    const before = { ...state, mappings: [{ name: 'X', n: 1 }, { name: 'X', n: 2 }, { n: 3 }] }
+    const after = { ...state, mappings: [{ name: 'X', n: 1 }, { name: 'X', n: 20 }, { n: 3 }] }
+    expect(functionChanges(before, after)).toEqual([{ type: 'HogFunction', action: 'changed', field: 'mappings.X#2', before: { name: 'X', n: 2 }, after: { name: 'X', n: 20 } }])
   })
 })
 
