@@ -37,9 +37,13 @@ export async function functionsCommand(args: string[], out: Writable = process.s
       return 0
     }
     const version = findVersion(store, projectId, id, positionals[2])
+    const latest = () => store.functions.versions(projectId, id, { limit: 1, offset: 0 }).results[0]
+    const before = latest()
     const saved = await new FunctionsService(store.functions).revert(projectId, id, version.id, CLI_ACTOR)
-    const latest = store.functions.versions(projectId, id, { limit: 1, offset: 0 }).results[0]
-    out.write(`reverted function ${saved.id} (${saved.name}) to version ${version.version}: saved as version ${latest?.version ?? version.version}\n`)
+    const after = latest()
+    // A revert to the state the function is in changes nothing, so it saves no version.
+    if (after.id === before.id) out.write(`function ${saved.id} (${saved.name}) is as in version ${version.version} already: nothing saved\n`)
+    else out.write(`reverted function ${saved.id} (${saved.name}) to version ${version.version}: saved as version ${after.version}\n`)
     return 0
   } finally {
     store.close()

@@ -83,6 +83,9 @@ describe('pinterest-capi functions', () => {
       [1, 'created', 'HogFunction', id, 'deploy bot'],
     ])
     expect(await run(['revert', id, entries[1].id])).toBe(`reverted function ${id} (Pinterest) to version 1: saved as version 3\n`)
+    // Reverting again to the state it is in changes nothing and saves no version.
+    expect(await run(['revert', id, '3'])).toBe(`function ${id} (Pinterest) is as in version 3 already: nothing saved\n`)
+    expect((await run(['history', id, '--json'])).trimEnd().split('\n')).toHaveLength(3)
   })
 
   it('names an unknown function or version as a usage error', async () => {

@@ -145,6 +145,9 @@ describe('a function keeps its versions', () => {
     expect([latest.version, latest.activity, latest.user.first_name]).toEqual([4, 'updated', 'deploy bot'])
     expect(latest.detail.trigger).toEqual({ job_type: 'revert', job_id: first.id, payload: { version: 1 } })
     expect(fields(latest)).toEqual(['changed name', 'changed inputs.conversion_token', 'deleted mappings.Newsletter joined'])
+    // Reverting again to the same version changes nothing and saves no version.
+    expect((await call('POST', `/api/projects/1/hog_functions/${id}/activity/${first.id}/revert/`)).status).toBe(200)
+    expect((await history(id)).total_count).toBe(4)
   })
 
   it('saves no version for a PATCH that changes nothing', async () => {
