@@ -4,6 +4,7 @@ import path from 'node:path'
 import { ConfigError, OperatorError } from '../errors'
 import { SecretKeyError } from '../store/secret-box'
 import { EMULATOR_HELP, emulatorCommand } from './emulator'
+import { FUNCTIONS_HELP, functionsCommand } from './functions'
 import { KEYS_HELP, keysCommand } from './keys'
 import { runMap } from './map'
 import { PERSONS_HELP, personsCommand } from './persons'
@@ -55,6 +56,7 @@ const COMMANDS: Record<string, Command> = {
   serve: { help: SERVE_HELP, run: (args) => serveCommand(args) },
   projects: { help: PROJECTS_HELP, run: (args) => projectsCommand(args) },
   keys: { help: KEYS_HELP, run: (args) => keysCommand(args) },
+  functions: { help: FUNCTIONS_HELP, run: (args) => functionsCommand(args) },
   secrets: { help: SECRETS_HELP, run: (args) => secretsCommand(args) },
   persons: { help: PERSONS_HELP, run: (args) => personsCommand(args) },
   map: { help: MAP_HELP, run: map },

@@ -3,6 +3,7 @@ import type { Store } from '../store/types'
 import { unexpectedErrorLine } from './error-log'
 import { ApiError } from './errors'
 import { registerCaptureRoutes, type CaptureTarget } from './routes/capture'
+import { registerFunctionActivityRoutes } from './routes/function-activity'
 import { registerObservabilityRoutes } from './routes/function-observability'
 import { registerInvocationRoutes } from './routes/invocations'
 import { registerHogFunctionRoutes } from './routes/hog-functions'
@@ -104,6 +105,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.get('/_ready', async () => ({ status: 'ready' }))
   registerTemplateRoutes(app, options.store)
   registerHogFunctionRoutes(app, options.store)
+  registerFunctionActivityRoutes(app, options.store)
   registerObservabilityRoutes(app, options.store)
   registerInvocationRoutes(app, options.store, options.apiUrl)
   registerProjectRoutes(app, options.store)

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
-import type { ApiKey, KeyStore, Scope, SessionStore, UiSession } from '../store/types'
+import type { Actor, ApiKey, KeyStore, Scope, SessionStore, UiSession } from '../store/types'
 import { ApiError, notAuthenticated, permissionDenied } from './errors'
 
 declare module 'fastify' {
@@ -80,10 +80,15 @@ export function authorize(key: ApiKey, projectId: number, scope: Scope): void {
   if (!key.scopes.includes(scope)) throw permissionDenied(`This action requires the scope '${scope}'.`)
 }
 
-/** The project in the request's path, once its key may act there with `scope`; a 401 or 403 otherwise. */
-export function authorizedProject(request: FastifyRequest, keys: KeyStore, scope: Scope): number {
+/** The project in the request's path and the key acting there, once it may with `scope`; a 401 or 403 otherwise. */
+export function authorizedRequest(request: FastifyRequest, keys: KeyStore, scope: Scope): { projectId: number; actor: Actor } {
   const key = authenticate(request, keys)
   const projectId = Number((request.params as { project_id: string }).project_id)
   authorize(key, projectId, scope)
-  return projectId
+  return { projectId, actor: { key_id: key.id, label: key.label } }
+}
+
+/** The project in the request's path, once its key may act there with `scope`; a 401 or 403 otherwise. */
+export function authorizedProject(request: FastifyRequest, keys: KeyStore, scope: Scope): number {
+  return authorizedRequest(request, keys, scope).projectId
 }

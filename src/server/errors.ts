@@ -58,4 +58,4 @@ export const invalidParameter = (name: string, detail: string) =>
 /** The server cannot take this now but will: 503 with Retry-After. */
 export const unavailable = (code: string, detail: string, retryAfterSeconds: number) => new ApiError(503, { type: 'server_error', code, detail, attr: null }, retryAfterSeconds)
 
-export const notFound = () => new ApiError(404, { type: 'invalid_request', code: 'not_found', detail: 'Not found.', attr: null })
+export const notFound = (detail = 'Not found.', attr: string | null = null) => new ApiError(404, { type: 'invalid_request', code: 'not_found', detail, attr })

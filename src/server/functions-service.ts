@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors'
 import { compileFunctionSync, parseConfigAhead } from '../mapping/compile-function'
-import type { FunctionStore, StoredFunction } from '../store/types'
+import type { Actor, ChangeContext, FunctionStore, StoredFunction } from '../store/types'
 import { newId } from '../store/tokens'
 import { parseFunctionConfig } from '../template/function-config'
 import type { FunctionConfig } from '../template/function-config-schema'
@@ -67,26 +67,29 @@ export class FunctionsService {
     private readonly status: (fn: StoredFunction) => FunctionStatus = () => HEALTHY,
   ) {}
 
-  async create(projectId: number, body: unknown): Promise<StoredFunction> {
+  async create(projectId: number, body: unknown, actor: Actor): Promise<StoredFunction> {
     if (!isRecord(body) || typeof body.template_id !== 'string') {
       throw validationError(new ConfigError('template_id', 'This field is required.'))
     }
     const config = await checked(body, this.template)
     const { plain, secrets } = splitSecrets(config.inputs, this.template)
-    return this.store.insert({
-      id: newId(),
-      project_id: projectId,
-      type: 'destination',
-      name: config.name ?? this.template.name,
-      description: config.description ?? '',
-      enabled: config.enabled,
-      deleted: false,
-      template_id: config.template_id,
-      inputs: plain,
-      secrets,
-      mappings: config.mappings ?? [],
-      filters: config.filters ?? null,
-    })
+    return this.store.insert(
+      {
+        id: newId(),
+        project_id: projectId,
+        type: 'destination',
+        name: config.name ?? this.template.name,
+        description: config.description ?? '',
+        enabled: config.enabled,
+        deleted: false,
+        template_id: config.template_id,
+        inputs: plain,
+        secrets,
+        mappings: config.mappings ?? [],
+        filters: config.filters ?? null,
+      },
+      { actor },
+    )
   }
 
   get(projectId: number, id: string): StoredFunction {
@@ -95,7 +98,7 @@ export class FunctionsService {
     return fn
   }
 
-  async update(projectId: number, id: string, body: unknown): Promise<StoredFunction> {
+  async update(projectId: number, id: string, body: unknown, actor: Actor): Promise<StoredFunction> {
     const existing = this.store.get(projectId, id)
     if (!existing) throw notFound()
     if (!isRecord(body)) throw validationError(new ConfigError('body', 'must be a JSON object'))
@@ -116,25 +119,54 @@ export class FunctionsService {
       mappings: body.mappings === undefined ? existing.mappings : body.mappings,
       filters: (body.filters === undefined ? existing.filters : body.filters) ?? undefined,
     }
-    const config = await checked(merged, this.template)
     const deleted = typeof body.deleted === 'boolean' ? body.deleted : existing.deleted
-    const { plain, secrets } = splitSecrets(config.inputs, this.template)
-    return this.store.update({
-      ...existing,
-      name: config.name ?? existing.name,
-      description: config.description ?? '',
-      enabled: config.enabled,
-      deleted,
-      inputs: plain,
-      secrets,
-      mappings: config.mappings ?? [],
-      filters: config.filters ?? null,
-    })
+    return this.save(existing, merged, deleted, { actor })
   }
 
-  remove(projectId: number, id: string): void {
+  /**
+   * Saves the state of one of the function's versions again, as a new version: its name, description,
+   * enabled, inputs with their secret values, mappings and filters, checked as a PATCH is.
+   */
+  async revert(projectId: number, id: string, versionId: string, actor: Actor): Promise<StoredFunction> {
     const existing = this.get(projectId, id)
-    this.store.update({ ...existing, deleted: true })
+    const version = this.store.version(projectId, id, versionId)
+    if (!version) throw notFound('No version of this function has this version_id.', 'version_id')
+    const { state } = version
+    const config = {
+      type: existing.type,
+      template_id: existing.template_id,
+      name: state.name,
+      description: state.description,
+      enabled: state.enabled,
+      inputs: { ...state.inputs, ...Object.fromEntries(Object.entries(state.secrets).map(([key, value]) => [key, { value }])) },
+      mappings: state.mappings,
+      filters: state.filters ?? undefined,
+    }
+    return this.save(existing, config, existing.deleted, { actor, revertedFrom: { id: version.id, version: version.version } })
+  }
+
+  private async save(existing: StoredFunction, merged: Record<string, unknown>, deleted: boolean, context: ChangeContext): Promise<StoredFunction> {
+    const config = await checked(merged, this.template)
+    const { plain, secrets } = splitSecrets(config.inputs, this.template)
+    return this.store.update(
+      {
+        ...existing,
+        name: config.name ?? existing.name,
+        description: config.description ?? '',
+        enabled: config.enabled,
+        deleted,
+        inputs: plain,
+        secrets,
+        mappings: config.mappings ?? [],
+        filters: config.filters ?? null,
+      },
+      context,
+    )
+  }
+
+  remove(projectId: number, id: string, actor: Actor): void {
+    const existing = this.get(projectId, id)
+    this.store.update({ ...existing, deleted: true }, { actor })
   }
 
   /** The API shape: secrets shown as `{secret: true}`, never their value. */

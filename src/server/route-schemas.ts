@@ -15,6 +15,18 @@ export const functionParams = {
   required: ['project_id', 'id'],
 } as const
 
+export const versionParams = {
+  type: 'object',
+  properties: { ...functionParams.properties, version_id: { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' } },
+  required: ['project_id', 'id', 'version_id'],
+} as const
+
+/** PostHog pages its activity log by `page` (from 1) and `limit`. */
+export const activityQuery = {
+  type: 'object',
+  properties: { limit: { type: 'string', pattern: '^[0-9]{1,4}$' }, page: { type: 'string', pattern: '^[1-9][0-9]{0,8}$' } },
+} as const
+
 export const templateParams = {
   type: 'object',
   properties: { project_id: projectParams.properties.project_id, template_id: { type: 'string', minLength: 1, maxLength: 200 } },

@@ -66,6 +66,60 @@ export type FunctionWrite = Omit<StoredFunction, 'created_at' | 'updated_at' | '
 /** The inputs that say where a destination sends and with what: saving a change to one lifts its hold. */
 export const CREDENTIAL_INPUTS = ['ad_account_id', 'conversion_token'] as const
 
+/** Who made a change: a personal API key (by its label when the change was made), or the CLI (key_id null). */
+export interface Actor {
+  key_id: string | null
+  label: string
+}
+
+/** The fields of a function that a version keeps; `secrets` in clear here, sealed at rest. */
+export type FunctionState = Pick<StoredFunction, 'name' | 'description' | 'enabled' | 'deleted' | 'inputs' | 'secrets' | 'mappings' | 'filters'>
+
+/** What the secret inputs show in place of a value, in versions as in GET. */
+export const SECRET_SHOWN = { secret: true } as const
+
+/**
+ * One field that changed between two versions, in PostHog's activity log shape. A secret input shows
+ * SECRET_SHOWN (or null when absent) on both sides: that it changed, never its value.
+ */
+export interface FunctionChange {
+  type: 'HogFunction'
+  action: 'created' | 'changed' | 'deleted'
+  /** `name`, `description`, `enabled`, `deleted`, `inputs.<key>`, `mappings.<mapping name>`, `mappings` (all, or their order), `filters`. */
+  field: string
+  before: unknown
+  after: unknown
+}
+
+/** What a version did: created the function, changed it, or soft-deleted it (an undelete is `updated`). */
+export type VersionActivity = 'created' | 'updated' | 'deleted'
+
+/** A saved version of a function: its state after the change, who made it, and what changed. */
+export interface FunctionVersion {
+  id: string
+  function_id: string
+  project_id: number
+  /** 1, 2, 3, ... per function, in order. */
+  version: number
+  /** The function's name in this version. */
+  name: string
+  activity: VersionActivity
+  actor: Actor
+  changes: FunctionChange[]
+  /** The version this one restored, when it was made by a revert. */
+  reverted_from: { id: string; version: number } | null
+  created_at: string
+}
+
+/** What a change is recorded with: who made it, and the version it restores when it is a revert. */
+export interface ChangeContext {
+  actor: Actor
+  revertedFrom?: { id: string; version: number }
+}
+
+/** At most this many versions are kept per function; older ones are deleted as new ones are saved. */
+export const MAX_VERSIONS = 500
+
 export interface FunctionQuery {
   type?: string[]
   enabled?: boolean
@@ -122,9 +176,17 @@ export interface SessionStore {
 export interface FunctionStore {
   list(projectId: number, query: FunctionQuery): { count: number; results: StoredFunction[] }
   get(projectId: number, id: string): StoredFunction | undefined
-  insert(fn: FunctionWrite): StoredFunction
-  /** Saves the function; a change of its credentials (CREDENTIAL_INPUTS) also lifts its hold, in the same transaction. */
-  update(fn: FunctionWrite): StoredFunction
+  /** Saves the function and its first version, in one transaction. */
+  insert(fn: FunctionWrite, context: ChangeContext): StoredFunction
+  /**
+   * Saves the change and, when a field changed, its version, in one transaction; a change of its credentials
+   * (CREDENTIAL_INPUTS) also lifts its hold, in the same transaction.
+   */
+  update(fn: FunctionWrite, context: ChangeContext): StoredFunction
+  /** A function's versions, newest first (none for another project's function). */
+  versions(projectId: number, functionId: string, page: { limit: number; offset: number }): { count: number; results: FunctionVersion[] }
+  /** One version with the state it saved (secrets opened), or undefined. */
+  version(projectId: number, functionId: string, versionId: string): (FunctionVersion & { state: FunctionState }) | undefined
   /** Enabled, not deleted functions of every project: what the worker runs. */
   active(): StoredFunction[]
   /**

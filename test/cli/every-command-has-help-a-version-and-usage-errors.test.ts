@@ -8,7 +8,7 @@ import { runCli } from '../helpers/server-process'
 
 jest.setTimeout(40_000)
 
-const COMMANDS = ['serve', 'projects', 'keys', 'secrets', 'persons', 'map', 'send', 'emulator']
+const COMMANDS = ['serve', 'projects', 'keys', 'functions', 'secrets', 'persons', 'map', 'send', 'emulator']
 const VERSION = (JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version
 
 async function output(argv: string[]): Promise<{ code: number; text: string }> {
@@ -67,6 +67,8 @@ describe('usage mistakes', () => {
     [['emulator', '--seed'], '--seed needs a value', 'emulator'],
     [['persons', 'delete'], 'persons delete needs --distinct-id ID', 'persons'],
     [['secrets'], 'secrets needs one of: rotate-key', 'secrets'],
+    [['functions', 'history'], 'functions history needs one function ID', 'functions'],
+    [['functions', 'revert', 'fn-1'], 'functions revert needs a function ID and a VERSION', 'functions'],
     [['projects', 'rename'], 'unknown projects command; expected one of: list, create', 'projects'],
     [['map', '--function', 'f.json', 'phx_pasted_key'], 'unexpected argument (this command takes options only)', 'map'],
   ])('%j: %s', async (argv, message, command) => {

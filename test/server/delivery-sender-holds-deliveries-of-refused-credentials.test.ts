@@ -19,13 +19,16 @@ function addFunction(store: Store, projectId: number, id: string, token: string,
 function save(store: Store, projectId: number, id: string, change: { token?: string; account?: string; name?: string; enabled?: boolean }): void {
   const fn = store.functions.get(projectId, id)
   if (!fn) throw new Error(`no function ${id}`)
-  store.functions.update({
-    ...fn,
-    name: change.name ?? fn.name,
-    enabled: change.enabled ?? fn.enabled,
-    inputs: { ...fn.inputs, ...(change.account ? { ad_account_id: { value: change.account } } : {}) },
-    secrets: change.token ? { conversion_token: change.token } : fn.secrets,
-  })
+  store.functions.update(
+    {
+      ...fn,
+      name: change.name ?? fn.name,
+      enabled: change.enabled ?? fn.enabled,
+      inputs: { ...fn.inputs, ...(change.account ? { ad_account_id: { value: change.account } } : {}) },
+      secrets: change.token ? { conversion_token: change.token } : fn.secrets,
+    },
+    { actor: { key_id: null, label: 'test' } },
+  )
 }
 
 const counts = (store: Store) => store.deliveries.counts()

@@ -8,6 +8,9 @@ import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { FunctionWrite } from '../../src/store/types'
 import { ACCOUNT, capture, firstProject, PROJECT_TOKEN, type Setup, startPipeline, TOKEN, until } from '../helpers/pipeline-server'
 
+/** The actor of the changes these tests write straight into the store. */
+const BY_TEST = { actor: { key_id: null, label: 'test' } }
+
 jest.setTimeout(60_000)
 
 const TEMPLATE_ID = 'segment-actions-pinterest-conversions-api'
@@ -58,7 +61,7 @@ describe('functions saved with mappings null (before mappings were stored explic
     const dbPath = path.join(dir, 'db.sqlite')
     const old = openSqliteStore(dbPath, { env: ENV })
     old.projects.create('Default project', PROJECT_TOKEN)
-    old.functions.insert(oldFunction('fn-old', null))
+    old.functions.insert(oldFunction('fn-old', null), BY_TEST)
     old.close()
 
     setup = await startPipeline('old-mappings-server-', { dbPath, env: ENV })
@@ -82,8 +85,8 @@ describe('functions saved with mappings null (before mappings were stored explic
   it('changes only rows without mappings, once', () => {
     const store = openSqliteStore(':memory:', { secretKeys: [new Uint8Array(32).fill(7)] })
     store.projects.create('P')
-    store.functions.insert(oldFunction('fn-null', null))
-    store.functions.insert(oldFunction('fn-none', []))
+    store.functions.insert(oldFunction('fn-null', null), BY_TEST)
+    store.functions.insert(oldFunction('fn-none', []), BY_TEST)
     const updatedAt = store.functions.get(1, 'fn-null')?.updated_at
     expect(makeMappingsExplicit(store.functions)).toBe(1)
     expect(makeMappingsExplicit(store.functions)).toBe(0)

@@ -8,6 +8,9 @@ import { parseSecretKey } from '../../src/store/secret-key'
 import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { FunctionWrite } from '../../src/store/types'
 
+/** The actor of the changes these tests write straight into the store. */
+const BY_TEST = { actor: { key_id: null, label: 'test' } }
+
 const TOKEN = 'pina_VERYSECRETwrongKeyTest'
 
 let dir: string
@@ -38,7 +41,7 @@ const fn: FunctionWrite = {
 function storeWithSecret(env: NodeJS.ProcessEnv): void {
   const store = openSqliteStore(file, { env })
   store.projects.create('Shop')
-  store.functions.insert(fn)
+  store.functions.insert(fn, BY_TEST)
   store.close()
 }
 

@@ -7,6 +7,9 @@ import { openSqliteStore } from '../../src/store/sqlite/database'
 import { migrate } from '../../src/store/sqlite/migrations'
 import type { FunctionWrite } from '../../src/store/types'
 
+/** The actor of the changes these tests write straight into the store. */
+const BY_TEST = { actor: { key_id: null, label: 'test' } }
+
 const TOKEN = 'pina_VERYSECRETxq7Lw2Zk9Rt4Yb8Nc3Vd6Hf1Jg5Mp0Ss2Uu4Ww6Aa'
 
 let dir: string
@@ -47,8 +50,8 @@ describe('secret inputs at rest', () => {
   it('keeps the conversion token out of the database, its WAL and every other file, and reads it back', () => {
     const store = openSqliteStore(file)
     store.projects.create('Shop')
-    store.functions.insert(fn(TOKEN))
-    for (const name of ['a', 'b', 'c', 'd']) store.functions.update(fn(TOKEN, name))
+    store.functions.insert(fn(TOKEN), BY_TEST)
+    for (const name of ['a', 'b', 'c', 'd']) store.functions.update(fn(TOKEN, name), BY_TEST)
     // Before any checkpoint: the rows are in the write-ahead log.
     expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(0)
     expect(folderHolds(TOKEN)).toEqual([])
@@ -67,7 +70,7 @@ describe('secret inputs at rest', () => {
   it('stores each value as enc:v1 with the key id, a fresh IV each time, bound to its row', () => {
     const store = openSqliteStore(file)
     store.projects.create('Shop')
-    store.functions.insert(fn(TOKEN))
+    store.functions.insert(fn(TOKEN), BY_TEST)
     store.close()
     const db = new Database(file)
     const column = () => JSON.parse((db.prepare("SELECT secrets FROM hog_functions WHERE id = 'fn-1'").get() as { secrets: string }).secrets)
@@ -83,7 +86,7 @@ describe('secret inputs at rest', () => {
     raw.prepare("DELETE FROM hog_functions WHERE id = 'fn-2'").run()
     raw.close()
     const reopened = openSqliteStore(file)
-    reopened.functions.update(fn(TOKEN))
+    reopened.functions.update(fn(TOKEN), BY_TEST)
     reopened.close()
     const db2 = new Database(file)
     const second = JSON.parse((db2.prepare("SELECT secrets FROM hog_functions WHERE id = 'fn-1'").get() as { secrets: string }).secrets).conversion_token as string

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Store } from '../../store/types'
-import { authorizedProject } from '../auth'
+import { authorizedProject, authorizedRequest } from '../auth'
 import { functionStatus } from '../function-status'
 import { FunctionsService } from '../functions-service'
 import { functionParams, listQuery, objectBody, PROJECT_PREFIXES, projectParams } from '../route-schemas'
@@ -55,21 +55,21 @@ export function registerHogFunctionRoutes(app: FastifyInstance, store: Store): v
       }
     })
     app.post(`${prefix}/hog_functions`, { schema: { params: projectParams, body: objectBody } }, async (request, reply) => {
-      const projectId = authorizedProject(request, store.keys, 'hog_function:write')
+      const { projectId, actor } = authorizedRequest(request, store.keys, 'hog_function:write')
       reply.code(201)
-      return service.present(await service.create(projectId, request.body))
+      return service.present(await service.create(projectId, request.body, actor))
     })
     app.get(`${prefix}/hog_functions/:id`, { schema: { params: functionParams } }, async (request) => {
       const projectId = authorizedProject(request, store.keys, 'hog_function:read')
       return service.present(service.get(projectId, (request.params as Params).id ?? ''))
     })
     app.patch(`${prefix}/hog_functions/:id`, { schema: { params: functionParams, body: objectBody } }, async (request) => {
-      const projectId = authorizedProject(request, store.keys, 'hog_function:write')
-      return service.present(await service.update(projectId, (request.params as Params).id ?? '', request.body))
+      const { projectId, actor } = authorizedRequest(request, store.keys, 'hog_function:write')
+      return service.present(await service.update(projectId, (request.params as Params).id ?? '', request.body, actor))
     })
     app.delete(`${prefix}/hog_functions/:id`, { schema: { params: functionParams } }, async (request, reply) => {
-      const projectId = authorizedProject(request, store.keys, 'hog_function:write')
-      service.remove(projectId, (request.params as Params).id ?? '')
+      const { projectId, actor } = authorizedRequest(request, store.keys, 'hog_function:write')
+      service.remove(projectId, (request.params as Params).id ?? '', actor)
       reply.code(204)
       return null
     })

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3'
-import { isSealed, type SecretBox } from '../secret-box'
-import { CREDENTIAL_INPUTS, type FunctionQuery, type FunctionStore, type FunctionWrite, type StoredFunction } from '../types'
+import type { SecretBox } from '../secret-box'
+import { type ChangeContext, CREDENTIAL_INPUTS, type FunctionQuery, type FunctionState, type FunctionStore, type FunctionVersion, type FunctionWrite, type StoredFunction } from '../types'
+import { SqliteVersionLog } from './function-versions'
+import { functionPlace, openSecrets, sealSecrets } from './sealed-secrets'
 
 interface Row {
   id: string
@@ -23,26 +25,13 @@ interface Row {
 const WRITTEN = 'id, project_id, type, name, description, enabled, deleted, template_id, inputs, secrets, mappings, filters, created_at, updated_at'
 const COLUMNS = `${WRITTEN}, credentials_version`
 
-/** Binds a sealed value to its function and input: copied into another row, it does not open. */
-const secretContext = (functionId: string, name: string) => `hog_functions/${functionId}/${name}`
-
-function sealSecrets(box: SecretBox, functionId: string, secrets: Record<string, string>): string {
-  const sealed = Object.fromEntries(Object.entries(secrets).map(([name, value]) => [name, box.seal(value, secretContext(functionId, name))]))
-  return JSON.stringify(sealed)
-}
-
-/** `clearAllowed` only while sealing the clear values of a database from before encryption at rest. */
-function openSecrets(box: SecretBox, functionId: string, stored: Record<string, string>, clearAllowed = false): Record<string, string> {
-  return Object.fromEntries(Object.entries(stored).map(([name, value]) => [name, clearAllowed && !isSealed(value) ? value : box.open(value, secretContext(functionId, name))]))
-}
-
 function fromRow(row: Row, box: SecretBox): StoredFunction {
   return {
     ...row,
     enabled: row.enabled === 1,
     deleted: row.deleted === 1,
     inputs: JSON.parse(row.inputs),
-    secrets: openSecrets(box, row.id, JSON.parse(row.secrets)),
+    secrets: openSecrets(box, functionPlace(row.id), JSON.parse(row.secrets)),
     mappings: row.mappings === null ? null : JSON.parse(row.mappings),
     filters: row.filters === null ? null : JSON.parse(row.filters),
   }
@@ -54,7 +43,7 @@ function toParams(fn: FunctionWrite, box: SecretBox) {
     enabled: fn.enabled ? 1 : 0,
     deleted: fn.deleted ? 1 : 0,
     inputs: JSON.stringify(fn.inputs),
-    secrets: sealSecrets(box, fn.id, fn.secrets),
+    secrets: sealSecrets(box, functionPlace(fn.id), fn.secrets),
     mappings: fn.mappings === null ? null : JSON.stringify(fn.mappings),
     filters: fn.filters === null || fn.filters === undefined ? null : JSON.stringify(fn.filters),
   }
@@ -62,11 +51,13 @@ function toParams(fn: FunctionWrite, box: SecretBox) {
 
 export class SqliteFunctionStore implements FunctionStore {
   private readonly activeStatement: Database.Statement
+  private readonly log: SqliteVersionLog
 
   constructor(
     private readonly db: Database.Database,
     private readonly box: SecretBox,
   ) {
+    this.log = new SqliteVersionLog(db, box)
     this.activeStatement = db.prepare(`SELECT ${COLUMNS} FROM hog_functions WHERE enabled = 1 AND deleted = 0`)
   }
 
@@ -96,32 +87,46 @@ export class SqliteFunctionStore implements FunctionStore {
     return row && fromRow(row, this.box)
   }
 
-  insert(fn: FunctionWrite): StoredFunction {
+  insert(fn: FunctionWrite, context: ChangeContext): StoredFunction {
     const now = new Date().toISOString()
-    this.db
-      .prepare(
-        `INSERT INTO hog_functions (${WRITTEN}) VALUES (@id, @project_id, @type, @name, @description, @enabled, @deleted, @template_id, @inputs, @secrets, @mappings, @filters, @created_at, @updated_at)`,
-      )
-      .run({ ...toParams(fn, this.box), created_at: now, updated_at: now })
-    return this.get(fn.project_id, fn.id) as StoredFunction
+    return this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO hog_functions (${WRITTEN}) VALUES (@id, @project_id, @type, @name, @description, @enabled, @deleted, @template_id, @inputs, @secrets, @mappings, @filters, @created_at, @updated_at)`,
+        )
+        .run({ ...toParams(fn, this.box), created_at: now, updated_at: now })
+      const saved = this.get(fn.project_id, fn.id) as StoredFunction
+      this.log.record(null, saved, context)
+      return saved
+    })()
   }
 
-  update(fn: FunctionWrite): StoredFunction {
-    this.db
+  update(fn: FunctionWrite, context: ChangeContext): StoredFunction {
+    return this.db
       .transaction(() => {
         const before = this.get(fn.project_id, fn.id)
         const changed = before !== undefined && credentialsChanged(before, fn) ? 1 : 0
         this.db
           .prepare(
             `UPDATE hog_functions SET name = @name, description = @description, enabled = @enabled, deleted = @deleted, inputs = @inputs,
-           secrets = @secrets, mappings = @mappings, filters = @filters, updated_at = @updated_at,
-           credentials_version = credentials_version + @changed WHERE project_id = @project_id AND id = @id`,
+             secrets = @secrets, mappings = @mappings, filters = @filters, updated_at = @updated_at,
+             credentials_version = credentials_version + @changed WHERE project_id = @project_id AND id = @id`,
           )
           .run({ ...toParams(fn, this.box), updated_at: new Date().toISOString(), changed })
         if (changed) this.db.prepare('DELETE FROM delivery_holds WHERE function_id = ?').run(fn.id)
+        const saved = this.get(fn.project_id, fn.id) as StoredFunction
+        this.log.record(before ?? null, saved, context)
+        return saved
       })
       .immediate()
-    return this.get(fn.project_id, fn.id) as StoredFunction
+  }
+
+  versions(projectId: number, functionId: string, page: { limit: number; offset: number }): { count: number; results: FunctionVersion[] } {
+    return this.log.list(projectId, functionId, page)
+  }
+
+  version(projectId: number, functionId: string, versionId: string): (FunctionVersion & { state: FunctionState }) | undefined {
+    return this.log.get(projectId, functionId, versionId)
   }
 
   active(): StoredFunction[] {
@@ -138,38 +143,4 @@ export class SqliteFunctionStore implements FunctionStore {
 /** Whether a save changes where or with what the destination sends (a plain input's value or a secret's). */
 function credentialsChanged(before: StoredFunction, after: FunctionWrite): boolean {
   return CREDENTIAL_INPUTS.some((key) => before.secrets[key] !== after.secrets[key] || JSON.stringify(before.inputs[key]?.value) !== JSON.stringify(after.inputs[key]?.value))
-}
-
-export interface SealReport {
-  /** Secret values stored in clear (before encryption at rest) that are now sealed. */
-  sealed: number
-  /** Values sealed with an older key, now sealed with the current one (a rotation). */
-  resealed: number
-  /** Every stored secret value, each checked to open with the keys given. */
-  total: number
-}
-
-/**
- * Makes every stored secret value sealed with the box's current key, in one transaction: clear values
- * of databases from before encryption at rest, and values of an older key, are sealed again. Throws
- * SecretKeyError, changing nothing, when a value does not open with the keys given.
- */
-export function sealStoredSecrets(db: Database.Database, box: SecretBox): SealReport {
-  const report: SealReport = { sealed: 0, resealed: 0, total: 0 }
-  const update = db.prepare('UPDATE hog_functions SET secrets = ? WHERE id = ?')
-  db.transaction(() => {
-    for (const row of db.prepare('SELECT id, secrets FROM hog_functions').all() as { id: string; secrets: string }[]) {
-      const stored = JSON.parse(row.secrets) as Record<string, string>
-      // Opening checks every value, so that a wrong key fails here.
-      const opened = openSecrets(box, row.id, stored, true)
-      const values = Object.values(stored)
-      const clear = values.filter((v) => !isSealed(v)).length
-      const older = values.filter((v) => isSealed(v) && box.sealedWith(v) !== box.currentId).length
-      report.total += values.length
-      report.sealed += clear
-      report.resealed += older
-      if (clear + older > 0) update.run(sealSecrets(box, row.id, opened), row.id)
-    }
-  }).immediate()
-  return report
 }

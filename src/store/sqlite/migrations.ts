@@ -181,6 +181,25 @@ const MIGRATIONS: string[] = [
     held_at INTEGER NOT NULL
   );
   `,
+  // Every saved change of a function, with who made it and what changed (the History of a destination).
+  // The state a version saved is kept whole, its secrets sealed as the function's are, so a revert can restore it.
+  `
+  CREATE TABLE hog_function_versions (
+    id TEXT PRIMARY KEY,
+    project_id INTEGER NOT NULL,
+    function_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    activity TEXT NOT NULL,
+    actor_key_id TEXT,
+    actor_label TEXT NOT NULL,
+    state TEXT NOT NULL,
+    secrets TEXT NOT NULL,
+    changes TEXT NOT NULL,
+    reverted_from TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (function_id, version)
+  );
+  `,
 ]
 
 /** Migrates to the latest version; `target` stops earlier (tests build an old database with it). */
