@@ -66,7 +66,7 @@ test('the list shows the held destination as Degraded, with the held count and t
   await page.setViewportSize({ width: 1280, height: 800 })
 })
 
-test('the destination shows the banner on every tab; replacing the token by keyboard and saving sends each held event once', async () => {
+test('the destination shows the banner with the reason, since when and the held count; its ad account note leads to that field', async () => {
   const { page } = setup
   await page.getByRole('link', { name: NAME }).click()
   const banner = page.getByRole('alert').filter({ hasText: 'until the credentials change' })
@@ -82,9 +82,23 @@ test('the destination shows the banner on every tab; replacing the token by keyb
   await setup.screenshot('banner-phone')
   await page.setViewportSize({ width: 1280, height: 800 })
 
+  // The note's button leads to the Ad Account ID field; a save that changes neither credential keeps the hold.
+  await banner.getByRole('button', { name: 'correct the Ad Account ID' }).click()
+  await focusOn(page, 'inputs__ad_account_id')
+  await page.getByLabel('Description').fill('Held until the token is replaced')
+  await page.getByRole('button', { name: 'Save changes' }).click()
+  await page.getByRole('button', { name: 'No changes' }).waitFor()
+  await expect(banner.getByTestId('held-count').textContent()).resolves.toBe('20 deliveries held')
+  expect(await statusOf()).toMatchObject({ state: 2, held_deliveries: 20 })
+})
+
+test('replacing the token from the banner by keyboard and saving removes it and sends each held event once', async () => {
+  const { page } = setup
+  const banner = page.getByRole('alert').filter({ hasText: 'until the credentials change' })
   await page.getByRole('link', { name: 'Logs', exact: true }).click()
   await page.waitForURL(/\/logs$/)
   await banner.waitFor()
+  await expect(banner.getByTestId('held-count').textContent()).resolves.toBe('20 deliveries held')
   expect(await seriousViolations(page)).toEqual([])
 
   // From the Logs tab, the banner's button opens Configuration with the token's Replace button focused.
