@@ -1,3 +1,5 @@
+import type { FunctionStatus } from './function-status'
+
 /** A destination as the hog_functions list answers it (the fields the page shows). */
 export interface Destination {
   id: string
@@ -7,6 +9,8 @@ export interface Destination {
   updated_at: string
   icon_url?: string | null
   template?: { id: string; name: string; icon_url?: string | null } | null
+  /** PostHog's status: degraded while Pinterest refuses the credentials and deliveries are held. */
+  status?: FunctionStatus | null
 }
 
 /** The list as shown: matching `search` in name, description or template name; paused ones only when asked. */

@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks'
 import { type ApiClient, ApiError } from '../api'
-import { type Field, type FieldValue, type FormValues, fieldsOf, initialValues, isDirty, placeProblems, type SchemaItem, saveButton, toPayload, validate } from '../form-model'
+import { type Field, type FieldValue, type FormValues, fieldsOf, initialValues, inputId, isDirty, placeProblems, type SchemaItem, saveButton, toPayload, validate } from '../form-model'
+import { type FunctionStatus, heldOf } from '../function-status'
 import { setLeaveGuard } from '../leave-guard'
 import { type ApiMapping, isMappingField, type MappingDraft, type MappingTemplate, draftsOf, mappingFieldForAttr, mappingProblems, mappingsDirty, toApiMappings } from '../mappings'
 import { DESTINATION_TABS, type DestinationTab, routeHash, TAB_LABELS } from '../routes'
@@ -8,6 +9,7 @@ import { LogsTab } from './LogsTab'
 import { MappingsTab } from './MappingsTab'
 import { MetricsTab } from './MetricsTab'
 import { TestingTab } from './TestingTab'
+import { HeldBanner } from './HeldBanner'
 import { InputField } from './InputField'
 import { PropertyFilters } from './PropertyFilters'
 import { useSuggestions } from './use-suggestions'
@@ -33,6 +35,7 @@ interface HogFunction {
   filters?: unknown
   template?: { id: string; name: string } | null
   mappings?: ApiMapping[] | null
+  status?: FunctionStatus | null
 }
 
 interface Loaded {
@@ -75,12 +78,14 @@ function fromTemplate(template: Template): Loaded {
   }
 }
 
-/** Focuses the field once it is shown: a problem on another tab shows only after the tab has rendered. */
-function focusField(id: string, tries = 20) {
+/**
+ * Focuses the first of `ids` shown, once one is: a control on another tab shows only after the tab has rendered.
+ */
+function focusField(ids: string[], tries = 20) {
   setTimeout(() => {
-    const field = document.getElementById(id)
+    const field = ids.map((id) => document.getElementById(id)).find(Boolean)
     if (field) field.focus()
-    else if (tries > 0) focusField(id, tries - 1)
+    else if (tries > 0) focusField(ids, tries - 1)
   }, 25)
 }
 
@@ -108,6 +113,7 @@ export function ConfigureDestination({
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({})
   const [general, setGeneral] = useState<string[]>([])
   const [saving, setSaving] = useState(false)
+  const [status, setStatus] = useState<FunctionStatus | null>(null)
   const suggestions = useSuggestions(client)
 
   const show = (next: Loaded) => {
@@ -121,7 +127,10 @@ export function ConfigureDestination({
 
   useEffect(() => {
     const request = functionId
-      ? client.request<HogFunction>('GET', client.project(`hog_functions/${encodeURIComponent(functionId)}/`)).then(async (fn) => fromFunction(fn, await mappingTemplatesOf(client, fn)))
+      ? readFunction(client, functionId).then(async (fn) => {
+          setStatus(fn.status ?? null)
+          return fromFunction(fn, await mappingTemplatesOf(client, fn))
+        })
       : client.request<Template>('GET', client.project(`hog_function_templates/${encodeURIComponent(templateId ?? '')}/`)).then(fromTemplate)
     const missing = functionId ? 'This destination does not exist (or was deleted).' : 'There is no such destination in the catalogue.'
     request.then(show, (error: Error) => setLoadError(error instanceof ApiError && error.status === 404 ? missing : error.message))
@@ -163,11 +172,14 @@ export function ConfigureDestination({
     if (id && serverErrors[id]) setServerErrors(({ [id]: _, ...rest }) => rest)
   }
   // A problem shows on its tab: the mappings' on the Mappings tab, the others on Configuration.
-  const showProblem = (id: string) => {
+  const showOnItsTab = (id: string, ...controls: string[]) => {
     const wanted = isMappingField(id) ? 'mappings' : 'configuration'
     if (loaded.functionId && wanted !== tab) location.hash = routeHash({ name: 'destination', id: loaded.functionId, tab: wanted })
-    focusField(id)
+    focusField([...controls, id])
   }
+  const showProblem = (id: string) => showOnItsTab(id)
+  // A saved secret shows a Replace button, not its input: that button is what fixes it.
+  const showFix = (key: string) => showOnItsTab(inputId(key), `${inputId(key)}-replace`)
 
   const submit = async (event: Event) => {
     event.preventDefault()
@@ -192,6 +204,12 @@ export function ConfigureDestination({
           ),
         )
         notify('Changes saved.')
+        setStatus(fn.status ?? null)
+        // The banner follows the stored status: read again, it says whether the save resumed the deliveries.
+        readFunction(client, loaded.functionId).then(
+          (again) => setStatus(again.status ?? null),
+          () => undefined,
+        )
       } else {
         const fn = await client.request<HogFunction>('POST', client.project('hog_functions/'), { type: 'destination', template_id: loaded.templateId, ...body })
         show(fromFunction(fn, loaded.mappingTemplates))
@@ -214,6 +232,7 @@ export function ConfigureDestination({
     }
   }
 
+  const held = heldOf(status)
   const button = saveButton(isNew, values.enabled, dirty, saving)
   const nameError = errorOf('name')
   return (
@@ -227,6 +246,7 @@ export function ConfigureDestination({
           {isNew ? 'Back to catalogue' : 'Back to destinations'}
         </a>
       </div>
+      {!isNew && held && <HeldBanner held={held} onFix={showFix} />}
       {!isNew && loaded.functionId && <DestinationTabs functionId={loaded.functionId} current={tab} />}
       {general.length > 0 && (
         <div class="error-box" role="alert">
@@ -303,6 +323,10 @@ export function ConfigureDestination({
       )}
     </div>
   )
+}
+
+function readFunction(client: ApiClient, functionId: string): Promise<HogFunction> {
+  return client.request<HogFunction>('GET', client.project(`hog_functions/${encodeURIComponent(functionId)}/`))
 }
 
 /** The template's mapping templates, which the Mappings tab lists and adds from. */

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks'
 import type { ApiClient } from '../api'
 import { type Destination, timeAgo, visibleDestinations } from '../destinations'
+import { heldCountText, heldOf } from '../function-status'
 import { countsOf, type DestinationCounts, type MetricsSeries, sum } from '../metrics'
 import { RowMenu } from './RowMenu'
 import type { Notify } from './Toast'
@@ -27,6 +28,22 @@ function Counts({ counts }: { counts: DestinationCounts | undefined }) {
         </span>
       </span>
     </span>
+  )
+}
+
+/** A held destination's "Degraded" badge, with the held count and the reason as text beside it. */
+function HeldNote({ destination }: { destination: Destination }) {
+  const held = heldOf(destination.status)
+  if (!held) return null
+  return (
+    <>
+      {' '}
+      <span class="badge degraded">Degraded</span>
+      <span class="held-note" data-testid="held-note">
+        <strong>{heldCountText(held.count)}</strong>
+        <span class="held-reason">{held.reason}</span>
+      </span>
+    </>
   )
 }
 
@@ -141,8 +158,9 @@ export function DestinationList({ client, notify }: { client: ApiClient; notify:
                     {fn.description && <span class="muted small block">{fn.description}</span>}
                   </span>
                 </td>
-                <td>
+                <td class="status-cell">
                   <span class={fn.enabled ? 'badge success' : 'badge'}>{fn.enabled ? 'Enabled' : 'Paused'}</span>
+                  <HeldNote destination={fn} />
                 </td>
                 <td>
                   <Counts counts={counts[fn.id]} />
