@@ -4,6 +4,7 @@ import { unexpectedErrorLine } from './error-log'
 import { ApiError } from './errors'
 import { registerCaptureRoutes, type CaptureTarget } from './routes/capture'
 import { registerObservabilityRoutes } from './routes/function-observability'
+import { registerQualityRoutes } from './routes/function-quality'
 import { registerInvocationRoutes } from './routes/invocations'
 import { registerHogFunctionRoutes } from './routes/hog-functions'
 import { registerTemplateRoutes } from './routes/templates'
@@ -105,6 +106,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerTemplateRoutes(app, options.store)
   registerHogFunctionRoutes(app, options.store)
   registerObservabilityRoutes(app, options.store)
+  registerQualityRoutes(app, options.store)
   registerInvocationRoutes(app, options.store, options.apiUrl)
   registerProjectRoutes(app, options.store)
   registerEventRoutes(app, options.store)
