@@ -55,7 +55,10 @@ interface Rule {
 
 /** Advice on skipped events, in this order, given when more than `adviseOver` of a mapping's events were skipped for the reason. */
 const SKIP_RULES: Readonly<Record<SkipReason, { adviseOver: number; action: string }>> = {
-  no_identifier: { adviseOver: 0, action: 'they had no email, mobile ad id, or IP address with user agent; identify users with `$identify` and an `email` person property, or capture with posthog-js' },
+  no_identifier: {
+    adviseOver: 0,
+    action: 'they had no email, mobile ad id, or IP address with user agent; identify users with `$identify` and an `email` person property, or capture with posthog-js',
+  },
   event_time_too_old: { adviseOver: 0, action: 'they were older than 7 days; send events as they happen, Pinterest takes none older' },
   event_time_in_future: { adviseOver: 0, action: "their time was in the future; check the clock of whatever sets the events' `timestamp`" },
   other: { adviseOver: 0, action: 'see the Logs tab for why' },
@@ -87,7 +90,10 @@ export function mappingQualities(counts: MatchCount[]): MappingQuality[] {
   const tallies = new Map<string, Tally>()
   for (const c of counts) {
     let tally = tallies.get(c.mapping)
-    if (tally === undefined) tallies.set(c.mapping, (tally = { sent: new Map(), skips: {} }))
+    if (tally === undefined) {
+      tally = { sent: new Map(), skips: {} }
+      tallies.set(c.mapping, tally)
+    }
     if (c.skip === '') tally.sent.set(c.keys, (tally.sent.get(c.keys) ?? 0) + c.count)
     else tally.skips[c.skip] = (tally.skips[c.skip] ?? 0) + c.count
   }
@@ -100,8 +106,15 @@ function report(mapping: string, tally: Tally): MappingQuality {
   const skippedTotal = Object.values(tally.skips).reduce((a, b) => a + b, 0)
   const events = sent + skippedTotal
   const keys: Record<string, number> = {}
-  for (const key of MATCH_KEYS) keys[key] = share(count((k) => (k & bit(key)) !== 0), sent)
-  keys.client_ip_address_and_client_user_agent = share(count((k) => (k & IP_AND_UA) === IP_AND_UA), sent)
+  for (const key of MATCH_KEYS)
+    keys[key] = share(
+      count((k) => (k & bit(key)) !== 0),
+      sent,
+    )
+  keys.client_ip_address_and_client_user_agent = share(
+    count((k) => (k & IP_AND_UA) === IP_AND_UA),
+    sent,
+  )
   const advice: string[] = []
   for (const [reason, rule] of Object.entries(SKIP_RULES)) {
     const n = tally.skips[reason] ?? 0

@@ -25,9 +25,15 @@ export class QualityCounts {
 
   private of(functionId: string, mapping: string): MappingCounts {
     let mappings = this.byFunction.get(functionId)
-    if (mappings === undefined) this.byFunction.set(functionId, (mappings = new Map()))
+    if (mappings === undefined) {
+      mappings = new Map()
+      this.byFunction.set(functionId, mappings)
+    }
     let counts = mappings.get(mapping)
-    if (counts === undefined) mappings.set(mapping, (counts = { keys: new Map(), skips: new Map() }))
+    if (counts === undefined) {
+      counts = { keys: new Map(), skips: new Map() }
+      mappings.set(mapping, counts)
+    }
     return counts
   }
 
