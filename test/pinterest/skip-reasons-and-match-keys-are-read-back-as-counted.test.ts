@@ -1,5 +1,6 @@
 import { buildPinterestEvent } from '../../src/pinterest/builder'
 import { APP_EVENT_BIT, keyBit, MATCH_KEYS, matchKeyBits } from '../../src/pinterest/match-keys'
+import type { PinterestEvent } from '../../src/pinterest/schema'
 import { skipReasonOf } from '../../src/pinterest/skip-reasons'
 
 const NOW_MS = Date.parse('2026-11-29T10:20:00.000Z')
@@ -30,6 +31,15 @@ test('a built event carries a flag per user_data key it holds, and one for app e
   expect(matchKeyBits(web)).toBe(keyBit('em') | keyBit('client_ip_address') | keyBit('client_user_agent') | keyBit('click_id'))
   const app = built({ action_source: 'app_ios', user_data: { mobile_ad_id: 'AEBE52E7-03EE-455A-B3C4-E57283966239', email: 'not an email' } })
   expect(matchKeyBits(app)).toBe(keyBit('hashed_maids') | APP_EVENT_BIT)
+})
+
+test('each key of MATCH_KEYS sets its own bit, and nothing else does', () => {
+  for (const key of MATCH_KEYS) {
+    const event = { event_name: 'checkout', action_source: 'web', event_time: 1, event_id: 'e', user_data: { [key]: key.startsWith('client') ? 'v' : ['v'] } } as unknown as PinterestEvent
+    expect([key, matchKeyBits(event)]).toEqual([key, keyBit(key)])
+  }
+  const unknown = { event_name: 'checkout', action_source: 'web', event_time: 1, event_id: 'e', user_data: { nickname: ['v'] } } as unknown as PinterestEvent
+  expect(matchKeyBits(unknown)).toBe(0)
 })
 
 test('stored flags keep their meaning: the first keys hold their bits', () => {
