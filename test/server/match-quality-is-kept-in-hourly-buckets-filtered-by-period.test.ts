@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { loadHogParser } from '../../src/hog/parser'
 import { keyBit } from '../../src/pinterest/match-keys'
 import { buildApp } from '../../src/server/app'
+import type { MappingQuality } from '../../src/server/match-quality'
 import { DEFAULT_LIMITS, EventProcessor } from '../../src/server/pipeline/event-processor'
 import { FunctionRegistry } from '../../src/server/pipeline/function-registry'
 import { openSqliteStore } from '../../src/store/sqlite/database'
@@ -31,8 +32,8 @@ function mapAt(atMs: number, events: CapturedEvent[]): void {
 
 async function quality(query: string) {
   const response = await fetch(`${base}/api/projects/1/hog_functions/${FUNCTION_ID}/quality/?${query}`, { headers: { authorization: `Bearer ${key}` } })
-  const body = await response.json()
-  return body.mappings.map((m: { mapping: string; sent: number; keys: { em: number } }) => [m.mapping, m.sent, m.keys.em])
+  const body = (await response.json()) as { mappings: MappingQuality[] }
+  return body.mappings.map((m) => [m.mapping, m.sent, m.keys.em])
 }
 
 beforeAll(async () => {

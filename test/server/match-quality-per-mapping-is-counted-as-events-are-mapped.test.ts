@@ -1,3 +1,4 @@
+import type { MappingQuality } from '../../src/server/match-quality'
 import { addProject, createFunction, firstProject, type Setup, startPipeline, type TestProject } from '../helpers/pipeline-server'
 
 jest.setTimeout(60_000)
@@ -13,10 +14,19 @@ function order(uuid: string, properties: Record<string, unknown>) {
   return { event: 'Order Completed', distinct_id: `person-${uuid}`, uuid, timestamp: recent(), properties }
 }
 
+interface Answer {
+  score: number | null
+  mappings: MappingQuality[]
+  results: { id: string; score: number | null; events: number }[]
+  attr?: string
+}
+
 async function get(path: string, project: TestProject = firstProject) {
   const response = await fetch(`${setup.server.url}${path}`, { headers: { authorization: `Bearer ${project.key}` } })
-  return { status: response.status, body: await response.json() }
+  return { status: response.status, body: (await response.json()) as Answer }
 }
+
+const mappingOf = (body: Answer, name: string) => body.mappings.find((m) => m.mapping === name) as MappingQuality
 
 beforeAll(async () => {
   setup = await startPipeline('pipelines-quality-')
@@ -46,7 +56,7 @@ describe('match quality per mapping', () => {
   it('gives the share of sent events carrying each key, the skips by reason and the score', async () => {
     const { status, body } = await get(`/api/projects/1/hog_functions/${functionId}/quality/`)
     expect(status).toBe(200)
-    const checkout = body.mappings.find((m: { mapping: string }) => m.mapping === 'Checkout')
+    const checkout = mappingOf(body, 'Checkout')
     expect(checkout).toMatchObject({ mapping: 'Checkout', events: 5, sent: 4, skipped: { total: 1, share: 0.2, reasons: { no_identifier: 1 } }, score: 42 })
     expect(checkout.keys).toEqual({
       em: 0.5,
@@ -67,16 +77,16 @@ describe('match quality per mapping', () => {
       partner_id: 0,
       client_ip_address_and_client_user_agent: 1,
     })
-    const pageVisit = body.mappings.find((m: { mapping: string }) => m.mapping === 'Page Visit')
+    const pageVisit = mappingOf(body, 'Page Visit')
     expect(pageVisit).toMatchObject({ events: 3, sent: 1, skipped: { total: 2, share: 0.6667, reasons: { no_identifier: 1, event_time_too_old: 1 } }, score: 10 })
-    expect(body.mappings.map((m: { mapping: string }) => m.mapping)).toEqual(['Checkout', 'Page Visit'])
+    expect(body.mappings.map((m) => m.mapping)).toEqual(['Checkout', 'Page Visit'])
     // (42 × 5 + 10 × 3) / 8 events
     expect(body.score).toBe(30)
   })
 
   it('advises per key, with the share lacking it and what to do in PostHog', async () => {
     const { body } = await get(`/api/environments/1/hog_functions/${functionId}/quality/?after=-1d`)
-    const checkout = body.mappings.find((m: { mapping: string }) => m.mapping === 'Checkout')
+    const checkout = mappingOf(body, 'Checkout')
     expect(checkout.advice).toEqual([
       '20% of Checkout events were skipped: they had no email, mobile ad id, or IP address with user agent; identify users with `$identify` and an `email` person property, or capture with posthog-js.',
       '50% of Checkout events have no email: identify users with `$identify` and an `email` person property.',
@@ -85,7 +95,7 @@ describe('match quality per mapping', () => {
       '100% of Checkout events have no first and last name: set `first_name` and `last_name` person properties with `$identify` or `$set`.',
       '100% of Checkout events have no postal code: set a `zip` person property with `$set`.',
     ])
-    const pageVisit = body.mappings.find((m: { mapping: string }) => m.mapping === 'Page Visit')
+    const pageVisit = mappingOf(body, 'Page Visit')
     expect(pageVisit.advice.slice(0, 3)).toEqual([
       '33% of Page Visit events were skipped: they had no email, mobile ad id, or IP address with user agent; identify users with `$identify` and an `email` person property, or capture with posthog-js.',
       '33% of Page Visit events were skipped: they were older than 7 days; send events as they happen, Pinterest takes none older.',
