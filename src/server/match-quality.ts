@@ -100,11 +100,20 @@ export function mappingQualities(counts: MatchCount[]): MappingQuality[] {
   return [...tallies].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([mapping, tally]) => report(mapping, tally))
 }
 
+type Counter = (has: (keys: number) => boolean) => number
+
 function report(mapping: string, tally: Tally): MappingQuality {
-  const count = (has: (keys: number) => boolean) => [...tally.sent].reduce((sum, [keys, n]) => (has(keys) ? sum + n : sum), 0)
+  const count: Counter = (has) => [...tally.sent].reduce((sum, [keys, n]) => (has(keys) ? sum + n : sum), 0)
   const sent = count(() => true)
   const skippedTotal = Object.values(tally.skips).reduce((a, b) => a + b, 0)
   const events = sent + skippedTotal
+  const rated = rate(mapping, count, sent)
+  const advice = [...skipAdvice(mapping, tally.skips, events), ...rated.advice]
+  const score = events === 0 ? null : Math.round((rated.weighted * sent) / events)
+  return { mapping, events, sent, skipped: { total: skippedTotal, share: share(skippedTotal, events), reasons: tally.skips }, keys: keyShares(count, sent), advice, score }
+}
+
+function keyShares(count: Counter, sent: number): Record<string, number> {
   const keys: Record<string, number> = {}
   for (const key of MATCH_KEYS)
     keys[key] = share(
@@ -115,21 +124,30 @@ function report(mapping: string, tally: Tally): MappingQuality {
     count((k) => (k & IP_AND_UA) === IP_AND_UA),
     sent,
   )
-  const advice: string[] = []
-  for (const [reason, rule] of Object.entries(SKIP_RULES)) {
-    const n = tally.skips[reason] ?? 0
-    if (n / events > rule.adviseOver) advice.push(`${percent(n / events)} of ${mapping} events were skipped: ${rule.action}.`)
-  }
+  return keys
+}
+
+function skipAdvice(mapping: string, skips: Record<string, number>, events: number): string[] {
+  return Object.entries(SKIP_RULES).flatMap(([reason, rule]) => {
+    const skipped = (skips[reason] ?? 0) / events
+    return skipped > rule.adviseOver ? [`${percent(skipped)} of ${mapping} events were skipped: ${rule.action}.`] : []
+  })
+}
+
+/** The weighted sum of the rules' shares (0 to 100) and the advice of the rules whose keys too many events lack. */
+function rate(mapping: string, count: Counter, sent: number): { weighted: number; advice: string[] } {
   let weighted = 0
+  const advice: string[] = []
   for (const rule of RULES) {
-    const among = rule.among === undefined ? sent : count((k) => (k & (rule.among as number)) !== 0)
-    const carried = count((k) => (k & rule.bits) === rule.bits && (rule.among === undefined || (k & rule.among) !== 0))
-    weighted += rule.weight * (among === 0 ? 0 : carried / among)
-    const lacking = among === 0 ? 0 : 1 - carried / among
-    if (lacking > rule.adviseOver) advice.push(`${percent(lacking)} of ${mapping} ${rule.among === undefined ? '' : 'app '}events have ${rule.lacks}: ${rule.action}.`)
+    const among = rule.among
+    const base = among === undefined ? sent : count((k) => (k & among) !== 0)
+    const carried = count((k) => (k & rule.bits) === rule.bits && (among === undefined || (k & among) !== 0))
+    if (base === 0) continue
+    weighted += (rule.weight * carried) / base
+    const lacking = 1 - carried / base
+    if (lacking > rule.adviseOver) advice.push(`${percent(lacking)} of ${mapping} ${among === undefined ? '' : 'app '}events have ${rule.lacks}: ${rule.action}.`)
   }
-  const score = events === 0 ? null : Math.round((weighted * sent) / events)
-  return { mapping, events, sent, skipped: { total: skippedTotal, share: share(skippedTotal, events), reasons: tally.skips }, keys, advice, score }
+  return { weighted, advice }
 }
 
 /** A destination's score: its mappings' scores weighted by their events; null without events. */
