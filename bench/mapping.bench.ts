@@ -156,7 +156,7 @@ export async function benchMapping(): Promise<Record<string, unknown>> {
   const serialiseRate = median(measureRounds(mapAndSerialise, count, rounds))
   const distinctRate = median(measureRounds(mapDistinct, count, rounds))
   const baselineRate = median(measureRounds(hashAndSerialiseBaseline(event, first.event), count, rounds))
-  const withQuality = qualityCounting(map, count / 2, 15)
+  const withQuality = qualityCounting(map, count / 2, 31)
   const perSecond = (rate: number) => Math.round(rate)
   return {
     name: 'map Order Completed (10 products, full user data) to a Pinterest checkout event, one core',
