@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto'
 import { compileFunction } from '../src/mapping/compile-function'
 import { invokeFunction } from '../src/mapping/invoke'
+import { QualityCounts } from '../src/server/pipeline/quality-counts'
 import { measureRounds, median } from './stats'
 
 const NOW_MS = Date.parse('2026-11-29T11:00:00.000Z')
@@ -99,6 +100,41 @@ export function ordersByDistinctPeople(count: number): Record<string, unknown>[]
   }))
 }
 
+/**
+ * Mapping with and without the pipeline's match-quality counting, in alternating rounds of one process
+ * (so both see the same machine load and heap), the pair's order swapped each time: the median rate with
+ * counting on, and the median of the pairs' ratios on / off (adjacent rounds, so drifting load cancels out).
+ * Counts are flushed as the pipeline flushes them, once per batch of 500 events.
+ */
+function qualityCounting(map: () => ReturnType<typeof invokeFunction>, count: number, pairs: number) {
+  let counts = new QualityCounts()
+  let inBatch = 0
+  const mapAndCount = () => {
+    for (const result of map()) counts.count('bench-function', result)
+    if (++inBatch === 500) {
+      counts.rows()
+      counts = new QualityCounts()
+      inBatch = 0
+    }
+  }
+  const on: number[] = []
+  const ratios: number[] = []
+  for (let pair = 0; pair < pairs; pair++) {
+    const [first, second] = pair % 2 === 0 ? [map, mapAndCount] : [mapAndCount, map]
+    const [a, b] = [measureRounds(first, count, 1)[0], measureRounds(second, count, 1)[0]]
+    const [offRate, onRate] = pair % 2 === 0 ? [a, b] : [b, a]
+    on.push(onRate)
+    ratios.push(onRate / offRate)
+  }
+  return {
+    events_per_second: Math.round(median(on)),
+    median_us_per_event: Number((1e6 / median(on)).toFixed(2)),
+    ratio_to_off: Number(median(ratios).toFixed(3)),
+    pairs,
+    events_per_round: count,
+  }
+}
+
 export async function benchMapping(): Promise<Record<string, unknown>> {
   const fn = await compileFunction(CONFIG)
   const event = orderCompleted()
@@ -120,12 +156,14 @@ export async function benchMapping(): Promise<Record<string, unknown>> {
   const serialiseRate = median(measureRounds(mapAndSerialise, count, rounds))
   const distinctRate = median(measureRounds(mapDistinct, count, rounds))
   const baselineRate = median(measureRounds(hashAndSerialiseBaseline(event, first.event), count, rounds))
+  const withQuality = qualityCounting(map, count / 2, 31)
   const perSecond = (rate: number) => Math.round(rate)
   return {
     name: 'map Order Completed (10 products, full user data) to a Pinterest checkout event, one core',
     hashed_user_fields: hashed.length,
     events_per_second: perSecond(mapRate),
     median_us_per_event: Number((1e6 / mapRate).toFixed(2)),
+    with_quality_counting: withQuality,
     with_json_serialisation: { events_per_second: perSecond(serialiseRate), median_us_per_event: Number((1e6 / serialiseRate).toFixed(2)) },
     distinct_person_per_event: { events_per_second: perSecond(distinctRate), median_us_per_event: Number((1e6 / distinctRate).toFixed(2)) },
     baseline_hash_and_serialise_per_second: perSecond(baselineRate),

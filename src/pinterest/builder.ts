@@ -6,6 +6,7 @@ import { OPTIONAL_EVENT_READERS, eventNameWarning, readActionSource, readEventId
 import { pickFields } from './pick'
 import { type ActionSource, type PinterestEvent, PinterestEventSchema, type PinterestUserData, hasRequiredIdentifier } from './schema'
 import { type EventTimeResult, toEventTimeSeconds } from './time'
+import { noIdentifierReason } from './skip-reasons'
 import { buildUserData } from './user-data'
 
 export type BuildResult = { status: 'event'; event: PinterestEvent; warnings: string[] } | { status: 'skipped'; reason: string } | { status: 'error'; reason: string }
@@ -47,14 +48,12 @@ function readCore(inputs: Record<string, unknown>, nowMs: number): Core | { erro
   return { event_name, action_source, event_id, time, userInput }
 }
 
-const IDENTIFIER_RULE = 'user_data needs em (email), hashed_maids, or both client_ip_address and client_user_agent'
-
 function identifierProblem(userData: PinterestUserData, userInput: Field<unknown>): string | null {
   if (hasRequiredIdentifier(userData)) return null
-  if (userInput.kind === 'absent') return `no identifier: ${IDENTIFIER_RULE} (user_data is missing)`
+  if (userInput.kind === 'absent') return noIdentifierReason(' (user_data is missing)')
   const present = Object.keys(userData)
   const found = present.length === 0 ? 'nothing usable' : `only ${present.join(', ')}`
-  return `no identifier: ${IDENTIFIER_RULE}; found ${found}`
+  return noIdentifierReason(`; found ${found}`)
 }
 
 function addOptionalParts(inputs: Record<string, unknown>, event: PinterestEvent, warnings: string[]): void {

@@ -1,4 +1,5 @@
 import { ABSENT, type Field, bad, isOversized, ok, preview } from './coerce'
+import { futureTimeReason, oldTimeReason } from './skip-reasons'
 
 // Epoch values above this are milliseconds: 1e11 seconds is the year 5138, 1e11 ms is 1973.
 const MS_THRESHOLD = 1e11
@@ -59,10 +60,10 @@ const iso = (seconds: number): string => new Date(seconds * 1000).toISOString()
 export function checkEventTimeWindow(seconds: number, nowMs: number): string | null {
   const now = Math.floor(nowMs / 1000)
   if (seconds > now + FUTURE_SKEW_SECONDS) {
-    return `event_time ${iso(seconds)} is in the future (more than 5 minutes after ${iso(now)})`
+    return futureTimeReason(iso(seconds), iso(now))
   }
   if (seconds < now - MAX_AGE_SECONDS) {
-    return `event_time ${iso(seconds)} is older than 7 days; Pinterest only accepts events from the last 7 days`
+    return oldTimeReason(iso(seconds))
   }
   return null
 }

@@ -5,6 +5,7 @@ import { ApiError } from './errors'
 import { registerCaptureRoutes, type CaptureTarget } from './routes/capture'
 import { registerFunctionActivityRoutes } from './routes/function-activity'
 import { registerObservabilityRoutes } from './routes/function-observability'
+import { registerQualityRoutes } from './routes/function-quality'
 import { registerInvocationRoutes } from './routes/invocations'
 import { registerHogFunctionRoutes } from './routes/hog-functions'
 import { registerTemplateRoutes } from './routes/templates'
@@ -107,6 +108,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerHogFunctionRoutes(app, options.store)
   registerFunctionActivityRoutes(app, options.store)
   registerObservabilityRoutes(app, options.store)
+  registerQualityRoutes(app, options.store)
   registerInvocationRoutes(app, options.store, options.apiUrl)
   registerProjectRoutes(app, options.store)
   registerEventRoutes(app, options.store)

@@ -412,6 +412,26 @@ export interface MetricStore {
   series(projectId: number, functionId: string, afterIso: string, beforeIso: string): { hour: string; name: string; count: number }[]
 }
 
+/**
+ * Match quality counted as events are mapped, per mapping: a row of sent events carrying one set of
+ * match keys (`keys`: flags of src/pinterest/match-keys.ts, `skip` empty), or of events skipped for one
+ * reason (`skip`: a code of src/pinterest/skip-reasons.ts, `keys` 0).
+ */
+export interface MatchCount {
+  function_id: string
+  mapping: string
+  keys: number
+  skip: string
+  count: number
+}
+
+export interface QualityStore {
+  /** Adds the counts to the hourly bucket of `atMs`; runs inside the caller's transaction. */
+  add(projectId: number, counts: MatchCount[], atMs: number): void
+  /** Counts summed over the hours between two ISO instants, of one function or (without it) all of the project's. */
+  sum(projectId: number, afterIso: string, beforeIso: string, functionId?: string): MatchCount[]
+}
+
 export interface Store {
   projects: ProjectStore
   keys: KeyStore
@@ -423,6 +443,7 @@ export interface Store {
   holds: HoldStore
   logs: LogStore
   metrics: MetricStore
+  quality: QualityStore
   /** Runs `fn` in one transaction: all of its writes land, or none. */
   transaction<T>(fn: () => T): T
   close(): void

@@ -5,6 +5,7 @@ import type { CapturedEvent, Delivery, LogEntry, Person, QueuedEvent, Store } fr
 import type { FunctionRegistry, RunningFunction } from './function-registry'
 import { countMetrics, type MetricHit } from './metric-counts'
 import { MAX_PERSON_BYTES, PersonBatch } from './person-batch'
+import { QualityCounts } from './quality-counts'
 
 export interface PipelineLimits {
   /** Events per batch at most. */
@@ -48,6 +49,7 @@ interface Outcomes {
   deliveries: NewDelivery[]
   logs: LogEntry[]
   metrics: MetricHit[]
+  quality: QualityCounts
 }
 
 interface Context {
@@ -129,7 +131,7 @@ export class EventProcessor {
       functions: this.registry.refresh().get(projectId) ?? [],
       persons: new PersonBatch((distinctId) => this.store.persons.find(projectId, distinctId), this.limits.personBytes),
       nowMs: this.clock(),
-      out: { deliveries: [], logs: [], metrics: [] },
+      out: { deliveries: [], logs: [], metrics: [], quality: new QualityCounts() },
     }
   }
 
@@ -140,6 +142,7 @@ export class EventProcessor {
       this.store.deliveries.add(out.deliveries)
       this.store.logs.add(out.logs)
       for (const m of countMetrics(out.metrics)) this.store.metrics.increment(m.projectId, m.functionId, m.name, m.count, nowMs)
+      this.store.quality.add(context.projectId, out.quality.rows(), nowMs)
       this.store.events.markProcessedThrough(context.projectId, lastId, nowMs)
     })
   }
@@ -183,6 +186,7 @@ export class EventProcessor {
       const results = runFunction(fn.compiled, globals, nowMs)
       if (results.length === 0) out.metrics.push({ projectId, functionId, name: 'filtered' })
       for (const result of results) {
+        out.quality.count(functionId, result)
         if (result.status === 'event') {
           out.deliveries.push({
             project_id: projectId,

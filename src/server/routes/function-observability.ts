@@ -13,7 +13,8 @@ interface Params {
   id: string
 }
 
-function functionOf(request: FastifyRequest, store: Store): { projectId: number; functionId: string } {
+/** The project and id of the function a request names; a 404 when the project has no such function. */
+export function functionOf(request: FastifyRequest, store: Store): { projectId: number; functionId: string } {
   const projectId = authorizedProject(request, store.keys, 'hog_function:read')
   const fn = store.functions.get(projectId, (request.params as Params).id)
   if (!fn) throw notFound()
@@ -39,7 +40,8 @@ export function resolveInstant(name: 'after' | 'before', value: string | undefin
   return new Date(ms).toISOString()
 }
 
-function range(query: { after?: string; before?: string }, nowMs = Date.now()): { after: string; before: string } {
+/** A metrics or quality request's period: the last 7 days by default, to an hour ahead (buckets are hourly). */
+export function range(query: { after?: string; before?: string }, nowMs = Date.now()): { after: string; before: string } {
   return {
     after: resolveInstant('after', query.after ?? '-7d', nowMs - 7 * 86_400_000, nowMs),
     before: resolveInstant('before', query.before, nowMs + 3_600_000, nowMs),

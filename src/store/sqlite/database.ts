@@ -12,6 +12,7 @@ import { SqliteKeyStore } from './keys'
 import { migrate } from './migrations'
 import { SqliteLogStore, SqliteMetricStore } from './observability'
 import { SqlitePersonStore } from './persons'
+import { SqliteQualityStore } from './quality'
 import { SqliteProjectStore } from './projects'
 import { type SealReport, sealStoredSecrets } from './sealed-secrets'
 import { SESSION_LIFETIME_MS, SqliteSessionStore } from './sessions'
@@ -83,6 +84,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     holds: new SqliteHoldStore(db),
     logs: new SqliteLogStore(db),
     metrics: new SqliteMetricStore(db),
+    quality: new SqliteQualityStore(db),
     // IMMEDIATE takes the write lock up front: a deferred transaction that reads first and writes later
     // fails at once with SQLITE_BUSY when the other thread committed in between, instead of waiting.
     transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),

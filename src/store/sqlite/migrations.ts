@@ -199,6 +199,22 @@ const MIGRATIONS: string[] = [
     created_at TEXT NOT NULL,
     UNIQUE (function_id, version)
   );
+  );
+  `,
+  // Match quality per mapping, in hourly buckets as the metrics are: one row per set of match keys sent
+  // events carried, or per reason events were skipped for (SqliteQualityStore).
+  `
+  CREATE TABLE match_quality (
+    project_id INTEGER NOT NULL,
+    function_id TEXT NOT NULL,
+    mapping TEXT NOT NULL,
+    hour TEXT NOT NULL,
+    keys INTEGER NOT NULL,
+    skip TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (function_id, hour, mapping, keys, skip)
+  );
+  CREATE INDEX match_quality_project ON match_quality(project_id, hour);
   `,
 ]
 
