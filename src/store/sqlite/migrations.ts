@@ -199,7 +199,6 @@ const MIGRATIONS: string[] = [
     created_at TEXT NOT NULL,
     UNIQUE (function_id, version)
   );
-  );
   `,
   // Match quality per mapping, in hourly buckets as the metrics are: one row per set of match keys sent
   // events carried, or per reason events were skipped for (SqliteQualityStore).
