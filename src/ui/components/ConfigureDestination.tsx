@@ -8,6 +8,7 @@ import { DESTINATION_TABS, type DestinationTab, routeHash, TAB_LABELS } from '..
 import { LogsTab } from './LogsTab'
 import { MappingsTab } from './MappingsTab'
 import { MetricsTab } from './MetricsTab'
+import { QualityTab } from './QualityTab'
 import { TestingTab } from './TestingTab'
 import { HeldBanner } from './HeldBanner'
 import { InputField } from './InputField'
@@ -263,6 +264,7 @@ export function ConfigureDestination({
       )}
       {tab === 'logs' && loaded.functionId && <LogsTab client={client} functionId={loaded.functionId} />}
       {tab === 'metrics' && loaded.functionId && <MetricsTab client={client} functionId={loaded.functionId} />}
+      {tab === 'quality' && loaded.functionId && <QualityTab client={client} functionId={loaded.functionId} />}
       {(tab === 'configuration' || tab === 'mappings' || isNew) && (
         <form onSubmit={submit} noValidate aria-labelledby="configure-title">
           {tab === 'mappings' && !isNew && (
