@@ -84,3 +84,12 @@ const REASONS: Readonly<Record<string, string>> = {
 
 /** A skip reason in words, with its count: "older than 7 days: 1". */
 export const reasonText = (reason: string, count: number): string => `${REASONS[reason] ?? reason}: ${count}`
+
+/** The reasons with a count, known ones in `REASONS`' order (as the advice gives them), then unknown ones by name. */
+export function skipReasons(reasons: Record<string, number>): [string, number][] {
+  const order = Object.keys(REASONS)
+  const rank = (reason: string) => (order.includes(reason) ? order.indexOf(reason) : order.length)
+  return Object.entries(reasons)
+    .filter(([, count]) => count > 0)
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
+}

@@ -1,4 +1,4 @@
-import { keyLabel, listScoreText, orderedKeys, percentText, reasonText, scoreText } from '../../src/ui/quality'
+import { keyLabel, listScoreText, orderedKeys, percentText, reasonText, scoreText, skipReasons } from '../../src/ui/quality'
 
 describe('match quality in words', () => {
   it('writes shares as whole percentages, never rounding a part to none or to all', () => {
@@ -32,5 +32,14 @@ describe('match quality in words', () => {
     expect(reasonText('event_time_too_old', 1)).toBe('older than 7 days: 1')
     expect(reasonText('no_identifier', 2)).toBe('no email, mobile ad id, or IP address with user agent: 2')
     expect(reasonText('something_new', 3)).toBe('something_new: 3')
+  })
+
+  it('lists the skip reasons with a count, in the order the advice gives them', () => {
+    expect(skipReasons({ zz: 1, event_time_too_old: 1, other: 0, no_identifier: 2, aa: 3 })).toEqual([
+      ['no_identifier', 2],
+      ['event_time_too_old', 1],
+      ['aa', 3],
+      ['zz', 1],
+    ])
   })
 })

@@ -3,6 +3,7 @@ import type { ApiClient } from '../api'
 import { type Destination, timeAgo, visibleDestinations } from '../destinations'
 import { heldCountText, heldOf } from '../function-status'
 import { countsOf, type DestinationCounts, type MetricsSeries, sum } from '../metrics'
+import { listScoreText, type QualityScore } from '../quality'
 import { RowMenu } from './RowMenu'
 import type { Notify } from './Toast'
 import { Sparkline } from './Sparkline'
@@ -31,6 +32,18 @@ function Counts({ counts }: { counts: DestinationCounts | undefined }) {
   )
 }
 
+/** The destination's match-quality score of the last 7 days; "—" says there were no events to score. */
+function QualityNote({ score }: { score: number | null | undefined }) {
+  const text = listScoreText(score)
+  if (text !== '—') return <span>{text}</span>
+  return (
+    <span>
+      <span aria-hidden="true">—</span>
+      <span class="visually-hidden">No match quality: no events in the last 7 days</span>
+    </span>
+  )
+}
+
 /** A held destination's "Degraded" badge, with the held count and the reason as text beside it. */
 function HeldNote({ destination }: { destination: Destination }) {
   const held = heldOf(destination.status)
@@ -50,6 +63,7 @@ function HeldNote({ destination }: { destination: Destination }) {
 export function DestinationList({ client, notify }: { client: ApiClient; notify: Notify }) {
   const [all, setAll] = useState<Destination[] | null>(null)
   const [counts, setCounts] = useState<Record<string, DestinationCounts>>({})
+  const [quality, setQuality] = useState<Record<string, QualityScore> | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [search, setSearch] = useState('')
   const [showPaused, setShowPaused] = useState(true)
@@ -60,6 +74,11 @@ export function DestinationList({ client, notify }: { client: ApiClient; notify:
       setAll(page.results)
       setError(null)
       const now = Date.now()
+      // One call for every destination's score: the server answers the last 7 days, as the counts beside it.
+      client
+        .request<Page<QualityScore>>('GET', client.project('hog_functions/quality/'))
+        .then((answer) => setQuality(Object.fromEntries(answer.results.map((q) => [q.id, q]))))
+        .catch(() => undefined)
       for (const fn of page.results) {
         client
           .request<MetricsSeries>('GET', client.project(`hog_functions/${encodeURIComponent(fn.id)}/metrics?after=-7d`))
@@ -142,6 +161,7 @@ export function DestinationList({ client, notify }: { client: ApiClient; notify:
               <th scope="col">Name</th>
               <th scope="col">Status</th>
               <th scope="col">Last 7 days</th>
+              <th scope="col">Match quality</th>
               <th scope="col">Last updated</th>
               <th scope="col">
                 <span class="visually-hidden">Actions</span>
@@ -164,6 +184,9 @@ export function DestinationList({ client, notify }: { client: ApiClient; notify:
                 </td>
                 <td>
                   <Counts counts={counts[fn.id]} />
+                </td>
+                <td class="list-quality" data-testid="list-quality">
+                  {quality ? <QualityNote score={quality[fn.id]?.score} /> : <span class="muted">…</span>}
                 </td>
                 <td>
                   <span class="phone-only muted">Updated </span>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import type { ApiClient } from '../api'
 import { PERIODS, type PeriodId, periodOf } from '../periods'
-import { type FunctionQuality, keyLabel, type MappingQuality, orderedKeys, percentText, reasonText, scoreText } from '../quality'
+import { type FunctionQuality, keyLabel, type MappingQuality, orderedKeys, percentText, reasonText, scoreText, skipReasons } from '../quality'
 
 const HOUR_MS = 3_600_000
 
@@ -63,7 +63,7 @@ export function QualityTab({ client, functionId }: { client: ApiClient; function
 
 function MappingCard({ quality, index }: { quality: MappingQuality; index: number }) {
   const titleId = `quality-mapping-${index}`
-  const reasons = Object.entries(quality.skipped.reasons).filter(([, count]) => count > 0)
+  const reasons = skipReasons(quality.skipped.reasons)
   return (
     <article class="card quality-mapping" aria-labelledby={titleId} data-testid={`quality-${quality.mapping}`}>
       <h3 id={titleId}>{quality.mapping}</h3>
