@@ -1,9 +1,9 @@
 /** The page's screens, one per `location.hash`. */
 export type Route = { name: 'list' } | { name: 'catalogue' } | { name: 'new'; templateId: string } | { name: 'destination'; id: string; tab: DestinationTab } | { name: 'not-found' }
 
-export const DESTINATION_TABS = ['configuration', 'mappings', 'testing', 'logs', 'metrics'] as const
+export const DESTINATION_TABS = ['configuration', 'mappings', 'testing', 'logs', 'metrics', 'history'] as const
 
-export const TAB_LABELS: Record<DestinationTab, string> = { configuration: 'Configuration', mappings: 'Mappings', testing: 'Testing', logs: 'Logs', metrics: 'Metrics' }
+export const TAB_LABELS: Record<DestinationTab, string> = { configuration: 'Configuration', mappings: 'Mappings', testing: 'Testing', logs: 'Logs', metrics: 'Metrics', history: 'History' }
 export type DestinationTab = (typeof DESTINATION_TABS)[number]
 
 const decode = (part: string) => {
