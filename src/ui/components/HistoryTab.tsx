@@ -75,8 +75,8 @@ export function HistoryTab({ client, functionId, notify, dirty, onReverted }: { 
                 <time dateTime={version.created_at}>{when(version.created_at)}</time> by {authorOf(version)}
               </span>
               {version.id !== newest && (
-                <button type="button" class="button small" disabled={reverting !== null} onClick={() => revert(version)} aria-label={`Revert to version ${version.version}`}>
-                  Revert to this version
+                <button type="button" class="button small" disabled={reverting !== null} onClick={() => revert(version)}>
+                  Revert to this version<span class="visually-hidden"> (version {version.version})</span>
                 </button>
               )}
             </div>
