@@ -43,3 +43,8 @@ export function showChange(change: VersionChange): ChangeShown {
 
 /** Who made a version: the key's label (the CLI has its own), else whether the system or an unnamed key did. */
 export const authorOf = (version: FunctionVersion): string => version.user?.first_name || (version.is_system ? 'the system' : 'an unnamed key')
+
+const LONG_LINES = 8
+
+/** A change too long to show open (a whole mapping, say): the tab folds it behind a disclosure. */
+export const isLong = (shown: ChangeShown): boolean => !shown.secret && Math.max(shown.before.split('\n').length, shown.after.split('\n').length) > LONG_LINES

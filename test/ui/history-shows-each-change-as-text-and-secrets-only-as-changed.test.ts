@@ -1,4 +1,4 @@
-import { authorOf, type FunctionVersion, isSecretShown, showChange, valueText } from '../../src/ui/history'
+import { authorOf, type FunctionVersion, isLong, isSecretShown, showChange, valueText } from '../../src/ui/history'
 
 test('a secret change shows neither side, whichever side holds the secret marker', () => {
   expect(showChange({ field: 'inputs.conversion_token', action: 'changed', before: { secret: true }, after: { secret: true } })).toEqual({ field: 'inputs.conversion_token', secret: true })
@@ -22,4 +22,12 @@ test('a version is by its key label, the CLI by its own, and without one by the 
   expect(authorOf({ ...version, is_system: true, user: { first_name: 'pinterest-capi CLI' } })).toBe('pinterest-capi CLI')
   expect(authorOf({ ...version, is_system: true, user: { first_name: '' } })).toBe('the system')
   expect(authorOf({ ...version, user: null })).toBe('an unnamed key')
+})
+
+test('a change of more than 8 lines on either side is long (folded), a shorter one or a secret is not', () => {
+  const lines = (n: number) => Array.from({ length: n }, (_, i) => `line ${i}`).join('\n')
+  expect(isLong({ field: 'mappings', secret: false, before: '(none)', after: lines(9) })).toBe(true)
+  expect(isLong({ field: 'mappings', secret: false, before: lines(9), after: 'x' })).toBe(true)
+  expect(isLong({ field: 'mappings', secret: false, before: lines(8), after: lines(8) })).toBe(false)
+  expect(isLong({ field: 'inputs.conversion_token', secret: true })).toBe(false)
 })

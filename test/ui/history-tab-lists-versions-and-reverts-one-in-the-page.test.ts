@@ -48,6 +48,8 @@ test('the History tab lists the three versions newest first with each changed fi
   await signIn(page)
   await page.goto(`/#/destinations/${functionId}/history`)
   await page.getByRole('heading', { name: 'Version 1' }).waitFor()
+  // The created mappings are long: folded behind a disclosure (a summary, reachable by Tab).
+  expect(await page.getByTestId('history-version').last().locator('details summary').allTextContents()).toEqual(['Show the change'])
   const versions = await shownVersions(page)
   expect(versions.map((v) => v.title)).toEqual(['Version 3', 'Version 2', 'Version 1'])
   expect(versions[0].changes).toEqual(['inputs.conversion_token: changed'])
@@ -107,4 +109,18 @@ test('a revert cancelled in the confirm, with unsaved changes, warns of them and
   const body = (await (await api('activity/')).json()) as { results: unknown[] }
   expect(body.results).toHaveLength(4)
   expect(await page.getByTestId('history-version').count()).toBe(4)
+})
+
+test('past 20 versions the oldest come on "Older versions", after the ones shown', async () => {
+  const { page } = setup
+  for (let i = 1; i <= 17; i++) await patch({ description: `Edit ${i}` })
+  await page.getByRole('link', { name: 'Configuration', exact: true }).click()
+  await page.getByRole('link', { name: 'History', exact: true }).click()
+  await page.getByRole('heading', { name: 'Version 21' }).waitFor()
+  expect(await page.getByTestId('history-version').count()).toBe(20)
+  await page.getByRole('button', { name: 'Older versions' }).click()
+  await page.getByRole('heading', { name: 'Version 1', exact: true }).waitFor()
+  const titles = (await shownVersions(page)).map((v) => v.title)
+  expect(titles).toEqual(Array.from({ length: 21 }, (_, i) => `Version ${21 - i}`))
+  expect(await page.getByRole('button', { name: 'Older versions' }).count()).toBe(0)
 })

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import type { ApiClient } from '../api'
-import { authorOf, type FunctionVersion, showChange, type VersionPage } from '../history'
+import { authorOf, type ChangeShown, type FunctionVersion, isLong, showChange, type VersionPage } from '../history'
 import type { Notify } from './Toast'
 
 const PAGE_SIZE = 20
@@ -104,17 +104,32 @@ function ChangeList({ changes }: { changes: FunctionVersion['detail']['changes']
           <dt>{shown.field}</dt>
           {shown.secret ? (
             <dd>changed</dd>
+          ) : isLong(shown) ? (
+            <dd>
+              <details>
+                <summary>Show the change</summary>
+                <Diff shown={shown} />
+              </details>
+            </dd>
           ) : (
-            <dd class="history-diff">
-              <span class="visually-hidden">before:</span>
-              <pre class="history-before">{shown.before}</pre>
-              <span aria-hidden="true">→</span>
-              <span class="visually-hidden">after:</span>
-              <pre class="history-after">{shown.after}</pre>
+            <dd>
+              <Diff shown={shown} />
             </dd>
           )}
         </div>
       ))}
     </dl>
+  )
+}
+
+function Diff({ shown }: { shown: ChangeShown & { secret: false } }) {
+  return (
+    <div class="history-diff">
+      <span class="visually-hidden">before:</span>
+      <pre class="history-before">{shown.before}</pre>
+      <span aria-hidden="true">→</span>
+      <span class="visually-hidden">after:</span>
+      <pre class="history-after">{shown.after}</pre>
+    </div>
   )
 }
