@@ -26,9 +26,10 @@ export interface VersionPage {
 export const isSecretShown = (value: unknown): boolean =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && (value as { secret?: unknown }).secret === true
 
-/** One side of a change as text: absent as "(none)", strings as they are, other values as pretty JSON. */
+/** One side of a change as text: absent as "(none)", empty as "(empty)", strings as they are, other values as pretty JSON. */
 export function valueText(value: unknown): string {
   if (value === null || value === undefined) return '(none)'
+  if (value === '') return '(empty)'
   if (typeof value === 'string') return value
   return JSON.stringify(value, null, 2)
 }

@@ -7,9 +7,9 @@ test('a secret change shows neither side, whichever side holds the secret marker
   expect(isSecretShown({ secret: false })).toBe(false)
 })
 
-test('other values show as text: strings as they are, absent as (none), objects as pretty JSON', () => {
+test('other values show as text: strings as they are, absent as (none), empty as (empty), objects as pretty JSON', () => {
   expect(showChange({ field: 'name', action: 'changed', before: 'Shop', after: 'Shop 2' })).toEqual({ field: 'name', secret: false, before: 'Shop', after: 'Shop 2' })
-  expect(showChange({ field: 'description', action: 'created', before: null, after: '' })).toEqual({ field: 'description', secret: false, before: '(none)', after: '' })
+  expect(showChange({ field: 'description', action: 'created', before: null, after: '' })).toEqual({ field: 'description', secret: false, before: '(none)', after: '(empty)' })
   expect(valueText(false)).toBe('false')
   expect(valueText(12)).toBe('12')
   expect(valueText({ events: [{ id: '$pageview' }] })).toBe('{\n  "events": [\n    {\n      "id": "$pageview"\n    }\n  ]\n}')
