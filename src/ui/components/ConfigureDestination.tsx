@@ -9,6 +9,7 @@ import { LogsTab } from './LogsTab'
 import { MappingsTab } from './MappingsTab'
 import { MetricsTab } from './MetricsTab'
 import { QualityTab } from './QualityTab'
+import { HistoryTab } from './HistoryTab'
 import { TestingTab } from './TestingTab'
 import { HeldBanner } from './HeldBanner'
 import { InputField } from './InputField'
@@ -115,6 +116,7 @@ export function ConfigureDestination({
   const [general, setGeneral] = useState<string[]>([])
   const [saving, setSaving] = useState(false)
   const [status, setStatus] = useState<FunctionStatus | null>(null)
+  const [reloads, setReloads] = useState(0)
   const suggestions = useSuggestions(client)
 
   const show = (next: Loaded) => {
@@ -135,7 +137,7 @@ export function ConfigureDestination({
       : client.request<Template>('GET', client.project(`hog_function_templates/${encodeURIComponent(templateId ?? '')}/`)).then(fromTemplate)
     const missing = functionId ? 'This destination does not exist (or was deleted).' : 'There is no such destination in the catalogue.'
     request.then(show, (error: Error) => setLoadError(error instanceof ApiError && error.status === 404 ? missing : error.message))
-  }, [client, templateId, functionId])
+  }, [client, templateId, functionId, reloads])
 
   const isNew = !loaded?.functionId
   const dirty = loaded !== null && values !== null && (isDirty(loaded.fields, loaded.saved, values) || mappingsDirty(loaded.savedMappings, mappings, loaded.mappingTemplates))
@@ -265,6 +267,7 @@ export function ConfigureDestination({
       {tab === 'logs' && loaded.functionId && <LogsTab client={client} functionId={loaded.functionId} />}
       {tab === 'metrics' && loaded.functionId && <MetricsTab client={client} functionId={loaded.functionId} />}
       {tab === 'quality' && loaded.functionId && <QualityTab client={client} functionId={loaded.functionId} />}
+      {tab === 'history' && loaded.functionId && <HistoryTab client={client} functionId={loaded.functionId} notify={notify} dirty={dirty} onReverted={() => setReloads((n) => n + 1)} />}
       {(tab === 'configuration' || tab === 'mappings' || isNew) && (
         <form onSubmit={submit} noValidate aria-labelledby="configure-title">
           {tab === 'mappings' && !isNew && (
