@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import type { ApiClient } from '../api'
 import { bucketTotals, groupTotals, METRIC_GROUPS, type MetricGroupKey, type MetricsSeries } from '../metrics'
-import { bucketStarts, changeAgainst, defaultInterval, type Interval, intervalsOf, PERIODS, type PeriodId, periodOf, periodWindows, type Window } from '../periods'
+import { bucketStarts, changeAgainst, defaultInterval, type Interval, intervalsOf, type PeriodId, periodOf, periodWindows, type Window } from '../periods'
 import { type ChartSeries, MetricsChart } from './MetricsChart'
+import { PeriodSelect } from './PeriodSelect'
 
 const COLORS: Record<MetricGroupKey, string> = { delivered: '#1e7a3a', failed: '#c3241b', skipped: '#a15c00', filtered: '#5f6061' }
 // A rise in deliveries is good news, a rise in failures bad; skipped and filtered are neither.
@@ -62,16 +63,7 @@ export function MetricsTab({ client, functionId }: { client: ApiClient; function
     <section class="observability" aria-labelledby="metrics-title">
       <h2 id="metrics-title">Metrics</h2>
       <div class="toolbar">
-        <div class="field inline">
-          <label for="metrics-period">Period</label>
-          <select id="metrics-period" value={period} onChange={(e) => setPeriod(e.currentTarget.value as PeriodId)}>
-            {PERIODS.map((p) => (
-              <option key={p.id} value={p.id}>
-                Last {p.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <PeriodSelect id="metrics-period" value={period} onChange={setPeriod} />
         <div class="field inline">
           <label for="metrics-interval">Chart by</label>
           <select id="metrics-interval" value={interval} onChange={(e) => setChosenInterval(e.currentTarget.value as Interval)}>

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks'
 import type { ApiClient } from '../api'
-import { PERIODS, type PeriodId, periodOf } from '../periods'
+import { type PeriodId, periodOf } from '../periods'
 import { type FunctionQuality, keyLabel, type MappingQuality, orderedKeys, percentText, reasonText, scoreText, skipReasons } from '../quality'
+import { PeriodSelect } from './PeriodSelect'
 
 const HOUR_MS = 3_600_000
 
@@ -29,16 +30,7 @@ export function QualityTab({ client, functionId }: { client: ApiClient; function
       <h2 id="quality-title">Match quality</h2>
       <p class="description">How many of the events sent carry what Pinterest matches users by: the more, the more conversions it can attribute.</p>
       <div class="toolbar">
-        <div class="field inline">
-          <label for="quality-period">Period</label>
-          <select id="quality-period" value={period} onChange={(e) => setPeriod(e.currentTarget.value as PeriodId)}>
-            {PERIODS.map((p) => (
-              <option key={p.id} value={p.id}>
-                Last {p.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <PeriodSelect id="quality-period" value={period} onChange={setPeriod} />
       </div>
       {error && (
         <p class="error-message" role="alert">
