@@ -1,18 +1,12 @@
 import type { MappingQuality } from '../../src/server/match-quality'
 import { addProject, createFunction, firstProject, type Setup, startPipeline, type TestProject } from '../helpers/pipeline-server'
+import { captureMatchQualityEvents } from '../helpers/match-quality-events'
 
 jest.setTimeout(60_000)
 
 let setup: Setup
 let functionId: string
 let other: TestProject
-
-const recent = () => new Date(Date.now() - 60_000).toISOString()
-const UA = { $raw_user_agent: 'Mozilla/5.0 (X11; Linux x86_64)' }
-
-function order(uuid: string, properties: Record<string, unknown>) {
-  return { event: 'Order Completed', distinct_id: `person-${uuid}`, uuid, timestamp: recent(), properties }
-}
 
 interface Answer {
   score: number | null
@@ -32,20 +26,7 @@ beforeAll(async () => {
   setup = await startPipeline('pipelines-quality-')
   functionId = await createFunction(setup.server, firstProject)
   other = addProject(setup.server, 'other')
-  // Checkout: 4 events sent (2 with email, 1 with phone and click id, all with IP address and user agent), 1 with no identifier.
-  // Page Visit: 1 sent, 1 with no identifier, 1 older than Pinterest's 7 days.
-  const batch = [
-    order('c1', { ...UA, epik: 'dj0yJnU9', $set: { email: 'jane@example.com', phone: '+1 503 555 0142' } }),
-    order('c2', { ...UA, $set: { email: 'joe@example.com' } }),
-    order('c3', { ...UA }),
-    order('c4', { ...UA }),
-    order('c5', {}),
-    { event: '$pageview', distinct_id: 'v1', uuid: 'p1', timestamp: recent(), properties: { ...UA } },
-    { event: '$pageview', distinct_id: 'v2', uuid: 'p2', timestamp: recent(), properties: {} },
-    { event: '$pageview', distinct_id: 'v3', uuid: 'p3', timestamp: new Date(Date.now() - 8 * 86_400_000).toISOString(), properties: { ...UA } },
-  ]
-  const captured = await fetch(`${setup.server.url}/batch/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api_key: firstProject.token, batch }) })
-  expect(captured.status).toBe(200)
+  await captureMatchQualityEvents(setup.server)
   const started = Date.now()
   while (setup.server.store.events.countPending() > 0 && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 25))
 })

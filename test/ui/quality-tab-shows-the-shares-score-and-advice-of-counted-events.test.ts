@@ -1,15 +1,12 @@
 import { createFunction, firstProject } from '../helpers/pipeline-server'
 import { seriousViolations } from './helpers/axe'
 import { type PageSetup, signIn, startPage, tabTo } from './helpers/page'
+import { captureMatchQualityEvents } from '../helpers/match-quality-events'
 
 jest.setTimeout(60_000)
 
 let setup: PageSetup
 let functionId: string
-
-const recent = () => new Date(Date.now() - 60_000).toISOString()
-const UA = { $raw_user_agent: 'Mozilla/5.0 (X11; Linux x86_64)' }
-const order = (uuid: string, properties: Record<string, unknown>) => ({ event: 'Order Completed', distinct_id: `person-${uuid}`, uuid, timestamp: recent(), properties })
 
 async function quality(): Promise<{ mappings: { events: number }[] }> {
   const response = await fetch(`${setup.pipeline.server.url}/api/projects/1/hog_functions/${functionId}/quality/`, { headers: { authorization: `Bearer ${firstProject.key}` } })
@@ -27,19 +24,7 @@ beforeAll(async () => {
   setup = await startPage('quality')
   const { server } = setup.pipeline
   functionId = await createFunction(server, firstProject, { name: 'Shop quality' })
-  // Checkout: 4 sent (2 with email, 1 with phone and click id, all with user agent), 1 with no identifier; Page Visit: 1 sent, 1 with none, 1 too old.
-  const batch = [
-    order('c1', { ...UA, epik: 'dj0yJnU9', $set: { email: 'jane@example.com', phone: '+1 503 555 0142' } }),
-    order('c2', { ...UA, $set: { email: 'joe@example.com' } }),
-    order('c3', { ...UA }),
-    order('c4', { ...UA }),
-    order('c5', {}),
-    { event: '$pageview', distinct_id: 'v1', uuid: 'p1', timestamp: recent(), properties: { ...UA } },
-    { event: '$pageview', distinct_id: 'v2', uuid: 'p2', timestamp: recent(), properties: {} },
-    { event: '$pageview', distinct_id: 'v3', uuid: 'p3', timestamp: new Date(Date.now() - 8 * 86_400_000).toISOString(), properties: { ...UA } },
-  ]
-  const captured = await fetch(`${server.url}/batch/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api_key: firstProject.token, batch }) })
-  expect(captured.status).toBe(200)
+  await captureMatchQualityEvents(server)
   const started = Date.now()
   const counted = async () => (await quality()).mappings.reduce((total, m) => total + m.events, 0)
   while ((await counted()) < 8 && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 50))
