@@ -120,9 +120,18 @@ export class PipelineRunner {
         await this.sendPause.sleep(1000, false)
         continue
       }
-      if (sent === 0) await this.sendPause.sleep(this.options.pollMs ?? 50, true)
+      if (sent === 0) await this.sendPause.sleep(this.idleMs(), true)
       else await nextTick()
     }
+  }
+
+  /**
+   * After a round that sent nothing: the poll interval, or less when an ad account out of budget may send
+   * sooner. Never more: other functions' retries come due in the meantime.
+   */
+  private idleMs(): number {
+    const pollMs = this.options.pollMs ?? 50
+    return Math.min(pollMs, this.sender.pacedWaitMs() ?? pollMs)
   }
 
   /** Deletes old rows a chunk at a time, letting capture commit between chunks. */
