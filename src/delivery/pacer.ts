@@ -8,53 +8,46 @@ export const DEFAULT_PACE_WINDOW_MS = 61_000
 
 /** How fast requests may go to one ad account (the dispatcher's and the server sender's options). */
 export interface PaceOptions {
-  /** Requests per ad account in any window of `paceWindowMs` (default 5,000, Pinterest's limit). */
+  /**
+   * Requests per ad account in any window of `paceWindowMs` (default 5,000, Pinterest's limit; Infinity for
+   * none, against a stand-in such as the emulator).
+   */
   requestsPerMinute?: number
   /** The window the budget is counted over (default 61 s: a minute and a margin; tests make it short). */
   paceWindowMs?: number
 }
 
-/** The times of the last requests of one key, oldest first, in a ring of `limit` entries. */
+/** The times of one key's requests still inside the window, oldest first. */
 class RequestLog {
-  private readonly times: Float64Array
+  private times: number[] = []
   private head = 0
-  private count = 0
 
-  constructor(private readonly limit: number) {
-    this.times = new Float64Array(limit)
+  /** Forgets the requests made `windowMs` or longer before `nowMs`; how many are left. */
+  countWithin(nowMs: number, windowMs: number): number {
+    // The clock went back: what came "later" counts as made now, so the wait stays within one window.
+    for (let i = this.times.length - 1; i >= this.head && this.times[i] > nowMs; i--) this.times[i] = nowMs
+    const sinceMs = nowMs - windowMs
+    while (this.head < this.times.length && this.times[this.head] <= sinceMs) this.head += 1
+    // Drop what was forgotten now and then, not on every request.
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head)
+      this.head = 0
+    }
+    return this.times.length - this.head
   }
 
-  /** When the oldest of a full log leaves the window; undefined while the log has room. */
-  oldest(): number | undefined {
-    return this.count < this.limit ? undefined : this.times[this.head]
-  }
-
-  newest(): number | undefined {
-    return this.count === 0 ? undefined : this.times[(this.head + this.count - 1) % this.limit]
+  oldest(): number {
+    return this.times[this.head]
   }
 
   add(atMs: number): void {
-    if (this.count < this.limit) {
-      this.times[(this.head + this.count) % this.limit] = atMs
-      this.count += 1
-      return
-    }
-    this.times[this.head] = atMs
-    this.head = (this.head + 1) % this.limit
-  }
-
-  /** The clock went back: times after `nowMs` count as made now, so the wait stays within one window. */
-  clampTo(nowMs: number): void {
-    for (let i = 0; i < this.count; i++) {
-      const at = (this.head + i) % this.limit
-      this.times[at] = Math.min(this.times[at], nowMs)
-    }
+    this.times.push(atMs)
   }
 }
 
 /**
- * At most `limit` requests per key (an ad account) in any window of `windowMs`: a sliding log of the last
- * `limit` request times, so the bound holds exactly, for fixed minutes as for any other window, and a
+ * At most `limit` requests per key (an ad account) in any window of `windowMs`: a sliding log of the times
+ * of the requests still inside the window (at most `limit` of them), so the bound holds exactly, for fixed minutes as for any other window, and a
  * burst after a quiet minute goes at once. The clock is injected; sleeping is left to the caller (or `take`).
  */
 export class RequestPacer {
@@ -66,7 +59,8 @@ export class RequestPacer {
     options: PaceOptions = {},
     private readonly now: () => number = Date.now,
   ) {
-    this.limit = positiveInteger(options.requestsPerMinute ?? PINTEREST_REQUESTS_PER_MINUTE, 'requestsPerMinute')
+    const limit = options.requestsPerMinute ?? PINTEREST_REQUESTS_PER_MINUTE
+    this.limit = limit === Number.POSITIVE_INFINITY ? limit : positiveInteger(limit, 'requestsPerMinute')
     this.windowMs = positiveInteger(options.paceWindowMs ?? DEFAULT_PACE_WINDOW_MS, 'paceWindowMs')
   }
 
@@ -74,18 +68,17 @@ export class RequestPacer {
   freeAt(key: string): number {
     const nowMs = this.now()
     const log = this.logs.get(key)
-    if (!log) return nowMs
-    if ((log.newest() ?? nowMs) > nowMs) log.clampTo(nowMs)
-    const oldest = log.oldest()
-    return oldest === undefined ? nowMs : Math.max(nowMs, oldest + this.windowMs)
+    if (!log || log.countWithin(nowMs, this.windowMs) < this.limit) return nowMs
+    return log.oldest() + this.windowMs
   }
 
   /** Counts a request to `key` now if the window has room for it. */
   tryTake(key: string): boolean {
+    if (this.limit === Number.POSITIVE_INFINITY) return true
     if (this.freeAt(key) > this.now()) return false
     let log = this.logs.get(key)
     if (!log) {
-      log = new RequestLog(this.limit)
+      log = new RequestLog()
       this.logs.set(key, log)
     }
     log.add(this.now())

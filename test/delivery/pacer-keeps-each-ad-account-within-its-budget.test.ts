@@ -79,6 +79,30 @@ describe('the request pacer', () => {
     expect(pacer.tryTake('a')).toBe(true)
     state.now -= 3_600_000
     expect(pacer.freeAt('a')).toBe(state.now + 1_000)
+    state.now += 999
+    expect(pacer.tryTake('a')).toBe(false)
+    state.now += 1
+    expect(pacer.tryTake('a')).toBe(true)
+  })
+
+  it('lets every request through with no limit (Infinity), for a stand-in of Pinterest', () => {
+    const pacer = new RequestPacer({ requestsPerMinute: Number.POSITIVE_INFINITY }, clock().now)
+    expect(takeMany(pacer, 'a', 100_000)).toBe(100_000)
+  })
+
+  it('forgets the requests that left the window, keeping a budget of thousands exact over many windows', () => {
+    const { state, now } = clock(0)
+    const pacer = new RequestPacer({ requestsPerMinute: 5_000, paceWindowMs: 60_000 }, now)
+    const perWindow: number[] = []
+    for (let window = 0; window < 6; window++) {
+      let taken = 0
+      for (let ms = 0; ms < 60_000; ms += 6) {
+        state.now = window * 60_000 + ms
+        if (pacer.tryTake('a')) taken += 1
+      }
+      perWindow.push(taken)
+    }
+    expect(perWindow).toEqual([5_000, 5_000, 5_000, 5_000, 5_000, 5_000])
   })
 
   it('refuses a budget that is not a positive whole number, naming it', () => {
