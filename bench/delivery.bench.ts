@@ -39,7 +39,9 @@ const CHUNK = 250
 
 /** Maps (on the pool's threads) and delivers `count` events; events per second end to end and requests per event. */
 async function run(pool: MappingPool, settings: Destination, apiUrl: string, texts: string[], count: number, prefix: string, maxBatchSize: number): Promise<RunResult> {
-  const dispatcher = new Dispatcher({ apiUrl, maxBatchSize })
+  // One event per request goes far past Pinterest's 5,000 requests a minute: the emulator has no such limit,
+  // and what is measured is the cost of requests, so the pacer keeps its books with a budget never reached.
+  const dispatcher = new Dispatcher({ apiUrl, maxBatchSize, requestsPerMinute: 1_000_000_000 })
   const started = process.hrtime.bigint()
   let delivered = 0
   const mapping: Promise<void>[] = []

@@ -15,6 +15,7 @@ import { redact } from '../secret'
 import { Breaker, recoveredMessage, type Ticket, unavailableMessage } from './breaker'
 import { type Deadline, deadlineOf, eventTimeOf } from './deadline'
 import type { FinalSettlement } from './outcome'
+import { type PaceOptions, RequestPacer } from './pacer'
 import { type BreakerChange, deliverRequest, type RequestResult, splitExpired } from './request'
 import { type RetryPolicy, retryPolicy } from './retry-policy'
 import { Semaphore } from './semaphore'
@@ -28,7 +29,7 @@ export interface Destination extends DeliveryTarget {
 
 export type Outcome = { status: 'delivered'; attempts: number; warning?: string } | { status: 'failed'; attempts: number; reason: string } | { status: 'gave_up'; attempts: number; reason: string }
 
-export interface DispatcherOptions {
+export interface DispatcherOptions extends PaceOptions {
   fetch?: FetchLike
   apiUrl?: string
   /** Events per request, at most Pinterest's 1000. */
@@ -93,7 +94,9 @@ export class Dispatcher {
   /** Set when shutdown ran out of time: what waits from then on is given up at once. */
   private givingUp = false
   private readonly policy: RetryPolicy
-  private readonly options: Required<Omit<DispatcherOptions, 'retry'>>
+  private readonly options: Required<Omit<DispatcherOptions, 'retry' | keyof PaceOptions>>
+  /** Requests per ad account within Pinterest's rate limit: a request waits for its slot, holding its account's slot of concurrency. */
+  private readonly pacer: RequestPacer
 
   constructor(options: DispatcherOptions = {}) {
     this.policy = retryPolicy(options.retry)
@@ -109,6 +112,7 @@ export class Dispatcher {
       random: options.random ?? Math.random,
       now: options.now ?? Date.now,
     }
+    this.pacer = new RequestPacer(options, this.options.now)
   }
 
   /** Hands one event over; the promise settles once with its outcome and never rejects. */
@@ -256,7 +260,8 @@ export class Dispatcher {
 
   private sender(target: Destination) {
     const log = target.debugMode ? this.requestLog(target) : undefined
-    return (events: SerialisedEvent[]) => {
+    return async (events: SerialisedEvent[]) => {
+      await this.pacer.take(target.adAccountId)
       this.stats.requests += 1
       return postEvents(target, events, { fetch: this.options.fetch, apiUrl: this.options.apiUrl, timeoutMs: this.options.timeoutMs, log })
     }

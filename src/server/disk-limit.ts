@@ -1,6 +1,10 @@
 import fs from 'node:fs'
 
-/** 10 GB: far above what a healthy server holds (rows are pruned after their retention), well short of a small disk. */
+/**
+ * 10 GB, well short of a small disk. What a server holds follows its rate: about 1.6 KB per stored event, kept
+ * 7 days and 6 hours for backfills, and 1.2 KB per delivery, kept 7 days (README: about 500,000 events a day
+ * through one destination fit; a busier server sets --max-db-size).
+ */
 export const DEFAULT_MAX_DB_BYTES = 10_000_000_000
 const CHECK_EVERY_MS = 1000
 const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 }

@@ -1,6 +1,7 @@
 import { Breaker, recoveredMessage, type Ticket, unavailableMessage } from '../../delivery/breaker'
 import { deadlineOf, eventTimeOf } from '../../delivery/deadline'
 import type { EventSettlement } from '../../delivery/outcome'
+import { type PaceOptions, RequestPacer } from '../../delivery/pacer'
 import { type BreakerChange, deliverRequest, type RequestItem, splitExpired } from '../../delivery/request'
 import { type RetryPolicy, retryPolicy } from '../../delivery/retry-policy'
 import { DEFAULT_API_URL, describeRequestLogEntry, type FetchLike, MAX_EVENTS_PER_REQUEST, postEvents, type RequestLog, type SerialisedEvent } from '../../pinterest/client'
@@ -9,7 +10,7 @@ import type { Delivery, DeliveryHold, DeliveryUpdate, DueCursor, LogEntry, Store
 import type { FunctionRegistry, RunningFunction } from './function-registry'
 import { countMetrics, type MetricHit } from './metric-counts'
 
-export interface SenderOptions {
+export interface SenderOptions extends PaceOptions {
   apiUrl?: string
   fetch?: FetchLike
   /** How long a request may take (default 10 s). */
@@ -45,7 +46,11 @@ type Item = RequestItem & { row: Delivery }
  */
 export class DeliverySender {
   private readonly policy: RetryPolicy
-  private readonly options: Required<Omit<SenderOptions, 'retry'>>
+  private readonly options: Required<Omit<SenderOptions, 'retry' | keyof PaceOptions>>
+  /** Requests per ad account, shared by the functions that send to it, within Pinterest's rate limit. */
+  private readonly pacer: RequestPacer
+  /** The soonest a function this round found out of budget may send again. */
+  private pacedUntil: number | undefined
   private readonly breakers = new Map<string, Breaker>()
   private readonly disabledUntil = new Map<string, number>()
   /**
@@ -70,6 +75,7 @@ export class DeliverySender {
       random: options.random ?? Math.random,
       now: options.now ?? Date.now,
     }
+    this.pacer = new RequestPacer(options, () => this.now())
     for (const hold of store.holds.list()) this.holds.set(hold.function_id, { hold, announced: true })
   }
 
@@ -79,6 +85,7 @@ export class DeliverySender {
 
   /** Sends what is due (deliveries with next_attempt_at up to nowMs); returns how many deliveries it settled or rescheduled. */
   async runOnce(nowMs = this.now()): Promise<number> {
+    this.pacedUntil = undefined
     const functions = this.store.deliveries.pendingFunctions()
     if (functions.length === 0) return 0
     this.registry.refresh()
@@ -100,6 +107,8 @@ export class DeliverySender {
     const fn = this.registry.get(functionId)
     if (!fn) return this.notRunning(functionId, nowMs, cursor)
     if (this.isHeld(fn)) return undefined
+    const account = fn.compiled.settings.adAccountId
+    if (this.isPaced(account)) return undefined
     const breaker = this.breakerOf(functionId)
     const ticket = breaker.admit(this.now())
     if (!ticket) return undefined
@@ -108,7 +117,25 @@ export class DeliverySender {
       breaker.cancel(ticket)
       return undefined
     }
+    // Counted when handed out, not when sent: the round's workers cannot together go past the budget.
+    this.pacer.tryTake(account)
     return { batch: { kind: 'send', fn, rows, ticket, breaker }, last: ticket.probe || rows.length < MAX_EVENTS_PER_REQUEST }
+  }
+
+  /**
+   * Whether the ad account has used its budget of requests: its deliveries stay as they are (pending, no
+   * attempt, no log line), read again once a request leaves the window.
+   */
+  private isPaced(account: string): boolean {
+    const freeAt = this.pacer.freeAt(account)
+    if (freeAt <= this.now()) return false
+    this.pacedUntil = Math.min(this.pacedUntil ?? freeAt, freeAt)
+    return true
+  }
+
+  /** After a round: how long until a function it left for want of budget may send, if it left any. */
+  pacedWaitMs(): number | undefined {
+    return this.pacedUntil === undefined ? undefined : Math.max(0, this.pacedUntil - this.now())
   }
 
   /**
@@ -232,10 +259,14 @@ export class DeliverySender {
     }
   }
 
+  /** Posts a batch's requests: the first was counted when the batch was handed out, the halves of a split 400 wait for budget. */
   private sender(fn: RunningFunction, logs: LogEntry[], metrics: MetricHit[]) {
     const target = fn.compiled.settings
     const debugLog: RequestLog | undefined = target.debugMode ? (entry) => logs.push(this.debugEntry(fn, entry)) : undefined
-    return (events: SerialisedEvent[]) => {
+    let counted = true
+    return async (events: SerialisedEvent[]) => {
+      if (counted) counted = false
+      else await this.pacer.take(target.adAccountId)
       metrics.push({ projectId: fn.stored.project_id, functionId: fn.stored.id, name: 'fetch' })
       return postEvents(target, events, { fetch: this.options.fetch, apiUrl: this.options.apiUrl, timeoutMs: this.options.timeoutMs, log: debugLog })
     }

@@ -1,3 +1,4 @@
+import { PINTEREST_WINDOW_MS } from '../../delivery/retry-policy'
 import { PRUNE_CHUNK, type Store } from '../../store/types'
 import { DeliverySender, type SenderOptions } from './delivery-sender'
 import { DEFAULT_LIMITS, EventProcessor, type PipelineLimits, type TestHooks } from './event-processor'
@@ -8,6 +9,8 @@ export interface RunnerOptions extends SenderOptions {
   pollMs?: number
   /** Settled deliveries (delivered, failed, gave_up) and logs older than this are pruned (default 7 days). */
   retentionMs?: number
+  /** Processed events received longer ago than this are pruned (default DEFAULT_EVENT_RETENTION_MS). */
+  eventRetentionMs?: number
   limits?: Partial<PipelineLimits>
   /** The heap of the thread that runs the pipeline, in MB (RunnerThread): running out ends the thread, not the server. */
   memoryMb?: number
@@ -15,8 +18,13 @@ export interface RunnerOptions extends SenderOptions {
 }
 
 const PRUNE_EVERY_MS = 60 * 60 * 1000
-// Processed events are only kept for looking into recent problems: a day is plenty, and they are large.
-const EVENT_RETENTION_MS = 24 * 3600 * 1000
+/**
+ * Stored events are what a backfill or a replay sends again, so they are kept as long as Pinterest takes them
+ * (7 days), plus 6 hours: a backfill of the whole window, or a replay, may take hours to read its oldest
+ * events, which should then fail as outside the window (Pinterest's reason) rather than as no longer stored.
+ * Not longer: they hold personal data in clear (README, Data at rest).
+ */
+export const DEFAULT_EVENT_RETENTION_MS = PINTEREST_WINDOW_MS + 6 * 3600 * 1000
 const ROUND_GAP_MS = 20
 
 /** A pause that `wake` may cut short. */
@@ -120,9 +128,18 @@ export class PipelineRunner {
         await this.sendPause.sleep(1000, false)
         continue
       }
-      if (sent === 0) await this.sendPause.sleep(this.options.pollMs ?? 50, true)
+      if (sent === 0) await this.sendPause.sleep(this.idleMs(), true)
       else await nextTick()
     }
+  }
+
+  /**
+   * After a round that sent nothing: the poll interval, or less when an ad account out of budget may send
+   * sooner. Never more: other functions' retries come due in the meantime.
+   */
+  private idleMs(): number {
+    const pollMs = this.options.pollMs ?? 50
+    return Math.min(pollMs, this.sender.pacedWaitMs() ?? pollMs)
   }
 
   /** Deletes old rows a chunk at a time, letting capture commit between chunks. */
@@ -131,7 +148,8 @@ export class PipelineRunner {
     if (now - this.lastPrune < PRUNE_EVERY_MS) return
     this.lastPrune = now
     const retention = this.options.retentionMs ?? 7 * 24 * 3600 * 1000
-    const steps = [() => this.store.events.prune(now - EVENT_RETENTION_MS), () => this.store.deliveries.prune(now - retention), () => this.store.logs.prune(new Date(now - retention).toISOString())]
+    const eventRetention = this.options.eventRetentionMs ?? DEFAULT_EVENT_RETENTION_MS
+    const steps = [() => this.store.events.prune(now - eventRetention), () => this.store.deliveries.prune(now - retention), () => this.store.logs.prune(new Date(now - retention).toISOString())]
     for (const step of steps) {
       while (!this.stopping && step() >= PRUNE_CHUNK) await nextTick()
     }
