@@ -100,6 +100,27 @@ describe('a replay', () => {
   })
 })
 
+/** Saves the function with these mappings, as a PATCH would. */
+function saveMappings(projectId: number, mappings: unknown[]): void {
+  const { created_at: _c, updated_at: _u, credentials_version: _v, ...fn } = store.functions.get(projectId, 'fn-a') as NonNullable<ReturnType<Store['functions']['get']>>
+  store.functions.update({ ...fn, mappings }, { actor: ACTOR })
+}
+
+describe('a replay after the mapping changed', () => {
+  it('refuses a delivery whose mapping is gone (mapping_gone) and one the mapping now skips (not_mapped)', async () => {
+    const projectId = await failedDeliveries(['changed-1'])
+    saveMappings(projectId, [])
+    const gone = new JobsService(store, now).replay(projectId, 'fn-a', { filter: {} }, ACTOR)
+    expect((await runUntilSettled(projectId, gone.id)).failures).toEqual([{ reason: 'mapping_gone', label: 'The mapping no longer exists', count: 1 }])
+
+    const noIdentifier = { event_name: { value: 'checkout' }, action_source: { value: 'web' }, event_id: { value: '{event.uuid}' }, user_data: { value: {} } }
+    saveMappings(projectId, [{ name: 'Checkout', filters: { events: [{ id: 'Order Completed', type: 'events' }] }, inputs: noIdentifier }])
+    const skipped = new JobsService(store, now).replay(projectId, 'fn-a', { filter: {} }, ACTOR)
+    expect((await runUntilSettled(projectId, skipped.id)).failures).toEqual([{ reason: 'not_mapped', label: 'The mapping skipped the event or failed on it', count: 1 }])
+    expect(emulator.accepted()).toEqual([])
+  })
+})
+
 describe('a job', () => {
   it('goes on after a restart where its last recorded step ended: every event delivered once', async () => {
     const uuids = ['restart-1', 'restart-2', 'restart-3']
