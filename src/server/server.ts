@@ -36,6 +36,8 @@ export interface RunningServer {
   url: string
   store: Store
   bootstrap: Bootstrap
+  /** The alerts' monitor: `check()` runs a round now (tests evaluate with it rather than wait for the interval). */
+  alerts: Pick<AlertMonitor, 'check'>
   /** Stops taking requests, turns every stored event into deliveries, sends what is due, closes. */
   close(): Promise<StopReport>
   /** What waits in the database right now (for a stop cut short). */
@@ -105,6 +107,7 @@ async function startLocked(options: ServerOptions, lock: DatabaseLock | undefine
     url: `http://${host}:${address.port}`,
     store,
     bootstrap: boot,
+    alerts: monitor,
     queued: () => left ?? queuedIn(store),
     close: () => {
       closing ??= (async () => {

@@ -59,8 +59,13 @@ function clearedDetail(figures: AlertFigures): string {
 
 function body(subject: Subject, headline: string, detail: string, tab: string): WebhookBody {
   const who = `Pinterest destination “${escaped(subject.functionName)}” of project “${escaped(subject.projectName)}”`
-  const text = `${headline}: ${who}: ${escaped(detail)}. See ${tabPath(subject.functionId, tab)}`
-  return { text: redact(text, subject.secrets.map((s) => new Secret(s))) }
+  const text = `${headline}: ${who}: ${escaped(detail.replace(/\.$/, ''))}. See ${tabPath(subject.functionId, tab)}`
+  return {
+    text: redact(
+      text,
+      subject.secrets.map((s) => new Secret(s)),
+    ),
+  }
 }
 
 export function openedMessage(subject: Subject, figures: AlertFigures): WebhookBody {

@@ -29,10 +29,7 @@ function isWebUrl(text: string): boolean {
 }
 
 // Messages never quote the value: a webhook URL is a secret.
-const webhookUrl = z
-  .string()
-  .max(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`)
-  .refine(isWebUrl, 'must be an http:// or https:// URL')
+const webhookUrl = z.string().max(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`).refine(isWebUrl, 'must be an http:// or https:// URL')
 const whole = (range: { min: number; max: number }, unit: string) =>
   z.int(`must be a whole number of ${unit} from ${range.min} to ${range.max}`).min(range.min, `must be at least ${range.min}`).max(range.max, `must be at most ${range.max}`)
 

@@ -43,7 +43,11 @@ export async function postWebhook(url: string, body: WebhookBody, options: Webho
   } catch (error) {
     const name = (error as Error).name
     const problem =
-      options.signal?.aborted === true ? 'the alert webhook was not waited for: the server stops' : name === 'TimeoutError' ? `the alert webhook did not answer within ${timeoutMs / 1000} s` : 'the alert webhook could not be reached'
+      options.signal?.aborted === true
+        ? 'the alert webhook was not waited for: the server stops'
+        : name === 'TimeoutError'
+          ? `the alert webhook did not answer within ${timeoutMs / 1000} s`
+          : 'the alert webhook could not be reached'
     return { ok: false, status: null, problem }
   }
 }

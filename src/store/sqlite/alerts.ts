@@ -61,9 +61,7 @@ export class SqliteAlertStore implements AlertStore {
       'INSERT OR IGNORE INTO alert_episodes (project_id, function_id, kind, opened_at, opened_figures) VALUES (@projectId, @functionId, @kind, @atMs, @figures)',
     )
     this.clearEpisode = db.prepare('UPDATE alert_episodes SET cleared_at = ?, cleared_figures = ? WHERE id = ? AND cleared_at IS NULL')
-    this.dueEpisodes = db.prepare(
-      `${EPISODES} WHERE function_id = ? AND silenced = 0 AND (notified_at IS NULL OR (cleared_at IS NOT NULL AND cleared_notified_at IS NULL)) ORDER BY id`,
-    )
+    this.dueEpisodes = db.prepare(`${EPISODES} WHERE function_id = ? AND silenced = 0 AND (notified_at IS NULL OR (cleared_at IS NOT NULL AND cleared_notified_at IS NULL)) ORDER BY id`)
     this.pendingFacts = db.prepare(`SELECT COUNT(*) AS pending, MIN(first_seen_at) AS oldest FROM deliveries WHERE status = 'pending' AND function_id = ?`)
     // A settled delivery's next_attempt_at is when it was settled (the sender writes it so): this reads the
     // newest from the deliveries_function_due index in one seek, where MAX(updated_at) would read every row.
@@ -89,12 +87,14 @@ export class SqliteAlertStore implements AlertStore {
       secrets: sealSecrets(this.box, alertPlace(function_id), webhook_url === null ? {} : { webhook_url }),
       updated_at: new Date(atMs).toISOString(),
     }
-    this.db.transaction(() => {
-      this.upsertSettings.run(row)
-      for (const kind of ALERT_KINDS) {
-        if (!settings.enabled || !settings[kind].enabled) this.silence.run({ functionId: function_id, kind, atMs })
-      }
-    }).immediate()
+    this.db
+      .transaction(() => {
+        this.upsertSettings.run(row)
+        for (const kind of ALERT_KINDS) {
+          if (!settings.enabled || !settings[kind].enabled) this.silence.run({ functionId: function_id, kind, atMs })
+        }
+      })
+      .immediate()
     return this.fromRow(row)
   }
 
