@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { ConfigError, OperatorError } from '../errors'
 import { SecretKeyError } from '../store/secret-box'
+import { ALERTS_HELP, alertsCommand } from './alerts'
 import { EMULATOR_HELP, emulatorCommand } from './emulator'
 import { FUNCTIONS_HELP, functionsCommand } from './functions'
 import { KEYS_HELP, keysCommand } from './keys'
@@ -57,6 +58,7 @@ const COMMANDS: Record<string, Command> = {
   projects: { help: PROJECTS_HELP, run: (args) => projectsCommand(args) },
   keys: { help: KEYS_HELP, run: (args) => keysCommand(args) },
   functions: { help: FUNCTIONS_HELP, run: (args) => functionsCommand(args) },
+  alerts: { help: ALERTS_HELP, run: (args) => alertsCommand(args) },
   secrets: { help: SECRETS_HELP, run: (args) => secretsCommand(args) },
   persons: { help: PERSONS_HELP, run: (args) => personsCommand(args) },
   map: { help: MAP_HELP, run: map },

@@ -1,6 +1,6 @@
 import { AlertMonitor } from '../../src/server/alerts/monitor'
 import { type AlertFacts, evaluate, lastHour } from '../../src/server/alerts/conditions'
-import { HEALTHY } from '../../src/server/function-status'
+import { type FunctionStatus, HEALTHY } from '../../src/server/function-status'
 import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { AlertSettings } from '../../src/store/types'
 import { startReceiver } from '../helpers/webhook-receiver'
@@ -19,7 +19,7 @@ const settings: AlertSettings = {
   updated_at: '2026-03-02T00:00:00.000Z',
 }
 
-const DEGRADED = {
+const DEGRADED: FunctionStatus = {
   state: 2,
   rating: 0,
   tokens: 0,
@@ -28,7 +28,7 @@ const DEGRADED = {
   held_deliveries: 7,
   http_status: 401,
   fix: ['conversion_token', 'ad_account_id'],
-} as const
+}
 
 const facts = (over: Partial<AlertFacts> = {}): AlertFacts => ({
   nowMs: NOW,
