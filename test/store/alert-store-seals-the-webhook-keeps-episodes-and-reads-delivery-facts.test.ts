@@ -106,3 +106,29 @@ test('switching a condition off ends its open episode without a message; others 
   ])
   store.close()
 })
+
+test('the delivery facts give the waiting deliveries, the oldest of them, and when one was last delivered', () => {
+  const store = openSqliteStore(':memory:')
+  withFunction(store, 'fn-1')
+  withFunction(store, 'fn-2')
+  const row = (functionId: string, n: number, firstSeenAt: number) => ({
+    project_id: 1,
+    function_id: functionId,
+    mapping: 'Checkout',
+    event_uuid: `uuid-${functionId}-${n}`,
+    event_id: `event-${functionId}-${n}`,
+    payload: '{}',
+    next_attempt_at: firstSeenAt,
+    first_seen_at: firstSeenAt,
+  })
+  expect(store.alerts.deliveryFacts('fn-1')).toEqual({ pending: 0, oldestPendingAt: null, lastDeliveredAt: null })
+  store.deliveries.add([row('fn-1', 1, 1000), row('fn-1', 2, 2000), row('fn-1', 3, 3000), row('fn-1', 4, 4000), row('fn-2', 1, 500)])
+  const ids = store.deliveries.dueFor('fn-1', 10_000, 10).map((d) => d.id)
+  // As the sender settles: a delivered row's next_attempt_at is when it was delivered.
+  store.deliveries.settle([{ id: ids[0], status: 'delivered', attempts: 1, next_attempt_at: 7000, last_error: null }], 7000)
+  store.deliveries.settle([{ id: ids[1], status: 'delivered', attempts: 1, next_attempt_at: 6000, last_error: null }], 6000)
+  store.deliveries.settle([{ id: ids[2], status: 'failed', attempts: 1, next_attempt_at: 9000, last_error: 'rejected' }], 9000)
+  expect(store.alerts.deliveryFacts('fn-1')).toEqual({ pending: 1, oldestPendingAt: 4000, lastDeliveredAt: 7000 })
+  expect(store.alerts.deliveryFacts('fn-2')).toEqual({ pending: 1, oldestPendingAt: 500, lastDeliveredAt: null })
+  store.close()
+})
