@@ -18,7 +18,7 @@ once when it stops. The webhook URL is a secret: stored encrypted, never printed
 show   the settings (the webhook only as set or not) and the last episodes.
 set    changes what is given and turns the alerts on (they need a webhook URL), or off with --disable.
   --webhook-url URL|-          the webhook; - reads it from stdin, so it stays out of the shell's history
-  --failure-percent N|off      alert when N% (1 to 100) of the last hour's deliveries failed (at least ${MIN_DELIVERIES_FOR_SHARE} settled)
+  --failure-percent N|off      alert when N% (1 to 100) of the last hour's events failed (at least ${MIN_DELIVERIES_FOR_SHARE} delivered or failed)
   --no-deliveries-minutes N|off  alert when events wait and none was delivered for N minutes (5 to 10080)
   --degraded on|off            alert while Pinterest refuses the destination's credentials (deliveries held)
 --project may be left out when the database has one project. Runs beside a running server.`,
@@ -107,7 +107,7 @@ export function formatAlerts(fn: StoredFunction, settings: Omit<AlertSettings, '
   const lines = [
     `alerts of function ${fn.id} (${fn.name}): ${onOff(settings.enabled)}`,
     `  webhook URL: ${settings.webhook_url === null ? 'not set' : 'set'}`,
-    `  failure share: ${onOff(settings.failure_share.enabled)}, at ${settings.failure_share.percent}% of the last hour's deliveries (at least ${MIN_DELIVERIES_FOR_SHARE})`,
+    `  failure share: ${onOff(settings.failure_share.enabled)}, at ${settings.failure_share.percent}% of the last hour's events (at least ${MIN_DELIVERIES_FOR_SHARE})`,
     `  no deliveries: ${onOff(settings.no_deliveries.enabled)}, after ${settings.no_deliveries.minutes} minutes`,
     `  degraded: ${onOff(settings.degraded.enabled)}`,
   ]

@@ -72,7 +72,7 @@ test('show prints the defaults of a destination without alerts', async () => {
     [
       'alerts of function fn-cli (Pinterest (shop)): off',
       '  webhook URL: not set',
-      "  failure share: on, at 10% of the last hour's deliveries (at least 20)",
+      "  failure share: on, at 10% of the last hour's events (at least 20)",
       '  no deliveries: on, after 60 minutes',
       '  degraded: on',
       'no episodes',
@@ -86,7 +86,7 @@ test('set turns the alerts on with a webhook read from stdin and the thresholds 
   expect(text.split('\n').slice(0, 5)).toEqual([
     'alerts of function fn-cli (Pinterest (shop)): on',
     '  webhook URL: set',
-    "  failure share: on, at 25% of the last hour's deliveries (at least 20)",
+    "  failure share: on, at 25% of the last hour's events (at least 20)",
     '  no deliveries: off, after 60 minutes',
     '  degraded: off',
   ])
@@ -110,7 +110,7 @@ test('show lists the episodes, newest first', async () => {
   store.close()
   expect((await run(['show', '--function', fnId])).split('\n').slice(5)).toEqual([
     'KIND           STATE  OPENED                CLEARED  NOTIFIED              WHAT',
-    'failure_share  open   2026-12-01T10:00:00Z  never    2026-12-01T10:00:30Z  30 of 40 deliveries failed in the last hour (75%; the threshold is 10%)',
+    'failure_share  open   2026-12-01T10:00:00Z  never    2026-12-01T10:00:30Z  30 of 40 events failed in the last hour (75%; the threshold is 10%)',
     '',
   ])
 })

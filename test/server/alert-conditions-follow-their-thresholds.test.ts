@@ -54,7 +54,7 @@ describe('the failure share of the last hour', () => {
     expect(lastHour(metrics, NOW)).toEqual({ failed: 35, delivered: 95 })
   })
 
-  it('holds at or above the threshold once 20 deliveries settled, not below either', () => {
+  it('holds at or above the threshold once 20 events were delivered or failed, not below either', () => {
     const at = (failed: number, succeeded: number) =>
       verdict(
         'failure_share',

@@ -100,7 +100,7 @@ test('a failing destination sends one message with its figures however often it 
   emulator.setFaults({})
 
   await evaluateTimes(10)
-  const opened = `Alert: Failure share above its threshold: ${who('failing')}: 25 of 25 deliveries failed in the last hour (100%; the threshold is 50%). See /#/destinations/${fnId}/logs`
+  const opened = `Alert: Failure share above its threshold: ${who('failing')}: 25 of 25 events failed in the last hour (100%; the threshold is 50%). See /#/destinations/${fnId}/logs`
   expect(receiver.taken(hook)).toEqual([opened])
 
   await server.close()
@@ -113,7 +113,7 @@ test('a failing destination sends one message with its figures however often it 
   await evaluateTimes(10)
   expect(receiver.taken(hook)).toEqual([
     opened,
-    `Cleared: Failure share back under its threshold: ${who('failing')}: 25 of 65 deliveries failed in the last hour (38.5%; the threshold is 50%). See /#/destinations/${fnId}/logs`,
+    `Cleared: Failure share back under its threshold: ${who('failing')}: 25 of 65 events failed in the last hour (38.5%; the threshold is 50%). See /#/destinations/${fnId}/logs`,
   ])
   const [episode] = (await api('GET', project, `hog_functions/${fnId}/alerts/`)).body.episodes
   expect(episode).toEqual({
@@ -124,11 +124,11 @@ test('a failing destination sends one message with its figures however often it 
     cleared_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     notified_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     cleared_notified_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-    detail: '25 of 25 deliveries failed in the last hour (100%; the threshold is 50%)',
+    detail: '25 of 25 events failed in the last hour (100%; the threshold is 50%)',
   })
 })
 
-test('fewer than 20 settled deliveries in the hour are no failure alert, even when all failed', async () => {
+test('fewer than 20 delivered or failed events in the hour are no failure alert, even when all failed', async () => {
   const { project, fnId, hook } = await watched('few', { failure_share: { enabled: true, percent: 10 } })
   emulator.setFaults({ fail_event_share: 1 })
   await capture(server, project, orders('few', 19))

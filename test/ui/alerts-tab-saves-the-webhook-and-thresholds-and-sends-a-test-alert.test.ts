@@ -39,7 +39,7 @@ test('the Alerts tab starts with alerts off and no webhook, and passes axe', asy
   await expect(page.getByRole('link', { name: 'Alerts', exact: true }).getAttribute('aria-current')).resolves.toBe('page')
   await expect(page.getByRole('switch', { name: 'Send alerts' }).isChecked()).resolves.toBe(false)
   await expect(page.getByLabel('Webhook URL').inputValue()).resolves.toBe('')
-  await expect(page.getByLabel("Share of the last hour's deliveries that failed (%)").inputValue()).resolves.toBe('10')
+  await expect(page.getByLabel("Share of the last hour's events that failed (%)").inputValue()).resolves.toBe('10')
   await expect(page.getByLabel('Minutes without a delivery').inputValue()).resolves.toBe('60')
   await expect(page.getByRole('button', { name: 'Send test alert' }).isDisabled()).resolves.toBe(true)
   await expect(page.locator('.alert-episodes').textContent()).resolves.toBe('Recent alertsNo alert so far.')
@@ -87,7 +87,7 @@ test('the webhook and thresholds are set by keyboard and saved; after a reload t
   await page.getByRole('heading', { name: 'Alerts', exact: true }).waitFor()
   await expect(page.locator('#alert-webhook-state').textContent()).resolves.toBe('Set')
   await expect(page.getByRole('switch', { name: 'Send alerts' }).isChecked()).resolves.toBe(true)
-  await expect(page.getByLabel("Share of the last hour's deliveries that failed (%)").inputValue()).resolves.toBe('30')
+  await expect(page.getByLabel("Share of the last hour's events that failed (%)").inputValue()).resolves.toBe('30')
   await expect(page.getByRole('switch', { name: /credentials/ }).isChecked()).resolves.toBe(false)
   expect(await page.content()).not.toContain('pageS3cr3tPath')
   expect(await readableStorage(page)).not.toContain('pageS3cr3tPath')
@@ -121,7 +121,7 @@ test('Replace takes a new webhook URL; recent episodes show open and cleared wit
   await items.first().waitFor()
   await expect(items.evaluateAll((list) => list.map((li) => [...li.children].map((c) => c.textContent)))).resolves.toEqual([
     ['Open', 'No deliveries', 'no event delivered for 75 minutes while 8 deliveries wait (the threshold is 60 minutes)', 'Opened 2026-12-01 11:00 UTC (message not sent yet)'],
-    ['Cleared', 'Failure share', '12 of 40 deliveries failed in the last hour (30%; the threshold is 30%)', 'Opened 2026-12-01 09:30 UTC; cleared 2026-12-01 10:05 UTC (message not sent yet)'],
+    ['Cleared', 'Failure share', '12 of 40 events failed in the last hour (30%; the threshold is 30%)', 'Opened 2026-12-01 09:30 UTC; cleared 2026-12-01 10:05 UTC (message not sent yet)'],
   ])
 
   await page.getByRole('button', { name: 'Replace' }).click()

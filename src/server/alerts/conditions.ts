@@ -2,8 +2,8 @@ import type { AlertFigures, AlertKind, AlertSettings, DeliveryFacts } from '../.
 import { FUNCTION_STATE, type FunctionStatus } from '../function-status'
 
 /**
- * Fewer settled deliveries than this in the last hour say nothing about a share: 1 failure of 1 is not
- * an alert. 20 is small enough for a quiet shop to be watched within its hour, and large enough that one
+ * Fewer events delivered or failed than this in the last hour say nothing about a share: 1 failure of
+ * 1 is not an alert. 20 is small enough for a quiet shop to be watched within its hour, and large enough that one
  * bad event among a handful does not page anyone.
  */
 export const MIN_DELIVERIES_FOR_SHARE = 20
@@ -36,8 +36,9 @@ export interface Verdict {
 
 /**
  * The last 60 minutes from hourly buckets: the current hour whole, and the share of the previous hour
- * that is still inside the window (a sliding window over fixed buckets). Failed counts what Pinterest
- * refused and what ran out of retries; delivered what it took.
+ * that is still inside the window (a sliding window over fixed buckets). Failed counts the metrics'
+ * failures (events Pinterest refused, that could not be mapped or were set aside) and what ran out of
+ * retries; delivered what Pinterest took.
  */
 export function lastHour(metrics: HourlyCount[], nowMs: number): { failed: number; delivered: number } {
   const current = Math.floor(nowMs / HOUR_MS) * HOUR_MS

@@ -31,7 +31,7 @@ const percentText = (percent: number) => `${Math.round(percent * 10) / 10}%`
 export function describeFigures(figures: AlertFigures): string {
   switch (figures.kind) {
     case 'failure_share':
-      return `${figures.failed.toLocaleString('en-US')} of ${plural(figures.total, 'delivery', 'deliveries')} failed in the last hour (${percentText(figures.percent)}; the threshold is ${figures.threshold}%)`
+      return `${figures.failed.toLocaleString('en-US')} of ${plural(figures.total, 'event', 'events')} failed in the last hour (${percentText(figures.percent)}; the threshold is ${figures.threshold}%)`
     case 'no_deliveries':
       return `no event delivered for ${plural(figures.quiet_minutes, 'minute', 'minutes')} while ${plural(figures.waiting, 'delivery waits', 'deliveries wait')} (the threshold is ${plural(figures.threshold, 'minute', 'minutes')})`
     case 'degraded':

@@ -93,8 +93,8 @@ export function AlertsTab({ client, functionId, notify }: { client: ApiClient; f
           <Switch id="alert-failure-enabled" label="Alert when too many deliveries fail" checked={draft.failureEnabled} onChange={(failureEnabled) => change({ failureEnabled })} />
           <NumberField
             id="alert-failure-percent"
-            label="Share of the last hour's deliveries that failed (%)"
-            hint="1 to 100; counted once at least 20 deliveries were settled in the hour."
+            label="Share of the last hour's events that failed (%)"
+            hint="1 to 100; counted once at least 20 events were delivered or failed in the hour."
             value={draft.percent}
             error={errors['alert-failure-percent']}
             onChange={(percent) => change({ percent }, 'alert-failure-percent')}
