@@ -4,6 +4,7 @@ import path from 'node:path'
 import { ConfigError, OperatorError } from '../errors'
 import { SecretKeyError } from '../store/secret-box'
 import { BACKFILL_HELP, backfillCommand, DELIVERIES_HELP, deliveriesCommand } from './deliveries'
+import { ALERTS_HELP, alertsCommand } from './alerts'
 import { EMULATOR_HELP, emulatorCommand } from './emulator'
 import { FUNCTIONS_HELP, functionsCommand } from './functions'
 import { KEYS_HELP, keysCommand } from './keys'
@@ -60,6 +61,7 @@ const COMMANDS: Record<string, Command> = {
   functions: { help: FUNCTIONS_HELP, run: (args) => functionsCommand(args) },
   deliveries: { help: DELIVERIES_HELP, run: (args) => deliveriesCommand(args) },
   backfill: { help: BACKFILL_HELP, run: (args) => backfillCommand(args) },
+  alerts: { help: ALERTS_HELP, run: (args) => alertsCommand(args) },
   secrets: { help: SECRETS_HELP, run: (args) => secretsCommand(args) },
   persons: { help: PERSONS_HELP, run: (args) => personsCommand(args) },
   map: { help: MAP_HELP, run: map },

@@ -1,10 +1,12 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Store } from '../store/types'
 import { unexpectedErrorLine } from './error-log'
+import type { WebhookOptions } from './alerts/webhook'
 import { ApiError } from './errors'
 import { registerCaptureRoutes, type CaptureTarget } from './routes/capture'
 import { registerFunctionActivityRoutes } from './routes/function-activity'
 import { registerJobRoutes } from './routes/function-jobs'
+import { registerAlertRoutes } from './routes/function-alerts'
 import { registerObservabilityRoutes } from './routes/function-observability'
 import { registerQualityRoutes } from './routes/function-quality'
 import { registerInvocationRoutes } from './routes/invocations'
@@ -50,6 +52,8 @@ export interface AppOptions {
   uiDir?: string
   /** Failed sign-ins of the page allowed per client address and window. */
   signInThrottle?: SignInThrottle
+  /** How test messages reach an alert webhook (its timeout). */
+  alertWebhook?: WebhookOptions
 }
 
 /** The pipelines server's HTTP application: routes only, no listening (the caller decides where). */
@@ -111,6 +115,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerObservabilityRoutes(app, options.store)
   registerQualityRoutes(app, options.store)
   registerJobRoutes(app, options.store)
+  registerAlertRoutes(app, options.store, options.alertWebhook)
   registerInvocationRoutes(app, options.store, options.apiUrl)
   registerProjectRoutes(app, options.store)
   registerEventRoutes(app, options.store)

@@ -6,6 +6,7 @@ import { keyFilePath, resolveSecretKeys } from '../store/secret-key'
 import { databaseFiles, openSqliteStore } from '../store/sqlite/database'
 import { type DatabaseLock, lockDatabase } from '../store/sqlite/database-lock'
 import type { Store } from '../store/types'
+import { AlertMonitor, type AlertMonitorOptions } from './alerts/monitor'
 import { buildApp, type HttpTimeouts } from './app'
 import { bootstrap, type Bootstrap } from './bootstrap'
 import { DbSizeLimit, DEFAULT_MAX_DB_BYTES } from './disk-limit'
@@ -27,12 +28,16 @@ export interface ServerOptions extends Omit<RunnerOptions, 'fetch' | 'random' | 
   trustProxy?: boolean
   /** The built Data pipelines page; the package's dist/ui by default. */
   uiDir?: string
+  /** The alerts' evaluation interval and webhook timeout and backoff (tests shorten them). */
+  alerts?: AlertMonitorOptions
 }
 
 export interface RunningServer {
   url: string
   store: Store
   bootstrap: Bootstrap
+  /** The alerts' monitor: `check()` runs a round now (tests evaluate with it rather than wait for the interval). */
+  alerts: Pick<AlertMonitor, 'check'>
   /** Stops taking requests, turns every stored event into deliveries, sends what is due, closes. */
   close(): Promise<StopReport>
   /** What waits in the database right now (for a stop cut short). */
@@ -72,11 +77,12 @@ async function startLocked(options: ServerOptions, lock: DatabaseLock | undefine
   // Resolved once: the pipeline thread's connection gets the same keys (and a first start makes one key file).
   const { keys: secretKeys } = resolveSecretKeys(options.dbPath, options.env ?? process.env)
   const store = openSqliteStore(options.dbPath, { secretKeys })
-  const { host: _host, port: _port, dbPath, env: _env, logger, maxDbBytes = DEFAULT_MAX_DB_BYTES, httpTimeouts, trustProxy, uiDir, ...runnerOptions } = options
+  const { host: _host, port: _port, dbPath, env: _env, logger, maxDbBytes = DEFAULT_MAX_DB_BYTES, httpTimeouts, trustProxy, uiDir, alerts, ...runnerOptions } = options
   let runner: RunnerThread | undefined
   const writer = new GroupCommit(store.events, () => runner?.notify())
   const sizeLimit = maxDbBytes > 0 && dbPath !== ':memory:' ? new DbSizeLimit(dbPath, maxDbBytes) : undefined
-  const app = buildApp({ store, capture: { writer, sizeLimit }, apiUrl: options.apiUrl, logger, timeouts: httpTimeouts, trustProxy, uiDir })
+  const app = buildApp({ store, capture: { writer, sizeLimit }, apiUrl: options.apiUrl, logger, timeouts: httpTimeouts, trustProxy, uiDir, alertWebhook: alerts })
+  const monitor = new AlertMonitor(store, alerts)
   let boot: Bootstrap
   try {
     await listen(app, options.host ?? '127.0.0.1', options.port ?? 8010)
@@ -86,6 +92,7 @@ async function startLocked(options: ServerOptions, lock: DatabaseLock | undefine
     makeMappingsExplicit(store.functions)
     // Events stored before the runner is up wait in the queue; its first round takes them.
     runner = await RunnerThread.start(dbPath, { ...runnerOptions, secretKeys })
+    monitor.start()
   } catch (error) {
     // Nothing may run against the database when the server cannot serve.
     await app.close()
@@ -100,10 +107,12 @@ async function startLocked(options: ServerOptions, lock: DatabaseLock | undefine
     url: `http://${host}:${address.port}`,
     store,
     bootstrap: boot,
+    alerts: monitor,
     queued: () => left ?? queuedIn(store),
     close: () => {
       closing ??= (async () => {
         await app.close()
+        await monitor.stop()
         await runner?.stop()
         left = queuedIn(store)
         store.close()

@@ -542,6 +542,78 @@ export interface JobStore {
   prune(beforeMs: number): number
 }
 
+/** The conditions a destination's alerts watch (src/server/alerts/conditions.ts decides them). */
+export const ALERT_KINDS = ['failure_share', 'no_deliveries', 'degraded'] as const
+export type AlertKind = (typeof ALERT_KINDS)[number]
+
+/** A destination's alert settings; `webhook_url` in clear here, sealed at rest (a secret: never shown). */
+export interface AlertSettings {
+  function_id: string
+  project_id: number
+  enabled: boolean
+  webhook_url: string | null
+  failure_share: { enabled: boolean; percent: number }
+  no_deliveries: { enabled: boolean; minutes: number }
+  degraded: { enabled: boolean }
+  updated_at: string
+}
+
+/** What an alert message says of its condition, when it opened or cleared. */
+export type AlertFigures =
+  | { kind: 'failure_share'; failed: number; total: number; percent: number; threshold: number }
+  | { kind: 'no_deliveries'; waiting: number; quiet_minutes: number; threshold: number }
+  | { kind: 'degraded'; held: number; reason: string | null }
+
+/**
+ * One episode of a condition: opened when it started holding, cleared when it stopped. Each of its two
+ * messages is due until it was sent (`notified_at`, `cleared_notified_at`); a silenced episode (its
+ * condition or the alerts switched off) sends nothing more. Times are epoch milliseconds.
+ */
+export interface AlertEpisode {
+  id: number
+  function_id: string
+  project_id: number
+  kind: AlertKind
+  opened_at: number
+  opened_figures: AlertFigures
+  cleared_at: number | null
+  cleared_figures: AlertFigures | null
+  notified_at: number | null
+  cleared_notified_at: number | null
+  silenced: boolean
+}
+
+/** What the alerts read of a function's deliveries (cheap index lookups, evaluated every few seconds). */
+export interface DeliveryFacts {
+  /** Deliveries waiting to be sent, and when the oldest of them was queued. */
+  pending: number
+  oldestPendingAt: number | null
+  /** When a delivery of the function last reached Pinterest, while delivered rows are kept. */
+  lastDeliveredAt: number | null
+}
+
+export interface AlertStore {
+  settings(functionId: string): AlertSettings | undefined
+  /**
+   * Saves the settings; the open episodes of conditions switched off (all of them when the alerts are) are
+   * silenced in the same transaction: switching a condition off ends its episode without a message.
+   */
+  save(settings: Omit<AlertSettings, 'updated_at'>, atMs: number): AlertSettings
+  /** Settings of every function whose alerts are on and have a webhook, for the monitor. */
+  active(): AlertSettings[]
+  /** A function's episodes, newest first. */
+  episodes(functionId: string, limit: number): AlertEpisode[]
+  /** The function's episodes not cleared yet (at most one per condition). */
+  openEpisodes(functionId: string): AlertEpisode[]
+  /** Opens an episode of `kind` unless one is open; returns the open one either way. */
+  open(functionId: string, projectId: number, kind: AlertKind, figures: AlertFigures, atMs: number): AlertEpisode
+  clear(episodeId: number, figures: AlertFigures, atMs: number): void
+  /** Episodes with a message due (not silenced), oldest first: an opening not sent, or a clearing not sent after its opening was. */
+  due(functionId: string): AlertEpisode[]
+  markNotified(episodeId: number, message: 'opened' | 'cleared', atMs: number): void
+  deliveryFacts(functionId: string): DeliveryFacts
+}
+
 export interface Store {
   projects: ProjectStore
   keys: KeyStore
@@ -555,6 +627,7 @@ export interface Store {
   metrics: MetricStore
   quality: QualityStore
   jobs: JobStore
+  alerts: AlertStore
   /** Runs `fn` in one transaction: all of its writes land, or none. */
   transaction<T>(fn: () => T): T
   close(): void

@@ -46,7 +46,7 @@ export interface Session {
   csrf_token: string
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 type Fetch = (url: string, init: RequestInit) => Promise<Response>
 
 /**

@@ -1,7 +1,7 @@
 /** The page's screens, one per `location.hash`. */
 export type Route = { name: 'list' } | { name: 'catalogue' } | { name: 'new'; templateId: string } | { name: 'destination'; id: string; tab: DestinationTab } | { name: 'not-found' }
 
-export const DESTINATION_TABS = ['configuration', 'mappings', 'testing', 'logs', 'metrics', 'quality', 'history'] as const
+export const DESTINATION_TABS = ['configuration', 'mappings', 'testing', 'logs', 'metrics', 'quality', 'history', 'alerts'] as const
 
 export const TAB_LABELS: Record<DestinationTab, string> = {
   configuration: 'Configuration',
@@ -11,6 +11,7 @@ export const TAB_LABELS: Record<DestinationTab, string> = {
   metrics: 'Metrics',
   quality: 'Quality',
   history: 'History',
+  alerts: 'Alerts',
 }
 export type DestinationTab = (typeof DESTINATION_TABS)[number]
 

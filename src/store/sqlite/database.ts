@@ -4,6 +4,7 @@ import { ensureFolderOf, PRIVATE_FILE_MODE } from '../private-files'
 import { SecretBox } from '../secret-box'
 import { resolveSecretKeys } from '../secret-key'
 import type { Store } from '../types'
+import { SqliteAlertStore } from './alerts'
 import { SqliteDeliveryQueue } from './deliveries'
 import { SqliteEventQueue } from './events'
 import { SqliteFunctionStore } from './functions'
@@ -88,6 +89,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     metrics: new SqliteMetricStore(db),
     quality: new SqliteQualityStore(db),
     jobs: new SqliteJobStore(db, deliveries),
+    alerts: new SqliteAlertStore(db, box),
     // IMMEDIATE takes the write lock up front: a deferred transaction that reads first and writes later
     // fails at once with SQLITE_BUSY when the other thread committed in between, instead of waiting.
     transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),

@@ -270,6 +270,37 @@ const MIGRATIONS: string[] = [
   CREATE INDEX job_items_state ON job_items(job_id, state, reason);
   CREATE INDEX job_items_item ON job_items(item, job_id);
   `,
+  // Alerts of a destination: its settings (the webhook URL sealed in \`secrets\` as secret inputs are), and its
+  // episodes: a condition that started holding, when it stopped, and when each of the two messages went out.
+  `
+  CREATE TABLE alert_settings (
+    function_id TEXT PRIMARY KEY REFERENCES hog_functions(id) ON DELETE CASCADE,
+    project_id INTEGER NOT NULL,
+    enabled INTEGER NOT NULL,
+    failure_share_enabled INTEGER NOT NULL,
+    failure_share_percent INTEGER NOT NULL,
+    no_deliveries_enabled INTEGER NOT NULL,
+    no_deliveries_minutes INTEGER NOT NULL,
+    degraded_enabled INTEGER NOT NULL,
+    secrets TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE alert_episodes (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL,
+    function_id TEXT NOT NULL REFERENCES hog_functions(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    opened_at INTEGER NOT NULL,
+    opened_figures TEXT NOT NULL,
+    cleared_at INTEGER,
+    cleared_figures TEXT,
+    notified_at INTEGER,
+    cleared_notified_at INTEGER,
+    silenced INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE UNIQUE INDEX alert_episodes_open ON alert_episodes(function_id, kind) WHERE cleared_at IS NULL;
+  CREATE INDEX alert_episodes_function ON alert_episodes(function_id, id);
+  `,
 ]
 
 /** Migrates to the latest version; `target` stops earlier (tests build an old database with it). */

@@ -11,6 +11,7 @@ const context = (place: SecretPlace, name: string) => `${place}/${name}`
 
 export const functionPlace = (functionId: string): SecretPlace => `hog_functions/${functionId}`
 export const versionPlace = (functionId: string, versionId: string): SecretPlace => `hog_function_versions/${functionId}/${versionId}`
+export const alertPlace = (functionId: string): SecretPlace => `alert_settings/${functionId}`
 
 export function sealSecrets(box: SecretBox, place: SecretPlace, secrets: Record<string, string>): string {
   return JSON.stringify(Object.fromEntries(Object.entries(secrets).map(([name, value]) => [name, box.seal(value, context(place, name))])))
@@ -26,7 +27,7 @@ export interface SealReport {
   sealed: number
   /** Values sealed with an older key, now sealed with the current one (a rotation). */
   resealed: number
-  /** Every stored secret value (of functions and of their versions), each checked to open with the keys given. */
+  /** Every stored secret value (of functions, of their versions and of their alerts), each checked to open with the keys given. */
   total: number
 }
 
@@ -44,6 +45,7 @@ const SEALED_TABLES: SealedTable[] = [
     update: 'UPDATE hog_function_versions SET secrets = ? WHERE id = ?',
     place: (row) => versionPlace(row.function_id ?? '', row.id),
   },
+  { select: 'SELECT function_id AS id, secrets FROM alert_settings', update: 'UPDATE alert_settings SET secrets = ? WHERE function_id = ?', place: (row) => alertPlace(row.id) },
 ]
 
 /**

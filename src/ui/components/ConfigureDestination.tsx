@@ -10,6 +10,7 @@ import { MappingsTab } from './MappingsTab'
 import { MetricsTab } from './MetricsTab'
 import { QualityTab } from './QualityTab'
 import { HistoryTab } from './HistoryTab'
+import { AlertsTab } from './AlertsTab'
 import { TestingTab } from './TestingTab'
 import { HeldBanner } from './HeldBanner'
 import { InputField } from './InputField'
@@ -268,6 +269,7 @@ export function ConfigureDestination({
       {tab === 'metrics' && loaded.functionId && <MetricsTab client={client} functionId={loaded.functionId} />}
       {tab === 'quality' && loaded.functionId && <QualityTab client={client} functionId={loaded.functionId} />}
       {tab === 'history' && loaded.functionId && <HistoryTab client={client} functionId={loaded.functionId} notify={notify} dirty={dirty} onReverted={() => setReloads((n) => n + 1)} />}
+      {tab === 'alerts' && loaded.functionId && <AlertsTab client={client} functionId={loaded.functionId} notify={notify} />}
       {(tab === 'configuration' || tab === 'mappings' || isNew) && (
         <form onSubmit={submit} noValidate aria-labelledby="configure-title">
           {tab === 'mappings' && !isNew && (
