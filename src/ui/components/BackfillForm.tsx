@@ -3,6 +3,8 @@ import { type ApiClient, ApiError } from '../api'
 import { BACKFILL_MAX_MS, type BackfillField, backfillBody, backfillFieldOf, type Job, localMinute, startProblem } from '../deliveries'
 import { DAY_MS } from '../periods'
 
+const MINUTE_MS = 60_000
+
 const FIELDS: { field: BackfillField; id: string; label: string }[] = [
   { field: 'after', id: 'backfill-from', label: 'From' },
   { field: 'before', id: 'backfill-to', label: 'To' },
@@ -10,7 +12,8 @@ const FIELDS: { field: BackfillField; id: string; label: string }[] = [
 
 /** Sends the project's stored events of a range (at most Pinterest's 7 days back) through this destination. */
 export function BackfillForm({ client, functionId, onStarted }: { client: ApiClient; functionId: string; onStarted: (job: Job) => void }) {
-  const [values, setValues] = useState<Record<BackfillField, string>>(() => ({ after: localMinute(Date.now() - DAY_MS), before: localMinute(Date.now()) }))
+  // The last 24 hours; To is the next whole minute, so that events of the current minute are in the range.
+  const [values, setValues] = useState<Record<BackfillField, string>>(() => ({ after: localMinute(Date.now() - DAY_MS), before: localMinute(Date.now() + MINUTE_MS) }))
   const [errors, setErrors] = useState<Partial<Record<BackfillField, string>>>({})
   const [general, setGeneral] = useState<string | null>(null)
   const [sending, setSending] = useState(false)

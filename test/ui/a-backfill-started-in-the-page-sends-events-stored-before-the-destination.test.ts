@@ -1,0 +1,69 @@
+import { capture, createFunction, firstProject, order, until } from '../helpers/pipeline-server'
+import { seriousViolations } from './helpers/axe'
+import { type PageSetup, signIn, startPage } from './helpers/page'
+
+jest.setTimeout(60_000)
+
+const EARLY = ['early-1', 'early-2', 'early-3']
+const DAY_MS = 86_400_000
+
+let setup: PageSetup
+let functionId: string
+
+/** A datetime-local value (the browser's time zone is the machine's: both run here). */
+const local = (ms: number) => {
+  const d = new Date(ms)
+  const two = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`
+}
+
+beforeAll(async () => {
+  setup = await startPage('backfill')
+  const { server, emulator } = setup.pipeline
+  // Captured while the project has no destination: stored, and sent nowhere.
+  await capture(
+    server,
+    firstProject,
+    EARLY.map((uuid) => ({ ...order(uuid), timestamp: new Date(Date.now() - 120_000).toISOString() })),
+  )
+  expect(await until(() => server.store.events.countPending() === 0, 10_000)).toBe(true)
+  functionId = await createFunction(server, firstProject, { name: 'Shop created today' })
+  expect(emulator.accepted()).toEqual([])
+  await signIn(setup.page)
+})
+
+afterAll(() => setup?.close())
+
+test('a range longer than 7 days is refused by the server, its error on the field it names', async () => {
+  const { page } = setup
+  await page.goto(`/#/destinations/${functionId}/deliveries`)
+  await page.getByLabel('From', { exact: true }).fill(local(Date.now() - 9 * DAY_MS))
+  await page.getByLabel('To', { exact: true }).fill(local(Date.now()))
+  await page.getByRole('button', { name: 'Start backfill' }).click()
+  const error = page.locator('#backfill-from-error')
+  await error.waitFor()
+  await expect(error.textContent()).resolves.toMatch(/7 days/)
+  await expect(page.getByLabel('From', { exact: true }).getAttribute('aria-invalid')).resolves.toBe('true')
+  await expect(page.evaluate('document.activeElement.id')).resolves.toBe('backfill-from')
+  expect(await page.getByTestId('job').count()).toBe(0)
+  expect(await seriousViolations(page)).toEqual([])
+})
+
+test('a backfill of the last day sends the events stored before the destination existed, with their own event_ids', async () => {
+  const { page } = setup
+  const { emulator } = setup.pipeline
+  await page.getByLabel('From', { exact: true }).fill(local(Date.now() - DAY_MS))
+  await expect(page.locator('#backfill-from-error').count()).resolves.toBe(0)
+  await page.getByLabel('To', { exact: true }).fill(local(Date.now() + 60_000))
+  await page.getByRole('button', { name: 'Start backfill' }).click()
+  const job = page.getByTestId('job').first()
+  await job.getByTestId('job-progress').getByText('3 done · 0 failed · 0 left of 3', { exact: true }).waitFor({ timeout: 20_000 })
+  await expect(job.locator('h4').textContent()).resolves.toMatch(/^Backfill of \d{4}-\d\d-\d\d \d\d:\d\d UTC – \d{4}-\d\d-\d\d \d\d:\d\d UTC$/)
+  expect(
+    emulator
+      .accepted()
+      .map((e) => e.event_id)
+      .sort(),
+  ).toEqual(EARLY)
+  expect(setup.console.filter((line) => /Content Security Policy/i.test(line))).toEqual([])
+})

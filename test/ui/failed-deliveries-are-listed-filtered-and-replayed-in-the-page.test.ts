@@ -1,0 +1,160 @@
+import type { Page, Response } from 'playwright-core'
+import { capture, createFunction, firstProject, order, TOKEN } from '../helpers/pipeline-server'
+import { seriousViolations } from './helpers/axe'
+import { type PageSetup, signIn, startPage, tabTo } from './helpers/page'
+
+jest.setTimeout(90_000)
+
+const PHONE = { width: 390, height: 844 }
+const CARTS = ['cart-1', 'cart-2', 'cart-3']
+const ORDERS = ['order-x1', 'order-x2']
+const recent = () => new Date(Date.now() - 60_000).toISOString()
+const cart = (uuid: string) => ({ ...order(uuid), event: 'Product Added', timestamp: recent() })
+const checkout = (uuid: string) => ({ ...order(uuid), timestamp: recent() })
+
+let setup: PageSetup
+let functionId: string
+const responses: Promise<string>[] = []
+
+const api = async <T>(path: string): Promise<T> => {
+  const response = await fetch(`${setup.pipeline.server.url}/api/projects/${firstProject.id}/hog_functions/${functionId}/${path}`, { headers: { authorization: `Bearer ${firstProject.key}` } })
+  return (await response.json()) as T
+}
+/** The event_ids of the rows shown, top to bottom. */
+const shownIds = (page: Page) => page.getByTestId('delivery').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-event-id')))
+const waitForRows = (page: Page, count: number) => page.waitForFunction(`document.querySelectorAll('[data-testid="delivery"]').length === ${count}`, undefined, { timeout: 10_000 })
+const accepted = (ids: string[]) =>
+  setup.pipeline.emulator
+    .accepted()
+    .filter((e) => ids.includes(e.event_id))
+    .map((e) => e.event_id)
+const overflow = (page: Page) => page.evaluate('document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth') as Promise<number>
+/** The text of the newest job's progress once it reads `text`. */
+const jobProgress = (page: Page, text: string) => page.getByTestId('job').first().getByTestId('job-progress').getByText(text, { exact: true }).waitFor({ timeout: 20_000 })
+
+beforeAll(async () => {
+  setup = await startPage('deliveries')
+  setup.page.on('response', (response: Response) => responses.push(response.text().catch(() => '')))
+  const { server, emulator } = setup.pipeline
+  functionId = await createFunction(server, firstProject, { name: 'Shop with failures' })
+  emulator.setFaults({ fail_event_ids: [...CARTS, ...ORDERS] })
+  // One at a time, so that the newest-first order is known: the carts are the newest.
+  await capture(server, firstProject, [checkout('order-ok'), ...ORDERS.map(checkout)])
+  const started = Date.now()
+  while ((await api<{ count: number }>('deliveries/')).count < 2 && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 50))
+  await capture(server, firstProject, CARTS.map(cart))
+  while ((await api<{ count: number }>('deliveries/')).count < 5 && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 50))
+  expect((await api<{ count: number }>('deliveries/')).count).toBe(5)
+  await signIn(setup.page)
+})
+
+afterAll(() => setup?.close())
+
+test('the Deliveries tab lists the rejected deliveries newest first with their reason, error and attempts', async () => {
+  const { page } = setup
+  await page.goto(`/#/destinations/${functionId}/deliveries`)
+  await waitForRows(page, 5)
+  const ids = await shownIds(page)
+  expect(ids.slice(0, 3).sort()).toEqual(CARTS)
+  expect(ids.slice(3).sort()).toEqual(ORDERS)
+  const first = page.getByTestId('delivery').first()
+  await expect(first.getByTestId('delivery-reason').textContent()).resolves.toBe('Pinterest rejected the event')
+  await expect(first.getByTestId('delivery-error').textContent()).resolves.toMatch(/emulated failure/)
+  await expect(first.locator('.delivery-mapping').textContent()).resolves.toBe('Add to Cart')
+  await expect(first.locator('.delivery-event-name').textContent()).resolves.toBe('add_to_cart')
+  await expect(first.textContent()).resolves.toContain('1 attempt')
+  await expect(page.getByTestId('deliveries-count').textContent()).resolves.toBe('5 of 5 shown')
+  await expect(page.getByRole('button', { name: 'Replay all 5 matching' }).isEnabled()).resolves.toBe(true)
+  await expect(page.getByRole('button', { name: 'Replay selected (0)' }).isDisabled()).resolves.toBe(true)
+})
+
+test('a row opens to its PostHog event and the Pinterest payload as JSON text', async () => {
+  const { page } = setup
+  const row = page.locator(`[data-event-id="${ORDERS[0]}"]`)
+  await row.getByText('Details', { exact: false }).click()
+  await expect(row.locator('.delivery-event dd').allTextContents()).resolves.toEqual([ORDERS[0], 'Order Completed', `person-${ORDERS[0]}`, expect.stringMatching(/ UTC$/)])
+  const payload = JSON.parse((await row.getByTestId('delivery-payload').textContent()) ?? '') as Record<string, unknown>
+  expect(payload).toMatchObject({ event_name: 'checkout', event_id: ORDERS[0], action_source: 'web' })
+  expect(await seriousViolations(page)).toEqual([])
+  await setup.screenshot('deliveries')
+})
+
+test('the mapping and reason filters narrow the list to the expected rows', async () => {
+  const { page } = setup
+  await page.getByLabel('Mapping').selectOption('Checkout')
+  await waitForRows(page, 2)
+  expect((await shownIds(page)).sort()).toEqual(ORDERS)
+  await expect(page.getByLabel('Reason').locator('option').allTextContents()).resolves.toEqual(['All reasons', 'Pinterest rejected the event (2)'])
+  await page.getByLabel('Mapping').selectOption('')
+  await waitForRows(page, 5)
+  await page.getByLabel('Reason').selectOption('rejected')
+  await waitForRows(page, 5)
+  await page.getByLabel('Status').selectOption('gave_up')
+  await page.getByText('No failed deliveries match these filters.').waitFor()
+  await page.getByLabel('Status').selectOption('both')
+  await page.getByLabel('Mapping').selectOption('Add to Cart')
+  await waitForRows(page, 3)
+  expect((await shownIds(page)).sort()).toEqual(CARTS)
+})
+
+test('with the keyboard alone, the rows of a page are selected and replayed; the job reaches 3 done, 0 left', async () => {
+  const { page } = setup
+  setup.pipeline.emulator.setFaults({})
+  const dialogs: string[] = []
+  page.once('dialog', (dialog) => {
+    dialogs.push(dialog.message())
+    void dialog.accept()
+  })
+  await page.locator('#deliveries-title').focus()
+  expect(await tabTo(page, '.replay-bar input[type="checkbox"]')).toBe(true)
+  await page.keyboard.press('Space')
+  await page.getByRole('button', { name: 'Replay selected (3)' }).waitFor()
+  expect(await tabTo(page, '.replay-bar .button.primary')).toBe(true)
+  await page.keyboard.press('Enter')
+  await jobProgress(page, '3 done · 0 failed · 0 left of 3')
+  expect(dialogs).toEqual(["Replay 3 deliveries? Each is mapped again with this destination's current configuration and sent to Pinterest with its own event_id."])
+  const job = page.getByTestId('job').first()
+  await expect(job.locator('progress').evaluate((p) => [(p as unknown as { value: number }).value, (p as unknown as { max: number }).max])).resolves.toEqual([3, 3])
+  await expect(job.locator('h4').textContent()).resolves.toBe('Replay')
+  await expect(job.locator('.badge').textContent()).resolves.toBe('Completed')
+  expect(accepted(CARTS).sort()).toEqual(CARTS)
+  const jobs = await api<{ results: { done: number; left: number; total: number }[] }>('jobs/')
+  expect(jobs.results[0]).toMatchObject({ total: 3, done: 3, left: 0 })
+  expect(await seriousViolations(page)).toEqual([])
+  await setup.screenshot('deliveries-job')
+})
+
+test('"Replay all matching" replays the filtered deliveries; a second replay while it runs shows the conflict', async () => {
+  const { page } = setup
+  const { emulator } = setup.pipeline
+  await page.getByLabel('Mapping').selectOption('Checkout')
+  await waitForRows(page, 2)
+  // Pinterest answers slowly: the first replay still runs when the second is asked for.
+  emulator.setFaults({ latency_ms: 3000 })
+  page.on('dialog', (dialog) => void dialog.accept())
+  await page.getByRole('button', { name: 'Replay all 2 matching' }).click()
+  await page.getByTestId('job').first().getByText('Running').waitFor()
+  await page.getByRole('button', { name: 'Replay all 2 matching' }).click()
+  await page
+    .locator('#replay-problem')
+    .getByText(/^2 of these deliveries are already being replayed by job .+\. Wait for that job to finish, or cancel it\.$/)
+    .waitFor()
+  emulator.setFaults({})
+  await jobProgress(page, '2 done · 0 failed · 0 left of 2')
+  expect(accepted(ORDERS).sort()).toEqual(ORDERS)
+  page.removeAllListeners('dialog')
+})
+
+test('the tab fits a 390 pixel wide phone, and never shows the conversion token', async () => {
+  const { page } = setup
+  await page.setViewportSize(PHONE)
+  await page.getByLabel('Mapping').selectOption('')
+  await page.getByTestId('delivery').first().waitFor()
+  await page.getByTestId('delivery').first().locator('summary').click()
+  expect(await overflow(page)).toBe(0)
+  await setup.screenshot('deliveries-phone')
+  await page.setViewportSize({ width: 1280, height: 800 })
+  expect(await page.content()).not.toContain(TOKEN)
+  for (const text of await Promise.all(responses)) expect(text).not.toContain(TOKEN)
+  expect(setup.console.filter((line) => /Content Security Policy/i.test(line))).toEqual([])
+})
