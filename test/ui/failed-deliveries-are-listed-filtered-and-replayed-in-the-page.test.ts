@@ -1,5 +1,5 @@
 import type { Page, Response } from 'playwright-core'
-import { capture, createFunction, firstProject, order, TOKEN } from '../helpers/pipeline-server'
+import { capture, createFunction, firstProject, order, setEnabled, TOKEN } from '../helpers/pipeline-server'
 import { seriousViolations } from './helpers/axe'
 import { type PageSetup, signIn, startPage, tabTo } from './helpers/page'
 
@@ -124,33 +124,46 @@ test('with the keyboard alone, the rows of a page are selected and replayed; the
   await setup.screenshot('deliveries-job')
 })
 
-test('"Replay all matching" replays the filtered deliveries; a second replay while it runs shows the conflict', async () => {
+test('while a replay of the filter runs its rows say why they cannot be replayed, a second one shows the conflict, and Cancel stops it', async () => {
   const { page } = setup
-  const { emulator } = setup.pipeline
+  const { server } = setup.pipeline
   await page.getByLabel('Mapping').selectOption('Checkout')
   await waitForRows(page, 2)
-  // Pinterest answers slowly: the first replay still runs when the second is asked for.
-  emulator.setFaults({ latency_ms: 3000 })
+  // A paused destination's job waits: it runs, and holds its deliveries, until the destination is enabled.
+  await setEnabled(server, firstProject, functionId, false)
   page.on('dialog', (dialog) => void dialog.accept())
   await page.getByRole('button', { name: 'Replay all 2 matching' }).click()
-  await page.getByTestId('job').first().getByText('Running').waitFor()
+  const job = page.getByTestId('job').first()
+  await job.locator('.badge').getByText('Running', { exact: true }).waitFor()
+  await jobProgress(page, '0 done · 0 failed · 2 left of 2')
+  const jobId = await job.getAttribute('data-job-id')
+  await page.getByTestId('not-replayable').first().waitFor()
+  await expect(page.getByTestId('not-replayable').allTextContents()).resolves.toEqual([` · Not replayable: being replayed by job ${jobId}`, ` · Not replayable: being replayed by job ${jobId}`])
+  await expect(page.locator('.delivery-check:disabled').count()).resolves.toBe(2)
   await page.getByRole('button', { name: 'Replay all 2 matching' }).click()
-  await page
-    .locator('#replay-problem')
-    .getByText(/^2 of these deliveries are already being replayed by job .+\. Wait for that job to finish, or cancel it\.$/)
-    .waitFor()
-  emulator.setFaults({})
+  await expect(page.locator('#replay-problem').textContent()).resolves.toBe(`2 of these deliveries are already being replayed by job ${jobId}. Wait for that job to finish, or cancel it.`)
+  await job.getByRole('button', { name: 'Cancel this replay' }).click()
+  await job.locator('.badge').getByText('Cancelled', { exact: true }).waitFor()
+  await expect(page.locator('.delivery-check:enabled').count()).resolves.toBe(2)
+  page.removeAllListeners('dialog')
+})
+
+test('"Replay all matching" replays every delivery of the filter once the destination runs', async () => {
+  const { page } = setup
+  await setEnabled(setup.pipeline.server, firstProject, functionId, true)
+  page.once('dialog', (dialog) => void dialog.accept())
+  await page.getByRole('button', { name: 'Replay all 2 matching' }).click()
   await jobProgress(page, '2 done · 0 failed · 0 left of 2')
   expect(accepted(ORDERS).sort()).toEqual(ORDERS)
-  page.removeAllListeners('dialog')
+  await page.getByText('No failed deliveries match these filters.').waitFor()
+  expect((await api<{ count: number }>('deliveries/')).count).toBe(0)
 })
 
 test('the tab fits a 390 pixel wide phone, and never shows the conversion token', async () => {
   const { page } = setup
   await page.setViewportSize(PHONE)
   await page.getByLabel('Mapping').selectOption('')
-  await page.getByTestId('delivery').first().waitFor()
-  await page.getByTestId('delivery').first().locator('summary').click()
+  await page.getByText('Backfill stored events').click()
   expect(await overflow(page)).toBe(0)
   await setup.screenshot('deliveries-phone')
   await page.setViewportSize({ width: 1280, height: 800 })

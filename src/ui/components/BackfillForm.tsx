@@ -43,13 +43,13 @@ export function BackfillForm({ client, functionId, onStarted }: { client: ApiCli
   }
 
   return (
-    <section class="card backfill" aria-labelledby="backfill-title">
-      <h3 id="backfill-title">Backfill</h3>
+    <details class="backfill">
+      <summary>Backfill stored events</summary>
       <p class="muted" id="backfill-help">
         Sends this project's stored events received in the range through this destination's mappings as they are now, up to {BACKFILL_MAX_MS / DAY_MS} days back (Pinterest's window). Each event keeps
         its own event_id, so Pinterest deduplicates the events it already has.
       </p>
-      <form class="toolbar backfill-form" noValidate onSubmit={submit} aria-describedby="backfill-help">
+      <form class="toolbar backfill-form" noValidate onSubmit={submit} aria-label="Backfill" aria-describedby="backfill-help">
         {FIELDS.map(({ field, id, label }) => (
           <div key={field} class="field inline" data-field={field}>
             <label for={id}>{label}</label>
@@ -80,6 +80,6 @@ export function BackfillForm({ client, functionId, onStarted }: { client: ApiCli
           </p>
         )}
       </form>
-    </section>
+    </details>
   )
 }

@@ -162,6 +162,9 @@ export function DeliveriesTab({ client, functionId, mappings, pollMs = 2000 }: {
           {!replayError && started && <p class="muted">{started}</p>}
         </div>
       </div>
+      <JobPanel jobs={jobs}>
+        <BackfillForm client={client} functionId={functionId} onStarted={backfillStarted} />
+      </JobPanel>
       {loading && <p class="muted">Loading…</p>}
       {!loading && filter && !error && rows.length === 0 && <p class="empty">No failed deliveries match these filters.</p>}
       {rows.length > 0 && (
@@ -194,8 +197,6 @@ export function DeliveriesTab({ client, functionId, mappings, pollMs = 2000 }: {
           {loadingOlder ? 'Loading older deliveries…' : 'Show older'}
         </button>
       )}
-      <JobPanel jobs={jobs} />
-      <BackfillForm client={client} functionId={functionId} onStarted={backfillStarted} />
     </section>
   )
 }

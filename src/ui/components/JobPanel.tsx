@@ -1,9 +1,10 @@
+import type { ComponentChildren } from 'preact'
 import { utcMinute } from '../function-status'
 import { isRunning, JOB_KINDS, JOB_STATUSES, type Job, progressOf, progressText } from '../deliveries'
 import type { Jobs } from './use-jobs'
 
-/** The running and recent replay and backfill jobs, each with its progress and, while it runs, Cancel. */
-export function JobPanel({ jobs }: { jobs: Jobs }) {
+/** The running and recent replay and backfill jobs, each with its progress and, while it runs, Cancel; then `children` (the backfill form). */
+export function JobPanel({ jobs, children }: { jobs: Jobs; children?: ComponentChildren }) {
   return (
     <section class="card job-panel" aria-labelledby="jobs-title">
       <h3 id="jobs-title">Replays and backfills</h3>
@@ -21,6 +22,7 @@ export function JobPanel({ jobs }: { jobs: Jobs }) {
           ))}
         </ol>
       )}
+      {children}
     </section>
   )
 }
