@@ -4,6 +4,7 @@ import { unexpectedErrorLine } from './error-log'
 import { ApiError } from './errors'
 import { registerCaptureRoutes, type CaptureTarget } from './routes/capture'
 import { registerFunctionActivityRoutes } from './routes/function-activity'
+import { registerJobRoutes } from './routes/function-jobs'
 import { registerObservabilityRoutes } from './routes/function-observability'
 import { registerQualityRoutes } from './routes/function-quality'
 import { registerInvocationRoutes } from './routes/invocations'
@@ -109,6 +110,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerFunctionActivityRoutes(app, options.store)
   registerObservabilityRoutes(app, options.store)
   registerQualityRoutes(app, options.store)
+  registerJobRoutes(app, options.store)
   registerInvocationRoutes(app, options.store, options.apiUrl)
   registerProjectRoutes(app, options.store)
   registerEventRoutes(app, options.store)

@@ -61,3 +61,23 @@ export const metricsQuery = {
 } as const
 
 export const objectBody = { type: 'object' } as const
+
+export const jobParams = {
+  type: 'object',
+  properties: { ...functionParams.properties, job_id: versionParams.properties.version_id },
+  required: ['project_id', 'id', 'job_id'],
+} as const
+
+/** The failed-deliveries list: its filters are read (and refused, naming the field) by the route. */
+export const deliveriesQuery = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', maxLength: 100 },
+    mapping: { type: 'string', maxLength: 400 },
+    reason: { type: 'string', maxLength: 100 },
+    after: logsQuery.properties.after,
+    before: logsQuery.properties.before,
+    limit: { type: 'string', pattern: '^[0-9]{1,6}$' },
+    offset: { type: 'string', pattern: '^[0-9]{1,12}$' },
+  },
+} as const

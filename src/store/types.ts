@@ -2,6 +2,7 @@
  * Storage interfaces of the pipelines server. The SQLite adapter (src/store/sqlite/) implements
  * them; SQL stays there, so that another database can follow behind the same interfaces.
  */
+import type { DeliveryReason, FailureReason } from '../delivery/failure-reasons'
 import type { CapturedEvent } from '../mapping/captured-event'
 
 export interface Project {
@@ -336,8 +337,41 @@ export interface DeliveryUpdate {
   last_error: string | null
 }
 
+/** A new delivery: where it came from (the stored event; the job and item that made it, for a replay or backfill). */
+export type NewDelivery = Omit<Delivery, 'id' | 'status' | 'attempts' | 'last_error' | 'distinct_id'> & {
+  distinct_id?: string | null
+  /** The stored event's row (QueuedEvent.id), so that a replay finds it again. */
+  event_row_id?: number | null
+  job_id?: string | null
+  job_item?: number | null
+}
+
+/** Which failed and given-up deliveries of a function: the failed list's filters. */
+export interface FailedFilter {
+  status: ('failed' | 'gave_up')[]
+  mapping?: string
+  reason?: DeliveryReason
+  afterMs?: number
+  beforeMs?: number
+}
+
+/** A failed or given-up delivery as the failed list shows it, with its stored event when that is still kept. */
+export interface FailedDelivery extends Delivery {
+  status: 'failed' | 'gave_up'
+  reason: DeliveryReason
+  updated_at: number
+  /** The stored event, trimmed to these fields; null when it is no longer kept. */
+  event: { uuid: unknown; event: unknown; distinct_id: unknown; timestamp: unknown } | null
+  /** The running replay that holds it, if any. */
+  replay_job_id: string | null
+}
+
 export interface DeliveryQueue {
-  add(deliveries: (Omit<Delivery, 'id' | 'status' | 'attempts' | 'last_error' | 'distinct_id'> & { distinct_id?: string | null })[]): void
+  add(deliveries: NewDelivery[]): void
+  /** A function's failed and given-up deliveries not replayed since, newest first (updated_at, id). */
+  failed(functionId: string, filter: FailedFilter, page: { limit: number; offset: number }): { count: number; results: FailedDelivery[] }
+  /** How many of them there are per reason (the filter's reason is not applied). */
+  failedReasons(functionId: string, filter: FailedFilter): { reason: DeliveryReason; count: number }[]
   /** The functions that have pending deliveries, due or not. */
   pendingFunctions(): string[]
   /** Up to `limit` pending deliveries of one function that are due, oldest due first, after `cursor` when given. */
@@ -432,6 +466,82 @@ export interface QualityStore {
   sum(projectId: number, afterIso: string, beforeIso: string, functionId?: string): MatchCount[]
 }
 
+export type JobKind = 'replay' | 'backfill'
+export type JobStatus = 'running' | 'completed' | 'cancelled'
+
+/** A replay or a backfill of one function, with its progress counted over its items. */
+export interface Job {
+  id: string
+  project_id: number
+  function_id: string
+  kind: JobKind
+  status: JobStatus
+  created_by: Actor
+  /** Backfill only: events received in [after, before), in ms. */
+  range: { after: number; before: number } | null
+  created_at: number
+  finished_at: number | null
+  total: number
+  done: number
+  failed: number
+  failures: { reason: FailureReason; count: number }[]
+}
+
+/** What a job is created with; the store adds the id, the items and the counts. */
+export interface NewJob {
+  project_id: number
+  function_id: string
+  created_by: Actor
+  created_at: number
+}
+
+/** One item of a running job for the pipeline: the replayed delivery (replay) or the event (backfill). */
+export interface JobWork {
+  /** The delivery id (replay) or the event row id (backfill). */
+  item: number
+  /** Replay: the mapping that made the replayed delivery. */
+  mapping: string | null
+  /** The stored event's row. */
+  event_row_id: number | null
+  /** The stored event, or null when it is no longer kept (or cannot be read). */
+  event: CapturedEvent | null
+}
+
+/** What a job's step decided for one item: refused, done (nothing to send), or sent as these deliveries. */
+export type JobItemResult = { item: number; state: 'failed'; reason: FailureReason } | { item: number; state: 'done' } | { item: number; state: 'sent'; deliveries: NewDelivery[] }
+
+export type ReplayChoice = { deliveryIds: number[] } | { filter: FailedFilter }
+
+export type JobCreation = { job: Job } | { conflict: { count: number; jobId: string } } | { invalid: string }
+
+export interface JobStore {
+  /**
+   * A replay of the chosen failed deliveries of the function, in one transaction; refused when one of them
+   * belongs to a running replay (`conflict`), or when an id is not one of them / the filter matches none (`invalid`).
+   */
+  createReplay(job: NewJob, choice: ReplayChoice): JobCreation
+  /** A backfill of the project's processed events received in the range; `conflict` while another backfill of the function runs. */
+  createBackfill(job: NewJob, range: { after: number; before: number }): JobCreation
+  get(projectId: number, functionId: string, jobId: string): Job | undefined
+  /** The function's jobs, newest first. */
+  list(projectId: number, functionId: string, limit: number): Job[]
+  /** Cancels a running job (its items not yet sent stay unsent); the job as it is now, or undefined when there is none. */
+  cancel(projectId: number, functionId: string, jobId: string, nowMs: number): Job | undefined
+  /** Jobs the pipeline still has work on: running ones, and cancelled ones with deliveries in flight. */
+  unsettled(): Job[]
+  /** A running job's next items to map, at most `limit`. */
+  work(job: Job, limit: number): JobWork[]
+  /** Stores a step's results (items and their new deliveries), in one transaction. */
+  record(job: Job, results: JobItemResult[]): void
+  /**
+   * Settles the sent items whose deliveries all ended (done, or failed with their reason), marks the
+   * deliveries whose replay was delivered, and completes the job once nothing is left. Returns the job now.
+   */
+  settle(job: Job, nowMs: number): Job
+  /** Deletes finished jobs (and their items) finished before `beforeMs`. */
+  prune(beforeMs: number): number
+}
+
 export interface Store {
   projects: ProjectStore
   keys: KeyStore
@@ -444,6 +554,7 @@ export interface Store {
   logs: LogStore
   metrics: MetricStore
   quality: QualityStore
+  jobs: JobStore
   /** Runs `fn` in one transaction: all of its writes land, or none. */
   transaction<T>(fn: () => T): T
   close(): void

@@ -1,7 +1,8 @@
 import { eventGlobals } from '../../mapping/globals'
 import { runFunction } from '../../mapping/invoke'
 import { MAX_EVENT_BYTES } from '../../store/types'
-import type { CapturedEvent, Delivery, LogEntry, Person, QueuedEvent, Store } from '../../store/types'
+import type { CapturedEvent, LogEntry, NewDelivery, Person, QueuedEvent, Store } from '../../store/types'
+import type { InvocationResult } from '../../mapping/invoke'
 import type { FunctionRegistry, RunningFunction } from './function-registry'
 import { countMetrics, type MetricHit } from './metric-counts'
 import { MAX_PERSON_BYTES, PersonBatch } from './person-batch'
@@ -41,9 +42,9 @@ export interface Turn {
   processed: number
   /** The round ended, and no project of it had events left after its turn. */
   drained: boolean
+  /** This turn was the last of its round. */
+  last: boolean
 }
-
-type NewDelivery = Omit<Delivery, 'id' | 'status' | 'attempts' | 'last_error'>
 
 interface Outcomes {
   deliveries: NewDelivery[]
@@ -96,7 +97,7 @@ export class EventProcessor {
     const projectId = this.round.shift() as number
     const { processed, more } = this.turn(projectId)
     this.roundHadMore ||= more
-    return { processed, drained: this.round.length === 0 && !this.roundHadMore }
+    return { processed, drained: this.round.length === 0 && !this.roundHadMore, last: this.round.length === 0 }
   }
 
   private turn(projectId: number): { processed: number; more: boolean } {
@@ -157,7 +158,7 @@ export class EventProcessor {
     try {
       const update = context.persons.apply(event)
       if (update.refused) this.log(context, 'warn', `person ${quote(event.distinct_id)} not updated by event ${event.uuid}: ${update.refused}`, event.uuid, event.distinct_id)
-      this.map(event, update.person, context)
+      this.map(queued.id, event, update.person, context)
     } catch (error) {
       // Mapping never throws on event data; should it, this event alone is given up, not the batch.
       this.setAside(queued, `processing failed: ${(error as Error).message}`, context)
@@ -176,7 +177,7 @@ export class EventProcessor {
     for (const fn of context.functions) context.out.logs.push({ project_id: context.projectId, function_id: fn.stored.id, timestamp, level, message, instance_id: instanceId, distinct_id: distinctId })
   }
 
-  private map(event: CapturedEvent, person: Person | undefined, context: Context): void {
+  private map(rowId: number, event: CapturedEvent, person: Person | undefined, context: Context): void {
     const { projectId, functions, nowMs, out } = context
     if (functions.length === 0) return
     // Built once for all functions: stored events were checked at capture.
@@ -188,17 +189,7 @@ export class EventProcessor {
       for (const result of results) {
         out.quality.count(functionId, result)
         if (result.status === 'event') {
-          out.deliveries.push({
-            project_id: projectId,
-            function_id: functionId,
-            mapping: result.mapping,
-            event_uuid: event.uuid,
-            distinct_id: event.distinct_id,
-            event_id: result.event.event_id,
-            payload: JSON.stringify(result.event),
-            next_attempt_at: nowMs,
-            first_seen_at: nowMs,
-          })
+          out.deliveries.push(newDelivery(fn, result, event, rowId, nowMs))
           continue
         }
         const level = result.status === 'skipped' ? 'info' : 'error'
@@ -207,6 +198,22 @@ export class EventProcessor {
         out.metrics.push({ projectId, functionId, name: result.status === 'skipped' ? 'skipped' : 'failed' })
       }
     }
+  }
+}
+
+/** The delivery of one mapped event: due now, remembering the stored event's row so that a replay can map it again. */
+export function newDelivery(fn: RunningFunction, result: Extract<InvocationResult, { status: 'event' }>, event: CapturedEvent, rowId: number, nowMs: number): NewDelivery {
+  return {
+    project_id: fn.stored.project_id,
+    function_id: fn.stored.id,
+    mapping: result.mapping,
+    event_uuid: event.uuid,
+    distinct_id: event.distinct_id,
+    event_id: result.event.event_id,
+    payload: JSON.stringify(result.event),
+    next_attempt_at: nowMs,
+    first_seen_at: nowMs,
+    event_row_id: rowId,
   }
 }
 

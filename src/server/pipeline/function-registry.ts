@@ -54,6 +54,20 @@ export class FunctionRegistry {
   get(id: string): RunningFunction | undefined {
     return this.compiled.get(id)
   }
+
+  /**
+   * The function as saved now (read by the caller), compiled: a job started right after a save maps with
+   * that save, not with what the last refresh saw. The sender then sends its deliveries with it too.
+   */
+  current(stored: StoredFunction): RunningFunction | undefined {
+    const running = this.compiled.get(stored.id)
+    if (running && running.stored.updated_at === stored.updated_at) return running
+    const compiled = tryCompile(stored)
+    if (!compiled) return undefined
+    const fresh = { stored, compiled }
+    this.compiled.set(stored.id, fresh)
+    return fresh
+  }
 }
 
 // Saved functions were validated; only a changed template could make one invalid, and that one alone stops.

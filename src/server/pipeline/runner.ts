@@ -2,6 +2,7 @@ import { PRUNE_CHUNK, type Store } from '../../store/types'
 import { DeliverySender, type SenderOptions } from './delivery-sender'
 import { DEFAULT_LIMITS, EventProcessor, type PipelineLimits, type TestHooks } from './event-processor'
 import { FunctionRegistry } from './function-registry'
+import { JobRunner } from './job-runner'
 
 export interface RunnerOptions extends SenderOptions {
   /** How often the queues are polled when nothing wakes the runner. */
@@ -49,6 +50,7 @@ const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve))
 export class PipelineRunner {
   private readonly processor: EventProcessor
   private readonly sender: DeliverySender
+  private readonly jobs: JobRunner
   private running = false
   private stopping = false
   private loops?: Promise<unknown>
@@ -63,6 +65,7 @@ export class PipelineRunner {
     const registry = new FunctionRegistry(store.functions)
     this.processor = new EventProcessor(store, registry, { ...DEFAULT_LIMITS, ...options.limits }, options.testHooks)
     this.sender = new DeliverySender(store, registry, options)
+    this.jobs = new JobRunner(store, registry, undefined, options.now)
   }
 
   start(): void {
@@ -98,14 +101,28 @@ export class PipelineRunner {
         await this.mapPause.sleep(1000, false)
         continue
       }
+      // Replays and backfills take one chunk per round of the projects' turns (or when no event waits).
+      const jobMapped = (turn === undefined || turn.last) && this.stepJobs()
+      if (jobMapped) this.sendPause.wake()
       if (turn === undefined) {
-        await this.mapPause.sleep(this.options.pollMs ?? 50, true)
+        if (jobMapped) await nextTick()
+        else await this.mapPause.sleep(this.options.pollMs ?? 50, true)
         continue
       }
       if (turn.processed > 0) this.sendPause.wake()
       // Under a steady trickle, a short pause gathers events into batches instead of a round per request.
       if (turn.drained) await this.mapPause.sleep(ROUND_GAP_MS, false)
       else await nextTick()
+    }
+  }
+
+  private stepJobs(): boolean {
+    try {
+      return this.jobs.step()
+    } catch (error) {
+      // A job's state is in the store: its next step picks it up again.
+      process.stderr.write(`pipeline job step failed: ${(error as Error).message}\n`)
+      return false
     }
   }
 

@@ -8,6 +8,7 @@ import { SqliteDeliveryQueue } from './deliveries'
 import { SqliteEventQueue } from './events'
 import { SqliteFunctionStore } from './functions'
 import { SqliteHoldStore } from './holds'
+import { SqliteJobStore } from './jobs'
 import { SqliteKeyStore } from './keys'
 import { migrate } from './migrations'
 import { SqliteLogStore, SqliteMetricStore } from './observability'
@@ -73,6 +74,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     db.close()
     throw error
   }
+  const deliveries = new SqliteDeliveryQueue(db)
   return {
     projects: new SqliteProjectStore(db),
     keys: new SqliteKeyStore(db),
@@ -80,11 +82,12 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     functions: new SqliteFunctionStore(db, box),
     persons: new SqlitePersonStore(db),
     events: new SqliteEventQueue(db),
-    deliveries: new SqliteDeliveryQueue(db),
+    deliveries,
     holds: new SqliteHoldStore(db),
     logs: new SqliteLogStore(db),
     metrics: new SqliteMetricStore(db),
     quality: new SqliteQualityStore(db),
+    jobs: new SqliteJobStore(db, deliveries),
     // IMMEDIATE takes the write lock up front: a deferred transaction that reads first and writes later
     // fails at once with SQLITE_BUSY when the other thread committed in between, instead of waiting.
     transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),

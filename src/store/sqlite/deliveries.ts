@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3'
+import { failureReasonOf } from '../../delivery/failure-reasons'
 import { PRUNE_CHUNK } from '../types'
-import type { Delivery, DeliveryQueue, DeliveryStatus, DeliveryUpdate, DueCursor } from '../types'
+import type { Delivery, DeliveryQueue, DeliveryStatus, DeliveryUpdate, DueCursor, FailedFilter } from '../types'
+import { FailedList } from './failed-deliveries'
 
 const COLUMNS = 'id, project_id, function_id, mapping, event_uuid, distinct_id, event_id, payload, status, attempts, next_attempt_at, first_seen_at, last_error'
 
@@ -12,8 +14,10 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   private readonly functionsStatement: Database.Statement
   private readonly countStatement: Database.Statement
   private readonly pruneStatement: Database.Statement
+  private readonly failedList: FailedList
 
   constructor(private readonly db: Database.Database) {
+    this.failedList = new FailedList(db)
     const due = `SELECT ${COLUMNS} FROM deliveries WHERE status = 'pending' AND function_id = @functionId AND next_attempt_at <= @nowMs`
     this.dueStatement = db.prepare(`${due} ORDER BY next_attempt_at, id LIMIT @limit`)
     this.dueAfterStatement = db.prepare(`${due} AND (next_attempt_at, id) > (@at, @id) ORDER BY next_attempt_at, id LIMIT @limit`)
@@ -30,20 +34,34 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
     this.countStatement = db.prepare(`SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND function_id = ?`).pluck()
     this.pruneStatement = db.prepare(`DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE status IN ('delivered', 'failed', 'gave_up') AND updated_at < ? LIMIT ${PRUNE_CHUNK})`)
     const insert = db.prepare(
-      `INSERT INTO deliveries (project_id, function_id, mapping, event_uuid, distinct_id, event_id, payload, status, attempts, next_attempt_at, first_seen_at, updated_at)
-       VALUES (@project_id, @function_id, @mapping, @event_uuid, @distinct_id, @event_id, @payload, 'pending', 0, @next_attempt_at, @first_seen_at, @first_seen_at)`,
+      `INSERT INTO deliveries (project_id, function_id, mapping, event_uuid, distinct_id, event_id, payload, status, attempts, next_attempt_at, first_seen_at, updated_at, event_row_id, job_id, job_item)
+       VALUES (@project_id, @function_id, @mapping, @event_uuid, @distinct_id, @event_id, @payload, 'pending', 0, @next_attempt_at, @first_seen_at, @first_seen_at, @event_row_id, @job_id, @job_item)`,
     )
     this.addAll = db.transaction((rows) => {
-      for (const row of rows) insert.run({ ...row, distinct_id: row.distinct_id ?? null })
+      for (const row of rows) insert.run({ ...row, distinct_id: row.distinct_id ?? null, event_row_id: row.event_row_id ?? null, job_id: row.job_id ?? null, job_item: row.job_item ?? null })
     })
-    const update = db.prepare('UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @next_attempt_at, last_error = @last_error, updated_at = @updated_at WHERE id = @id')
+    const update = db.prepare(
+      'UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @next_attempt_at, last_error = @last_error, reason = @reason, updated_at = @updated_at WHERE id = @id',
+    )
+    // The reason's code is read from the core's words once, here, so that the failed list filters on a column.
     this.settleAll = db.transaction((updates: DeliveryUpdate[], nowMs: number) => {
-      for (const u of updates) update.run({ ...u, updated_at: nowMs })
+      for (const u of updates) {
+        const reason = u.status === 'failed' || u.status === 'gave_up' ? failureReasonOf(u.status, u.last_error) : null
+        update.run({ ...u, reason, updated_at: nowMs })
+      }
     })
   }
 
   add(rows: Parameters<DeliveryQueue['add']>[0]): void {
     if (rows.length > 0) this.addAll.immediate(rows)
+  }
+
+  failed(functionId: string, filter: FailedFilter, page: { limit: number; offset: number }) {
+    return this.failedList.list(functionId, filter, page)
+  }
+
+  failedReasons(functionId: string, filter: FailedFilter) {
+    return this.failedList.reasons(functionId, filter)
   }
 
   pendingFunctions(): string[] {

@@ -215,6 +215,55 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX match_quality_project ON match_quality(project_id, hour);
   `,
+  // Failed deliveries and their replay, and backfills: a delivery keeps the stored event it came from (so a
+  // replay can map it again), the code of why it failed, the job that made it (job_id, job_item) and the
+  // job whose replay of it was delivered. The failed list walks a partial index of the not-replayed failures.
+  // A job's items are its replayed deliveries (all made at once) or its backfilled events (made as mapped).
+  `
+  ALTER TABLE deliveries ADD COLUMN event_row_id INTEGER;
+  ALTER TABLE deliveries ADD COLUMN reason TEXT;
+  ALTER TABLE deliveries ADD COLUMN job_id TEXT;
+  ALTER TABLE deliveries ADD COLUMN job_item INTEGER;
+  ALTER TABLE deliveries ADD COLUMN replayed_by TEXT;
+  UPDATE deliveries SET reason = CASE
+      WHEN last_error LIKE 'the function %' THEN 'function_unavailable'
+      WHEN status = 'gave_up' AND last_error LIKE 'gave up: its event_time %' THEN 'outside_window'
+      WHEN status = 'gave_up' THEN 'gave_up'
+      WHEN last_error LIKE 'HTTP %' OR last_error LIKE 'unexpected failure%' THEN 'other'
+      ELSE 'rejected' END
+    WHERE status IN ('failed', 'gave_up');
+  CREATE INDEX deliveries_failed ON deliveries(function_id, updated_at, id) WHERE status IN ('failed', 'gave_up') AND replayed_by IS NULL;
+  CREATE INDEX deliveries_job ON deliveries(job_id, job_item) WHERE job_id IS NOT NULL;
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    project_id INTEGER NOT NULL,
+    function_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    settled INTEGER NOT NULL,
+    created_by_key_id TEXT,
+    created_by_label TEXT NOT NULL,
+    range_after INTEGER,
+    range_before INTEGER,
+    cursor INTEGER NOT NULL,
+    last_event INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    lost INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    finished_at INTEGER
+  );
+  CREATE INDEX jobs_function ON jobs(function_id, created_at);
+  CREATE INDEX jobs_unsettled ON jobs(settled) WHERE settled = 0;
+  CREATE TABLE job_items (
+    job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    item INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    reason TEXT,
+    PRIMARY KEY (job_id, item)
+  ) WITHOUT ROWID;
+  CREATE INDEX job_items_state ON job_items(job_id, state, reason);
+  CREATE INDEX job_items_item ON job_items(item, job_id);
+  `,
 ]
 
 /** Migrates to the latest version; `target` stops earlier (tests build an old database with it). */

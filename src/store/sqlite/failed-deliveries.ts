@@ -1,0 +1,88 @@
+import type Database from 'better-sqlite3'
+import type { DeliveryReason } from '../../delivery/failure-reasons'
+import type { FailedDelivery, FailedFilter } from '../types'
+
+const COLUMNS = 'd.id, d.project_id, d.function_id, d.mapping, d.event_uuid, d.distinct_id, d.event_id, d.payload, d.status, d.attempts, d.next_attempt_at, d.first_seen_at, d.last_error'
+
+/**
+ * The not-replayed failures of a function, as the partial index deliveries_failed holds them: its WHERE is
+ * repeated word for word, which is what lets SQLite use it (then walk it by updated_at, newest first).
+ */
+const FAILED = "d.function_id = @functionId AND d.status IN ('failed', 'gave_up') AND d.replayed_by IS NULL"
+
+/** The running replay that holds a delivery. */
+const HOLDING_JOB = "(SELECT i.job_id FROM job_items i JOIN jobs j ON j.id = i.job_id WHERE i.item = d.id AND j.kind = 'replay' AND j.status = 'running' LIMIT 1)"
+
+const eventField = (field: string) => `CASE WHEN json_valid(e.payload) THEN json_extract(e.payload, '$.${field}') END`
+
+type Row = Omit<FailedDelivery, 'event'> & { event_kept: number | null; e_uuid: unknown; e_event: unknown; e_distinct_id: unknown; e_timestamp: unknown }
+
+/** The conditions of a filter as SQL over `d`, with their parameters (built per shape, prepared once each). */
+export function filterSql(filter: FailedFilter, withReason: boolean): { where: string; params: Record<string, unknown> } {
+  const terms = [FAILED]
+  const params: Record<string, unknown> = {}
+  if (filter.status.length === 1) {
+    terms.push('d.status = @status')
+    params.status = filter.status[0]
+  }
+  if (filter.mapping !== undefined) {
+    terms.push('d.mapping = @mapping')
+    params.mapping = filter.mapping
+  }
+  if (withReason && filter.reason !== undefined) {
+    terms.push('d.reason = @reason')
+    params.reason = filter.reason
+  }
+  if (filter.afterMs !== undefined) {
+    terms.push('d.updated_at >= @after')
+    params.after = filter.afterMs
+  }
+  if (filter.beforeMs !== undefined) {
+    terms.push('d.updated_at < @before')
+    params.before = filter.beforeMs
+  }
+  return { where: terms.join(' AND '), params }
+}
+
+export class FailedList {
+  private readonly statements = new Map<string, Database.Statement>()
+
+  constructor(private readonly db: Database.Database) {}
+
+  private prepared(sql: string): Database.Statement {
+    let statement = this.statements.get(sql)
+    if (!statement) {
+      statement = this.db.prepare(sql)
+      this.statements.set(sql, statement)
+    }
+    return statement
+  }
+
+  list(functionId: string, filter: FailedFilter, page: { limit: number; offset: number }): { count: number; results: FailedDelivery[] } {
+    const { where, params } = filterSql(filter, true)
+    const count = this.prepared(`SELECT COUNT(*) FROM deliveries d WHERE ${where}`)
+      .pluck()
+      .get({ ...params, functionId }) as number
+    const rows = this.prepared(
+      `SELECT ${COLUMNS}, d.reason, d.updated_at, ${HOLDING_JOB} AS replay_job_id, e.id AS event_kept,
+         ${eventField('uuid')} AS e_uuid, ${eventField('event')} AS e_event, ${eventField('distinct_id')} AS e_distinct_id, ${eventField('timestamp')} AS e_timestamp
+       FROM deliveries d LEFT JOIN events e ON e.id = d.event_row_id
+       WHERE ${where} ORDER BY d.updated_at DESC, d.id DESC LIMIT @limit OFFSET @offset`,
+    ).all({ ...params, functionId, limit: page.limit, offset: page.offset }) as Row[]
+    return { count, results: rows.map(toFailed) }
+  }
+
+  reasons(functionId: string, filter: FailedFilter): { reason: DeliveryReason; count: number }[] {
+    const { where, params } = filterSql(filter, false)
+    return this.prepared(`SELECT d.reason AS reason, COUNT(*) AS count FROM deliveries d WHERE ${where} GROUP BY d.reason ORDER BY count DESC, reason`).all({ ...params, functionId }) as {
+      reason: DeliveryReason
+      count: number
+    }[]
+  }
+}
+
+function toFailed(row: Row): FailedDelivery {
+  const { event_kept, e_uuid, e_event, e_distinct_id, e_timestamp, ...delivery } = row
+  const event = event_kept === null ? null : { uuid: e_uuid, event: e_event, distinct_id: e_distinct_id, timestamp: e_timestamp }
+  return { ...delivery, reason: delivery.reason ?? 'other', event }
+}
