@@ -8,13 +8,18 @@ jest.setTimeout(90_000)
 const PHONE = { width: 390, height: 844 }
 const CARTS = ['cart-1', 'cart-2', 'cart-3']
 const ORDERS = ['order-x1', 'order-x2']
+/** Sent while Pinterest is down, with a retry period of half a second: given up. */
+const LOST = 'signup-lost'
 const recent = () => new Date(Date.now() - 60_000).toISOString()
 const cart = (uuid: string) => ({ ...order(uuid), event: 'Product Added', timestamp: recent() })
 const checkout = (uuid: string) => ({ ...order(uuid), timestamp: recent() })
+const signUp = (uuid: string) => ({ ...order(uuid), event: 'Signed Up', timestamp: recent() })
 
 let setup: PageSetup
 let functionId: string
 const responses: Promise<string>[] = []
+/** Every confirm the page asked, in order; each is accepted. */
+const dialogs: string[] = []
 
 const api = async <T>(path: string): Promise<T> => {
   const response = await fetch(`${setup.pipeline.server.url}/api/projects/${firstProject.id}/hog_functions/${functionId}/${path}`, { headers: { authorization: `Bearer ${firstProject.key}` } })
@@ -22,7 +27,12 @@ const api = async <T>(path: string): Promise<T> => {
 }
 /** The event_ids of the rows shown, top to bottom. */
 const shownIds = (page: Page) => page.getByTestId('delivery').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-event-id')))
-const waitForRows = (page: Page, count: number) => page.waitForFunction(`document.querySelectorAll('[data-testid="delivery"]').length === ${count}`, undefined, { timeout: 10_000 })
+interface Rows {
+  document: { querySelectorAll(selector: string): { length: number } }
+}
+/** Waits until the list shows `count` rows (a function, not a string: the page's CSP forbids eval). */
+const waitForRows = (page: Page, count: number) =>
+  page.waitForFunction((n) => (globalThis as unknown as Rows).document.querySelectorAll('[data-testid="delivery"]').length === n, count, { timeout: 10_000 })
 const accepted = (ids: string[]) =>
   setup.pipeline.emulator
     .accepted()
@@ -32,19 +42,32 @@ const overflow = (page: Page) => page.evaluate('document.scrollingElement.scroll
 /** The text of the newest job's progress once it reads `text`. */
 const jobProgress = (page: Page, text: string) => page.getByTestId('job').first().getByTestId('job-progress').getByText(text, { exact: true }).waitFor({ timeout: 20_000 })
 
+/** Waits until the function has `count` failed or given-up deliveries. */
+async function untilListed(count: number): Promise<void> {
+  const started = Date.now()
+  while ((await api<{ count: number }>('deliveries/')).count < count && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 50))
+  expect((await api<{ count: number }>('deliveries/')).count).toBe(count)
+}
+
 beforeAll(async () => {
-  setup = await startPage('deliveries')
+  setup = await startPage('deliveries', undefined, { retry: { baseDelayMs: 20, maxDelayMs: 50, maxRetryMs: 500 } })
   setup.page.on('response', (response: Response) => responses.push(response.text().catch(() => '')))
+  setup.page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message())
+    void dialog.accept()
+  })
   const { server, emulator } = setup.pipeline
   functionId = await createFunction(server, firstProject, { name: 'Shop with failures' })
   emulator.setFaults({ fail_event_ids: [...CARTS, ...ORDERS] })
-  // One at a time, so that the newest-first order is known: the carts are the newest.
+  // One batch after the other, so that the newest-first order is known: the orders, the carts, then the sign-up.
   await capture(server, firstProject, [checkout('order-ok'), ...ORDERS.map(checkout)])
-  const started = Date.now()
-  while ((await api<{ count: number }>('deliveries/')).count < 2 && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 50))
+  await untilListed(2)
   await capture(server, firstProject, CARTS.map(cart))
-  while ((await api<{ count: number }>('deliveries/')).count < 5 && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 50))
-  expect((await api<{ count: number }>('deliveries/')).count).toBe(5)
+  await untilListed(5)
+  emulator.setFaults({ unavailable_share: 1 })
+  await capture(server, firstProject, [signUp(LOST)])
+  await untilListed(6)
+  emulator.setFaults({})
   await signIn(setup.page)
 })
 
@@ -53,18 +76,23 @@ afterAll(() => setup?.close())
 test('the Deliveries tab lists the rejected deliveries newest first with their reason, error and attempts', async () => {
   const { page } = setup
   await page.goto(`/#/destinations/${functionId}/deliveries`)
-  await waitForRows(page, 5)
+  await waitForRows(page, 6)
   const ids = await shownIds(page)
-  expect(ids.slice(0, 3).sort()).toEqual(CARTS)
-  expect(ids.slice(3).sort()).toEqual(ORDERS)
-  const first = page.getByTestId('delivery').first()
+  expect(ids[0]).toBe(LOST)
+  expect(ids.slice(1, 4).sort()).toEqual(CARTS)
+  expect(ids.slice(4).sort()).toEqual(ORDERS)
+  const lost = page.getByTestId('delivery').first()
+  await expect(lost.getByTestId('delivery-reason').textContent()).resolves.toBe('Retries ran out before the deadline')
+  await expect(lost.locator('.badge').textContent()).resolves.toBe('Given up')
+  await expect(lost.locator('.delivery-mapping').textContent()).resolves.toBe('Sign Up')
+  const first = page.getByTestId('delivery').nth(1)
   await expect(first.getByTestId('delivery-reason').textContent()).resolves.toBe('Pinterest rejected the event')
   await expect(first.getByTestId('delivery-error').textContent()).resolves.toMatch(/emulated failure/)
   await expect(first.locator('.delivery-mapping').textContent()).resolves.toBe('Add to Cart')
   await expect(first.locator('.delivery-event-name').textContent()).resolves.toBe('add_to_cart')
   await expect(first.textContent()).resolves.toContain('1 attempt')
-  await expect(page.getByTestId('deliveries-count').textContent()).resolves.toBe('5 of 5 shown')
-  await expect(page.getByRole('button', { name: 'Replay all 5 matching' }).isEnabled()).resolves.toBe(true)
+  await expect(page.getByTestId('deliveries-count').textContent()).resolves.toBe('6 of 6 shown')
+  await expect(page.getByRole('button', { name: 'Replay all 6 matching' }).isEnabled()).resolves.toBe(true)
   await expect(page.getByRole('button', { name: 'Replay selected (0)' }).isDisabled()).resolves.toBe(true)
 })
 
@@ -79,18 +107,26 @@ test('a row opens to its PostHog event and the Pinterest payload as JSON text', 
   await setup.screenshot('deliveries')
 })
 
-test('the mapping and reason filters narrow the list to the expected rows', async () => {
+test('the mapping, reason and status filters narrow the list to the expected rows', async () => {
   const { page } = setup
+  await expect(page.getByLabel('Reason').locator('option').allTextContents()).resolves.toEqual(['All reasons', 'Pinterest rejected the event (5)', 'Retries ran out before the deadline (1)'])
+  await page.getByLabel('Reason').selectOption('gave_up')
+  await waitForRows(page, 1)
+  expect(await shownIds(page)).toEqual([LOST])
+  await page.getByLabel('Reason').selectOption('rejected')
+  await waitForRows(page, 5)
+  expect((await shownIds(page)).sort()).toEqual([...CARTS, ...ORDERS])
   await page.getByLabel('Mapping').selectOption('Checkout')
   await waitForRows(page, 2)
   expect((await shownIds(page)).sort()).toEqual(ORDERS)
+  // The reasons are counted under the other filters: the Checkout deliveries were all rejected.
   await expect(page.getByLabel('Reason').locator('option').allTextContents()).resolves.toEqual(['All reasons', 'Pinterest rejected the event (2)'])
-  await page.getByLabel('Mapping').selectOption('')
-  await waitForRows(page, 5)
-  await page.getByLabel('Reason').selectOption('rejected')
-  await waitForRows(page, 5)
+  await page.getByLabel('Reason').selectOption('')
   await page.getByLabel('Status').selectOption('gave_up')
   await page.getByText('No failed deliveries match these filters.').waitFor()
+  await page.getByLabel('Mapping').selectOption('')
+  await waitForRows(page, 1)
+  expect(await shownIds(page)).toEqual([LOST])
   await page.getByLabel('Status').selectOption('both')
   await page.getByLabel('Mapping').selectOption('Add to Cart')
   await waitForRows(page, 3)
@@ -100,11 +136,7 @@ test('the mapping and reason filters narrow the list to the expected rows', asyn
 test('with the keyboard alone, the rows of a page are selected and replayed; the job reaches 3 done, 0 left', async () => {
   const { page } = setup
   setup.pipeline.emulator.setFaults({})
-  const dialogs: string[] = []
-  page.once('dialog', (dialog) => {
-    dialogs.push(dialog.message())
-    void dialog.accept()
-  })
+  dialogs.length = 0
   await page.locator('#deliveries-title').focus()
   expect(await tabTo(page, '.replay-bar input[type="checkbox"]')).toBe(true)
   await page.keyboard.press('Space')
@@ -131,7 +163,6 @@ test('while a replay of the filter runs its rows say why they cannot be replayed
   await waitForRows(page, 2)
   // A paused destination's job waits: it runs, and holds its deliveries, until the destination is enabled.
   await setEnabled(server, firstProject, functionId, false)
-  page.on('dialog', (dialog) => void dialog.accept())
   await page.getByRole('button', { name: 'Replay all 2 matching' }).click()
   const job = page.getByTestId('job').first()
   await job.locator('.badge').getByText('Running', { exact: true }).waitFor()
@@ -145,18 +176,20 @@ test('while a replay of the filter runs its rows say why they cannot be replayed
   await job.getByRole('button', { name: 'Cancel this replay' }).click()
   await job.locator('.badge').getByText('Cancelled', { exact: true }).waitFor()
   await expect(page.locator('.delivery-check:enabled').count()).resolves.toBe(2)
-  page.removeAllListeners('dialog')
 })
 
 test('"Replay all matching" replays every delivery of the filter once the destination runs', async () => {
   const { page } = setup
   await setEnabled(setup.pipeline.server, firstProject, functionId, true)
-  page.once('dialog', (dialog) => void dialog.accept())
+  dialogs.length = 0
   await page.getByRole('button', { name: 'Replay all 2 matching' }).click()
   await jobProgress(page, '2 done · 0 failed · 0 left of 2')
+  expect(dialogs).toEqual(["Replay all 2 deliveries that match the filters? Each is mapped again with this destination's current configuration and sent to Pinterest with its own event_id."])
   expect(accepted(ORDERS).sort()).toEqual(ORDERS)
   await page.getByText('No failed deliveries match these filters.').waitFor()
-  expect((await api<{ count: number }>('deliveries/')).count).toBe(0)
+  // What was replayed leaves the list: only the given-up sign-up is left.
+  const left = await api<{ results: { event_id: string }[] }>('deliveries/')
+  expect(left.results.map((d) => d.event_id)).toEqual([LOST])
 })
 
 test('the tab fits a 390 pixel wide phone, and never shows the conversion token', async () => {
