@@ -153,7 +153,6 @@ test('with the keyboard alone, the rows of a page are selected and replayed; the
   const jobs = await api<{ results: { done: number; left: number; total: number }[] }>('jobs/')
   expect(jobs.results[0]).toMatchObject({ total: 3, done: 3, left: 0 })
   expect(await seriousViolations(page)).toEqual([])
-  await setup.screenshot('deliveries-job')
 })
 
 test('while a replay of the filter runs its rows say why they cannot be replayed, a second one shows the conflict, and Cancel stops it', async () => {
@@ -173,6 +172,8 @@ test('while a replay of the filter runs its rows say why they cannot be replayed
   await expect(page.locator('.delivery-check:disabled').count()).resolves.toBe(2)
   await page.getByRole('button', { name: 'Replay all 2 matching' }).click()
   await expect(page.locator('#replay-problem').textContent()).resolves.toBe(`2 of these deliveries are already being replayed by job ${jobId}. Wait for that job to finish, or cancel it.`)
+  expect(await seriousViolations(page)).toEqual([])
+  await setup.screenshot('deliveries-job')
   await job.getByRole('button', { name: 'Cancel this replay' }).click()
   await job.locator('.badge').getByText('Cancelled', { exact: true }).waitFor()
   await expect(page.locator('.delivery-check:enabled').count()).resolves.toBe(2)
@@ -197,6 +198,8 @@ test('the tab fits a 390 pixel wide phone, and never shows the conversion token'
   await page.setViewportSize(PHONE)
   await page.getByLabel('Mapping').selectOption('')
   await page.getByText('Backfill stored events').click()
+  await page.locator(`[data-event-id="${LOST}"] summary`).click()
+  await page.locator(`[data-event-id="${LOST}"]`).getByTestId('delivery-payload').waitFor()
   expect(await overflow(page)).toBe(0)
   await setup.screenshot('deliveries-phone')
   await page.setViewportSize({ width: 1280, height: 800 })

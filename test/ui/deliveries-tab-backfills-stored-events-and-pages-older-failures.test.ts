@@ -69,3 +69,31 @@ test('a backfill of the last day sends the events stored before the destination 
   ).toEqual(EARLY)
   expect(setup.console.filter((line) => /Content Security Policy/i.test(line))).toEqual([])
 })
+
+test('past 50 failed deliveries the older ones come on "Show older", after the ones shown', async () => {
+  const { page } = setup
+  const { server, emulator } = setup.pipeline
+  const many = Array.from({ length: 52 }, (_, i) => `many-${i + 1}`)
+  emulator.setFaults({ fail_event_ids: many })
+  await capture(
+    server,
+    firstProject,
+    many.map((uuid) => ({ ...order(uuid), timestamp: new Date(Date.now() - 60_000).toISOString() })),
+  )
+  const listed = async () => {
+    const response = await fetch(`${server.url}/api/projects/${firstProject.id}/hog_functions/${functionId}/deliveries/?limit=1`, { headers: { authorization: `Bearer ${firstProject.key}` } })
+    return ((await response.json()) as { count: number }).count
+  }
+  const started = Date.now()
+  while ((await listed()) < 52 && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 50))
+  await page.getByRole('button', { name: 'Refresh' }).click()
+  await page.getByTestId('deliveries-count').getByText('50 of 52 shown').waitFor()
+  const firstPage = await page.getByTestId('delivery').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-delivery-id')))
+  await page.getByRole('button', { name: 'Show older' }).click()
+  await page.getByTestId('deliveries-count').getByText('52 of 52 shown').waitFor()
+  const all = await page.getByTestId('delivery').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-delivery-id')))
+  expect(all.slice(0, 50)).toEqual(firstPage)
+  expect(new Set(all).size).toBe(52)
+  expect(all.map(Number)).toEqual([...all.map(Number)].sort((a, b) => b - a))
+  expect(await page.getByRole('button', { name: 'Show older' }).count()).toBe(0)
+})
