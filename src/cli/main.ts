@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { ConfigError, OperatorError } from '../errors'
 import { SecretKeyError } from '../store/secret-box'
+import { BACKFILL_HELP, backfillCommand, DELIVERIES_HELP, deliveriesCommand } from './deliveries'
 import { EMULATOR_HELP, emulatorCommand } from './emulator'
 import { FUNCTIONS_HELP, functionsCommand } from './functions'
 import { KEYS_HELP, keysCommand } from './keys'
@@ -57,6 +58,8 @@ const COMMANDS: Record<string, Command> = {
   projects: { help: PROJECTS_HELP, run: (args) => projectsCommand(args) },
   keys: { help: KEYS_HELP, run: (args) => keysCommand(args) },
   functions: { help: FUNCTIONS_HELP, run: (args) => functionsCommand(args) },
+  deliveries: { help: DELIVERIES_HELP, run: (args) => deliveriesCommand(args) },
+  backfill: { help: BACKFILL_HELP, run: (args) => backfillCommand(args) },
   secrets: { help: SECRETS_HELP, run: (args) => secretsCommand(args) },
   persons: { help: PERSONS_HELP, run: (args) => personsCommand(args) },
   map: { help: MAP_HELP, run: map },

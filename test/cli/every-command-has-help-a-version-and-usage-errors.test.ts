@@ -8,7 +8,7 @@ import { runCli } from '../helpers/server-process'
 
 jest.setTimeout(40_000)
 
-const COMMANDS = ['serve', 'projects', 'keys', 'functions', 'secrets', 'persons', 'map', 'send', 'emulator']
+const COMMANDS = ['serve', 'projects', 'keys', 'functions', 'deliveries', 'backfill', 'secrets', 'persons', 'map', 'send', 'emulator']
 const VERSION = (JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version
 
 async function output(argv: string[]): Promise<{ code: number; text: string }> {

@@ -54,12 +54,14 @@ describe('the event processor', () => {
     const events = processor({ sliceMs: 100 }, 30)
 
     const first = events.runTurn()
+    // A's turn is the first of the round's two; the job runner takes its chunk after the last.
+    expect(first?.last).toBe(false)
     const afterFirst = store.events.countPending(a.projectId)
     expect(first?.processed).toBe(40 - afterFirst)
     expect(afterFirst).toBeGreaterThan(0)
     expect(store.events.countPending(b.projectId)).toBe(1)
 
-    expect(events.runTurn()).toEqual({ processed: 1, drained: false })
+    expect(events.runTurn()).toEqual({ processed: 1, drained: false, last: true })
     expect(store.events.countPending(b.projectId)).toBe(0)
     expect(store.events.countPending(a.projectId)).toBe(afterFirst)
     expect(delivered()).toContain('b-0')
@@ -77,7 +79,7 @@ describe('the event processor', () => {
       Array.from({ length: 30 }, (_, i) => order(`a-${i}`)),
     )
     const events = processor()
-    expect(events.runTurn()).toEqual({ processed: 30, drained: true })
+    expect(events.runTurn()).toEqual({ processed: 30, drained: true, last: true })
     expect(events.runTurn()).toBeUndefined()
   })
 

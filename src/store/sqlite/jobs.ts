@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3'
 import type { FailureReason } from '../../delivery/failure-reasons'
 import type { CapturedEvent, Job, JobCreation, JobItemResult, JobStore, JobWork, NewJob, ReplayChoice } from '../types'
 import type { SqliteDeliveryQueue } from './deliveries'
-import { filterSql } from './failed-deliveries'
+import { FAILED_ROWS, filterSql } from './failed-deliveries'
 
 type JobRow = {
   id: string
@@ -107,7 +107,7 @@ export class SqliteJobStore implements JobStore {
       return found.length === unique.length ? found : { invalid: 'delivery_ids' }
     }
     const { where, params } = filterSql(choice.filter, true)
-    const found = this.sql(`SELECT d.id FROM deliveries d WHERE ${where} ORDER BY d.id`)
+    const found = this.sql(`SELECT d.id FROM ${FAILED_ROWS} WHERE ${where} ORDER BY d.id`)
       .pluck()
       .all({ ...params, functionId }) as number[]
     return found.length > 0 ? found : { invalid: 'filter' }
