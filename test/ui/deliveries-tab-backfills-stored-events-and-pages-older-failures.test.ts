@@ -97,3 +97,20 @@ test('past 50 failed deliveries the older ones come on "Show older", after the o
   expect(all.map(Number)).toEqual([...all.map(Number)].sort((a, b) => b - a))
   expect(await page.getByRole('button', { name: 'Show older' }).count()).toBe(0)
 })
+
+test('a job started elsewhere (the API, the CLI) shows in the panel on Refresh', async () => {
+  const { page } = setup
+  const { server } = setup.pipeline
+  const first = await page.getByTestId('delivery').first().getAttribute('data-delivery-id')
+  const response = await fetch(`${server.url}/api/projects/${firstProject.id}/hog_functions/${functionId}/replays/`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${firstProject.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ delivery_ids: [Number(first)] }),
+  })
+  expect(response.status).toBe(201)
+  const { id } = (await response.json()) as { id: string }
+  expect(await page.getByTestId('job').count()).toBe(1)
+  await page.getByRole('button', { name: 'Refresh' }).click()
+  await page.locator(`[data-job-id="${id}"] h4`).getByText('Replay', { exact: true }).waitFor()
+  expect(await page.getByTestId('job').count()).toBe(2)
+})

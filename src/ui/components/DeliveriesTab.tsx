@@ -123,7 +123,16 @@ export function DeliveriesTab({ client, functionId, mappings, pollMs = 2000 }: {
     <section class="deliveries" aria-labelledby="deliveries-title">
       <h2 id="deliveries-title">Failed deliveries</h2>
       <p class="muted">Deliveries Pinterest refused or that ran out of retries, newest first. A replay maps each stored event again with the current configuration.</p>
-      <DeliveryFilters form={form} mappings={mappings} reasons={listed.reasons} onChange={(patch) => setForm((f) => ({ ...f, ...patch }))} onRefresh={reload} />
+      <DeliveryFilters
+        form={form}
+        mappings={mappings}
+        reasons={listed.reasons}
+        onChange={(patch) => setForm((f) => ({ ...f, ...patch }))}
+        onRefresh={() => {
+          reload()
+          jobs.reload()
+        }}
+      />
       {'error' in range && (
         <p class="error-message" role="alert">
           {range.error}

@@ -8,6 +8,8 @@ export interface Jobs {
   /** A job just started: shown at once, and polled while it runs. */
   add(job: Job): void
   cancel(job: Job): Promise<void>
+  /** Reads the jobs again (Refresh: one may have been started elsewhere, by the CLI say). */
+  reload(): void
 }
 
 /**
@@ -47,6 +49,7 @@ export function useJobs(client: ApiClient, functionId: string, pollMs: number, o
     jobs,
     error,
     add: (job) => setJobs((current) => withJob(current, job)),
+    reload: () => void load(),
     cancel: async (job) => {
       try {
         const cancelled = await client.request<Job>('POST', path(`${encodeURIComponent(job.id)}/cancel/`))
