@@ -70,9 +70,12 @@ test('a backfill of the last day sends the events stored before the destination 
   expect(setup.console.filter((line) => /Content Security Policy/i.test(line))).toEqual([])
 })
 
-test('past 50 failed deliveries the older ones come on "Show older", after the ones shown', async () => {
+test('past 50 failed deliveries the older ones come on "Show older", after the ones shown; Refresh reads a custom range again', async () => {
   const { page } = setup
   const { server, emulator } = setup.pipeline
+  // An open custom range: Refresh must read the list again though the range itself did not change.
+  await page.getByLabel('Time range').selectOption('custom')
+  await page.getByText('No failed deliveries match these filters.').waitFor()
   const many = Array.from({ length: 52 }, (_, i) => `many-${i + 1}`)
   emulator.setFaults({ fail_event_ids: many })
   await capture(

@@ -77,7 +77,7 @@ export function DeliveriesTab({ client, functionId, mappings, pollMs = 2000 }: {
         setLoading(false)
       },
     )
-  }, [client, functionId, filterKey])
+  }, [client, functionId, filterKey, refreshes])
 
   const loadOlder = async () => {
     const mine = generation.current
