@@ -101,7 +101,7 @@ test('past 50 failed deliveries the older ones come on "Show older", after the o
   expect(await page.getByRole('button', { name: 'Show older' }).count()).toBe(0)
 })
 
-test('a job started elsewhere (the API, the CLI) shows in the panel on Refresh', async () => {
+test('a job started elsewhere (the API, the CLI) shows in the panel on Refresh, with its failures by reason', async () => {
   const { page } = setup
   const { server } = setup.pipeline
   const first = await page.getByTestId('delivery').first().getAttribute('data-delivery-id')
@@ -114,6 +114,11 @@ test('a job started elsewhere (the API, the CLI) shows in the panel on Refresh',
   const { id } = (await response.json()) as { id: string }
   expect(await page.getByTestId('job').count()).toBe(1)
   await page.getByRole('button', { name: 'Refresh' }).click()
-  await page.locator(`[data-job-id="${id}"] h4`).getByText('Replay', { exact: true }).waitFor()
+  const job = page.locator(`[data-job-id="${id}"]`)
+  await job.locator('h4').getByText('Replay', { exact: true }).waitFor()
   expect(await page.getByTestId('job').count()).toBe(2)
+  // Pinterest still rejects these events: the replayed delivery fails again, and the job counts why.
+  await job.getByTestId('job-progress').getByText('0 done · 1 failed · 0 left of 1', { exact: true }).waitFor({ timeout: 20_000 })
+  await expect(job.locator('.job-failures li').allTextContents()).resolves.toEqual(['Pinterest rejected the event: 1'])
+  await expect(job.locator('.badge').textContent()).resolves.toBe('Completed')
 })

@@ -16,7 +16,7 @@ export function DeliveryRow({ delivery, reason, selected, onSelect }: { delivery
           class="delivery-check"
           checked={selected && delivery.replayable}
           disabled={!delivery.replayable}
-          aria-describedby={delivery.replayable ? undefined : `${id}-why`}
+          aria-describedby={!delivery.replayable && delivery.not_replayable_reason ? `${id}-why` : undefined}
           onChange={(e) => onSelect(e.currentTarget.checked)}
         />
         <label for={`${id}-select`} class="visually-hidden">
