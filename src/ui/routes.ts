@@ -1,13 +1,14 @@
 /** The page's screens, one per `location.hash`. */
 export type Route = { name: 'list' } | { name: 'catalogue' } | { name: 'new'; templateId: string } | { name: 'destination'; id: string; tab: DestinationTab } | { name: 'not-found' }
 
-export const DESTINATION_TABS = ['configuration', 'mappings', 'testing', 'logs', 'metrics', 'quality', 'history', 'alerts'] as const
+export const DESTINATION_TABS = ['configuration', 'mappings', 'testing', 'logs', 'deliveries', 'metrics', 'quality', 'history', 'alerts'] as const
 
 export const TAB_LABELS: Record<DestinationTab, string> = {
   configuration: 'Configuration',
   mappings: 'Mappings',
   testing: 'Testing',
   logs: 'Logs',
+  deliveries: 'Deliveries',
   metrics: 'Metrics',
   quality: 'Quality',
   history: 'History',

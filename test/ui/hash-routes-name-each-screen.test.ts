@@ -8,7 +8,7 @@ test('each hash names its screen', () => {
   expect(parseRoute('#/destinations/abc-1')).toEqual({ name: 'destination', id: 'abc-1', tab: 'configuration' })
   expect(parseRoute('#/destinations/abc-1/configuration')).toEqual({ name: 'destination', id: 'abc-1', tab: 'configuration' })
   expect(DESTINATION_TABS.map((tab) => parseRoute(`#/destinations/abc-1/${tab}`))).toEqual(
-    ['configuration', 'mappings', 'testing', 'logs', 'metrics', 'quality', 'history', 'alerts'].map((tab) => ({ name: 'destination', id: 'abc-1', tab })),
+    ['configuration', 'mappings', 'testing', 'logs', 'deliveries', 'metrics', 'quality', 'history', 'alerts'].map((tab) => ({ name: 'destination', id: 'abc-1', tab })),
   )
 })
 

@@ -5,6 +5,7 @@ import { type FunctionStatus, heldOf } from '../function-status'
 import { setLeaveGuard } from '../leave-guard'
 import { type ApiMapping, isMappingField, type MappingDraft, type MappingTemplate, draftsOf, mappingFieldForAttr, mappingProblems, mappingsDirty, toApiMappings } from '../mappings'
 import { DESTINATION_TABS, type DestinationTab, routeHash, TAB_LABELS } from '../routes'
+import { DeliveriesTab } from './DeliveriesTab'
 import { LogsTab } from './LogsTab'
 import { MappingsTab } from './MappingsTab'
 import { MetricsTab } from './MetricsTab'
@@ -266,6 +267,7 @@ export function ConfigureDestination({
         <TestingTab client={client} functionId={loaded.functionId} configuration={() => ({ ...toPayload(loaded.fields, values), mappings: toApiMappings(mappings, loaded.mappingTemplates) })} />
       )}
       {tab === 'logs' && loaded.functionId && <LogsTab client={client} functionId={loaded.functionId} />}
+      {tab === 'deliveries' && loaded.functionId && <DeliveriesTab client={client} functionId={loaded.functionId} mappings={loaded.savedMappings.map((m) => m.name)} />}
       {tab === 'metrics' && loaded.functionId && <MetricsTab client={client} functionId={loaded.functionId} />}
       {tab === 'quality' && loaded.functionId && <QualityTab client={client} functionId={loaded.functionId} />}
       {tab === 'history' && loaded.functionId && <HistoryTab client={client} functionId={loaded.functionId} notify={notify} dirty={dirty} onReverted={() => setReloads((n) => n + 1)} />}

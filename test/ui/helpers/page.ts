@@ -2,6 +2,7 @@ import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { type BrowserSetup, startBrowser } from '../../helpers/browser'
 import { firstProject } from '../../helpers/pipeline-server'
+import type { ServerOptions } from '../../../src/server/server'
 import { type BuiltUi, buildFixtureUi } from '../../helpers/ui-build'
 
 export const TEMPLATE_ID = 'segment-actions-pinterest-conversions-api'
@@ -11,11 +12,11 @@ export interface PageSetup extends BrowserSetup {
   built: BuiltUi
 }
 
-/** The real page, built as npm run build builds it, served by a pipelines server, in headless Chromium. */
-export async function startPage(prefix: string, viewport?: { width: number; height: number }): Promise<PageSetup> {
+/** The real page, built as npm run build builds it, served by a pipelines server (with `server` options), in headless Chromium. */
+export async function startPage(prefix: string, viewport?: { width: number; height: number }, server?: Partial<ServerOptions>): Promise<PageSetup> {
   const built = await buildFixtureUi(ENTRY)
   try {
-    const browser = await startBrowser({ uiDir: built.dir, prefix, viewport })
+    const browser = await startBrowser({ uiDir: built.dir, prefix, viewport, server })
     return {
       ...browser,
       built,
