@@ -191,13 +191,13 @@ const restBody = fc.oneof(
   fc.string({ maxLength: 100 }),
 )
 const queryArb = fc.dictionary(
-  fc.oneof(fc.constantFrom('type', 'enabled', 'search', 'limit', 'offset', 'level', 'after', 'before', 'page'), text),
+  fc.oneof(fc.constantFrom('type', 'enabled', 'search', 'limit', 'offset', 'level', 'after', 'before', 'page', 'status', 'mapping', 'reason'), text),
   fc.oneof(text, fc.constantFrom('-9999999999d', '-7d', '-24h', '1e400', '-0m', '2026-13-45', '+275760-09-13T00:00:00.000Z', '99999999999999999999')),
   { maxKeys: 4 },
 )
 const restCase: fc.Arbitrary<Case> = fc
   .record({
-    route: fc.constantFrom('create', 'update', 'invoke', 'list', 'logs', 'metrics', 'totals', 'get', 'activity', 'revert'),
+    route: fc.constantFrom('create', 'update', 'invoke', 'list', 'logs', 'metrics', 'totals', 'get', 'activity', 'revert', 'deliveries', 'replay', 'backfill', 'jobs', 'cancel'),
     prefix: fc.constantFrom('/api/projects/1', '/api/environments/1', '/api/projects/2', '/api/projects/abc'),
     body: restBody,
     query: queryArb,
@@ -228,6 +228,16 @@ const restCase: fc.Arbitrary<Case> = fc
         return { method: 'GET', path: `${fn}/activity/?${search}`, headers }
       case 'revert':
         return withBody('POST', `${fn}/activity/${encodeURIComponent(String(query.search ?? '00000000-0000-4000-8000-000000000000'))}/revert/`)
+      case 'deliveries':
+        return { method: 'GET', path: `${fn}/deliveries/?${search}`, headers }
+      case 'replay':
+        return withBody('POST', `${fn}/replays/`)
+      case 'backfill':
+        return withBody('POST', `${fn}/backfills/`)
+      case 'jobs':
+        return { method: 'GET', path: `${fn}/jobs/${encodeURIComponent(String(query.search ?? ''))}?${search}`, headers }
+      case 'cancel':
+        return withBody('POST', `${fn}/jobs/${encodeURIComponent(String(query.search ?? '00000000-0000-4000-8000-000000000000'))}/cancel/`)
       default:
         return { method: 'GET', path: `${fn}/?${search}`, headers }
     }
