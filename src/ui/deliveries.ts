@@ -146,6 +146,10 @@ export function startProblem(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
+/** What the tab says once a job is started: "Replay started for 3 deliveries.", "Backfill started for 1 stored event.". */
+export const startedText = (job: Job): string =>
+  job.kind === 'replay' ? `Replay started for ${plural(job.total, 'delivery', 'deliveries')}.` : `Backfill started for ${plural(job.total, 'stored event', 'stored events')}.`
+
 /** "80 done · 5 failed · 15 left of 100". */
 export const progressText = (job: Job): string =>
   `${job.done.toLocaleString('en-US')} done · ${job.failed.toLocaleString('en-US')} failed · ${job.left.toLocaleString('en-US')} left of ${job.total.toLocaleString('en-US')}`

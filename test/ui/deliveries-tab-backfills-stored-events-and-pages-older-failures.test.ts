@@ -60,6 +60,7 @@ test('a backfill of the last day sends the events stored before the destination 
   await page.getByRole('button', { name: 'Start backfill' }).click()
   const job = page.getByTestId('job').first()
   await job.getByTestId('job-progress').getByText('3 done · 0 failed · 0 left of 3', { exact: true }).waitFor({ timeout: 20_000 })
+  await expect(page.locator('#replay-message').textContent()).resolves.toBe('Backfill started for 3 stored events.')
   await expect(job.locator('h4').textContent()).resolves.toMatch(/^Backfill of \d{4}-\d\d-\d\d \d\d:\d\d UTC – \d{4}-\d\d-\d\d \d\d:\d\d UTC$/)
   expect(
     emulator

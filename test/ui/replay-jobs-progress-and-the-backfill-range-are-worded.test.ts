@@ -1,4 +1,4 @@
-import { backfillBody, backfillFieldOf, finishedJobs, type Job, localMinute, payloadText, progressOf, progressText, withJob } from '../../src/ui/deliveries'
+import { backfillBody, backfillFieldOf, finishedJobs, type Job, localMinute, payloadText, progressOf, progressText, startedText, withJob } from '../../src/ui/deliveries'
 
 const job = (id: string, patch: Partial<Job> = {}): Job => ({
   id,
@@ -21,6 +21,13 @@ test('progress reads done, failed and left of the total, and its bar counts fini
   expect(progressText(job('a', { total: 2000, done: 2000, failed: 0, left: 0 }))).toBe('2,000 done · 0 failed · 0 left of 2,000')
   expect(progressOf(job('a'))).toEqual({ value: 85, max: 100 })
   expect(progressOf(job('a', { total: 0, done: 0, failed: 0, left: 0 }))).toEqual({ value: 1, max: 1 })
+})
+
+test('a started job is announced with what it takes', () => {
+  expect(startedText(job('a', { total: 3 }))).toBe('Replay started for 3 deliveries.')
+  expect(startedText(job('a', { total: 1 }))).toBe('Replay started for 1 delivery.')
+  expect(startedText(job('b', { kind: 'backfill', total: 1200 }))).toBe('Backfill started for 1,200 stored events.')
+  expect(startedText(job('b', { kind: 'backfill', total: 1 }))).toBe('Backfill started for 1 stored event.')
 })
 
 test('a job polled again or just started takes its place, newest first', () => {

@@ -13,9 +13,8 @@ import {
   pageSelection,
   type ReasonCount,
   reasonLabel,
-  replayAllLabel,
-  replaySelectedLabel,
   selectPage,
+  startedText,
   startProblem,
 } from '../deliveries'
 import { logRange } from '../periods'
@@ -23,6 +22,7 @@ import { BackfillForm } from './BackfillForm'
 import { DeliveryFilters, type DeliveryForm, INITIAL_DELIVERY_FORM } from './DeliveryFilters'
 import { DeliveryRow } from './DeliveryRow'
 import { JobPanel } from './JobPanel'
+import { ReplayBar } from './ReplayBar'
 import { useJobs } from './use-jobs'
 
 const PAGE = 50
@@ -102,7 +102,7 @@ export function DeliveriesTab({ client, functionId, mappings, pollMs = 2000 }: {
       const job = await client.request<Job>('POST', `${base}replays/`, body)
       jobs.add(job)
       setSelected(new Set())
-      setStarted(`Replay started for ${job.total.toLocaleString('en-US')} ${job.total === 1 ? 'delivery' : 'deliveries'}.`)
+      setStarted(startedText(job))
       reload()
     } catch (failure) {
       setReplayError(startProblem(failure))
@@ -113,12 +113,10 @@ export function DeliveriesTab({ client, functionId, mappings, pollMs = 2000 }: {
 
   const backfillStarted = (job: Job) => {
     jobs.add(job)
-    setStarted(`Backfill started for ${job.total.toLocaleString('en-US')} stored ${job.total === 1 ? 'event' : 'events'}.`)
+    setStarted(startedText(job))
   }
 
   const { rows } = listed
-  const pageState = pageSelection(selected, rows)
-  const selectable = rows.some((r) => r.replayable)
   return (
     <section class="deliveries" aria-labelledby="deliveries-title">
       <h2 id="deliveries-title">Failed deliveries</h2>
@@ -143,34 +141,18 @@ export function DeliveriesTab({ client, functionId, mappings, pollMs = 2000 }: {
           The deliveries could not be loaded: {error}
         </p>
       )}
-      <div class="toolbar replay-bar">
-        <label class="check">
-          <input
-            type="checkbox"
-            checked={pageState === 'all'}
-            indeterminate={pageState === 'some'}
-            disabled={!selectable}
-            onChange={(e) => setSelected(selectPage(selected, rows, e.currentTarget.checked))}
-          />
-          Select all on this page
-        </label>
-        <button
-          type="button"
-          class="button primary"
-          disabled={starting || selected.size === 0}
-          aria-describedby="replay-problem"
-          onClick={() => replay({ delivery_ids: [...selected] }, confirmSelectedText(selected.size))}
-        >
-          {replaySelectedLabel(selected.size)}
-        </button>
-        <button type="button" class="button" disabled={starting || !filter || listed.count === 0} aria-describedby="replay-problem" onClick={() => replay({ filter }, confirmAllText(listed.count))}>
-          {replayAllLabel(listed.count)}
-        </button>
-        <div id="replay-problem" class="replay-message" role="status">
-          {replayError && <p class="error-message">{replayError}</p>}
-          {!replayError && started && <p class="muted">{started}</p>}
-        </div>
-      </div>
+      <ReplayBar
+        page={pageSelection(selected, rows)}
+        selectable={rows.some((r) => r.replayable)}
+        selected={selected.size}
+        matching={filter ? listed.count : 0}
+        starting={starting}
+        problem={replayError}
+        started={started}
+        onSelectPage={(on) => setSelected(selectPage(selected, rows, on))}
+        onReplaySelected={() => replay({ delivery_ids: [...selected] }, confirmSelectedText(selected.size))}
+        onReplayAll={() => replay({ filter }, confirmAllText(listed.count))}
+      />
       <JobPanel jobs={jobs}>
         <BackfillForm client={client} functionId={functionId} onStarted={backfillStarted} />
       </JobPanel>
