@@ -66,7 +66,9 @@ function attempt(fn: CompiledFunction, globals: InvocationGlobals, nowMs: number
   try {
     if (!fn.matches(globals)) return []
     const results: InvocationResult[] = []
+    const name = globals.event.event
     for (const mapping of fn.mappings) {
+      if (mapping.eventNames !== null && typeof name === 'string' && !mapping.eventNames.has(name)) continue
       current = mapping.name
       if (!mapping.matches(globals)) continue
       results.push(invokeMapping(mapping, globals, nowMs, deadline))
