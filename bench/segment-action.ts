@@ -13,7 +13,8 @@ function installSegment(): void {
   if (existsSync(path.join(SEGMENT_DIR, 'node_modules', DESTINATION))) return
   process.stderr.write(`installing Segment's action destinations into ${SEGMENT_DIR} (once)\n`)
   // --ignore-scripts: nothing in the action path needs an install script, and none should run on a bench machine.
-  execFileSync('npm', ['ci', '--prefix', SEGMENT_DIR, '--ignore-scripts', '--no-audit', '--no-fund'], { stdio: ['ignore', 'inherit', 'inherit'] })
+  // npm's own output goes to stderr: stdout is the benchmark's JSON.
+  execFileSync('npm', ['ci', '--prefix', SEGMENT_DIR, '--ignore-scripts', '--no-audit', '--no-fund'], { stdio: ['ignore', 2, 2] })
 }
 
 export type SegmentTrack = Record<string, unknown>
