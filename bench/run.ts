@@ -1,9 +1,10 @@
 import { benchDelivery } from './delivery.bench'
 import { benchMapping } from './mapping.bench'
 import { benchPage } from './page.bench'
+import { benchSegment } from './segment.bench'
 import { benchServer } from './server.bench'
 
-const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = { mapping: benchMapping, delivery: benchDelivery, server: benchServer, page: benchPage }
+const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = { mapping: benchMapping, segment: benchSegment, delivery: benchDelivery, server: benchServer, page: benchPage }
 
 // `npm run bench` runs all; `npm run bench -- delivery` runs the named ones.
 async function main(): Promise<void> {

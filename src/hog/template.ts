@@ -111,10 +111,12 @@ export function evaluateTemplate(compiled: CompiledValue, globals: Record<string
     case 'array':
       return compiled.items.map((item) => evaluateTemplate(item, globals, deadline)).filter((item) => item !== null)
     case 'dict': {
+      // Runs for every dictionary input of every event: an indexed loop, no iterator or destructuring.
       const out: Record<string, unknown> = {}
-      for (const [key, item] of compiled.entries) {
-        const value = evaluateTemplate(item, globals, deadline)
-        if (value !== null) out[key] = value
+      const entries = compiled.entries
+      for (let i = 0; i < entries.length; i++) {
+        const value = evaluateTemplate(entries[i][1], globals, deadline)
+        if (value !== null) out[entries[i][0]] = value
       }
       return out
     }

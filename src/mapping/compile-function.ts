@@ -8,12 +8,14 @@ import type { FunctionConfig, MappingConfig } from '../template/function-config-
 import { defaultMappings, loadTemplate, mappingInputsSchema } from '../template/load'
 import type { Template } from '../template/schema'
 import { validateInputs } from '../template/validate-inputs'
-import { compileFilters, type EventMatcher } from './filters'
+import { compileFilters, type EventMatcher, onlyEventNames } from './filters'
 import { isRecord } from '../json'
 
 export interface CompiledMapping {
   name: string
   matches: EventMatcher
+  /** Names of the only events it can match (null: any): see onlyEventNames. */
+  eventNames: ReadonlySet<string> | null
   inputs: [string, CompiledValue][]
 }
 
@@ -119,6 +121,7 @@ function compileMapping(mapping: MappingConfig, template: Template, index: numbe
   return {
     name: mappingName(mapping, index),
     matches: compileFilters(filters, `${field}.filters`),
+    eventNames: onlyEventNames(filters),
     inputs: compiled,
   }
 }

@@ -28,8 +28,23 @@ export function compileFilters(raw: unknown, fieldPath = 'filters'): EventMatche
   const filters = parseFilters(raw, fieldPath)
   const eventMatchers = (filters.events ?? []).map((entry, index) => compileEventFilter(entry, `${fieldPath}.events[${index}]`))
   const propertiesMatch = compilePropertyFilters(filters.properties ?? [], `${fieldPath}.properties`)
-  const eventsMatch: EventMatcher = eventMatchers.length === 0 ? matchAll : (globals) => eventMatchers.some((matches) => matches(globals))
-  return guard((globals) => propertiesMatch(globals) && eventsMatch(globals))
+  const eventsMatch: EventMatcher = eventMatchers.length === 0 ? matchAll : eventMatchers.length === 1 ? eventMatchers[0] : (globals) => eventMatchers.some((matches) => matches(globals))
+  return guard(propertiesMatch === matchAll ? eventsMatch : (globals) => propertiesMatch(globals) && eventsMatch(globals))
+}
+
+/**
+ * The event names outside of which the filters never match, or null when they may match any name (no
+ * events entries, an entry for every event) or when top-level property filters would run first (their
+ * regex engine may fail, which is an error result, not a skip): a function runs many mappings per event
+ * and skips those for other names without calling their matchers. Takes filters compileFilters accepted.
+ */
+export function onlyEventNames(raw: unknown): ReadonlySet<string> | null {
+  if (raw === undefined || raw === null) return null
+  const filters = parseFilters(raw)
+  const events = filters.events ?? []
+  if ((filters.properties ?? []).length > 0) return null
+  if (events.length === 0 || events.some((entry) => entry.id === null)) return null
+  return new Set(events.map((entry) => entry.id as string))
 }
 
 /**
@@ -51,10 +66,12 @@ function compileEventFilter(entry: EventFilter, fieldPath: string): EventMatcher
   const propertiesMatch = compilePropertyFilters(entry.properties ?? [], `${fieldPath}.properties`)
   const wantedName = entry.id
   if (wantedName === null) return propertiesMatch
+  if (propertiesMatch === matchAll) return (globals) => readEventName(globals) === wantedName
   return (globals) => readEventName(globals) === wantedName && propertiesMatch(globals)
 }
 
 function compilePropertyFilters(filters: readonly PropertyFilter[], fieldPath: string): EventMatcher {
+  if (filters.length === 0) return matchAll
   const matchers = filters.map((filter, index) => compilePropertyFilter(filter, `${fieldPath}[${index}]`))
   return (globals) => matchers.every((matches) => matches(globals))
 }

@@ -66,7 +66,9 @@ function attempt(fn: CompiledFunction, globals: InvocationGlobals, nowMs: number
   try {
     if (!fn.matches(globals)) return []
     const results: InvocationResult[] = []
+    const name = globals.event.event
     for (const mapping of fn.mappings) {
+      if (mapping.eventNames !== null && typeof name === 'string' && !mapping.eventNames.has(name)) continue
       current = mapping.name
       if (!mapping.matches(globals)) continue
       results.push(invokeMapping(mapping, globals, nowMs, deadline))
@@ -84,7 +86,9 @@ function attempt(fn: CompiledFunction, globals: InvocationGlobals, nowMs: number
 function invokeMapping(mapping: CompiledMapping, globals: InvocationGlobals, nowMs: number, deadline: number): InvocationResult {
   const scope = globals as unknown as Record<string, unknown>
   const inputs: Record<string, unknown> = {}
-  for (const [key, compiled] of mapping.inputs) {
+  const compiledInputs = mapping.inputs
+  for (let i = 0; i < compiledInputs.length; i++) {
+    const [key, compiled] = compiledInputs[i]
     try {
       inputs[key] = evaluateTemplate(compiled, scope, deadline)
     } catch (error) {
@@ -93,5 +97,7 @@ function invokeMapping(mapping: CompiledMapping, globals: InvocationGlobals, now
     }
   }
   const built = buildPinterestEvent(inputs, { nowMs })
-  return { mapping: mapping.name, ...built }
+  // Spelled out rather than spread (same keys, same order): this runs for every mapped event.
+  if (built.status === 'event') return { mapping: mapping.name, status: 'event', event: built.event, warnings: built.warnings }
+  return { mapping: mapping.name, status: built.status, reason: built.reason }
 }

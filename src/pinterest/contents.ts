@@ -1,18 +1,21 @@
 import { isRecord } from '../json'
-import { type Reader, kindOf, readDecimal, readIntegerInRange, readText } from './coerce'
+import { type Reader, kindOf, quickCount, quickDecimal, quickText, readDecimal, readIntegerInRange, readText } from './coerce'
 import type { PinterestContentItem } from './schema'
 
-type ItemKey = keyof PinterestContentItem
+interface ItemSource {
+  keys: readonly string[]
+  read: Reader
+  /** The reader's answer for the values carts hold (a short string, a plain number), or undefined to ask the reader. */
+  quick: (raw: unknown) => unknown
+}
 
 // Pinterest's own keys first, then the PostHog/Segment e-commerce product spec names.
-const ITEM_SOURCES: ReadonlyArray<readonly [ItemKey, readonly string[], Reader]> = [
-  ['id', ['id', 'product_id', 'sku'], readText],
-  ['item_price', ['item_price', 'price'], readDecimal],
-  ['quantity', ['quantity'], readIntegerInRange(0, Number.MAX_SAFE_INTEGER)],
-  ['item_name', ['item_name', 'name'], readText],
-  ['item_category', ['item_category', 'category'], readText],
-  ['item_brand', ['item_brand', 'brand'], readText],
-]
+const ID: ItemSource = { keys: ['id', 'product_id', 'sku'], read: readText, quick: quickText }
+const PRICE: ItemSource = { keys: ['item_price', 'price'], read: readDecimal, quick: quickDecimal }
+const QUANTITY: ItemSource = { keys: ['quantity'], read: readIntegerInRange(0, Number.MAX_SAFE_INTEGER), quick: quickCount }
+const NAME: ItemSource = { keys: ['item_name', 'name'], read: readText, quick: quickText }
+const CATEGORY: ItemSource = { keys: ['item_category', 'category'], read: readText, quick: quickText }
+const BRAND: ItemSource = { keys: ['item_brand', 'brand'], read: readText, quick: quickText }
 
 // A real cart never has this many lines; the cap keeps junk input cheap.
 const MAX_ITEMS = 1000
@@ -22,29 +25,43 @@ export interface ContentsResult {
   warnings: string[]
 }
 
-// Product objects carry many other keys (url, image_url, variant…) by design, so extras are dropped quietly.
-// Runs for every line of every cart: absent keys never reach a reader, and nothing is built for a warning
-// that is not needed.
-function buildItem(item: Record<string, unknown>, path: string, index: number, warnings: string[]): PinterestContentItem {
-  const out: Record<string, unknown> = {}
-  for (let t = 0; t < ITEM_SOURCES.length; t++) {
-    const [target, keys, read] = ITEM_SOURCES[t]
-    let firstBad: string | undefined
-    for (let k = 0; k < keys.length; k++) {
-      const key = keys[k]
-      const raw = Object.hasOwn(item, key) ? item[key] : undefined
-      if (raw === undefined || raw === null) continue
-      const field = read(raw)
-      if (field.kind === 'ok') {
-        out[target] = field.value
-        firstBad = undefined
-        break
-      }
-      if (field.kind === 'bad') firstBad ??= `${path}[${index}].${key} ${field.problem}; left out`
-    }
-    if (firstBad !== undefined) warnings.push(firstBad)
+/** The first usable value under the source's keys; when none is usable, the first bad one is a warning. */
+function readSource(item: Record<string, unknown>, source: ItemSource, path: string, index: number, warnings: string[]): unknown {
+  let firstBad: string | undefined
+  const keys = source.keys
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]
+    const raw = Object.hasOwn(item, key) ? item[key] : undefined
+    if (raw === undefined || raw === null) continue
+    const quick = source.quick(raw)
+    if (quick !== undefined) return quick
+    const field = source.read(raw)
+    if (field.kind === 'ok') return field.value
+    if (field.kind === 'bad') firstBad ??= `${path}[${index}].${key} ${field.problem}; left out`
   }
-  return out as PinterestContentItem
+  if (firstBad !== undefined) warnings.push(firstBad)
+  return undefined
+}
+
+// Product objects carry many other keys (url, image_url, variant…) by design, so extras are dropped quietly.
+// Runs for every line of every cart: absent keys never reach a reader, nothing is built for a warning that
+// is not needed, and each output key is set by name (in Pinterest's order), which keeps the stores fast.
+function buildItem(item: Record<string, unknown>, path: string, index: number, warnings: string[]): PinterestContentItem | undefined {
+  const out: PinterestContentItem = {}
+  const id = readSource(item, ID, path, index, warnings)
+  if (id !== undefined) out.id = id as string
+  const price = readSource(item, PRICE, path, index, warnings)
+  if (price !== undefined) out.item_price = price as string
+  const quantity = readSource(item, QUANTITY, path, index, warnings)
+  if (quantity !== undefined) out.quantity = quantity as number
+  const name = readSource(item, NAME, path, index, warnings)
+  if (name !== undefined) out.item_name = name as string
+  const category = readSource(item, CATEGORY, path, index, warnings)
+  if (category !== undefined) out.item_category = category as string
+  const brand = readSource(item, BRAND, path, index, warnings)
+  if (brand !== undefined) out.item_brand = brand as string
+  const empty = id === undefined && price === undefined && quantity === undefined && name === undefined && category === undefined && brand === undefined
+  return empty ? undefined : out
 }
 
 export function buildContents(raw: unknown, path: string): ContentsResult {
@@ -64,7 +81,7 @@ export function buildContents(raw: unknown, path: string): ContentsResult {
       continue
     }
     const item = buildItem(entry, path, i, warnings)
-    if (Object.keys(item).length > 0) contents.push(item)
+    if (item !== undefined) contents.push(item)
   }
   return { contents, warnings }
 }
