@@ -1,13 +1,11 @@
 import { type ReasonCount, STATUS_CHOICES, type StatusChoice } from '../deliveries'
-import { LOG_PRESETS, type LogPreset } from '../periods'
+import { type TimeRange, TimeRangeFields } from './TimeRangeFields'
 
 /** The Deliveries tab's filters as chosen, before the time range is read. */
-export interface DeliveryForm {
+export interface DeliveryForm extends TimeRange {
   status: StatusChoice
   mapping: string
   reason: string
-  preset: LogPreset
-  custom: { from: string; to: string }
 }
 
 export const INITIAL_DELIVERY_FORM: DeliveryForm = { status: 'both', mapping: '', reason: '', preset: '7d', custom: { from: '', to: '' } }
@@ -61,29 +59,7 @@ export function DeliveryFilters({
           ))}
         </select>
       </div>
-      <div class="field inline">
-        <label for="deliveries-range">Time range</label>
-        <select id="deliveries-range" value={form.preset} onChange={(e) => onChange({ preset: e.currentTarget.value as LogPreset })}>
-          {LOG_PRESETS.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.label}
-            </option>
-          ))}
-          <option value="custom">Custom range</option>
-        </select>
-      </div>
-      {form.preset === 'custom' && (
-        <>
-          <div class="field inline">
-            <label for="deliveries-from">From</label>
-            <input id="deliveries-from" type="datetime-local" step={1} value={form.custom.from} onChange={(e) => onChange({ custom: { ...form.custom, from: e.currentTarget.value } })} />
-          </div>
-          <div class="field inline">
-            <label for="deliveries-to">To</label>
-            <input id="deliveries-to" type="datetime-local" step={1} value={form.custom.to} onChange={(e) => onChange({ custom: { ...form.custom, to: e.currentTarget.value } })} />
-          </div>
-        </>
-      )}
+      <TimeRangeFields idPrefix="deliveries" range={form} onChange={onChange} />
       <button type="button" class="button" onClick={onRefresh}>
         Refresh
       </button>

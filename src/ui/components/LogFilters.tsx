@@ -1,16 +1,13 @@
 import { LOG_LEVELS, type LogLevel } from '../log-groups'
-import { LOG_PRESETS, type LogPreset } from '../periods'
+import { type TimeRange, TimeRangeFields } from './TimeRangeFields'
 
 export const LEVEL_LABELS: Record<LogLevel, string> = { debug: 'Debug', info: 'Info', warn: 'Warn', error: 'Error' }
 
 /** What the reader chose to see of the log. */
-export interface Filters {
+export interface Filters extends TimeRange {
   levels: LogLevel[]
   /** As typed: the search runs a moment after the typing stops. */
   searchText: string
-  preset: LogPreset
-  /** datetime-local values of a custom range. */
-  custom: { from: string; to: string }
   byEvent: boolean
 }
 
@@ -40,29 +37,7 @@ export function LogFilters({ filters, onChange, onRefresh }: { filters: Filters;
           Text of a line, an event UUID or a distinct ID.
         </span>
       </div>
-      <div class="field inline">
-        <label for="logs-range">Time range</label>
-        <select id="logs-range" value={filters.preset} onChange={(e) => onChange({ preset: e.currentTarget.value as LogPreset })}>
-          {LOG_PRESETS.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.label}
-            </option>
-          ))}
-          <option value="custom">Custom range</option>
-        </select>
-      </div>
-      {filters.preset === 'custom' && (
-        <>
-          <div class="field inline">
-            <label for="logs-from">From</label>
-            <input id="logs-from" type="datetime-local" step={1} value={filters.custom.from} onChange={(e) => onChange({ custom: { ...filters.custom, from: e.currentTarget.value } })} />
-          </div>
-          <div class="field inline">
-            <label for="logs-to">To</label>
-            <input id="logs-to" type="datetime-local" step={1} value={filters.custom.to} onChange={(e) => onChange({ custom: { ...filters.custom, to: e.currentTarget.value } })} />
-          </div>
-        </>
-      )}
+      <TimeRangeFields idPrefix="logs" range={filters} onChange={onChange} />
       <label class="check">
         <input type="checkbox" checked={filters.byEvent} onChange={(e) => onChange({ byEvent: e.currentTarget.checked })} />
         Group by event
