@@ -529,6 +529,8 @@ export interface JobStore {
   cancel(projectId: number, functionId: string, jobId: string, nowMs: number): Job | undefined
   /** Jobs the pipeline still has work on: running ones, and cancelled ones with deliveries in flight. */
   unsettled(): Job[]
+  /** How many of the job's items wait for their deliveries, counted up to `atMost`. */
+  inFlight(job: Job, atMost: number): number
   /** A running job's next items to map, at most `limit`. */
   work(job: Job, limit: number): JobWork[]
   /** Stores a step's results (items and their new deliveries), in one transaction. */

@@ -200,6 +200,10 @@ export class SqliteJobStore implements JobStore {
     return (this.sql('SELECT * FROM jobs WHERE settled = 0 ORDER BY created_at, rowid').all() as JobRow[]).map((row) => this.present(row))
   }
 
+  inFlight(job: Job, atMost: number): number {
+    return this.sql("SELECT COUNT(*) FROM (SELECT 1 FROM job_items WHERE job_id = ? AND state = 'sent' LIMIT ?)").pluck().get(job.id, atMost) as number
+  }
+
   work(job: Job, limit: number): JobWork[] {
     const row = this.row(job.id)
     if (row?.status !== 'running') return []
