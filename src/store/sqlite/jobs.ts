@@ -24,7 +24,12 @@ type JobRow = {
 }
 
 const NOT_REPLAYED = "d.status IN ('failed', 'gave_up') AND d.replayed_by IS NULL"
-const BACKFILL_EVENTS = 'FROM events WHERE project_id = @project_id AND id > @cursor AND id <= @last_event AND received_at >= @range_after AND received_at < @range_before'
+/** A backfill's events: the project's, in the span of ids its range had when it was created. */
+const BACKFILL_EVENTS = 'FROM events WHERE project_id = @project_id AND id > @cursor AND id <= @last_event'
+/** The first and last event ids of a range of received_at (of every project: the index is global). */
+export const FIRST_RECEIVED_SQL = 'SELECT id FROM events WHERE received_at >= ? ORDER BY received_at, id LIMIT 1'
+export const LAST_RECEIVED_SQL = 'SELECT id FROM events WHERE received_at < ? ORDER BY received_at DESC, id DESC LIMIT 1'
+export const SPAN_SQL = 'SELECT MIN(id) AS first, MAX(id) AS last, COUNT(*) AS total FROM events WHERE project_id = @project AND id BETWEEN @lo AND @hi'
 const PENDING_OF_ITEM = "SELECT 1 FROM deliveries d WHERE d.job_id = job_items.job_id AND d.job_item = job_items.item AND d.status = 'pending'"
 const FAILED_OF_ITEM = "SELECT d.reason FROM deliveries d WHERE d.job_id = job_items.job_id AND d.job_item = job_items.item AND d.status IN ('failed', 'gave_up')"
 
@@ -114,20 +119,30 @@ export class SqliteJobStore implements JobStore {
   }
 
   createBackfill(job: NewJob, range: { after: number; before: number }): JobCreation {
+    // Counted before the write lock is taken: capture goes on meanwhile (its events are past the watermark).
+    const span = this.backfillSpan(job.project_id, range)
     return this.db
       .transaction((): JobCreation => {
         const running = this.sql("SELECT id FROM jobs WHERE function_id = ? AND kind = 'backfill' AND status = 'running' LIMIT 1").pluck().get(job.function_id) as string | undefined
         if (running !== undefined) return { conflict: { count: 0, jobId: running } }
-        // Events after the watermark are still to be mapped by the live pipeline, with this function among the others.
-        const span = this.sql(
-          `SELECT MIN(id) AS first, MAX(id) AS last, COUNT(*) AS total FROM events
-           WHERE project_id = @project AND received_at >= @after AND received_at < @before
-             AND id <= (SELECT COALESCE(MAX(processed_through), 0) FROM project_watermarks WHERE project_id = @project)`,
-        ).get({ project: job.project_id, after: range.after, before: range.before }) as { first: number | null; last: number | null; total: number }
         const id = this.insertJob(job, { kind: 'backfill', range_after: range.after, range_before: range.before, cursor: (span.first ?? 1) - 1, last_event: span.last ?? 0, total: span.total })
         return { job: this.byId(id) as Job }
       })
       .immediate()
+  }
+
+  /**
+   * The project's events received in the range, as a span of ids: ids grow with received_at, so the range's
+   * first and last ids are found through the global events_received index, and the project's events between
+   * them through events_project; no index of events is added for this (capture pays for each).
+   */
+  private backfillSpan(projectId: number, range: { after: number; before: number }): { first: number | null; last: number | null; total: number } {
+    const lo = this.sql(FIRST_RECEIVED_SQL).pluck().get(range.after) as number | undefined
+    const hi = this.sql(LAST_RECEIVED_SQL).pluck().get(range.before) as number | undefined
+    // Events after the watermark are still to be mapped by the live pipeline, with this function among the others.
+    const watermark = this.sql('SELECT COALESCE(MAX(processed_through), 0) FROM project_watermarks WHERE project_id = ?').pluck().get(projectId) as number
+    if (lo === undefined || hi === undefined) return { first: null, last: null, total: 0 }
+    return this.sql(SPAN_SQL).get({ project: projectId, lo, hi: Math.min(hi, watermark) }) as { first: number | null; last: number | null; total: number }
   }
 
   private row(id: string): JobRow | undefined {
