@@ -103,7 +103,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   /** The deliveries a replay takes: every id given must be one of the function's not-replayed failures. */
-  private chosen(functionId: string, choice: ReplayChoice): number[] | { invalid: string } {
+  private chosen(functionId: string, choice: ReplayChoice): number[] | { invalid: string; tooMany?: number } {
     if ('deliveryIds' in choice) {
       const unique = [...new Set(choice.deliveryIds)]
       const found = this.sql(`SELECT d.id FROM deliveries d WHERE d.id IN (SELECT value FROM json_each(?)) AND d.function_id = ? AND ${NOT_REPLAYED} ORDER BY d.id`)
@@ -112,9 +112,11 @@ export class SqliteJobStore implements JobStore {
       return found.length === unique.length ? found : { invalid: 'delivery_ids' }
     }
     const { where, params } = filterSql(choice.filter, true)
-    const found = this.sql(`SELECT d.id FROM ${FAILED_ROWS} WHERE ${where} ORDER BY d.id`)
+    // One more than allowed tells too many apart, without reading them all.
+    const found = this.sql(`SELECT d.id FROM ${FAILED_ROWS} WHERE ${where} ORDER BY d.id LIMIT @atMost + 1`)
       .pluck()
-      .all({ ...params, functionId }) as number[]
+      .all({ ...params, functionId, atMost: choice.atMost }) as number[]
+    if (found.length > choice.atMost) return { invalid: 'filter', tooMany: choice.atMost }
     return found.length > 0 ? found : { invalid: 'filter' }
   }
 
