@@ -13,8 +13,14 @@ const FAILED = "d.function_id = @functionId AND d.status IN ('failed', 'gave_up'
 /** Named, since without statistics SQLite may prefer the all-functions indexes of status. */
 export const FAILED_ROWS = 'deliveries d INDEXED BY deliveries_failed'
 
-/** The running replay that holds a delivery. */
-const HOLDING_JOB = "(SELECT i.job_id FROM job_items i JOIN jobs j ON j.id = i.job_id WHERE i.item = d.id AND j.kind = 'replay' AND j.status = 'running' LIMIT 1)"
+/**
+ * A replay holds a delivery while it runs, and after it stopped while the delivery's replay is in flight (a
+ * cancelled job's sent items still get delivered): a second replay then would send the event twice.
+ */
+export const HOLDS_ITEM = "j.kind = 'replay' AND (j.status = 'running' OR i.state = 'sent')"
+
+/** The replay that holds a delivery. */
+const HOLDING_JOB = `(SELECT i.job_id FROM job_items i JOIN jobs j ON j.id = i.job_id WHERE i.item = d.id AND ${HOLDS_ITEM} LIMIT 1)`
 
 const eventField = (field: string) => `CASE WHEN json_valid(e.payload) THEN json_extract(e.payload, '$.${field}') END`
 

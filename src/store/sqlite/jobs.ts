@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3'
 import type { FailureReason } from '../../delivery/failure-reasons'
 import type { CapturedEvent, Job, JobCreation, JobItemResult, JobStore, JobWork, NewJob, ReplayChoice } from '../types'
 import type { SqliteDeliveryQueue } from './deliveries'
-import { FAILED_ROWS, filterSql } from './failed-deliveries'
+import { FAILED_ROWS, filterSql, HOLDS_ITEM } from './failed-deliveries'
 
 type JobRow = {
   id: string
@@ -92,7 +92,7 @@ export class SqliteJobStore implements JobStore {
         if ('invalid' in ids) return ids
         const holding = this.sql(
           `SELECT i.job_id AS jobId, COUNT(*) AS count FROM job_items i JOIN jobs j ON j.id = i.job_id
-           WHERE j.kind = 'replay' AND j.status = 'running' AND i.item IN (SELECT value FROM json_each(?)) GROUP BY i.job_id ORDER BY count DESC`,
+           WHERE ${HOLDS_ITEM} AND i.item IN (SELECT value FROM json_each(?)) GROUP BY i.job_id ORDER BY count DESC`,
         ).all(JSON.stringify(ids)) as { jobId: string; count: number }[]
         if (holding.length > 0) return { conflict: { count: holding.reduce((sum, h) => sum + h.count, 0), jobId: holding[0].jobId } }
         const id = this.insertJob(job, { kind: 'replay', range_after: null, range_before: null, cursor: 0, last_event: 0, total: ids.length })
@@ -256,7 +256,10 @@ export class SqliteJobStore implements JobStore {
       .immediate()
   }
 
-  /** Replayed deliveries whose replay was delivered (or that the current configuration sends nothing for) leave the failed list. */
+  /**
+   * Replayed deliveries whose replay was delivered (or that the current configuration sends nothing for) leave
+   * the failed list; so do those whose replay failed again, the new failure standing for them.
+   */
   private markReplayed(jobId: string, deliveryIds: number[]): void {
     if (deliveryIds.length > 0) this.sql('UPDATE deliveries SET replayed_by = ? WHERE id IN (SELECT value FROM json_each(?))').run(jobId, JSON.stringify(deliveryIds))
   }
@@ -265,9 +268,12 @@ export class SqliteJobStore implements JobStore {
     this.db
       .transaction(() => {
         const unsent = `job_id = ? AND state = 'sent' AND NOT EXISTS (${PENDING_OF_ITEM})`
-        this.sql(`UPDATE job_items SET state = 'failed', reason = COALESCE((${FAILED_OF_ITEM} LIMIT 1), 'other') WHERE ${unsent} AND EXISTS (${FAILED_OF_ITEM})`).run(job.id)
+        const failed = this.sql(`UPDATE job_items SET state = 'failed', reason = COALESCE((${FAILED_OF_ITEM} LIMIT 1), 'other') WHERE ${unsent} AND EXISTS (${FAILED_OF_ITEM}) RETURNING item`)
+          .pluck()
+          .all(job.id) as number[]
         const done = this.sql(`UPDATE job_items SET state = 'done' WHERE ${unsent} RETURNING item`).pluck().all(job.id) as number[]
-        if (job.kind === 'replay') this.markReplayed(job.id, done)
+        // A replay that failed again leaves the new failure listed in place of the one it replayed.
+        if (job.kind === 'replay') this.markReplayed(job.id, [...done, ...failed])
         const row = this.row(job.id)
         if (row?.status === 'running' && !this.hasWork(row)) this.complete(row, nowMs)
         this.settleIfQuiet(job.id)
