@@ -301,6 +301,11 @@ const MIGRATIONS: string[] = [
   CREATE UNIQUE INDEX alert_episodes_open ON alert_episodes(function_id, kind) WHERE cleared_at IS NULL;
   CREATE INDEX alert_episodes_function ON alert_episodes(function_id, id);
   `,
+  // The failed list's count and reasons read only the index (filters and reason in it), not every failed row.
+  `
+  DROP INDEX deliveries_failed;
+  CREATE INDEX deliveries_failed ON deliveries(function_id, updated_at, id, status, reason, mapping, replayed_by) WHERE status IN ('failed', 'gave_up') AND replayed_by IS NULL;
+  `,
 ]
 
 /** Migrates to the latest version; `target` stops earlier (tests build an old database with it). */
