@@ -158,7 +158,11 @@ function created(result: JobCreation, attr: string, what: string): Job {
   if ('job' in result) return result.job
   if ('invalid' in result) {
     const detail =
-      result.invalid === 'filter' ? 'The filter matches no failed delivery of this destination.' : `Every id must be one of this destination's failed or given-up deliveries (not replayed yet).`
+      result.tooMany !== undefined
+        ? `The filter matches more than ${result.tooMany.toLocaleString('en-US')} deliveries; narrow the filter (mapping, reason, time) or replay in parts.`
+        : result.invalid === 'filter'
+          ? 'The filter matches no failed delivery of this destination.'
+          : `Every id must be one of this destination's failed or given-up deliveries (not replayed yet).`
     throw new ConfigError(result.invalid, detail)
   }
   const { count, jobId } = result.conflict
@@ -179,7 +183,7 @@ export class JobsService {
     const request = parseBody(ReplayBodySchema, body)
     if ((request.delivery_ids === undefined) === (request.filter === undefined)) throw new ConfigError('delivery_ids', 'Give exactly one of delivery_ids and filter.')
     const nowMs = this.now()
-    const choice = request.delivery_ids ? { deliveryIds: request.delivery_ids } : { filter: parseFailedFilter(request.filter ?? {}, nowMs, 'filter.') }
+    const choice = request.delivery_ids ? { deliveryIds: request.delivery_ids } : { filter: parseFailedFilter(request.filter ?? {}, nowMs, 'filter.'), atMost: MAX_REPLAY_IDS }
     const job = { project_id: projectId, function_id: functionId, created_by: actor, created_at: nowMs }
     return created(this.store.jobs.createReplay(job, choice), 'delivery_ids', 'replay')
   }

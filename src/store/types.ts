@@ -510,14 +510,16 @@ export interface JobWork {
 /** What a job's step decided for one item: refused, done (nothing to send), or sent as these deliveries. */
 export type JobItemResult = { item: number; state: 'failed'; reason: FailureReason } | { item: number; state: 'done' } | { item: number; state: 'sent'; deliveries: NewDelivery[] }
 
-export type ReplayChoice = { deliveryIds: number[] } | { filter: FailedFilter }
+/** The deliveries a replay takes: these ids, or what the filter matches when that is at most `atMost`. */
+export type ReplayChoice = { deliveryIds: number[] } | { filter: FailedFilter; atMost: number }
 
-export type JobCreation = { job: Job } | { conflict: { count: number; jobId: string } } | { invalid: string }
+/** `tooMany`: the filter matches more than `atMost` deliveries. */
+export type JobCreation = { job: Job } | { conflict: { count: number; jobId: string } } | { invalid: string; tooMany?: number }
 
 export interface JobStore {
   /**
    * A replay of the chosen failed deliveries of the function, in one transaction; refused when one of them
-   * belongs to a running replay (`conflict`), or when an id is not one of them / the filter matches none (`invalid`).
+   * belongs to a running replay (`conflict`), or when an id is not one of them / the filter matches none or too many (`invalid`).
    */
   createReplay(job: NewJob, choice: ReplayChoice): JobCreation
   /** A backfill of the project's processed events received in the range; `conflict` while another backfill of the function runs. */
@@ -529,6 +531,8 @@ export interface JobStore {
   cancel(projectId: number, functionId: string, jobId: string, nowMs: number): Job | undefined
   /** Jobs the pipeline still has work on: running ones, and cancelled ones with deliveries in flight. */
   unsettled(): Job[]
+  /** How many of the job's items wait for their deliveries, counted up to `atMost`. */
+  inFlight(job: Job, atMost: number): number
   /** A running job's next items to map, at most `limit`. */
   work(job: Job, limit: number): JobWork[]
   /** Stores a step's results (items and their new deliveries), in one transaction. */

@@ -11,9 +11,16 @@ export interface JobLimits {
   chunk: number
   /** How long a step maps at most (at least one item). */
   sliceMs: number
+  /**
+   * Items of one job waiting for delivery at most: a job whose destination is held or down stops mapping
+   * there, instead of piling up deliveries that every settling pass then reads.
+   */
+  inFlight: number
+  /** How often the jobs' delivered items are settled (a pass reads the items in flight of every job). */
+  settleEveryMs: number
 }
 
-export const DEFAULT_JOB_LIMITS: JobLimits = { chunk: 500, sliceMs: 100 }
+export const DEFAULT_JOB_LIMITS: JobLimits = { chunk: 500, sliceMs: 100, inFlight: 5000, settleEveryMs: 1000 }
 
 /** Finished jobs are kept as long as the deliveries they made. */
 const JOB_RETENTION_MS = 7 * 24 * 3600 * 1000
@@ -30,22 +37,33 @@ type Project = { id: number; name: string }
 export class JobRunner {
   private turn = 0
   private lastPrune = Number.NEGATIVE_INFINITY
+  private lastSettle = Number.NEGATIVE_INFINITY
+  /** The running jobs as of the last settling pass (a job cancelled since is seen by work and record). */
+  private running: Job[] = []
+  private readonly limits: JobLimits
 
   constructor(
     private readonly store: Store,
     private readonly registry: FunctionRegistry,
-    private readonly limits: JobLimits = DEFAULT_JOB_LIMITS,
+    limits: Partial<JobLimits> = {},
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.limits = { ...DEFAULT_JOB_LIMITS, ...limits }
+  }
 
-  /** Settles every job with deliveries in flight and maps one chunk of one running job; whether it mapped any. */
+  /** Settles the jobs with deliveries in flight (at most once per settleEveryMs) and maps one chunk of one running job; whether it mapped any. */
   step(): boolean {
     const now = this.clock()
     this.prune(now)
-    const jobs = this.store.jobs.unsettled().map((job) => this.store.jobs.settle(job, now))
-    const running = jobs.filter((job) => job.status === 'running')
-    if (running.length === 0) return false
-    const job = running[this.turn++ % running.length]
+    if (Date.now() - this.lastSettle >= this.limits.settleEveryMs) {
+      this.lastSettle = Date.now()
+      this.running = this.store.jobs
+        .unsettled()
+        .map((job) => this.store.jobs.settle(job, now))
+        .filter((job) => job.status === 'running')
+    }
+    if (this.running.length === 0) return false
+    const job = this.running[this.turn++ % this.running.length]
     return this.chunk(job) > 0
   }
 
@@ -60,7 +78,9 @@ export class JobRunner {
     // A disabled destination's job waits, as its deliveries do; a deleted or broken one's items fail.
     if (stored && !stored.deleted && !stored.enabled) return 0
     const fn = stored && !stored.deleted ? this.registry.current(stored) : undefined
-    const work = this.store.jobs.work(job, this.limits.chunk)
+    const room = this.limits.inFlight - this.store.jobs.inFlight(job, this.limits.inFlight)
+    if (room <= 0) return 0
+    const work = this.store.jobs.work(job, Math.min(this.limits.chunk, room))
     if (work.length === 0) return 0
     const project = { id: job.project_id, name: this.store.projects.get(job.project_id)?.name ?? '' }
     const nowMs = this.clock()

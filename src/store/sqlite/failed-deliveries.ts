@@ -13,8 +13,14 @@ const FAILED = "d.function_id = @functionId AND d.status IN ('failed', 'gave_up'
 /** Named, since without statistics SQLite may prefer the all-functions indexes of status. */
 export const FAILED_ROWS = 'deliveries d INDEXED BY deliveries_failed'
 
-/** The running replay that holds a delivery. */
-const HOLDING_JOB = "(SELECT i.job_id FROM job_items i JOIN jobs j ON j.id = i.job_id WHERE i.item = d.id AND j.kind = 'replay' AND j.status = 'running' LIMIT 1)"
+/**
+ * A replay holds a delivery while it runs, and after it stopped while the delivery's replay is in flight (a
+ * cancelled job's sent items still get delivered): a second replay then would send the event twice.
+ */
+export const HOLDS_ITEM = "j.kind = 'replay' AND (j.status = 'running' OR i.state = 'sent')"
+
+/** The replay that holds a delivery. */
+const HOLDING_JOB = `(SELECT i.job_id FROM job_items i JOIN jobs j ON j.id = i.job_id WHERE i.item = d.id AND ${HOLDS_ITEM} LIMIT 1)`
 
 const eventField = (field: string) => `CASE WHEN json_valid(e.payload) THEN json_extract(e.payload, '$.${field}') END`
 
@@ -47,6 +53,10 @@ export function filterSql(filter: FailedFilter, withReason: boolean): { where: s
   return { where: terms.join(' AND '), params }
 }
 
+/** The count and reasons of a filter's failures: read from the index alone (it holds every column they use). */
+export const failedCountSql = (where: string) => `SELECT COUNT(*) FROM ${FAILED_ROWS} WHERE ${where}`
+export const failedReasonsSql = (where: string) => `SELECT d.reason AS reason, COUNT(*) AS count FROM ${FAILED_ROWS} WHERE ${where} GROUP BY d.reason ORDER BY count DESC, reason`
+
 export class FailedList {
   private readonly statements = new Map<string, Database.Statement>()
 
@@ -63,7 +73,7 @@ export class FailedList {
 
   list(functionId: string, filter: FailedFilter, page: { limit: number; offset: number }): { count: number; results: FailedDelivery[] } {
     const { where, params } = filterSql(filter, true)
-    const count = this.prepared(`SELECT COUNT(*) FROM ${FAILED_ROWS} WHERE ${where}`)
+    const count = this.prepared(failedCountSql(where))
       .pluck()
       .get({ ...params, functionId }) as number
     const rows = this.prepared(
@@ -77,7 +87,7 @@ export class FailedList {
 
   reasons(functionId: string, filter: FailedFilter): { reason: DeliveryReason; count: number }[] {
     const { where, params } = filterSql(filter, false)
-    return this.prepared(`SELECT d.reason AS reason, COUNT(*) AS count FROM ${FAILED_ROWS} WHERE ${where} GROUP BY d.reason ORDER BY count DESC, reason`).all({ ...params, functionId }) as {
+    return this.prepared(failedReasonsSql(where)).all({ ...params, functionId }) as {
       reason: DeliveryReason
       count: number
     }[]

@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3'
 import type { FailureReason } from '../../delivery/failure-reasons'
 import type { CapturedEvent, Job, JobCreation, JobItemResult, JobStore, JobWork, NewJob, ReplayChoice } from '../types'
 import type { SqliteDeliveryQueue } from './deliveries'
-import { FAILED_ROWS, filterSql } from './failed-deliveries'
+import { FAILED_ROWS, filterSql, HOLDS_ITEM } from './failed-deliveries'
 
 type JobRow = {
   id: string
@@ -24,7 +24,12 @@ type JobRow = {
 }
 
 const NOT_REPLAYED = "d.status IN ('failed', 'gave_up') AND d.replayed_by IS NULL"
-const BACKFILL_EVENTS = 'FROM events WHERE project_id = @project_id AND id > @cursor AND id <= @last_event AND received_at >= @range_after AND received_at < @range_before'
+/** A backfill's events: the project's, in the span of ids its range had when it was created. */
+const BACKFILL_EVENTS = 'FROM events WHERE project_id = @project_id AND id > @cursor AND id <= @last_event'
+/** The first and last event ids of a range of received_at (of every project: the index is global). */
+export const FIRST_RECEIVED_SQL = 'SELECT id FROM events WHERE received_at >= ? ORDER BY received_at, id LIMIT 1'
+export const LAST_RECEIVED_SQL = 'SELECT id FROM events WHERE received_at < ? ORDER BY received_at DESC, id DESC LIMIT 1'
+export const SPAN_SQL = 'SELECT MIN(id) AS first, MAX(id) AS last, COUNT(*) AS total FROM events WHERE project_id = @project AND id BETWEEN @lo AND @hi'
 const PENDING_OF_ITEM = "SELECT 1 FROM deliveries d WHERE d.job_id = job_items.job_id AND d.job_item = job_items.item AND d.status = 'pending'"
 const FAILED_OF_ITEM = "SELECT d.reason FROM deliveries d WHERE d.job_id = job_items.job_id AND d.job_item = job_items.item AND d.status IN ('failed', 'gave_up')"
 
@@ -87,7 +92,7 @@ export class SqliteJobStore implements JobStore {
         if ('invalid' in ids) return ids
         const holding = this.sql(
           `SELECT i.job_id AS jobId, COUNT(*) AS count FROM job_items i JOIN jobs j ON j.id = i.job_id
-           WHERE j.kind = 'replay' AND j.status = 'running' AND i.item IN (SELECT value FROM json_each(?)) GROUP BY i.job_id ORDER BY count DESC`,
+           WHERE ${HOLDS_ITEM} AND i.item IN (SELECT value FROM json_each(?)) GROUP BY i.job_id ORDER BY count DESC`,
         ).all(JSON.stringify(ids)) as { jobId: string; count: number }[]
         if (holding.length > 0) return { conflict: { count: holding.reduce((sum, h) => sum + h.count, 0), jobId: holding[0].jobId } }
         const id = this.insertJob(job, { kind: 'replay', range_after: null, range_before: null, cursor: 0, last_event: 0, total: ids.length })
@@ -98,7 +103,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   /** The deliveries a replay takes: every id given must be one of the function's not-replayed failures. */
-  private chosen(functionId: string, choice: ReplayChoice): number[] | { invalid: string } {
+  private chosen(functionId: string, choice: ReplayChoice): number[] | { invalid: string; tooMany?: number } {
     if ('deliveryIds' in choice) {
       const unique = [...new Set(choice.deliveryIds)]
       const found = this.sql(`SELECT d.id FROM deliveries d WHERE d.id IN (SELECT value FROM json_each(?)) AND d.function_id = ? AND ${NOT_REPLAYED} ORDER BY d.id`)
@@ -107,27 +112,39 @@ export class SqliteJobStore implements JobStore {
       return found.length === unique.length ? found : { invalid: 'delivery_ids' }
     }
     const { where, params } = filterSql(choice.filter, true)
-    const found = this.sql(`SELECT d.id FROM ${FAILED_ROWS} WHERE ${where} ORDER BY d.id`)
+    // One more than allowed tells too many apart, without reading them all.
+    const found = this.sql(`SELECT d.id FROM ${FAILED_ROWS} WHERE ${where} ORDER BY d.id LIMIT @atMost + 1`)
       .pluck()
-      .all({ ...params, functionId }) as number[]
+      .all({ ...params, functionId, atMost: choice.atMost }) as number[]
+    if (found.length > choice.atMost) return { invalid: 'filter', tooMany: choice.atMost }
     return found.length > 0 ? found : { invalid: 'filter' }
   }
 
   createBackfill(job: NewJob, range: { after: number; before: number }): JobCreation {
+    // Counted before the write lock is taken: capture goes on meanwhile (its events are past the watermark).
+    const span = this.backfillSpan(job.project_id, range)
     return this.db
       .transaction((): JobCreation => {
         const running = this.sql("SELECT id FROM jobs WHERE function_id = ? AND kind = 'backfill' AND status = 'running' LIMIT 1").pluck().get(job.function_id) as string | undefined
         if (running !== undefined) return { conflict: { count: 0, jobId: running } }
-        // Events after the watermark are still to be mapped by the live pipeline, with this function among the others.
-        const span = this.sql(
-          `SELECT MIN(id) AS first, MAX(id) AS last, COUNT(*) AS total FROM events
-           WHERE project_id = @project AND received_at >= @after AND received_at < @before
-             AND id <= (SELECT COALESCE(MAX(processed_through), 0) FROM project_watermarks WHERE project_id = @project)`,
-        ).get({ project: job.project_id, after: range.after, before: range.before }) as { first: number | null; last: number | null; total: number }
         const id = this.insertJob(job, { kind: 'backfill', range_after: range.after, range_before: range.before, cursor: (span.first ?? 1) - 1, last_event: span.last ?? 0, total: span.total })
         return { job: this.byId(id) as Job }
       })
       .immediate()
+  }
+
+  /**
+   * The project's events received in the range, as a span of ids: ids grow with received_at, so the range's
+   * first and last ids are found through the global events_received index, and the project's events between
+   * them through events_project; no index of events is added for this (capture pays for each).
+   */
+  private backfillSpan(projectId: number, range: { after: number; before: number }): { first: number | null; last: number | null; total: number } {
+    const lo = this.sql(FIRST_RECEIVED_SQL).pluck().get(range.after) as number | undefined
+    const hi = this.sql(LAST_RECEIVED_SQL).pluck().get(range.before) as number | undefined
+    // Events after the watermark are still to be mapped by the live pipeline, with this function among the others.
+    const watermark = this.sql('SELECT COALESCE(MAX(processed_through), 0) FROM project_watermarks WHERE project_id = ?').pluck().get(projectId) as number
+    if (lo === undefined || hi === undefined) return { first: null, last: null, total: 0 }
+    return this.sql(SPAN_SQL).get({ project: projectId, lo, hi: Math.min(hi, watermark) }) as { first: number | null; last: number | null; total: number }
   }
 
   private row(id: string): JobRow | undefined {
@@ -200,6 +217,10 @@ export class SqliteJobStore implements JobStore {
     return (this.sql('SELECT * FROM jobs WHERE settled = 0 ORDER BY created_at, rowid').all() as JobRow[]).map((row) => this.present(row))
   }
 
+  inFlight(job: Job, atMost: number): number {
+    return this.sql("SELECT COUNT(*) FROM (SELECT 1 FROM job_items WHERE job_id = ? AND state = 'sent' LIMIT ?)").pluck().get(job.id, atMost) as number
+  }
+
   work(job: Job, limit: number): JobWork[] {
     const row = this.row(job.id)
     if (row?.status !== 'running') return []
@@ -235,7 +256,10 @@ export class SqliteJobStore implements JobStore {
       .immediate()
   }
 
-  /** Replayed deliveries whose replay was delivered (or that the current configuration sends nothing for) leave the failed list. */
+  /**
+   * Replayed deliveries whose replay was delivered (or that the current configuration sends nothing for) leave
+   * the failed list; so do those whose replay failed again, the new failure standing for them.
+   */
   private markReplayed(jobId: string, deliveryIds: number[]): void {
     if (deliveryIds.length > 0) this.sql('UPDATE deliveries SET replayed_by = ? WHERE id IN (SELECT value FROM json_each(?))').run(jobId, JSON.stringify(deliveryIds))
   }
@@ -244,9 +268,12 @@ export class SqliteJobStore implements JobStore {
     this.db
       .transaction(() => {
         const unsent = `job_id = ? AND state = 'sent' AND NOT EXISTS (${PENDING_OF_ITEM})`
-        this.sql(`UPDATE job_items SET state = 'failed', reason = COALESCE((${FAILED_OF_ITEM} LIMIT 1), 'other') WHERE ${unsent} AND EXISTS (${FAILED_OF_ITEM})`).run(job.id)
+        const failed = this.sql(`UPDATE job_items SET state = 'failed', reason = COALESCE((${FAILED_OF_ITEM} LIMIT 1), 'other') WHERE ${unsent} AND EXISTS (${FAILED_OF_ITEM}) RETURNING item`)
+          .pluck()
+          .all(job.id) as number[]
         const done = this.sql(`UPDATE job_items SET state = 'done' WHERE ${unsent} RETURNING item`).pluck().all(job.id) as number[]
-        if (job.kind === 'replay') this.markReplayed(job.id, done)
+        // A replay that failed again leaves the new failure listed in place of the one it replayed.
+        if (job.kind === 'replay') this.markReplayed(job.id, [...done, ...failed])
         const row = this.row(job.id)
         if (row?.status === 'running' && !this.hasWork(row)) this.complete(row, nowMs)
         this.settleIfQuiet(job.id)

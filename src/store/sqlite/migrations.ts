@@ -301,6 +301,20 @@ const MIGRATIONS: string[] = [
   CREATE UNIQUE INDEX alert_episodes_open ON alert_episodes(function_id, kind) WHERE cleared_at IS NULL;
   CREATE INDEX alert_episodes_function ON alert_episodes(function_id, id);
   `,
+  // The failed list's count and reasons read only the index (filters and reason in it), not every failed row.
+  `
+  DROP INDEX deliveries_failed;
+  CREATE INDEX deliveries_failed ON deliveries(function_id, updated_at, id, status, reason, mapping, replayed_by) WHERE status IN ('failed', 'gave_up') AND replayed_by IS NULL;
+  `,
+  // The reason codes given to older failures missed two cases that failureReasonOf tells (its words are the
+  // core's, matched case-sensitively as there): refused credentials, and a delivery handed over too long ago.
+  `
+  UPDATE deliveries SET reason = 'credentials'
+    WHERE status IN ('failed', 'gave_up') AND reason IN ('rejected', 'other', 'gave_up', 'outside_window')
+      AND (last_error GLOB '*conversion token rejected by Pinterest (401)*' OR last_error GLOB '*ad account not accessible with this token (403)*');
+  UPDATE deliveries SET reason = 'outside_window'
+    WHERE status = 'gave_up' AND reason = 'gave_up' AND last_error GLOB 'gave up: it was handed over more than *';
+  `,
 ]
 
 /** Migrates to the latest version; `target` stops earlier (tests build an old database with it). */
