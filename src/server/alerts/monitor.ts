@@ -97,11 +97,13 @@ export class AlertMonitor {
 
   private facts(fn: StoredFunction): AlertFacts {
     const nowMs = this.now()
+    // The held deliveries are the pending ones, counted once and capped (a held backlog can be millions).
+    const deliveries = this.store.alerts.deliveryFacts(fn.id)
     return {
       nowMs,
       metrics: this.store.metrics.series(fn.project_id, fn.id, new Date(nowMs - HOUR_MS).toISOString(), new Date(nowMs + 1).toISOString()),
-      deliveries: this.store.alerts.deliveryFacts(fn.id),
-      status: functionStatus(fn, this.store.holds.get(fn.id), () => this.store.deliveries.countPending(fn.id)),
+      deliveries,
+      status: functionStatus(fn, this.store.holds.get(fn.id), () => deliveries.pending),
     }
   }
 

@@ -301,6 +301,13 @@ const MIGRATIONS: string[] = [
   CREATE UNIQUE INDEX alert_episodes_open ON alert_episodes(function_id, kind) WHERE cleared_at IS NULL;
   CREATE INDEX alert_episodes_function ON alert_episodes(function_id, id);
   `,
+  // The alert monitor reads each watched function's oldest waiting delivery every round: without this it read
+  // every pending row (the oldest due time is no stand-in: retries keep every due time within 5 minutes of now
+  // through an outage). Only pending rows are in it, so it stays as small as the backlog; inserting and settling
+  // 100k deliveries took 14-21 µs each with it, 17-25 µs without (the noise of a shared machine).
+  `
+  CREATE INDEX deliveries_pending_age ON deliveries(function_id, first_seen_at) WHERE status = 'pending';
+  `,
 ]
 
 /** Migrates to the latest version; `target` stops earlier (tests build an old database with it). */
