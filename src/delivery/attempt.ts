@@ -13,8 +13,16 @@ export type EventAttempt =
   | { status: 'delivered'; warning?: string }
   | { status: 'failed'; reason: string; credentialsRejected?: CredentialsRejected }
   | { status: 'retry'; reason: string; retryAfter: string | null }
+  /** Not sent: the ad account had no request budget left; it may go at `atMs` (no attempt, no failure). */
+  | { status: 'deferred'; atMs: number }
 
-export type Send<T> = (events: T[]) => Promise<HttpAttempt>
+/** A request the sender did not make, for want of budget (a split half, when waiting would hold up others). */
+export interface Deferred {
+  kind: 'deferred'
+  atMs: number
+}
+
+export type Send<T> = (events: T[]) => Promise<HttpAttempt | Deferred>
 
 /**
  * Sends events once and decides each one's fate. A 400 for several events is split in halves until
@@ -22,6 +30,7 @@ export type Send<T> = (events: T[]) => Promise<HttpAttempt>
  */
 export async function attemptDelivery<T>(send: Send<T>, events: T[]): Promise<EventAttempt[]> {
   const answer = await send(events)
+  if (answer.kind === 'deferred') return events.map(() => ({ status: 'deferred', atMs: answer.atMs }))
   if (answer.kind === 'network') return events.map(() => ({ status: 'retry', reason: answer.error, retryAfter: null }))
   if (answer.status === 400 && events.length > 1) {
     const middle = Math.ceil(events.length / 2)

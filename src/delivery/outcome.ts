@@ -11,7 +11,8 @@ export type EventSettlement =
    * dispatcher fails it all the same (nothing can change its credentials), the server holds it until they change.
    */
   | { status: 'failed'; reason: string; credentialsRejected?: CredentialsRejected }
-  | { status: 'retry'; atMs: number; reason: string }
+  /** `notSent`: the request was not made (no budget left): no attempt to count, nothing failed. */
+  | { status: 'retry'; atMs: number; reason: string; notSent?: true }
   /** It could not be delivered before its deadline: given up after retrying. */
   | { status: 'gave_up'; reason: string }
 
@@ -39,6 +40,9 @@ export function requestFailure(results: readonly EventAttempt[], nowMs: number):
   return failure
 }
 
+/** Why an event waits that was not sent: its ad account's budget of requests was used. */
+export const DEFERRED_REASON = "waiting for the ad account's budget of requests"
+
 /**
  * Each event's settlement after a request. `retryAtMs` is the one retry time decided for the whole
  * request; an event whose deadline comes before it is given up now rather than held in vain.
@@ -46,6 +50,7 @@ export function requestFailure(results: readonly EventAttempt[], nowMs: number):
 export function decideOutcome(results: readonly EventAttempt[], deadlines: readonly Deadline[], retryAtMs: number): EventSettlement[] {
   return results.map((result, i): EventSettlement => {
     if (result.status === 'delivered') return result.warning ? { status: 'delivered', warning: result.warning } : { status: 'delivered' }
+    if (result.status === 'deferred') return { status: 'retry', atMs: result.atMs, reason: DEFERRED_REASON, notSent: true }
     if (result.status === 'failed')
       return result.credentialsRejected ? { status: 'failed', reason: result.reason, credentialsRejected: result.credentialsRejected } : { status: 'failed', reason: result.reason }
     if (retryAtMs >= deadlines[i].atMs) return giveUp(deadlines[i], result.reason)

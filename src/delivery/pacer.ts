@@ -36,8 +36,9 @@ class RequestLog {
     return this.times.length - this.head
   }
 
-  oldest(): number {
-    return this.times[this.head]
+  /** The time of the n-th oldest request still inside the window (0: the oldest). */
+  nth(n: number): number {
+    return this.times[this.head + n]
   }
 
   add(atMs: number): void {
@@ -64,12 +65,14 @@ export class RequestPacer {
     this.windowMs = positiveInteger(options.paceWindowMs ?? DEFAULT_PACE_WINDOW_MS, 'paceWindowMs')
   }
 
-  /** When a request to `key` may go next: now when the window has room. */
-  freeAt(key: string): number {
+  /** When `room` requests to `key` (at most the budget) may go next: now when the window has room for them. */
+  freeAt(key: string, room = 1): number {
     const nowMs = this.now()
     const log = this.logs.get(key)
-    if (!log || log.countWithin(nowMs, this.windowMs) < this.limit) return nowMs
-    return log.oldest() + this.windowMs
+    const wanted = Math.min(room, this.limit)
+    const used = log ? log.countWithin(nowMs, this.windowMs) : 0
+    if (!log || used + wanted <= this.limit) return nowMs
+    return log.nth(used + wanted - this.limit - 1) + this.windowMs
   }
 
   /** Counts a request to `key` now if the window has room for it. */

@@ -588,8 +588,11 @@ export interface AlertEpisode {
 }
 
 /** What the alerts read of a function's deliveries (cheap index lookups, evaluated every few seconds). */
+/** Counts of waiting deliveries read every alert round stop above this: a larger backlog is "more than 100,000". */
+export const PENDING_COUNT_CAP = 100_000
+
 export interface DeliveryFacts {
-  /** Deliveries waiting to be sent, and when the oldest of them was queued. */
+  /** Deliveries waiting to be sent (at most PENDING_COUNT_CAP + 1: more are not counted), and when the oldest of them was queued. */
   pending: number
   oldestPendingAt: number | null
   /** When a delivery of the function last reached Pinterest, while delivered rows are kept. */

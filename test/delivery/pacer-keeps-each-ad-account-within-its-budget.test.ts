@@ -40,6 +40,21 @@ describe('the request pacer', () => {
     expect(pacer.tryTake('a')).toBe(false)
   })
 
+  it('tells when the window has room for several requests, at most the budget', () => {
+    const { state, now } = clock(0)
+    const pacer = new RequestPacer({ requestsPerMinute: 3, paceWindowMs: 1_000 }, now)
+    for (const at of [0, 100, 200]) {
+      state.now = at
+      expect(pacer.tryTake('a')).toBe(true)
+    }
+    state.now = 300
+    expect([1, 2, 3, 11].map((room) => pacer.freeAt('a', room))).toEqual([1_000, 1_100, 1_200, 1_200])
+    state.now = 1_050
+    // The first left: room for one now, for two when the second leaves.
+    expect([1, 2, 3].map((room) => pacer.freeAt('a', room))).toEqual([1_050, 1_100, 1_200])
+    expect(pacer.freeAt('b', 3)).toBe(1_050)
+  })
+
   it('never lets more than the budget into any window, for requests spread over time', () => {
     const { state, now } = clock(0)
     const pacer = new RequestPacer({ requestsPerMinute: 5, paceWindowMs: 100 }, now)

@@ -1,5 +1,6 @@
 import { redact, Secret } from '../../secret'
 import type { AlertFigures, AlertKind } from '../../store/types'
+import { countOf } from '../function-status'
 
 /** The body a Slack incoming webhook (and the many services that copy it) takes. */
 export interface WebhookBody {
@@ -33,7 +34,7 @@ export function describeFigures(figures: AlertFigures): string {
     case 'failure_share':
       return `${figures.failed.toLocaleString('en-US')} of ${plural(figures.total, 'event', 'events')} failed in the last hour (${percentText(figures.percent)}; the threshold is ${figures.threshold}%)`
     case 'no_deliveries':
-      return `no event delivered for ${plural(figures.quiet_minutes, 'minute', 'minutes')} while ${plural(figures.waiting, 'delivery waits', 'deliveries wait')} (the threshold is ${plural(figures.threshold, 'minute', 'minutes')})`
+      return `no event delivered for ${plural(figures.quiet_minutes, 'minute', 'minutes')} while ${countOf(figures.waiting, 'delivery waits', 'deliveries wait')} (the threshold is ${plural(figures.threshold, 'minute', 'minutes')})`
     case 'degraded':
       return figures.reason ?? 'degraded'
   }

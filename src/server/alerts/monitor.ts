@@ -29,7 +29,8 @@ export class AlertMonitor {
   private readonly now: () => number
   private readonly log: (line: string) => void
   private timer?: NodeJS.Timeout
-  private running?: Promise<void>
+  /** Each function's sending in flight: its next round sends nothing until that ends (one message in flight, in order). */
+  private readonly sending = new Map<string, Promise<void>>()
 
   constructor(
     private readonly store: Store,
@@ -40,47 +41,69 @@ export class AlertMonitor {
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`))
   }
 
+  /** A round every interval, whether or not a slow webhook still holds the last one's sending (it holds only its function). */
   start(): void {
     if (this.stopping.signal.aborted) return
-    this.timer = setTimeout(() => void this.check().finally(() => this.start()), this.intervalMs)
+    this.timer = setTimeout(() => {
+      void this.check()
+      this.start()
+    }, this.intervalMs)
     this.timer.unref()
   }
 
-  /** One round; a call during a round waits for that round instead of starting another (no message twice). */
-  check(): Promise<void> {
-    this.running ??= this.round().finally(() => (this.running = undefined))
-    return this.running
+  /**
+   * One round: every watched function is evaluated, and its due messages sent alongside the others', so one
+   * unreachable webhook delays only its own function. It resolves once every function's sending has ended,
+   * including one a previous round started (that function sends nothing new meanwhile: no message twice).
+   */
+  async check(): Promise<void> {
+    await Promise.allSettled(this.round())
   }
 
-  /** No new round; the one running ends its POST and retries at once (what was not sent stays due). */
+  /** No new round; the POSTs in flight and their retries end at once (what was not sent stays due). */
   async stop(): Promise<void> {
     this.stopping.abort()
     clearTimeout(this.timer)
-    await this.running
+    await Promise.allSettled(this.sending.values())
   }
 
-  private async round(): Promise<void> {
+  /** Evaluates each watched function (synchronous, so two rounds never interleave there) and returns its sending. */
+  private round(): Promise<void>[] {
+    const sends: Promise<void>[] = []
     for (const settings of this.store.alerts.active()) {
-      if (this.stopping.signal.aborted) return
+      if (this.stopping.signal.aborted) break
       const fn = this.store.functions.get(settings.project_id, settings.function_id)
       // A paused or deleted destination sends nothing: its episodes wait, unevaluated, until it runs again.
       if (!fn || fn.deleted || !fn.enabled) continue
+      const inFlight = this.sending.get(fn.id)
+      if (inFlight) {
+        sends.push(inFlight)
+        continue
+      }
       try {
         this.evaluate(settings, fn)
-        await this.sendDue(settings, fn)
       } catch (error) {
         this.log(`alerts of function ${fn.id} could not be evaluated: ${(error as Error).message}`)
+        continue
       }
+      const send = this.sendDue(settings, fn)
+        .catch((error: Error) => this.log(`alerts of function ${fn.id} could not be sent: ${error.message}`))
+        .finally(() => this.sending.delete(fn.id))
+      this.sending.set(fn.id, send)
+      sends.push(send)
     }
+    return sends
   }
 
   private facts(fn: StoredFunction): AlertFacts {
     const nowMs = this.now()
+    // The held deliveries are the pending ones, counted once and capped (a held backlog can be millions).
+    const deliveries = this.store.alerts.deliveryFacts(fn.id)
     return {
       nowMs,
       metrics: this.store.metrics.series(fn.project_id, fn.id, new Date(nowMs - HOUR_MS).toISOString(), new Date(nowMs + 1).toISOString()),
-      deliveries: this.store.alerts.deliveryFacts(fn.id),
-      status: functionStatus(fn, this.store.holds.get(fn.id), () => this.store.deliveries.countPending(fn.id)),
+      deliveries,
+      status: functionStatus(fn, this.store.holds.get(fn.id), () => deliveries.pending),
     }
   }
 

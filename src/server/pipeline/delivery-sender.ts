@@ -1,4 +1,5 @@
 import { Breaker, recoveredMessage, type Ticket, unavailableMessage } from '../../delivery/breaker'
+import type { Send } from '../../delivery/attempt'
 import { deadlineOf, eventTimeOf } from '../../delivery/deadline'
 import type { EventSettlement } from '../../delivery/outcome'
 import { type PaceOptions, RequestPacer } from '../../delivery/pacer'
@@ -27,6 +28,12 @@ export interface SenderOptions extends PaceOptions {
 const MAX_LOG_LENGTH = 10_000
 /** A disabled function's deliveries wait untouched; whether it is still disabled is looked up this often. */
 const DISABLED_RECHECK_MS = 5_000
+/**
+ * The requests a deferred split waits room for: the batch again and the halves down to its first single event
+ * (a batch of 1,000 is split 10 times), so that each time it goes, some of its events are settled; were it sent
+ * again with room for fewer, a bad event in its first half would use them up, and the next time alike.
+ */
+const SPLIT_ROOM = Math.ceil(Math.log2(MAX_EVENTS_PER_REQUEST)) + 1
 /** Batches one round hands out per request slot: rounds stay short, so mapping gets its turn. */
 const BATCHES_PER_SLOT = 2
 
@@ -127,10 +134,16 @@ export class DeliverySender {
    * attempt, no log line), read again once a request leaves the window.
    */
   private isPaced(account: string): boolean {
-    const freeAt = this.pacer.freeAt(account)
-    if (freeAt <= this.now()) return false
-    this.pacedUntil = Math.min(this.pacedUntil ?? freeAt, freeAt)
+    if (this.pacer.freeAt(account) <= this.now()) return false
+    this.paced(account)
     return true
+  }
+
+  /** When the account may send `room` requests again, kept as the round's soonest (the runner wakes for it). */
+  private paced(account: string, room = 1): number {
+    const freeAt = this.pacer.freeAt(account, room)
+    this.pacedUntil = Math.min(this.pacedUntil ?? freeAt, freeAt)
+    return freeAt
   }
 
   /** After a round: how long until a function it left for want of budget may send, if it left any. */
@@ -237,7 +250,7 @@ export class DeliverySender {
 
   private note(fn: RunningFunction, row: Delivery, settlement: EventSettlement, attempted: boolean, updates: DeliveryUpdate[], logs: LogEntry[], metrics: MetricHit[]): void {
     const now = this.now()
-    const attempts = row.attempts + (attempted ? 1 : 0)
+    const attempts = row.attempts + (attempted && !(settlement.status === 'retry' && settlement.notSent) ? 1 : 0)
     const metric = (name: string) => metrics.push({ projectId: fn.stored.project_id, functionId: fn.stored.id, name })
     const log = (level: LogEntry['level'], message: string) => logs.push(this.entry(fn, level, message, row.event_uuid, now, row.distinct_id))
     if (settlement.status === 'retry') {
@@ -259,14 +272,19 @@ export class DeliverySender {
     }
   }
 
-  /** Posts a batch's requests: the first was counted when the batch was handed out, the halves of a split 400 wait for budget. */
-  private sender(fn: RunningFunction, logs: LogEntry[], metrics: MetricHit[]) {
+  /**
+   * Posts a batch's requests: the first was counted when the batch was handed out. A half of a split 400
+   * goes only if the ad account has budget left: waiting for it here would hold up the whole round (every
+   * other function's due deliveries, and stop()), so without budget it is not sent and its events wait,
+   * pending and unattempted, until the budget has room.
+   */
+  private sender(fn: RunningFunction, logs: LogEntry[], metrics: MetricHit[]): Send<SerialisedEvent> {
     const target = fn.compiled.settings
     const debugLog: RequestLog | undefined = target.debugMode ? (entry) => logs.push(this.debugEntry(fn, entry)) : undefined
     let counted = true
     return async (events: SerialisedEvent[]) => {
       if (counted) counted = false
-      else await this.pacer.take(target.adAccountId)
+      else if (!this.pacer.tryTake(target.adAccountId)) return { kind: 'deferred', atMs: this.paced(target.adAccountId, SPLIT_ROOM) }
       metrics.push({ projectId: fn.stored.project_id, functionId: fn.stored.id, name: 'fetch' })
       return postEvents(target, events, { fetch: this.options.fetch, apiUrl: this.options.apiUrl, timeoutMs: this.options.timeoutMs, log: debugLog })
     }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { SecretBox } from '../secret-box'
-import { ALERT_KINDS, type AlertEpisode, type AlertFigures, type AlertKind, type AlertSettings, type AlertStore, type DeliveryFacts } from '../types'
+import { ALERT_KINDS, PENDING_COUNT_CAP, type AlertEpisode, type AlertFigures, type AlertKind, type AlertSettings, type AlertStore, type DeliveryFacts } from '../types'
 import { alertPlace, openSecrets, sealSecrets } from './sealed-secrets'
 
 interface SettingsRow {
@@ -23,6 +23,12 @@ interface EpisodeRow extends Omit<AlertEpisode, 'opened_figures' | 'cleared_figu
 }
 
 const SETTINGS = 'SELECT * FROM alert_settings'
+
+export const LAST_DELIVERED_SQL = `SELECT MAX(next_attempt_at) FROM deliveries WHERE status = 'delivered' AND function_id = ?`
+/** The oldest waiting delivery's queueing time, one seek in deliveries_pending_age. */
+export const OLDEST_PENDING_SQL = `SELECT first_seen_at FROM deliveries WHERE status = 'pending' AND function_id = ? ORDER BY first_seen_at LIMIT 1`
+/** The waiting deliveries, counted up to one above the cap: a backlog of millions is not read every round. */
+export const PENDING_COUNT_SQL = `SELECT COUNT(*) FROM (SELECT 1 FROM deliveries WHERE status = 'pending' AND function_id = ? LIMIT ${PENDING_COUNT_CAP + 1})`
 const EPISODES = 'SELECT * FROM alert_episodes'
 
 export class SqliteAlertStore implements AlertStore {
@@ -36,7 +42,8 @@ export class SqliteAlertStore implements AlertStore {
   private readonly insertEpisode: Database.Statement
   private readonly clearEpisode: Database.Statement
   private readonly dueEpisodes: Database.Statement
-  private readonly pendingFacts: Database.Statement
+  private readonly oldestPending: Database.Statement
+  private readonly pendingCount: Database.Statement
   private readonly lastDelivered: Database.Statement
 
   constructor(
@@ -62,10 +69,11 @@ export class SqliteAlertStore implements AlertStore {
     )
     this.clearEpisode = db.prepare('UPDATE alert_episodes SET cleared_at = ?, cleared_figures = ? WHERE id = ? AND cleared_at IS NULL')
     this.dueEpisodes = db.prepare(`${EPISODES} WHERE function_id = ? AND silenced = 0 AND (notified_at IS NULL OR (cleared_at IS NOT NULL AND cleared_notified_at IS NULL)) ORDER BY id`)
-    this.pendingFacts = db.prepare(`SELECT COUNT(*) AS pending, MIN(first_seen_at) AS oldest FROM deliveries WHERE status = 'pending' AND function_id = ?`)
+    this.oldestPending = db.prepare(OLDEST_PENDING_SQL).pluck()
+    this.pendingCount = db.prepare(PENDING_COUNT_SQL).pluck()
     // A settled delivery's next_attempt_at is when it was settled (the sender writes it so): this reads the
     // newest from the deliveries_function_due index in one seek, where MAX(updated_at) would read every row.
-    this.lastDelivered = db.prepare(`SELECT MAX(next_attempt_at) FROM deliveries WHERE status = 'delivered' AND function_id = ?`).pluck()
+    this.lastDelivered = db.prepare(LAST_DELIVERED_SQL).pluck()
   }
 
   settings(functionId: string): AlertSettings | undefined {
@@ -129,7 +137,8 @@ export class SqliteAlertStore implements AlertStore {
   }
 
   deliveryFacts(functionId: string): DeliveryFacts {
-    const { pending, oldest } = this.pendingFacts.get(functionId) as { pending: number; oldest: number | null }
+    const pending = this.pendingCount.get(functionId) as number
+    const oldest = (this.oldestPending.get(functionId) as number | undefined) ?? null
     return { pending, oldestPendingAt: oldest, lastDeliveredAt: (this.lastDelivered.get(functionId) as number | null) ?? null }
   }
 

@@ -315,6 +315,13 @@ const MIGRATIONS: string[] = [
   UPDATE deliveries SET reason = 'outside_window'
     WHERE status = 'gave_up' AND reason = 'gave_up' AND last_error GLOB 'gave up: it was handed over more than *';
   `,
+  // The alert monitor reads each watched function's oldest waiting delivery every round: without this it read
+  // every pending row (the oldest due time is no stand-in: retries keep every due time within 5 minutes of now
+  // through an outage). Only pending rows are in it, so it stays as small as the backlog; inserting and settling
+  // 100k deliveries took 14-21 µs each with it, 17-25 µs without (the noise of a shared machine).
+  `
+  CREATE INDEX deliveries_pending_age ON deliveries(function_id, first_seen_at) WHERE status = 'pending';
+  `,
 ]
 
 /** Migrates to the latest version; `target` stops earlier (tests build an old database with it). */
