@@ -5,7 +5,7 @@ import { keyId } from '../store/secret-box'
 import { newSecretKey, parseSecretKey, resolveSecretKeys, SECRET_KEY_ENV, writeKeyFile } from '../store/secret-key'
 import { openSqliteStore } from '../store/sqlite/database'
 import { lockDatabase } from '../store/sqlite/database-lock'
-import type { SealReport } from '../store/sqlite/sealed-secrets'
+import type { SealReport } from '../store/sql/sealed-secrets'
 import { databasePath } from './local-database'
 import { type CommandHelp, parseCommand, subcommand, UsageError } from './usage'
 

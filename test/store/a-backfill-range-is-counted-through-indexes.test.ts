@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { FIRST_RECEIVED_SQL, LAST_RECEIVED_SQL, SPAN_SQL } from '../../src/store/sqlite/jobs'
+import { FIRST_RECEIVED_SQL, LAST_RECEIVED_SQL, SPAN_SQL } from '../../src/store/sql/jobs'
 import { migrate } from '../../src/store/sqlite/migrations'
 
 const planOf = (db: Database.Database, sql: string, params: unknown) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((row) => row.detail)

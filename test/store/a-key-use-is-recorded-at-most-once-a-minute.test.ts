@@ -1,5 +1,5 @@
 import { openSqliteStore } from '../../src/store/sqlite/database'
-import { LAST_USED_INTERVAL_MS } from '../../src/store/sqlite/keys'
+import { LAST_USED_INTERVAL_MS } from '../../src/store/sql/keys'
 import type { Store } from '../../src/store/types'
 
 let store: Store

@@ -1,16 +1,17 @@
 import Database from 'better-sqlite3'
 import { describeFigures } from '../../src/server/alerts/messages'
 import { KEY_BYTES, SecretBox } from '../../src/store/secret-box'
-import { LAST_DELIVERED_SQL, OLDEST_PENDING_SQL, PENDING_COUNT_SQL, SqliteAlertStore } from '../../src/store/sqlite/alerts'
+import { LAST_DELIVERED_SQL, OLDEST_PENDING_SQL, PENDING_COUNT_SQL, SqlAlertStore } from '../../src/store/sql/alerts'
+import { SqliteConnection } from '../../src/store/sqlite/connection'
 import { migrate } from '../../src/store/sqlite/migrations'
 
 let db: Database.Database
-let alerts: SqliteAlertStore
+let alerts: SqlAlertStore
 
 beforeEach(() => {
   db = new Database(':memory:')
   migrate(db)
-  alerts = new SqliteAlertStore(db, new SecretBox([new Uint8Array(KEY_BYTES).fill(7)]))
+  alerts = new SqlAlertStore(new SqliteConnection(db), new SecretBox([new Uint8Array(KEY_BYTES).fill(7)]))
 })
 
 afterEach(() => db.close())

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { failedCountSql, failedReasonsSql, filterSql } from '../../src/store/sqlite/failed-deliveries'
+import { failedCountSql, failedReasonsSql, filterSql } from '../../src/store/sql/failed-deliveries'
 import { migrate } from '../../src/store/sqlite/migrations'
 import type { FailedFilter } from '../../src/store/types'
 

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3'
-import { RECENT_OF_NAME_SQL, SqliteEventQueue } from '../../src/store/sqlite/events'
+import { RECENT_OF_NAME_SQL, SqlEventQueue } from '../../src/store/sql/events'
+import { SqliteConnection } from '../../src/store/sqlite/connection'
 import { migrate } from '../../src/store/sqlite/migrations'
 import type { CapturedEvent } from '../../src/store/types'
 
@@ -7,12 +8,12 @@ const event = (uuid: string, name: string): CapturedEvent => ({ uuid, event: nam
 
 describe('the latest stored events of one name', () => {
   let db: Database.Database
-  let queue: SqliteEventQueue
+  let queue: SqlEventQueue
 
   beforeEach(() => {
     db = new Database(':memory:')
     migrate(db)
-    queue = new SqliteEventQueue(db)
+    queue = new SqlEventQueue(new SqliteConnection(db))
   })
 
   afterEach(() => db.close())

@@ -3,21 +3,11 @@ import { chmodSync, closeSync, existsSync, openSync } from 'node:fs'
 import { ensureFolderOf, PRIVATE_FILE_MODE } from '../private-files'
 import { SecretBox } from '../secret-box'
 import { resolveSecretKeys } from '../secret-key'
+import { type SealReport, sealStoredSecrets } from '../sql/sealed-secrets'
+import { sqlStore } from '../sql/store'
 import type { Store } from '../types'
-import { SqliteAlertStore } from './alerts'
-import { SqliteDeliveryQueue } from './deliveries'
-import { SqliteEventQueue } from './events'
-import { SqliteFunctionStore } from './functions'
-import { SqliteHoldStore } from './holds'
-import { SqliteJobStore } from './jobs'
-import { SqliteKeyStore } from './keys'
+import { SqliteConnection } from './connection'
 import { migrate } from './migrations'
-import { SqliteLogStore, SqliteMetricStore } from './observability'
-import { SqlitePersonStore } from './persons'
-import { SqliteQualityStore } from './quality'
-import { SqliteProjectStore } from './projects'
-import { type SealReport, sealStoredSecrets } from './sealed-secrets'
-import { SESSION_LIFETIME_MS, SqliteSessionStore } from './sessions'
 
 export interface SqliteStoreOptions {
   /**
@@ -75,26 +65,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     db.close()
     throw error
   }
-  const deliveries = new SqliteDeliveryQueue(db)
-  return {
-    projects: new SqliteProjectStore(db),
-    keys: new SqliteKeyStore(db),
-    sessions: new SqliteSessionStore(db, SESSION_LIFETIME_MS),
-    functions: new SqliteFunctionStore(db, box),
-    persons: new SqlitePersonStore(db),
-    events: new SqliteEventQueue(db),
-    deliveries,
-    holds: new SqliteHoldStore(db),
-    logs: new SqliteLogStore(db),
-    metrics: new SqliteMetricStore(db),
-    quality: new SqliteQualityStore(db),
-    jobs: new SqliteJobStore(db, deliveries),
-    alerts: new SqliteAlertStore(db, box),
-    // IMMEDIATE takes the write lock up front: a deferred transaction that reads first and writes later
-    // fails at once with SQLITE_BUSY when the other thread committed in between, instead of waiting.
-    transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
-    close: () => db.close(),
-  }
+  return sqlStore(new SqliteConnection(db), box)
 }
 
 /**
@@ -104,7 +75,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
  */
 function sealSecretsAtOpen(db: Database.Database, box: SecretBox, onSecrets: SqliteStoreOptions['onSecrets']): void {
   db.pragma('secure_delete = ON')
-  const report = sealStoredSecrets(db, box)
+  const report = sealStoredSecrets(new SqliteConnection(db), box)
   db.pragma('secure_delete = FAST')
   if (report.sealed + report.resealed > 0) db.pragma('wal_checkpoint(TRUNCATE)')
   onSecrets?.(report)

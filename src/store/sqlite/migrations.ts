@@ -151,7 +151,7 @@ const MIGRATIONS: string[] = [
   ALTER TABLE deliveries ADD COLUMN distinct_id TEXT;
   ALTER TABLE logs ADD COLUMN distinct_id TEXT;
   `,
-  // When each key was last used, recorded at most once a minute per key (see SqliteKeyStore.recordUse).
+  // When each key was last used, recorded at most once a minute per key (see SqlKeyStore.recordUse).
   `
   ALTER TABLE api_keys ADD COLUMN last_used_at TEXT;
   `,
@@ -201,7 +201,7 @@ const MIGRATIONS: string[] = [
   );
   `,
   // Match quality per mapping, in hourly buckets as the metrics are: one row per set of match keys sent
-  // events carried, or per reason events were skipped for (SqliteQualityStore).
+  // events carried, or per reason events were skipped for (SqlQualityStore).
   `
   CREATE TABLE match_quality (
     project_id INTEGER NOT NULL,

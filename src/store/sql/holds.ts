@@ -1,14 +1,14 @@
-import type Database from 'better-sqlite3'
+import type { SqlConnection, SqlStatement } from './connection'
 import type { DeliveryHold, HoldStore } from '../types'
 
 const COLUMNS = 'function_id, project_id, credentials_version, http_status, reason, held_at'
 
-export class SqliteHoldStore implements HoldStore {
-  private readonly holdStatement: Database.Statement
-  private readonly getStatement: Database.Statement
-  private readonly listStatement: Database.Statement
+export class SqlHoldStore implements HoldStore {
+  private readonly holdStatement: SqlStatement
+  private readonly getStatement: SqlStatement
+  private readonly listStatement: SqlStatement
 
-  constructor(db: Database.Database) {
+  constructor(db: SqlConnection) {
     // Only while the function still has the refused credentials: a request sent before a save that changed
     // them must not hold the new ones.
     this.holdStatement = db.prepare(

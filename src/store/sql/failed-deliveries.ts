@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3'
+import type { SqlConnection, SqlStatement } from './connection'
 import type { DeliveryReason } from '../../delivery/failure-reasons'
 import type { FailedDelivery, FailedFilter } from '../types'
 
@@ -58,11 +58,11 @@ export const failedCountSql = (where: string) => `SELECT COUNT(*) FROM ${FAILED_
 export const failedReasonsSql = (where: string) => `SELECT d.reason AS reason, COUNT(*) AS count FROM ${FAILED_ROWS} WHERE ${where} GROUP BY d.reason ORDER BY count DESC, reason`
 
 export class FailedList {
-  private readonly statements = new Map<string, Database.Statement>()
+  private readonly statements = new Map<string, SqlStatement>()
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: SqlConnection) {}
 
-  private prepared(sql: string): Database.Statement {
+  private prepared(sql: string): SqlStatement {
     let statement = this.statements.get(sql)
     if (!statement) {
       statement = this.db.prepare(sql)

@@ -1,16 +1,16 @@
-import type Database from 'better-sqlite3'
+import type { SqlConnection, SqlStatement } from './connection'
 import type { MatchCount, QualityStore } from '../types'
 import { hourOf } from './observability'
 
 const SUMMED = 'SELECT function_id, mapping, keys, skip, SUM(count) AS count FROM match_quality'
 const GROUPED = 'GROUP BY function_id, mapping, keys, skip ORDER BY function_id, mapping, keys, skip'
 
-export class SqliteQualityStore implements QualityStore {
-  private readonly upsert: Database.Statement
-  private readonly ofFunction: Database.Statement
-  private readonly ofProject: Database.Statement
+export class SqlQualityStore implements QualityStore {
+  private readonly upsert: SqlStatement
+  private readonly ofFunction: SqlStatement
+  private readonly ofProject: SqlStatement
 
-  constructor(db: Database.Database) {
+  constructor(db: SqlConnection) {
     this.upsert = db.prepare(
       `INSERT INTO match_quality (project_id, function_id, mapping, hour, keys, skip, count) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(function_id, hour, mapping, keys, skip) DO UPDATE SET count = count + excluded.count`,

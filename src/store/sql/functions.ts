@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3'
+import type { SqlConnection, SqlStatement } from './connection'
 import type { SecretBox } from '../secret-box'
 import { type ChangeContext, CREDENTIAL_INPUTS, type FunctionQuery, type FunctionState, type FunctionStore, type FunctionVersion, type FunctionWrite, type StoredFunction } from '../types'
 import { SqliteVersionLog } from './function-versions'
@@ -49,12 +49,12 @@ function toParams(fn: FunctionWrite, box: SecretBox) {
   }
 }
 
-export class SqliteFunctionStore implements FunctionStore {
-  private readonly activeStatement: Database.Statement
+export class SqlFunctionStore implements FunctionStore {
+  private readonly activeStatement: SqlStatement
   private readonly log: SqliteVersionLog
 
   constructor(
-    private readonly db: Database.Database,
+    private readonly db: SqlConnection,
     private readonly box: SecretBox,
   ) {
     this.log = new SqliteVersionLog(db, box)
@@ -98,27 +98,25 @@ export class SqliteFunctionStore implements FunctionStore {
       const saved = this.get(fn.project_id, fn.id) as StoredFunction
       this.log.record(null, saved, context)
       return saved
-    })()
+    })
   }
 
   update(fn: FunctionWrite, context: ChangeContext): StoredFunction {
-    return this.db
-      .transaction(() => {
-        const before = this.get(fn.project_id, fn.id)
-        const changed = before !== undefined && credentialsChanged(before, fn) ? 1 : 0
-        this.db
-          .prepare(
-            `UPDATE hog_functions SET name = @name, description = @description, enabled = @enabled, deleted = @deleted, inputs = @inputs,
+    return this.db.transaction(() => {
+      const before = this.get(fn.project_id, fn.id)
+      const changed = before !== undefined && credentialsChanged(before, fn) ? 1 : 0
+      this.db
+        .prepare(
+          `UPDATE hog_functions SET name = @name, description = @description, enabled = @enabled, deleted = @deleted, inputs = @inputs,
              secrets = @secrets, mappings = @mappings, filters = @filters, updated_at = @updated_at,
              credentials_version = credentials_version + @changed WHERE project_id = @project_id AND id = @id`,
-          )
-          .run({ ...toParams(fn, this.box), updated_at: new Date().toISOString(), changed })
-        if (changed) this.db.prepare('DELETE FROM delivery_holds WHERE function_id = ?').run(fn.id)
-        const saved = this.get(fn.project_id, fn.id) as StoredFunction
-        this.log.record(before ?? null, saved, context)
-        return saved
-      })
-      .immediate()
+        )
+        .run({ ...toParams(fn, this.box), updated_at: new Date().toISOString(), changed })
+      if (changed) this.db.prepare('DELETE FROM delivery_holds WHERE function_id = ?').run(fn.id)
+      const saved = this.get(fn.project_id, fn.id) as StoredFunction
+      this.log.record(before ?? null, saved, context)
+      return saved
+    })
   }
 
   versions(projectId: number, functionId: string, page: { limit: number; offset: number }): { count: number; results: FunctionVersion[] } {

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3'
+import type { SqlConnection, SqlStatement } from './connection'
 import { randomToken } from '../tokens'
 import type { Project, ProjectChanges, ProjectStore } from '../types'
 
@@ -8,21 +8,21 @@ const COLUMNS = 'id, name, api_token, created_at, anonymize_ips'
 
 const toProject = (row: Row | undefined): Project | undefined => row && { ...row, anonymize_ips: row.anonymize_ips === 1 }
 
-export class SqliteProjectStore implements ProjectStore {
-  private readonly byId: Database.Statement
-  private readonly byTokenStatement: Database.Statement
+export class SqlProjectStore implements ProjectStore {
+  private readonly byId: SqlStatement
+  private readonly byTokenStatement: SqlStatement
   // Capture looks the token up on every request; hits are kept until a project changes.
   private readonly tokenCache = new Map<string, Project>()
 
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: SqlConnection) {
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM projects WHERE id = ?`)
     this.byTokenStatement = db.prepare(`SELECT ${COLUMNS} FROM projects WHERE api_token = ?`)
   }
 
   create(name: string, apiToken: string = randomToken('phc_')): Project {
     const created_at = new Date().toISOString()
-    const result = this.db.prepare('INSERT INTO projects (name, api_token, created_at) VALUES (?, ?, ?)').run(name, apiToken, created_at)
-    return { id: Number(result.lastInsertRowid), name, api_token: apiToken, created_at, anonymize_ips: false }
+    const row = this.db.prepare('INSERT INTO projects (name, api_token, created_at) VALUES (?, ?, ?) RETURNING id').get(name, apiToken, created_at) as { id: number }
+    return { id: row.id, name, api_token: apiToken, created_at, anonymize_ips: false }
   }
 
   get(id: number): Project | undefined {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import type Database from 'better-sqlite3'
+import type { SqlConnection, SqlStatement } from './connection'
 import type { FailureReason } from '../../delivery/failure-reasons'
 import type { CapturedEvent, Job, JobCreation, JobItemResult, JobStore, JobWork, NewJob, ReplayChoice } from '../types'
-import type { SqliteDeliveryQueue } from './deliveries'
+import type { SqlDeliveryQueue } from './deliveries'
 import { FAILED_ROWS, filterSql, HOLDS_ITEM } from './failed-deliveries'
 
 type JobRow = {
@@ -47,15 +47,15 @@ function parseEvent(payload: string | null): CapturedEvent | null {
  * second replay of one of them is seen; a backfill's (its events) as they are mapped, behind a cursor over
  * the event ids of its range, so creating one costs a count, not a row per event.
  */
-export class SqliteJobStore implements JobStore {
-  private readonly statements = new Map<string, Database.Statement>()
+export class SqlJobStore implements JobStore {
+  private readonly statements = new Map<string, SqlStatement>()
 
   constructor(
-    private readonly db: Database.Database,
-    private readonly deliveries: SqliteDeliveryQueue,
+    private readonly db: SqlConnection,
+    private readonly deliveries: SqlDeliveryQueue,
   ) {}
 
-  private sql(text: string): Database.Statement {
+  private sql(text: string): SqlStatement {
     let statement = this.statements.get(text)
     if (!statement) {
       statement = this.db.prepare(text)
@@ -86,20 +86,18 @@ export class SqliteJobStore implements JobStore {
   }
 
   createReplay(job: NewJob, choice: ReplayChoice): JobCreation {
-    return this.db
-      .transaction((): JobCreation => {
-        const ids = this.chosen(job.function_id, choice)
-        if ('invalid' in ids) return ids
-        const holding = this.sql(
-          `SELECT i.job_id AS jobId, COUNT(*) AS count FROM job_items i JOIN jobs j ON j.id = i.job_id
+    return this.db.transaction((): JobCreation => {
+      const ids = this.chosen(job.function_id, choice)
+      if ('invalid' in ids) return ids
+      const holding = this.sql(
+        `SELECT i.job_id AS jobId, COUNT(*) AS count FROM job_items i JOIN jobs j ON j.id = i.job_id
            WHERE ${HOLDS_ITEM} AND i.item IN (SELECT value FROM json_each(?)) GROUP BY i.job_id ORDER BY count DESC`,
-        ).all(JSON.stringify(ids)) as { jobId: string; count: number }[]
-        if (holding.length > 0) return { conflict: { count: holding.reduce((sum, h) => sum + h.count, 0), jobId: holding[0].jobId } }
-        const id = this.insertJob(job, { kind: 'replay', range_after: null, range_before: null, cursor: 0, last_event: 0, total: ids.length })
-        this.sql("INSERT INTO job_items (job_id, item, state) SELECT ?, value, 'queued' FROM json_each(?)").run(id, JSON.stringify(ids))
-        return { job: this.byId(id) as Job }
-      })
-      .immediate()
+      ).all(JSON.stringify(ids)) as { jobId: string; count: number }[]
+      if (holding.length > 0) return { conflict: { count: holding.reduce((sum, h) => sum + h.count, 0), jobId: holding[0].jobId } }
+      const id = this.insertJob(job, { kind: 'replay', range_after: null, range_before: null, cursor: 0, last_event: 0, total: ids.length })
+      this.sql("INSERT INTO job_items (job_id, item, state) SELECT ?, value, 'queued' FROM json_each(?)").run(id, JSON.stringify(ids))
+      return { job: this.byId(id) as Job }
+    })
   }
 
   /** The deliveries a replay takes: every id given must be one of the function's not-replayed failures. */
@@ -123,14 +121,12 @@ export class SqliteJobStore implements JobStore {
   createBackfill(job: NewJob, range: { after: number; before: number }): JobCreation {
     // Counted before the write lock is taken: capture goes on meanwhile (its events are past the watermark).
     const span = this.backfillSpan(job.project_id, range)
-    return this.db
-      .transaction((): JobCreation => {
-        const running = this.sql("SELECT id FROM jobs WHERE function_id = ? AND kind = 'backfill' AND status = 'running' LIMIT 1").pluck().get(job.function_id) as string | undefined
-        if (running !== undefined) return { conflict: { count: 0, jobId: running } }
-        const id = this.insertJob(job, { kind: 'backfill', range_after: range.after, range_before: range.before, cursor: (span.first ?? 1) - 1, last_event: span.last ?? 0, total: span.total })
-        return { job: this.byId(id) as Job }
-      })
-      .immediate()
+    return this.db.transaction((): JobCreation => {
+      const running = this.sql("SELECT id FROM jobs WHERE function_id = ? AND kind = 'backfill' AND status = 'running' LIMIT 1").pluck().get(job.function_id) as string | undefined
+      if (running !== undefined) return { conflict: { count: 0, jobId: running } }
+      const id = this.insertJob(job, { kind: 'backfill', range_after: range.after, range_before: range.before, cursor: (span.first ?? 1) - 1, last_event: span.last ?? 0, total: span.total })
+      return { job: this.byId(id) as Job }
+    })
   }
 
   /**
@@ -199,12 +195,10 @@ export class SqliteJobStore implements JobStore {
 
   cancel(projectId: number, functionId: string, jobId: string, nowMs: number): Job | undefined {
     if (!this.get(projectId, functionId, jobId)) return undefined
-    this.db
-      .transaction(() => {
-        this.sql("UPDATE jobs SET status = 'cancelled', finished_at = ? WHERE id = ? AND status = 'running'").run(nowMs, jobId)
-        this.settleIfQuiet(jobId)
-      })
-      .immediate()
+    this.db.transaction(() => {
+      this.sql("UPDATE jobs SET status = 'cancelled', finished_at = ? WHERE id = ? AND status = 'running'").run(nowMs, jobId)
+      this.settleIfQuiet(jobId)
+    })
     return this.byId(jobId)
   }
 
@@ -237,23 +231,21 @@ export class SqliteJobStore implements JobStore {
 
   record(job: Job, results: JobItemResult[]): void {
     if (results.length === 0) return
-    this.db
-      .transaction(() => {
-        // Cancelled while the step mapped: what it made is not queued.
-        if (this.row(job.id)?.status !== 'running') return
-        const upsert = this.sql('INSERT INTO job_items (job_id, item, state, reason) VALUES (?, ?, ?, ?) ON CONFLICT (job_id, item) DO UPDATE SET state = excluded.state, reason = excluded.reason')
-        for (const result of results) {
-          upsert.run(job.id, result.item, result.state, result.state === 'failed' ? result.reason : null)
-          if (result.state === 'sent') this.deliveries.add(result.deliveries)
-        }
-        if (job.kind === 'backfill') this.sql('UPDATE jobs SET cursor = MAX(cursor, ?) WHERE id = ?').run(Math.max(...results.map((r) => r.item)), job.id)
-        else
-          this.markReplayed(
-            job.id,
-            results.flatMap((r) => (r.state === 'done' ? [r.item] : [])),
-          )
-      })
-      .immediate()
+    this.db.transaction(() => {
+      // Cancelled while the step mapped: what it made is not queued.
+      if (this.row(job.id)?.status !== 'running') return
+      const upsert = this.sql('INSERT INTO job_items (job_id, item, state, reason) VALUES (?, ?, ?, ?) ON CONFLICT (job_id, item) DO UPDATE SET state = excluded.state, reason = excluded.reason')
+      for (const result of results) {
+        upsert.run(job.id, result.item, result.state, result.state === 'failed' ? result.reason : null)
+        if (result.state === 'sent') this.deliveries.add(result.deliveries)
+      }
+      if (job.kind === 'backfill') this.sql('UPDATE jobs SET cursor = MAX(cursor, ?) WHERE id = ?').run(Math.max(...results.map((r) => r.item)), job.id)
+      else
+        this.markReplayed(
+          job.id,
+          results.flatMap((r) => (r.state === 'done' ? [r.item] : [])),
+        )
+    })
   }
 
   /**
@@ -265,20 +257,18 @@ export class SqliteJobStore implements JobStore {
   }
 
   settle(job: Job, nowMs: number): Job {
-    this.db
-      .transaction(() => {
-        const unsent = `job_id = ? AND state = 'sent' AND NOT EXISTS (${PENDING_OF_ITEM})`
-        const failed = this.sql(`UPDATE job_items SET state = 'failed', reason = COALESCE((${FAILED_OF_ITEM} LIMIT 1), 'other') WHERE ${unsent} AND EXISTS (${FAILED_OF_ITEM}) RETURNING item`)
-          .pluck()
-          .all(job.id) as number[]
-        const done = this.sql(`UPDATE job_items SET state = 'done' WHERE ${unsent} RETURNING item`).pluck().all(job.id) as number[]
-        // A replay that failed again leaves the new failure listed in place of the one it replayed.
-        if (job.kind === 'replay') this.markReplayed(job.id, [...done, ...failed])
-        const row = this.row(job.id)
-        if (row?.status === 'running' && !this.hasWork(row)) this.complete(row, nowMs)
-        this.settleIfQuiet(job.id)
-      })
-      .immediate()
+    this.db.transaction(() => {
+      const unsent = `job_id = ? AND state = 'sent' AND NOT EXISTS (${PENDING_OF_ITEM})`
+      const failed = this.sql(`UPDATE job_items SET state = 'failed', reason = COALESCE((${FAILED_OF_ITEM} LIMIT 1), 'other') WHERE ${unsent} AND EXISTS (${FAILED_OF_ITEM}) RETURNING item`)
+        .pluck()
+        .all(job.id) as number[]
+      const done = this.sql(`UPDATE job_items SET state = 'done' WHERE ${unsent} RETURNING item`).pluck().all(job.id) as number[]
+      // A replay that failed again leaves the new failure listed in place of the one it replayed.
+      if (job.kind === 'replay') this.markReplayed(job.id, [...done, ...failed])
+      const row = this.row(job.id)
+      if (row?.status === 'running' && !this.hasWork(row)) this.complete(row, nowMs)
+      this.settleIfQuiet(job.id)
+    })
     return this.byId(job.id) ?? job
   }
 

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3'
+import type { SqlConnection } from './connection'
 import { activityOf, functionChanges } from '../function-diff'
 import type { SecretBox } from '../secret-box'
 import { newId } from '../tokens'
@@ -48,10 +48,10 @@ function fromRow(row: Row): FunctionVersion {
   }
 }
 
-/** The versions of functions; written by SqliteFunctionStore inside the transaction of each change. */
+/** The versions of functions; written by SqlFunctionStore inside the transaction of each change. */
 export class SqliteVersionLog {
   constructor(
-    private readonly db: Database.Database,
+    private readonly db: SqlConnection,
     private readonly box: SecretBox,
   ) {}
 

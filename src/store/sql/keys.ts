@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3'
+import type { SqlConnection, SqlStatement } from './connection'
 import { hashKey, newId, randomToken } from '../tokens'
 import type { ApiKey, KeyStore, Scope } from '../types'
 
@@ -19,13 +19,13 @@ export const LAST_USED_INTERVAL_MS = 60_000
 
 export const toKey = (row: ApiKeyRow): ApiKey => ({ ...row, scopes: JSON.parse(row.scopes) as Scope[] })
 
-export class SqliteKeyStore implements KeyStore {
-  private readonly findStatement: Database.Statement
-  private readonly touchStatement: Database.Statement
+export class SqlKeyStore implements KeyStore {
+  private readonly findStatement: SqlStatement
+  private readonly touchStatement: SqlStatement
   // When this connection last wrote each key's last use.
   private readonly lastWritten = new Map<string, number>()
 
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: SqlConnection) {
     this.findStatement = db.prepare(`SELECT ${COLUMNS} FROM api_keys WHERE key_hash = ?`)
     this.touchStatement = db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?')
   }

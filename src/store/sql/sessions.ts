@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3'
+import type { SqlConnection, SqlStatement } from './connection'
 import { hashKey, randomToken } from '../tokens'
 import { type ApiKeyRow, toKey } from './keys'
 import type { SessionStore, UiSession } from '../types'
@@ -11,12 +11,12 @@ interface Row extends ApiKeyRow {
   expires_at: number
 }
 
-export class SqliteSessionStore implements SessionStore {
-  private readonly findStatement: Database.Statement
-  private readonly deleteStatement: Database.Statement
+export class SqlSessionStore implements SessionStore {
+  private readonly findStatement: SqlStatement
+  private readonly deleteStatement: SqlStatement
 
   constructor(
-    private readonly db: Database.Database,
+    private readonly db: SqlConnection,
     private readonly lifetimeMs: number,
   ) {
     // Joined to the key: a revoked key has no row, so its sessions open nothing even before the cascade.
@@ -35,7 +35,7 @@ export class SqliteSessionStore implements SessionStore {
       // Sign-ins are rare: a good moment to forget the sessions that ended by themselves.
       this.db.prepare('DELETE FROM ui_sessions WHERE expires_at <= ?').run(nowMs)
       this.db.prepare('INSERT INTO ui_sessions (id_hash, key_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(hashKey(id), keyId, csrfToken, nowMs, expiresAt)
-    })()
+    })
     const session = this.find(id, nowMs)
     if (!session) throw new Error('the key of the new session does not exist')
     return { id, session }

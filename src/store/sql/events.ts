@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3'
+import type { SqlConnection, SqlStatement } from './connection'
 import { PRUNE_CHUNK } from '../types'
 import type { BatchLimits, CapturedEvent, EventQueue, QueuedEvent } from '../types'
 
@@ -8,23 +8,23 @@ export const RECENT_OF_NAME_SQL = `SELECT payload FROM events
 
 type PendingRow = { id: number; project_id: number; bytes: number; payload: string | null; failures: number }
 
-export class SqliteEventQueue implements EventQueue {
-  private readonly insert: Database.Statement
-  private readonly watermarkStatement: Database.Statement
+export class SqlEventQueue implements EventQueue {
+  private readonly insert: SqlStatement
+  private readonly watermarkStatement: SqlStatement
   /** Projects known to have a watermark row: the row is made once, by the first commit of their events. */
   private readonly watermarked = new Set<number>()
-  private readonly pendingStatement: Database.Statement
-  private readonly projectsStatement: Database.Statement
-  private readonly beginStatement: Database.Statement
-  private readonly markStatement: Database.Statement
-  private readonly finishStatement: Database.Statement
-  private readonly forgetFailuresStatement: Database.Statement
-  private readonly recentStatement: Database.Statement
-  private readonly recentOfNameStatement: Database.Statement
-  private readonly appendAll: Database.Transaction<(groups: { projectId: number; payloads: string[] }[]) => void>
-  private readonly failAll: Database.Transaction<() => void>
+  private readonly pendingStatement: SqlStatement
+  private readonly projectsStatement: SqlStatement
+  private readonly beginStatement: SqlStatement
+  private readonly markStatement: SqlStatement
+  private readonly finishStatement: SqlStatement
+  private readonly forgetFailuresStatement: SqlStatement
+  private readonly recentStatement: SqlStatement
+  private readonly recentOfNameStatement: SqlStatement
+  private readonly appendAll: (groups: { projectId: number; payloads: string[] }[]) => void
+  private readonly failAll: () => void
 
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: SqlConnection) {
     this.insert = db.prepare('INSERT INTO events (project_id, payload, received_at) VALUES (?, ?, ?)')
     this.watermarkStatement = db.prepare('INSERT INTO project_watermarks (project_id, processed_through, updated_at) VALUES (?, 0, 0) ON CONFLICT DO NOTHING')
     // octet_length reads a value's size without loading it: an oversized payload is never read.
@@ -49,13 +49,13 @@ export class SqliteEventQueue implements EventQueue {
     this.forgetFailuresStatement = db.prepare('DELETE FROM event_failures WHERE project_id = ? AND event_id <= ?')
     this.recentStatement = db.prepare('SELECT payload FROM events WHERE project_id = @projectId ORDER BY id DESC LIMIT @limit')
     this.recentOfNameStatement = db.prepare(RECENT_OF_NAME_SQL)
-    this.appendAll = db.transaction((groups: { projectId: number; payloads: string[] }[]) => {
+    this.appendAll = (groups: { projectId: number; payloads: string[] }[]) => {
       const now = Date.now()
       for (const { projectId, payloads } of groups) {
         if (payloads.length > 0 && !this.watermarked.has(projectId)) this.watermarkStatement.run(projectId)
         for (const payload of payloads) this.insert.run(projectId, payload, now)
       }
-    })
+    }
     const countFailures = db.prepare(
       `INSERT INTO event_failures (event_id, project_id, failures)
        SELECT e.id, e.project_id, 1 FROM event_batches b
@@ -65,10 +65,10 @@ export class SqliteEventQueue implements EventQueue {
        ON CONFLICT(event_id) DO UPDATE SET failures = failures + 1`,
     )
     const forgetBatches = db.prepare('DELETE FROM event_batches')
-    this.failAll = db.transaction(() => {
+    this.failAll = () => {
       countFailures.run()
       forgetBatches.run()
-    })
+    }
   }
 
   append(projectId: number, events: CapturedEvent[]): void {
@@ -77,7 +77,7 @@ export class SqliteEventQueue implements EventQueue {
 
   appendGroups(groups: { projectId: number; payloads: string[] }[]): void {
     if (!groups.some((g) => g.payloads.length > 0)) return
-    this.appendAll.immediate(groups)
+    this.db.transaction(() => this.appendAll(groups))
     // Committed: these projects have their watermark row from now on, and later commits skip the upsert.
     for (const { projectId, payloads } of groups) if (payloads.length > 0) this.watermarked.add(projectId)
   }
@@ -105,7 +105,7 @@ export class SqliteEventQueue implements EventQueue {
   }
 
   failUnfinished(): void {
-    this.failAll.immediate()
+    this.db.transaction(this.failAll)
   }
 
   markProcessedThrough(projectId: number, lastId: number, atMs: number): void {

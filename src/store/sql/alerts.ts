@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3'
+import type { SqlConnection, SqlStatement } from './connection'
 import type { SecretBox } from '../secret-box'
 import { ALERT_KINDS, PENDING_COUNT_CAP, type AlertEpisode, type AlertFigures, type AlertKind, type AlertSettings, type AlertStore, type DeliveryFacts } from '../types'
 import { alertPlace, openSecrets, sealSecrets } from './sealed-secrets'
@@ -31,23 +31,23 @@ export const OLDEST_PENDING_SQL = `SELECT first_seen_at FROM deliveries WHERE st
 export const PENDING_COUNT_SQL = `SELECT COUNT(*) FROM (SELECT 1 FROM deliveries WHERE status = 'pending' AND function_id = ? LIMIT ${PENDING_COUNT_CAP + 1})`
 const EPISODES = 'SELECT * FROM alert_episodes'
 
-export class SqliteAlertStore implements AlertStore {
-  private readonly getSettings: Database.Statement
-  private readonly upsertSettings: Database.Statement
-  private readonly silence: Database.Statement
-  private readonly activeSettings: Database.Statement
-  private readonly listEpisodes: Database.Statement
-  private readonly openEpisode: Database.Statement
-  private readonly openStatement: Database.Statement
-  private readonly insertEpisode: Database.Statement
-  private readonly clearEpisode: Database.Statement
-  private readonly dueEpisodes: Database.Statement
-  private readonly oldestPending: Database.Statement
-  private readonly pendingCount: Database.Statement
-  private readonly lastDelivered: Database.Statement
+export class SqlAlertStore implements AlertStore {
+  private readonly getSettings: SqlStatement
+  private readonly upsertSettings: SqlStatement
+  private readonly silence: SqlStatement
+  private readonly activeSettings: SqlStatement
+  private readonly listEpisodes: SqlStatement
+  private readonly openEpisode: SqlStatement
+  private readonly openStatement: SqlStatement
+  private readonly insertEpisode: SqlStatement
+  private readonly clearEpisode: SqlStatement
+  private readonly dueEpisodes: SqlStatement
+  private readonly oldestPending: SqlStatement
+  private readonly pendingCount: SqlStatement
+  private readonly lastDelivered: SqlStatement
 
   constructor(
-    private readonly db: Database.Database,
+    private readonly db: SqlConnection,
     private readonly box: SecretBox,
   ) {
     this.getSettings = db.prepare(`${SETTINGS} WHERE function_id = ?`)
@@ -95,14 +95,12 @@ export class SqliteAlertStore implements AlertStore {
       secrets: sealSecrets(this.box, alertPlace(function_id), webhook_url === null ? {} : { webhook_url }),
       updated_at: new Date(atMs).toISOString(),
     }
-    this.db
-      .transaction(() => {
-        this.upsertSettings.run(row)
-        for (const kind of ALERT_KINDS) {
-          if (!settings.enabled || !settings[kind].enabled) this.silence.run({ functionId: function_id, kind, atMs })
-        }
-      })
-      .immediate()
+    this.db.transaction(() => {
+      this.upsertSettings.run(row)
+      for (const kind of ALERT_KINDS) {
+        if (!settings.enabled || !settings[kind].enabled) this.silence.run({ functionId: function_id, kind, atMs })
+      }
+    })
     return this.fromRow(row)
   }
 

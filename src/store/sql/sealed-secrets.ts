@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3'
+import type { SqlConnection } from './connection'
 import { isSealed, type SecretBox } from '../secret-box'
 
 /**
@@ -53,7 +53,7 @@ const SEALED_TABLES: SealedTable[] = [
  * of databases from before encryption at rest, and values of an older key, are sealed again. Throws
  * SecretKeyError, changing nothing, when a value does not open with the keys given.
  */
-export function sealStoredSecrets(db: Database.Database, box: SecretBox): SealReport {
+export function sealStoredSecrets(db: SqlConnection, box: SecretBox): SealReport {
   const report: SealReport = { sealed: 0, resealed: 0, total: 0 }
   db.transaction(() => {
     for (const table of SEALED_TABLES) {
@@ -71,6 +71,6 @@ export function sealStoredSecrets(db: Database.Database, box: SecretBox): SealRe
         if (clear + older > 0) update.run(sealSecrets(box, table.place(row), opened), row.id)
       }
     }
-  }).immediate()
+  })
   return report
 }

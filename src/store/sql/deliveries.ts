@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3'
+import type { SqlConnection, SqlStatement } from './connection'
 import { failureReasonOf } from '../../delivery/failure-reasons'
 import { PRUNE_CHUNK } from '../types'
 import type { Delivery, DeliveryQueue, DeliveryStatus, DeliveryUpdate, DueCursor, FailedFilter } from '../types'
@@ -6,17 +6,17 @@ import { FailedList } from './failed-deliveries'
 
 const COLUMNS = 'id, project_id, function_id, mapping, event_uuid, distinct_id, event_id, payload, status, attempts, next_attempt_at, first_seen_at, last_error'
 
-export class SqliteDeliveryQueue implements DeliveryQueue {
-  private readonly addAll: Database.Transaction<(rows: Parameters<DeliveryQueue['add']>[0]) => void>
-  private readonly settleAll: Database.Transaction<(updates: DeliveryUpdate[], nowMs: number) => void>
-  private readonly dueStatement: Database.Statement
-  private readonly dueAfterStatement: Database.Statement
-  private readonly functionsStatement: Database.Statement
-  private readonly countStatement: Database.Statement
-  private readonly pruneStatement: Database.Statement
+export class SqlDeliveryQueue implements DeliveryQueue {
+  private readonly addAll: (rows: Parameters<DeliveryQueue['add']>[0]) => void
+  private readonly settleAll: (updates: DeliveryUpdate[], nowMs: number) => void
+  private readonly dueStatement: SqlStatement
+  private readonly dueAfterStatement: SqlStatement
+  private readonly functionsStatement: SqlStatement
+  private readonly countStatement: SqlStatement
+  private readonly pruneStatement: SqlStatement
   private readonly failedList: FailedList
 
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: SqlConnection) {
     this.failedList = new FailedList(db)
     const due = `SELECT ${COLUMNS} FROM deliveries WHERE status = 'pending' AND function_id = @functionId AND next_attempt_at <= @nowMs`
     this.dueStatement = db.prepare(`${due} ORDER BY next_attempt_at, id LIMIT @limit`)
@@ -37,23 +37,23 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
       `INSERT INTO deliveries (project_id, function_id, mapping, event_uuid, distinct_id, event_id, payload, status, attempts, next_attempt_at, first_seen_at, updated_at, event_row_id, job_id, job_item)
        VALUES (@project_id, @function_id, @mapping, @event_uuid, @distinct_id, @event_id, @payload, 'pending', 0, @next_attempt_at, @first_seen_at, @first_seen_at, @event_row_id, @job_id, @job_item)`,
     )
-    this.addAll = db.transaction((rows) => {
+    this.addAll = (rows) => {
       for (const row of rows) insert.run({ ...row, distinct_id: row.distinct_id ?? null, event_row_id: row.event_row_id ?? null, job_id: row.job_id ?? null, job_item: row.job_item ?? null })
-    })
+    }
     const update = db.prepare(
       'UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @next_attempt_at, last_error = @last_error, reason = @reason, updated_at = @updated_at WHERE id = @id',
     )
     // The reason's code is read from the core's words once, here, so that the failed list filters on a column.
-    this.settleAll = db.transaction((updates: DeliveryUpdate[], nowMs: number) => {
+    this.settleAll = (updates: DeliveryUpdate[], nowMs: number) => {
       for (const u of updates) {
         const reason = u.status === 'failed' || u.status === 'gave_up' ? failureReasonOf(u.status, u.last_error) : null
         update.run({ ...u, reason, updated_at: nowMs })
       }
-    })
+    }
   }
 
   add(rows: Parameters<DeliveryQueue['add']>[0]): void {
-    if (rows.length > 0) this.addAll.immediate(rows)
+    if (rows.length > 0) this.db.transaction(() => this.addAll(rows))
   }
 
   failed(functionId: string, filter: FailedFilter, page: { limit: number; offset: number }) {
@@ -78,7 +78,7 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   }
 
   settle(updates: DeliveryUpdate[], nowMs: number): void {
-    if (updates.length > 0) this.settleAll.immediate(updates, nowMs)
+    if (updates.length > 0) this.db.transaction(() => this.settleAll(updates, nowMs))
   }
 
   counts(): Record<DeliveryStatus, number> {

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3'
+import type { SqlConnection, SqlStatement } from './connection'
 import { PRUNE_CHUNK } from '../types'
 import type { LogEntry, LogQuery, LogStore, MetricStore } from '../types'
 
@@ -6,20 +6,20 @@ const PERSON_IDS = `SELECT other.distinct_id FROM person_distinct_ids given
   JOIN person_distinct_ids other ON other.project_id = given.project_id AND other.person_id = given.person_id
   WHERE given.project_id = @projectId AND given.distinct_id = @exact`
 
-export class SqliteLogStore implements LogStore {
-  private readonly addAll: Database.Transaction<(entries: LogEntry[]) => void>
+export class SqlLogStore implements LogStore {
+  private readonly insert: SqlStatement
 
-  constructor(private readonly db: Database.Database) {
-    const insert = db.prepare(
+  constructor(private readonly db: SqlConnection) {
+    this.insert = db.prepare(
       'INSERT INTO logs (project_id, function_id, timestamp, level, message, instance_id, distinct_id) VALUES (@project_id, @function_id, @timestamp, @level, @message, @instance_id, @distinct_id)',
     )
-    this.addAll = db.transaction((entries: LogEntry[]) => {
-      for (const entry of entries) insert.run({ ...entry, distinct_id: entry.distinct_id ?? null })
-    })
   }
 
   add(entries: LogEntry[]): void {
-    if (entries.length > 0) this.addAll.immediate(entries)
+    if (entries.length === 0) return
+    this.db.transaction(() => {
+      for (const entry of entries) this.insert.run({ ...entry, distinct_id: entry.distinct_id ?? null })
+    })
   }
 
   list(projectId: number, functionId: string, query: LogQuery): LogEntry[] {
@@ -53,10 +53,10 @@ export class SqliteLogStore implements LogStore {
   }
 }
 
-export class SqliteMetricStore implements MetricStore {
-  private readonly upsert: Database.Statement
+export class SqlMetricStore implements MetricStore {
+  private readonly upsert: SqlStatement
 
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: SqlConnection) {
     this.upsert = db.prepare(
       `INSERT INTO metrics (project_id, function_id, name, hour, count) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT(function_id, name, hour) DO UPDATE SET count = count + excluded.count`,

@@ -1,0 +1,164 @@
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads'
+import { workerScript } from '../../worker-script'
+import type { SqlConnection, SqlStatement } from '../sql/connection'
+import { type NumberedSql, numberPlaceholders, type SqlParams, valuesFor } from './placeholders'
+import type { PgReply, PgRequest } from './sync-connection-thread'
+
+const ENTRY = workerScript(__filename, 'sync-connection-thread')
+/** Past the server's statement_timeout (60 s) and connect timeout: only a thread that hangs gets here. */
+const ANSWER_TIMEOUT_MS = 120_000
+
+/** A Postgres error as the stores see it: SQLSTATE `code` (23505 for a unique violation), the connection's when `lost`. */
+export class PgError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    readonly lost: boolean,
+  ) {
+    super(message)
+    this.name = 'PgError'
+  }
+}
+
+/**
+ * One Postgres connection, used synchronously: each statement goes to a thread that owns the connection
+ * (node-postgres is asynchronous), and the caller waits for the answer on a shared flag. The stores keep
+ * their synchronous contract, so a store call never interleaves with another on the same thread: a
+ * transaction is as isolated from the rest of the process as SQLite's. The wait blocks this thread, which is
+ * why the server runs capture, mapping and delivery on separate threads and processes.
+ */
+export class SyncPgConnection implements SqlConnection {
+  readonly dialect = 'postgres'
+  private readonly flag = new Int32Array(new SharedArrayBuffer(4))
+  private readonly worker: Worker
+  private readonly port: MessagePort
+  private readonly numbered = new Map<string, NumberedSql>()
+  private depth = 0
+  private transactionGeneration: number | undefined
+  private closed = false
+
+  constructor(url: string, applicationName = 'pinterest-capi') {
+    const { port1, port2 } = new MessageChannel()
+    this.worker = new Worker(ENTRY.file, { workerData: { url, signal: this.flag.buffer, port: port2, applicationName }, transferList: [port2], execArgv: ENTRY.execArgv })
+    this.worker.unref()
+    this.port = port1
+    // Connects now, so that a wrong URL or a server that is down is an error of the start, not of the first request.
+    this.exec('SELECT 1')
+  }
+
+  prepare(sql: string): SqlStatement {
+    let numbered = this.numbered.get(sql)
+    if (!numbered) {
+      numbered = numberPlaceholders(sql)
+      if (this.numbered.size < 1000) this.numbered.set(sql, numbered)
+    }
+    return new PgStatement(this, numbered, false)
+  }
+
+  exec(sql: string): void {
+    this.query({ text: sql, names: [] }, [])
+  }
+
+  /** Runs one statement; inside a transaction, only on the connection the transaction began on. */
+  query(numbered: NumberedSql, params: unknown[]): { rows: Record<string, unknown>[]; rowCount: number } {
+    if (this.closed) throw new PgError('the Postgres connection is closed', undefined, true)
+    const request: PgRequest = { text: numbered.text, values: valuesFor(numbered, paramsOf(params)), generation: this.depth > 0 ? this.transactionGeneration : undefined }
+    const reply = this.ask(request)
+    if ('error' in reply) throw new PgError(reply.error.message, reply.error.code, reply.error.lost)
+    return reply
+  }
+
+  private ask(request: PgRequest): PgReply & { generation?: number } {
+    Atomics.store(this.flag, 0, 0)
+    this.port.postMessage(request)
+    if (Atomics.wait(this.flag, 0, 0, ANSWER_TIMEOUT_MS) === 'timed-out') {
+      this.close()
+      throw new PgError(`Postgres did not answer within ${ANSWER_TIMEOUT_MS / 1000} s`, undefined, true)
+    }
+    const received = receiveMessageOnPort(this.port)
+    if (!received) throw new PgError('the Postgres connection thread gave no answer', undefined, true)
+    return received.message as PgReply
+  }
+
+  transaction<T>(fn: () => T): T {
+    const outer = this.depth === 0
+    const savepoint = `s${this.depth}`
+    if (outer) {
+      const reply = this.ask({ text: 'BEGIN', values: [] })
+      if ('error' in reply) throw new PgError(reply.error.message, reply.error.code, reply.error.lost)
+      this.transactionGeneration = reply.generation
+    } else this.exec(`SAVEPOINT ${savepoint}`)
+    this.depth += 1
+    try {
+      const result = fn()
+      if (result instanceof Promise) throw new Error('a transaction runs synchronous code only')
+      // Still inside: the COMMIT is refused when the connection it began on was lost meanwhile.
+      this.exec(outer ? 'COMMIT' : `RELEASE SAVEPOINT ${savepoint}`)
+      return result
+    } catch (error) {
+      this.rollback(outer ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}`)
+      throw error
+    } finally {
+      this.depth -= 1
+      if (outer) this.transactionGeneration = undefined
+    }
+  }
+
+  private rollback(statement: string): void {
+    try {
+      this.exec(statement)
+    } catch {
+      // A lost connection took the transaction with it.
+    }
+  }
+
+  erasing<T>(fn: () => T): T {
+    return fn()
+  }
+
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    void this.worker.terminate()
+  }
+}
+
+/** better-sqlite3's convention: one plain object is values by name, anything else values by position. */
+function paramsOf(params: unknown[]): SqlParams {
+  if (params.length === 1 && Array.isArray(params[0])) return params[0] as unknown[]
+  if (params.length === 1 && params[0] !== null && typeof params[0] === 'object') return params[0] as Record<string, unknown>
+  return params
+}
+
+class PgStatement implements SqlStatement {
+  constructor(
+    private readonly connection: SyncPgConnection,
+    private readonly numbered: NumberedSql,
+    private readonly plucked: boolean,
+  ) {}
+
+  private rows(params: unknown[]): unknown[] {
+    const { rows } = this.connection.query(this.numbered, params)
+    return this.plucked ? rows.map((row) => Object.values(row)[0]) : rows
+  }
+
+  run(...params: unknown[]): { changes: number } {
+    return { changes: this.connection.query(this.numbered, params).rowCount }
+  }
+
+  get(...params: unknown[]): unknown {
+    return this.rows(params)[0]
+  }
+
+  all(...params: unknown[]): unknown[] {
+    return this.rows(params)
+  }
+
+  iterate(...params: unknown[]): IterableIterator<unknown> {
+    return this.rows(params)[Symbol.iterator]()
+  }
+
+  pluck(): SqlStatement {
+    return new PgStatement(this.connection, this.numbered, true)
+  }
+}
