@@ -1,7 +1,7 @@
 import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { dirname } from 'node:path'
-import { ConfigError } from '../errors'
+import { ConfigError, OperatorError } from '../errors'
 import { ensureFolderOf, PRIVATE_FILE_MODE } from './private-files'
 import { KEY_BYTES } from './secret-box'
 
@@ -90,4 +90,16 @@ function syncPath(path: string): void {
   } finally {
     closeSync(fd)
   }
+}
+
+/**
+ * The keys of a Postgres database: every process on every machine must seal and open with the same key, so
+ * it comes from PIPELINES_SECRET_KEY, never from a file one machine made.
+ */
+export function sharedSecretKeys(env: NodeJS.ProcessEnv): SecretKeys {
+  const fromEnv = env[SECRET_KEY_ENV]
+  if (fromEnv === undefined || fromEnv.trim() === '') {
+    throw new OperatorError(`a Postgres database needs ${SECRET_KEY_ENV} (the same in every process; make one with \`openssl rand -base64 32\`)`)
+  }
+  return { keys: [parseSecretKey(fromEnv, SECRET_KEY_ENV)], source: { kind: 'environment', name: SECRET_KEY_ENV } }
 }

@@ -64,7 +64,7 @@ export class SyncPgConnection implements SqlConnection {
     if (this.closed) throw new PgError('the Postgres connection is closed', undefined, true)
     const request: PgRequest = { text: numbered.text, values: valuesFor(numbered, paramsOf(params)), generation: this.depth > 0 ? this.transactionGeneration : undefined }
     const reply = this.ask(request)
-    if ('error' in reply) throw new PgError(reply.error.message, reply.error.code, reply.error.lost)
+    if ('error' in reply) throw new PgError(`${reply.error.message} (in: ${numbered.text.replace(/\s+/g, ' ').slice(0, 200)})`, reply.error.code, reply.error.lost)
     return reply
   }
 
