@@ -1,7 +1,7 @@
 import type { SqlConnection, SqlStatement } from './connection'
 import type { SecretBox } from '../secret-box'
 import { type ChangeContext, CREDENTIAL_INPUTS, type FunctionQuery, type FunctionState, type FunctionStore, type FunctionVersion, type FunctionWrite, type StoredFunction } from '../types'
-import { SqliteVersionLog } from './function-versions'
+import { SqlVersionLog } from './function-versions'
 import { containsPattern, likeAnyCase } from './portable'
 import { functionPlace, openSecrets, sealSecrets } from './sealed-secrets'
 
@@ -52,13 +52,13 @@ function toParams(fn: FunctionWrite, box: SecretBox) {
 
 export class SqlFunctionStore implements FunctionStore {
   private readonly activeStatement: SqlStatement
-  private readonly log: SqliteVersionLog
+  private readonly log: SqlVersionLog
 
   constructor(
     private readonly db: SqlConnection,
     private readonly box: SecretBox,
   ) {
-    this.log = new SqliteVersionLog(db, box)
+    this.log = new SqlVersionLog(db, box)
     this.activeStatement = db.prepare(`SELECT ${COLUMNS} FROM hog_functions WHERE enabled = 1 AND deleted = 0`)
   }
 
