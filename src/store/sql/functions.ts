@@ -107,7 +107,7 @@ export class SqlFunctionStore implements FunctionStore {
     return this.db.transaction(() => {
       // Two API processes saving one function at once take turns from here: each diffs against the other's
       // saved state and numbers its version after it (SQLite's write lock already does this for the file).
-      if (this.db.dialect === 'postgres') this.db.prepare('SELECT 1 FROM hog_functions WHERE project_id = ? AND id = ? FOR UPDATE').get(fn.project_id, fn.id)
+      if (this.db.dialect === 'postgres') this.db.prepare('SELECT 1 FROM hog_functions WHERE project_id = ? AND id = ? FOR NO KEY UPDATE').get(fn.project_id, fn.id)
       const before = this.get(fn.project_id, fn.id)
       const changed = before !== undefined && credentialsChanged(before, fn) ? 1 : 0
       this.db
