@@ -70,7 +70,12 @@ describe.each(STORE_KINDS)('the event queue on %s', (kind) => {
     const [e1, , e3] = store.events.pending(p, LIMITS)
     store.events.append(p, [event('e4')])
     store.events.begin(p, e1.id, e3.id)
-    expect(failures()).toEqual([['e1', 0], ['e2', 0], ['e3', 0], ['e4', 0]])
+    expect(failures()).toEqual([
+      ['e1', 0],
+      ['e2', 0],
+      ['e3', 0],
+      ['e4', 0],
+    ])
     claimAgain()
     expect(failures()).toEqual([['e1', 1]])
 
@@ -86,7 +91,6 @@ describe.each(STORE_KINDS)('the event queue on %s', (kind) => {
     claimAgain()
     expect(failures()).toEqual([['e4', 0]])
   })
-
 })
 
 describe('the event queue of an older SQLite database', () => {

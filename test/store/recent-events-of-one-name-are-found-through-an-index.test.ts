@@ -33,13 +33,21 @@ describe('the latest stored events of one name on postgres', () => {
 
   it('are read through the events_name index on the name stored at insert', () => {
     const names = ['Order Completed', 'Product Added', 'Lead']
-    for (let p = 1; p <= 4; p++) opened.store.events.append(p, Array.from({ length: 500 }, (_, i) => event(`${p}-${i}`, names[i % 3])))
+    for (let p = 1; p <= 4; p++)
+      opened.store.events.append(
+        p,
+        Array.from({ length: 500 }, (_, i) => event(`${p}-${i}`, names[i % 3])),
+      )
     raw.exec('ANALYZE events')
-    const plan = (raw.prepare(`EXPLAIN ${RECENT_OF_NAME_SQL.postgres.replace(/@(\w+)/g, (_, name) => ({ projectId: '1', event: "'Lead'", limit: '5' })[name as string] as string)}`).all() as { 'QUERY PLAN': string }[])
+    const plan = (
+      raw.prepare(`EXPLAIN ${RECENT_OF_NAME_SQL.postgres.replace(/@(\w+)/g, (_, name) => ({ projectId: '1', event: "'Lead'", limit: '5' })[name as string] as string)}`).all() as {
+        'QUERY PLAN': string
+      }[]
+    )
       .map((row) => row['QUERY PLAN'])
       .join('\n')
     expect(plan).toMatch(/Index Scan Backward using events_name on events/)
-    const stored = raw.prepare("SELECT event_name, COUNT(*) AS n FROM events WHERE project_id = 1 GROUP BY event_name ORDER BY event_name").all()
+    const stored = raw.prepare('SELECT event_name, COUNT(*) AS n FROM events WHERE project_id = 1 GROUP BY event_name ORDER BY event_name').all()
     expect(stored).toEqual([
       { event_name: 'Lead', n: 166 },
       { event_name: 'Order Completed', n: 167 },
@@ -64,7 +72,7 @@ describe.each(STORE_KINDS)('the latest stored events of one name on %s', (kind) 
       closeRaw = () => db.close()
     } else {
       const raw = new SyncPgConnection(opened.location)
-      insertRaw = (projectId, payload) => raw.prepare("INSERT INTO events (project_id, payload, received_at, event_name) VALUES (?, ?, 0, NULL)").run(projectId, payload)
+      insertRaw = (projectId, payload) => raw.prepare('INSERT INTO events (project_id, payload, received_at, event_name) VALUES (?, ?, 0, NULL)').run(projectId, payload)
       closeRaw = () => raw.close()
     }
   })
@@ -89,7 +97,10 @@ describe.each(STORE_KINDS)('the latest stored events of one name on %s', (kind) 
   it('finds names that need escaping, and a name with a NUL finds nothing rather than failing', () => {
     const queue = opened.store.events
     const odd = ['say "hi"', 'back\\slash', 'émoji 🎉', 'nul\0name']
-    queue.append(1, odd.map((name, i) => event(`odd-${i}`, name)))
+    queue.append(
+      1,
+      odd.map((name, i) => event(`odd-${i}`, name)),
+    )
     expect(odd.map((name) => queue.recent(1, { limit: 5, event: name }).map((e) => e.uuid))).toEqual([['odd-0'], ['odd-1'], ['odd-2'], []])
   })
 })

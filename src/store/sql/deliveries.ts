@@ -29,8 +29,7 @@ export class SqlDeliveryQueue implements DeliveryQueue {
     this.functionsStatement = db.prepare(PENDING_FUNCTIONS_SQL).pluck()
     this.countStatement = db.prepare(`SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND function_id = ?`).pluck()
     this.pruneStatement = db.prepare(`DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE status IN ('delivered', 'failed', 'gave_up') AND updated_at < ? LIMIT ${PRUNE_CHUNK})`)
-    this.leases =
-      db.dialect === 'postgres' ? storedLeases(db) : processLeases(db, (functionId, request) => this.dueFor(functionId, request.dueBy, request.limit, request.after))
+    this.leases = db.dialect === 'postgres' ? storedLeases(db) : processLeases(db, (functionId, request) => this.dueFor(functionId, request.dueBy, request.limit, request.after))
   }
 
   add(rows: NewDelivery[]): void {

@@ -9,7 +9,16 @@ const LEASE_MS = 1_000
 const T = 1_000_000
 
 const rows = (functionId: string, count: number, due = 0): NewDelivery[] =>
-  Array.from({ length: count }, (_, i) => ({ project_id: 1, function_id: functionId, mapping: 'm', event_uuid: `u-${i}`, event_id: `${functionId}-${i}`, payload: '{}', next_attempt_at: due + i, first_seen_at: 0 }))
+  Array.from({ length: count }, (_, i) => ({
+    project_id: 1,
+    function_id: functionId,
+    mapping: 'm',
+    event_uuid: `u-${i}`,
+    event_id: `${functionId}-${i}`,
+    payload: '{}',
+    next_attempt_at: due + i,
+    first_seen_at: 0,
+  }))
 const claimAt = (store: Store, atMs: number, limit = 1_000) => store.deliveries.claim('fn', { dueBy: T * 10, atMs, leaseMs: LEASE_MS, limit })
 const delivered = (claim: DeliveryClaim): DeliveryUpdate[] => claim.rows.map((r) => ({ id: r.id, status: 'delivered', attempts: r.attempts + 1, next_attempt_at: 0, last_error: null }))
 const ids = (claim: DeliveryClaim) => claim.rows.map((r) => r.id)
@@ -116,7 +125,9 @@ describe('deliveries claimed by several workers on postgres', () => {
       expect(count()).toBe(1)
       const claim = queue.claim('fn', { dueBy: T * 10, atMs: T, leaseMs: LEASE_MS, limit: 1_000 })
       expect([claim.rows.length, count()]).toEqual([1_000, 1])
-      const outcomes = claim.rows.map((r, i): DeliveryUpdate => (i % 2 ? { id: r.id, status: 'pending', attempts: 1, next_attempt_at: T + 60_000, last_error: 'HTTP 503' } : delivered({ ...claim, rows: [r] })[0]))
+      const outcomes = claim.rows.map(
+        (r, i): DeliveryUpdate => (i % 2 ? { id: r.id, status: 'pending', attempts: 1, next_attempt_at: T + 60_000, last_error: 'HTTP 503' } : delivered({ ...claim, rows: [r] })[0]),
+      )
       expect(queue.settle(outcomes, T + 1, claim.token)).toBe(0)
       expect(count()).toBe(1)
       expect(queue.counts()).toMatchObject({ pending: 500, delivered: 500 })
