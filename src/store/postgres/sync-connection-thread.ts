@@ -3,13 +3,16 @@ import { Client, types } from 'pg'
 
 /** A request from SyncPgConnection: one statement, run on this thread's connection. */
 export interface PgRequest {
+  /** Echoed in the reply, so that the caller takes only its own. */
+  id: number
   text: string
   values: unknown[]
   /** Inside a transaction: the connection it began on; a newer one means the transaction is gone. */
   generation?: number
 }
 
-export type PgReply = { rows: Record<string, unknown>[]; rowCount: number; generation: number } | { error: { message: string; code?: string; detail?: string; lost: boolean } }
+export type PgReply = { id: number } & ({ rows: Record<string, unknown>[]; rowCount: number; generation: number } | { error: { message: string; code?: string; detail?: string; lost: boolean } })
+type Answer = { rows: Record<string, unknown>[]; rowCount: number; generation: number } | { error: { message: string; code?: string; detail?: string; lost: boolean } }
 
 // Counts, ids and epoch milliseconds are int8 and sums numeric; all stay far below 2^53.
 types.setTypeParser(20, (value) => Number(value))
@@ -37,9 +40,9 @@ async function connection(): Promise<Client> {
   return fresh
 }
 
-const TRANSACTION_LOST: PgReply = { error: { message: 'the connection to Postgres was lost during the transaction', lost: true } }
+const TRANSACTION_LOST: Answer = { error: { message: 'the connection to Postgres was lost during the transaction', lost: true } }
 
-async function answer(request: PgRequest): Promise<PgReply> {
+async function answer(request: PgRequest): Promise<Answer> {
   try {
     // Checked after connecting too: a connection dropped while idle in a transaction is replaced by
     // connection(), and a statement of that transaction must not run (and commit alone) on the new one.
@@ -61,8 +64,11 @@ async function answer(request: PgRequest): Promise<PgReply> {
   }
 }
 
+// One statement at a time, in the order sent: the connection is one session.
+let queue: Promise<void> = Promise.resolve()
 port.on('message', (request: PgRequest) => {
-  void answer(request).then((reply) => {
+  queue = queue.then(async () => {
+    const reply: PgReply = { id: request.id, ...(await answer(request)) }
     port.postMessage(reply)
     Atomics.store(flag, 0, 1)
     Atomics.notify(flag, 0)

@@ -36,6 +36,7 @@ export class SyncPgConnection implements SqlConnection {
   private depth = 0
   private transactionGeneration: number | undefined
   private closed = false
+  private lastId = 0
 
   constructor(url: string, applicationName = 'pinterest-capi') {
     const { port1, port2 } = new MessageChannel()
@@ -62,30 +63,36 @@ export class SyncPgConnection implements SqlConnection {
   /** Runs one statement; inside a transaction, only on the connection the transaction began on. */
   query(numbered: NumberedSql, params: unknown[]): { rows: Record<string, unknown>[]; rowCount: number } {
     if (this.closed) throw new PgError('the Postgres connection is closed', undefined, true)
-    const request: PgRequest = { text: numbered.text, values: valuesFor(numbered, paramsOf(params)), generation: this.depth > 0 ? this.transactionGeneration : undefined }
+    const request: Omit<PgRequest, 'id'> = { text: numbered.text, values: valuesFor(numbered, paramsOf(params)), generation: this.depth > 0 ? this.transactionGeneration : undefined }
     const reply = this.ask(request)
     if ('error' in reply) throw new PgError(`${reply.error.message} (in: ${numbered.text.replace(/\s+/g, ' ').slice(0, 200)})`, reply.error.code, reply.error.lost)
     return reply
   }
 
-  private ask(request: PgRequest): PgReply & { generation?: number } {
+  /**
+   * Posts one request and waits for the reply with its id. Replies are numbered because a wake-up is not
+   * proof of an answer (the flag of the previous reply may be raised late): a reply of another request is
+   * never taken for this one's.
+   */
+  private ask(request: Omit<PgRequest, 'id'>): PgReply {
+    const id = ++this.lastId
     Atomics.store(this.flag, 0, 0)
-    this.port.postMessage(request)
+    this.port.postMessage({ ...request, id } satisfies PgRequest)
     const deadline = Date.now() + ANSWER_TIMEOUT_MS
-    let rewoken = false
     for (;;) {
-      // After a wake-up without an answer, the queue is looked at again every 50 ms.
-      const woke = Atomics.wait(this.flag, 0, 0, Math.max(0, Math.min(deadline - Date.now(), rewoken ? 50 : ANSWER_TIMEOUT_MS)))
       const received = receiveMessageOnPort(this.port)
-      if (received) return received.message as PgReply
-      if ((woke === 'timed-out' && !rewoken) || Date.now() >= deadline) {
+      if (received) {
+        const reply = received.message as PgReply
+        if (reply.id === id) return reply
+        continue
+      }
+      const left = deadline - Date.now()
+      if (left <= 0) {
         this.close()
         throw new PgError(`Postgres did not answer within ${ANSWER_TIMEOUT_MS / 1000} s`, undefined, true)
       }
-      // Woken with no answer queued: the thread posts its answer before it raises the flag, so this wake-up
-      // was not the answer's. Wait on for it rather than fail the statement.
+      Atomics.wait(this.flag, 0, 0, left)
       Atomics.store(this.flag, 0, 0)
-      rewoken = true
     }
   }
 
