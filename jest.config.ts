@@ -45,6 +45,7 @@ const onPostgres: Config = {
     // Not SQLite-only: these choose both databases themselves, so the sqlite project runs them once.
     'serve-on-postgres-runs-api-and-worker-processes-apart',
     'serve-refuses-a-role-on-sqlite-and-postgres-without-its-key',
+    'alerts-of-several-processes-on-postgres-send-each-message-once',
   ],
 }
 
