@@ -46,6 +46,7 @@ const onPostgres: Config = {
     'serve-on-postgres-runs-api-and-worker-processes-apart',
     'serve-refuses-a-role-on-sqlite-and-postgres-without-its-key',
     'alerts-of-several-processes-on-postgres-send-each-message-once',
+    'a-change-saved-through-one-process-reaches-a-worker-of-another-within-2-seconds',
   ],
 }
 
