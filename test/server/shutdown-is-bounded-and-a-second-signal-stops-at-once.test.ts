@@ -1,9 +1,9 @@
-import Database from 'better-sqlite3'
 import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { spawnServer, type ServerProcess } from '../helpers/server-process'
+import { selectRows } from '../helpers/server-store'
 
 jest.setTimeout(60_000)
 
@@ -93,20 +93,7 @@ describe('shutdown', () => {
     server.child.kill('SIGTERM')
     expect(await exitedWithin(server, 8000)).toBe(1)
     expect(output()).toContain('draining took longer than 1 s: stopping')
-    const db = new Database(path.join(dir, 'db.sqlite'), { readonly: true })
-    const payloads = db.prepare('SELECT payload FROM events').all() as { payload: string }[]
-    db.close()
+    const payloads = selectRows<{ payload: string }>(path.join(dir, 'db.sqlite'), 'SELECT payload FROM events')
     expect(payloads.map((row) => JSON.parse(row.payload).uuid)).toEqual(['kept-1'])
-  })
-})
-
-describe('--max-db-size', () => {
-  it('makes capture answer 503 with Retry-After once the database is that large', async () => {
-    const { server } = await start(['--max-db-size', '1KB'])
-    const answer = await fetch(`${server.url}/e/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api_key: PROJECT_TOKEN, event: 'x', distinct_id: 'a' }) })
-    expect(answer.status).toBe(503)
-    expect(answer.headers.get('retry-after')).toBe('30')
-    expect(await answer.json()).toEqual({ type: 'server_error', code: 'storage_full', detail: 'The server has reached its storage limit; try again later.', attr: null })
-    expect((await fetch(`${server.url}/_health`)).status).toBe(200)
   })
 })
