@@ -1,19 +1,21 @@
-import { openSqliteStore } from '../../src/store/sqlite/database'
 import { LAST_USED_INTERVAL_MS } from '../../src/store/sql/keys'
 import type { Store } from '../../src/store/types'
+import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/stores'
 
-let store: Store
+describe.each(STORE_KINDS)('a key last use, on %s', (kind) => {
+  let opened: TestStore
+  let store: Store
 
-beforeEach(() => {
-  store = openSqliteStore(':memory:')
-  store.projects.create('Shop')
-})
+  beforeEach(async () => {
+    opened = await openTestStore(kind)
+    store = opened.store
+    store.projects.create('Shop')
+  })
 
-afterEach(() => store.close())
+  afterEach(() => opened.close())
 
-const lastUsed = (id: string) => store.keys.get(id)?.last_used_at
+  const lastUsed = (id: string) => store.keys.get(id)?.last_used_at
 
-describe('a key last use', () => {
   it('is null until the key is used, then written at most once a minute per key', () => {
     const { record: a } = store.keys.create(1, ['hog_function:read'], 'a')
     const { record: b } = store.keys.create(1, ['hog_function:read'], 'b')

@@ -1,5 +1,5 @@
-import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { CapturedEvent, Store } from '../../src/store/types'
+import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/stores'
 import { applyPersons, capturedEvent } from '../helpers/persons'
 
 const event = capturedEvent
@@ -16,9 +16,15 @@ function deliver(store: Store, projectId: number, uuids: string[]): void {
 const LIMITS = { events: 100, bytes: 1_000_000, eventBytes: 1_000_000 }
 const remainingEvents = (store: Store) => [1, 2].flatMap((p) => store.events.pending(p, LIMITS)).map((e) => `${e.project_id}:${e.event?.uuid}`)
 
-describe('deleting a person', () => {
+describe.each(STORE_KINDS)('deleting a person, on %s', (kind) => {
+  let opened: TestStore
+  beforeEach(async () => {
+    opened = await openTestStore(kind)
+  })
+  afterEach(() => opened.close())
+
   it('removes the person, all its distinct ids, their events, undelivered deliveries and log lines, and nothing else', () => {
-    const store = openSqliteStore(':memory:')
+    const store = opened.store
     capture(store, 1, [
       event('e1', '$pageview', 'anon-1', { $set: { email: 'jane@example.com' } }),
       event('e2', 'Signed Up', 'user-1', { $set: { phone: '+15551234567' } }),
@@ -43,15 +49,13 @@ describe('deleting a person', () => {
     expect(store.deliveries.counts()).toMatchObject({ pending: 1, delivered: 1 })
     expect(store.deliveries.dueFor('fn-1', 1, 10).map((d) => d.event_uuid)).toEqual(['e4'])
     expect(store.logs.list(1, 'fn-1', { limit: 10 }).map((l) => l.message)).toEqual(['sent e4'])
-    store.close()
   })
 
   it('removes the events of a distinct id that has no person', () => {
-    const store = openSqliteStore(':memory:')
+    const store = opened.store
     capture(store, 1, [event('e1', 'Viewed', 'visitor-9'), event('e2', 'Viewed', 'visitor-9'), event('e3', 'Viewed', 'visitor-8')])
     expect(store.persons.delete(1, 'visitor-9')).toEqual({ persons: 0, distinctIds: 0, events: 2, deliveries: 0, logs: 0 })
     expect(remainingEvents(store)).toEqual(['1:e3'])
     expect(store.persons.delete(1, 'nobody')).toEqual({ persons: 0, distinctIds: 0, events: 0, deliveries: 0, logs: 0 })
-    store.close()
   })
 })

@@ -1,14 +1,20 @@
 import { PersonBatch } from '../../src/server/pipeline/person-batch'
-import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { Store } from '../../src/store/types'
+import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/stores'
 
 const event = (name: string, distinctId: string, properties: Record<string, unknown>) => ({ uuid: name, event: name, distinct_id: distinctId, properties, timestamp: '2026-11-29T00:00:00.000Z' })
 
 const newBatch = (store: Store) => new PersonBatch((distinctId) => store.persons.find(1, distinctId))
 
-describe('persons', () => {
+describe.each(STORE_KINDS)('persons, on %s', (kind) => {
+  let opened: TestStore
+  beforeEach(async () => {
+    opened = await openTestStore(kind)
+  })
+  afterEach(() => opened.close())
+
   it('merges the anonymous person into the identified one on $identify, across batches', () => {
-    const store = openSqliteStore(':memory:')
+    const store = opened.store
     for (const e of [
       event('$pageview', 'anon-1', { $set: { utm_source: 'pinterest', email: 'old@x.example' } }),
       event('Signed Up', 'user-1', { $set: { email: 'jane@x.example' } }),
@@ -21,11 +27,10 @@ describe('persons', () => {
     const person = store.persons.find(1, 'user-1')
     expect(person?.properties).toEqual({ utm_source: 'pinterest', email: 'jane@x.example' })
     expect(store.persons.find(1, 'anon-1')?.id).toBe(person?.id)
-    store.close()
   })
 
   it('merges within one batch, moving the other distinct ids of the merged person too', () => {
-    const store = openSqliteStore(':memory:')
+    const store = opened.store
     const first = newBatch(store)
     first.apply(event('$pageview', 'anon-1', { $set: { utm_source: 'pinterest' } }))
     first.apply(event('$identify', 'device-2', { $anon_distinct_id: 'anon-1' }))
@@ -42,6 +47,5 @@ describe('persons', () => {
     expect(later.person).toEqual({ id: merged.person?.id, properties: { utm_source: 'pinterest', email: 'jane@x.example', plan: 'pro' } })
     for (const distinctId of ['user-1', 'anon-1', 'device-2']) expect(store.persons.find(1, distinctId)?.properties).toEqual(later.person?.properties)
     expect(merged.person?.id).not.toBe(anonymousId)
-    store.close()
   })
 })

@@ -241,6 +241,18 @@ const MIGRATIONS: string[] = [
   ALTER TABLE project_watermarks SET (fillfactor = 50, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 200);
   ALTER TABLE event_batches SET (fillfactor = 50, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 200);
   `,
+  `
+  -- SQLite's json_valid guard: a payload that is not JSON reads as null instead of failing the statement.
+  CREATE FUNCTION json_or_null(value text) RETURNS json LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $body$
+  BEGIN
+    RETURN value::json;
+  EXCEPTION WHEN others THEN
+    RETURN NULL;
+  END
+  $body$;
+  -- The order jobs were created in, where SQLite has its rowid: jobs of one millisecond list newest first.
+  ALTER TABLE jobs ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY;
+  `,
 ]
 
 /** Any fixed number, the same in every process: the lock that lets one process migrate while the others wait. */

@@ -28,7 +28,7 @@ export const LAST_DELIVERED_SQL = `SELECT MAX(next_attempt_at) FROM deliveries W
 /** The oldest waiting delivery's queueing time, one seek in deliveries_pending_age. */
 export const OLDEST_PENDING_SQL = `SELECT first_seen_at FROM deliveries WHERE status = 'pending' AND function_id = ? ORDER BY first_seen_at LIMIT 1`
 /** The waiting deliveries, counted up to one above the cap: a backlog of millions is not read every round. */
-export const PENDING_COUNT_SQL = `SELECT COUNT(*) FROM (SELECT 1 FROM deliveries WHERE status = 'pending' AND function_id = ? LIMIT ${PENDING_COUNT_CAP + 1})`
+export const PENDING_COUNT_SQL = `SELECT COUNT(*) FROM (SELECT 1 FROM deliveries WHERE status = 'pending' AND function_id = ? LIMIT ${PENDING_COUNT_CAP + 1}) AS waiting`
 const EPISODES = 'SELECT * FROM alert_episodes'
 
 export class SqlAlertStore implements AlertStore {
@@ -64,8 +64,9 @@ export class SqlAlertStore implements AlertStore {
     this.openEpisode = db.prepare(`${EPISODES} WHERE function_id = ? AND kind = ? AND cleared_at IS NULL`)
     this.openStatement = db.prepare(`${EPISODES} WHERE function_id = ? AND cleared_at IS NULL ORDER BY id`)
     this.insertEpisode = db.prepare(
-      // The partial unique index keeps one open episode per condition: a second opening is ignored.
-      'INSERT OR IGNORE INTO alert_episodes (project_id, function_id, kind, opened_at, opened_figures) VALUES (@projectId, @functionId, @kind, @atMs, @figures)',
+      // The partial unique index keeps one open episode per condition: a second opening is ignored, also when
+      // two processes open it at the same moment (the later insert waits for the first, then does nothing).
+      'INSERT INTO alert_episodes (project_id, function_id, kind, opened_at, opened_figures) VALUES (@projectId, @functionId, @kind, @atMs, @figures) ON CONFLICT DO NOTHING',
     )
     this.clearEpisode = db.prepare('UPDATE alert_episodes SET cleared_at = ?, cleared_figures = ? WHERE id = ? AND cleared_at IS NULL')
     this.dueEpisodes = db.prepare(`${EPISODES} WHERE function_id = ? AND silenced = 0 AND (notified_at IS NULL OR (cleared_at IS NOT NULL AND cleared_notified_at IS NULL)) ORDER BY id`)

@@ -1,4 +1,5 @@
-import type { SqlConnection, SqlStatement } from './connection'
+import { dialectSql, type SqlConnection, type SqlStatement } from './connection'
+import { jsonField } from './portable'
 import type { DeliveryReason } from '../../delivery/failure-reasons'
 import type { FailedDelivery, FailedFilter } from '../types'
 
@@ -10,8 +11,11 @@ const COLUMNS = 'd.id, d.project_id, d.function_id, d.mapping, d.event_uuid, d.d
  */
 const FAILED = "d.function_id = @functionId AND d.status IN ('failed', 'gave_up') AND d.replayed_by IS NULL"
 
-/** Named, since without statistics SQLite may prefer the all-functions indexes of status. */
-export const FAILED_ROWS = 'deliveries d INDEXED BY deliveries_failed'
+/**
+ * Named for SQLite, since without statistics it may prefer the all-functions indexes of status; Postgres
+ * has statistics (and no such hint), and picks the partial index by its WHERE.
+ */
+export const failedRows = (db: Pick<SqlConnection, 'dialect'>): string => dialectSql(db, { sqlite: 'deliveries d INDEXED BY deliveries_failed', postgres: 'deliveries d' })
 
 /**
  * A replay holds a delivery while it runs, and after it stopped while the delivery's replay is in flight (a
@@ -21,8 +25,6 @@ export const HOLDS_ITEM = "j.kind = 'replay' AND (j.status = 'running' OR i.stat
 
 /** The replay that holds a delivery. */
 const HOLDING_JOB = `(SELECT i.job_id FROM job_items i JOIN jobs j ON j.id = i.job_id WHERE i.item = d.id AND ${HOLDS_ITEM} LIMIT 1)`
-
-const eventField = (field: string) => `CASE WHEN json_valid(e.payload) THEN json_extract(e.payload, '$.${field}') END`
 
 type Row = Omit<FailedDelivery, 'event'> & { event_kept: number | null; e_uuid: unknown; e_event: unknown; e_distinct_id: unknown; e_timestamp: unknown }
 
@@ -54,8 +56,9 @@ export function filterSql(filter: FailedFilter, withReason: boolean): { where: s
 }
 
 /** The count and reasons of a filter's failures: read from the index alone (it holds every column they use). */
-export const failedCountSql = (where: string) => `SELECT COUNT(*) FROM ${FAILED_ROWS} WHERE ${where}`
-export const failedReasonsSql = (where: string) => `SELECT d.reason AS reason, COUNT(*) AS count FROM ${FAILED_ROWS} WHERE ${where} GROUP BY d.reason ORDER BY count DESC, reason`
+export const failedCountSql = (db: Pick<SqlConnection, 'dialect'>, where: string) => `SELECT COUNT(*) FROM ${failedRows(db)} WHERE ${where}`
+export const failedReasonsSql = (db: Pick<SqlConnection, 'dialect'>, where: string) =>
+  `SELECT d.reason AS reason, COUNT(*) AS count FROM ${failedRows(db)} WHERE ${where} GROUP BY d.reason ORDER BY count DESC, reason NULLS FIRST`
 
 export class FailedList {
   private readonly statements = new Map<string, SqlStatement>()
@@ -73,13 +76,14 @@ export class FailedList {
 
   list(functionId: string, filter: FailedFilter, page: { limit: number; offset: number }): { count: number; results: FailedDelivery[] } {
     const { where, params } = filterSql(filter, true)
-    const count = this.prepared(failedCountSql(where))
+    const count = this.prepared(failedCountSql(this.db, where))
       .pluck()
       .get({ ...params, functionId }) as number
+    const eventField = (field: string) => jsonField(this.db, 'e.payload', field, true)
     const rows = this.prepared(
       `SELECT ${COLUMNS}, d.reason, d.updated_at, ${HOLDING_JOB} AS replay_job_id, e.id AS event_kept,
          ${eventField('uuid')} AS e_uuid, ${eventField('event')} AS e_event, ${eventField('distinct_id')} AS e_distinct_id, ${eventField('timestamp')} AS e_timestamp
-       FROM ${FAILED_ROWS} LEFT JOIN events e ON e.id = d.event_row_id
+       FROM ${failedRows(this.db)} LEFT JOIN events e ON e.id = d.event_row_id
        WHERE ${where} ORDER BY d.updated_at DESC, d.id DESC LIMIT @limit OFFSET @offset`,
     ).all({ ...params, functionId, limit: page.limit, offset: page.offset }) as Row[]
     return { count, results: rows.map(toFailed) }
@@ -87,7 +91,7 @@ export class FailedList {
 
   reasons(functionId: string, filter: FailedFilter): { reason: DeliveryReason; count: number }[] {
     const { where, params } = filterSql(filter, false)
-    return this.prepared(failedReasonsSql(where)).all({ ...params, functionId }) as {
+    return this.prepared(failedReasonsSql(this.db, where)).all({ ...params, functionId }) as {
       reason: DeliveryReason
       count: number
     }[]

@@ -61,6 +61,8 @@ export class SqliteVersionLog {
     if (changes.length === 0) return
     const id = newId()
     const { secrets, ...state } = stateOf(after)
+    // Read then written: safe because the caller's transaction holds the function's row (it inserted, or
+    // locked and updated it), so a second process numbering a version of this function waits for its commit.
     const last = this.db.prepare('SELECT MAX(version) AS v FROM hog_function_versions WHERE function_id = ?').get(after.id) as { v: number | null }
     const version = (last.v ?? 0) + 1
     this.db

@@ -2,6 +2,7 @@ import type { SqlConnection, SqlStatement } from './connection'
 import type { SecretBox } from '../secret-box'
 import { type ChangeContext, CREDENTIAL_INPUTS, type FunctionQuery, type FunctionState, type FunctionStore, type FunctionVersion, type FunctionWrite, type StoredFunction } from '../types'
 import { SqliteVersionLog } from './function-versions'
+import { containsPattern, likeAnyCase } from './portable'
 import { functionPlace, openSecrets, sealSecrets } from './sealed-secrets'
 
 interface Row {
@@ -73,8 +74,9 @@ export class SqlFunctionStore implements FunctionStore {
       params.enabled = query.enabled ? 1 : 0
     }
     if (query.search) {
-      where.push("(name LIKE @search ESCAPE '\\' OR description LIKE @search ESCAPE '\\')")
-      params.search = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+      const like = likeAnyCase(this.db)
+      where.push(`(name ${like} @search ESCAPE '\\' OR description ${like} @search ESCAPE '\\')`)
+      params.search = containsPattern(query.search)
     }
     const clause = where.join(' AND ')
     const count = (this.db.prepare(`SELECT COUNT(*) AS n FROM hog_functions WHERE ${clause}`).get(params) as { n: number }).n
@@ -103,6 +105,9 @@ export class SqlFunctionStore implements FunctionStore {
 
   update(fn: FunctionWrite, context: ChangeContext): StoredFunction {
     return this.db.transaction(() => {
+      // Two API processes saving one function at once take turns from here: each diffs against the other's
+      // saved state and numbers its version after it (SQLite's write lock already does this for the file).
+      if (this.db.dialect === 'postgres') this.db.prepare('SELECT 1 FROM hog_functions WHERE project_id = ? AND id = ? FOR UPDATE').get(fn.project_id, fn.id)
       const before = this.get(fn.project_id, fn.id)
       const changed = before !== undefined && credentialsChanged(before, fn) ? 1 : 0
       this.db

@@ -10,10 +10,10 @@ export class SqlHoldStore implements HoldStore {
 
   constructor(db: SqlConnection) {
     // Only while the function still has the refused credentials: a request sent before a save that changed
-    // them must not hold the new ones.
+    // them must not hold the new ones. The casts give Postgres the types of values that are only selected.
     this.holdStatement = db.prepare(
       `INSERT INTO delivery_holds (${COLUMNS})
-       SELECT @function_id, @project_id, @credentials_version, @http_status, @reason, @held_at
+       SELECT CAST(@function_id AS text), CAST(@project_id AS bigint), CAST(@credentials_version AS integer), CAST(@http_status AS integer), CAST(@reason AS text), CAST(@held_at AS bigint)
        FROM hog_functions WHERE id = @function_id AND credentials_version = @credentials_version
        ON CONFLICT (function_id) DO NOTHING`,
     )

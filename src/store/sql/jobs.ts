@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import type { SqlConnection, SqlStatement } from './connection'
+import { dialectSql, type SqlConnection, type SqlStatement } from './connection'
 import type { FailureReason } from '../../delivery/failure-reasons'
 import type { CapturedEvent, Job, JobCreation, JobItemResult, JobStore, JobWork, NewJob, ReplayChoice } from '../types'
 import type { SqlDeliveryQueue } from './deliveries'
-import { FAILED_ROWS, filterSql, HOLDS_ITEM } from './failed-deliveries'
+import { failedRows, filterSql, HOLDS_ITEM } from './failed-deliveries'
+import { jsonValues } from './portable'
 
 type JobRow = {
   id: string
@@ -87,15 +88,16 @@ export class SqlJobStore implements JobStore {
 
   createReplay(job: NewJob, choice: ReplayChoice): JobCreation {
     return this.db.transaction((): JobCreation => {
+      this.lockFunction(job.function_id)
       const ids = this.chosen(job.function_id, choice)
       if ('invalid' in ids) return ids
       const holding = this.sql(
         `SELECT i.job_id AS jobId, COUNT(*) AS count FROM job_items i JOIN jobs j ON j.id = i.job_id
-           WHERE ${HOLDS_ITEM} AND i.item IN (SELECT value FROM json_each(?)) GROUP BY i.job_id ORDER BY count DESC`,
+           WHERE ${HOLDS_ITEM} AND i.item IN ${jsonValues(this.db, 'bigint')} GROUP BY i.job_id ORDER BY count DESC`,
       ).all(JSON.stringify(ids)) as { jobId: string; count: number }[]
       if (holding.length > 0) return { conflict: { count: holding.reduce((sum, h) => sum + h.count, 0), jobId: holding[0].jobId } }
       const id = this.insertJob(job, { kind: 'replay', range_after: null, range_before: null, cursor: 0, last_event: 0, total: ids.length })
-      this.sql("INSERT INTO job_items (job_id, item, state) SELECT ?, value, 'queued' FROM json_each(?)").run(id, JSON.stringify(ids))
+      this.sql(`INSERT INTO job_items (job_id, item, state) SELECT CAST(? AS text), value, 'queued' FROM ${jsonValues(this.db, 'bigint')} AS ids`).run(id, JSON.stringify(ids))
       return { job: this.byId(id) as Job }
     })
   }
@@ -104,14 +106,14 @@ export class SqlJobStore implements JobStore {
   private chosen(functionId: string, choice: ReplayChoice): number[] | { invalid: string; tooMany?: number } {
     if ('deliveryIds' in choice) {
       const unique = [...new Set(choice.deliveryIds)]
-      const found = this.sql(`SELECT d.id FROM deliveries d WHERE d.id IN (SELECT value FROM json_each(?)) AND d.function_id = ? AND ${NOT_REPLAYED} ORDER BY d.id`)
+      const found = this.sql(`SELECT d.id FROM deliveries d WHERE d.id IN ${jsonValues(this.db, 'bigint')} AND d.function_id = ? AND ${NOT_REPLAYED} ORDER BY d.id`)
         .pluck()
         .all(JSON.stringify(unique), functionId) as number[]
       return found.length === unique.length ? found : { invalid: 'delivery_ids' }
     }
     const { where, params } = filterSql(choice.filter, true)
     // One more than allowed tells too many apart, without reading them all.
-    const found = this.sql(`SELECT d.id FROM ${FAILED_ROWS} WHERE ${where} ORDER BY d.id LIMIT @atMost + 1`)
+    const found = this.sql(`SELECT d.id FROM ${failedRows(this.db)} WHERE ${where} ORDER BY d.id LIMIT @atMost + 1`)
       .pluck()
       .all({ ...params, functionId, atMost: choice.atMost }) as number[]
     if (found.length > choice.atMost) return { invalid: 'filter', tooMany: choice.atMost }
@@ -122,6 +124,7 @@ export class SqlJobStore implements JobStore {
     // Counted before the write lock is taken: capture goes on meanwhile (its events are past the watermark).
     const span = this.backfillSpan(job.project_id, range)
     return this.db.transaction((): JobCreation => {
+      this.lockFunction(job.function_id)
       const running = this.sql("SELECT id FROM jobs WHERE function_id = ? AND kind = 'backfill' AND status = 'running' LIMIT 1").pluck().get(job.function_id) as string | undefined
       if (running !== undefined) return { conflict: { count: 0, jobId: running } }
       const id = this.insertJob(job, { kind: 'backfill', range_after: range.after, range_before: range.before, cursor: (span.first ?? 1) - 1, last_event: span.last ?? 0, total: span.total })
@@ -145,6 +148,28 @@ export class SqlJobStore implements JobStore {
 
   private row(id: string): JobRow | undefined {
     return this.sql('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined
+  }
+
+  /**
+   * On Postgres, a job's check-then-create (no second running backfill, no delivery in two replays) runs in
+   * several API processes at once: creations for one function take turns on its row. SQLite's write lock
+   * already makes them take turns.
+   */
+  private lockFunction(functionId: string): void {
+    if (this.db.dialect === 'postgres') this.sql('SELECT 1 FROM hog_functions WHERE id = ? FOR UPDATE').get(functionId)
+  }
+
+  /**
+   * The job's row, held until the transaction ends on Postgres: a cancel from an API process waits while a
+   * worker records or settles the job, so that it is never cancelled between the check and the writes.
+   */
+  private lockedRow(id: string): JobRow | undefined {
+    return this.sql(dialectSql(this.db, { sqlite: 'SELECT * FROM jobs WHERE id = ?', postgres: 'SELECT * FROM jobs WHERE id = ? FOR UPDATE' })).get(id) as JobRow | undefined
+  }
+
+  /** The order of creation among jobs of one millisecond: SQLite's rowid, a sequence column on Postgres. */
+  private get creationOrder(): string {
+    return dialectSql(this.db, { sqlite: 'rowid', postgres: 'seq' })
   }
 
   private byId(id: string): Job | undefined {
@@ -189,7 +214,7 @@ export class SqlJobStore implements JobStore {
   }
 
   list(projectId: number, functionId: string, limit: number): Job[] {
-    const rows = this.sql('SELECT * FROM jobs WHERE function_id = ? AND project_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?').all(functionId, projectId, limit) as JobRow[]
+    const rows = this.sql(`SELECT * FROM jobs WHERE function_id = ? AND project_id = ? ORDER BY created_at DESC, ${this.creationOrder} DESC LIMIT ?`).all(functionId, projectId, limit) as JobRow[]
     return rows.map((row) => this.present(row))
   }
 
@@ -208,11 +233,11 @@ export class SqlJobStore implements JobStore {
   }
 
   unsettled(): Job[] {
-    return (this.sql('SELECT * FROM jobs WHERE settled = 0 ORDER BY created_at, rowid').all() as JobRow[]).map((row) => this.present(row))
+    return (this.sql(`SELECT * FROM jobs WHERE settled = 0 ORDER BY created_at, ${this.creationOrder}`).all() as JobRow[]).map((row) => this.present(row))
   }
 
   inFlight(job: Job, atMost: number): number {
-    return this.sql("SELECT COUNT(*) FROM (SELECT 1 FROM job_items WHERE job_id = ? AND state = 'sent' LIMIT ?)").pluck().get(job.id, atMost) as number
+    return this.sql("SELECT COUNT(*) FROM (SELECT 1 FROM job_items WHERE job_id = ? AND state = 'sent' LIMIT ?) AS sent").pluck().get(job.id, atMost) as number
   }
 
   work(job: Job, limit: number): JobWork[] {
@@ -233,13 +258,17 @@ export class SqlJobStore implements JobStore {
     if (results.length === 0) return
     this.db.transaction(() => {
       // Cancelled while the step mapped: what it made is not queued.
-      if (this.row(job.id)?.status !== 'running') return
+      if (this.lockedRow(job.id)?.status !== 'running') return
       const upsert = this.sql('INSERT INTO job_items (job_id, item, state, reason) VALUES (?, ?, ?, ?) ON CONFLICT (job_id, item) DO UPDATE SET state = excluded.state, reason = excluded.reason')
       for (const result of results) {
         upsert.run(job.id, result.item, result.state, result.state === 'failed' ? result.reason : null)
         if (result.state === 'sent') this.deliveries.add(result.deliveries)
       }
-      if (job.kind === 'backfill') this.sql('UPDATE jobs SET cursor = MAX(cursor, ?) WHERE id = ?').run(Math.max(...results.map((r) => r.item)), job.id)
+      if (job.kind === 'backfill')
+        this.sql(dialectSql(this.db, { sqlite: 'UPDATE jobs SET cursor = MAX(cursor, ?) WHERE id = ?', postgres: 'UPDATE jobs SET cursor = GREATEST(cursor, ?) WHERE id = ?' })).run(
+          Math.max(...results.map((r) => r.item)),
+          job.id,
+        )
       else
         this.markReplayed(
           job.id,
@@ -253,11 +282,12 @@ export class SqlJobStore implements JobStore {
    * the failed list; so do those whose replay failed again, the new failure standing for them.
    */
   private markReplayed(jobId: string, deliveryIds: number[]): void {
-    if (deliveryIds.length > 0) this.sql('UPDATE deliveries SET replayed_by = ? WHERE id IN (SELECT value FROM json_each(?))').run(jobId, JSON.stringify(deliveryIds))
+    if (deliveryIds.length > 0) this.sql(`UPDATE deliveries SET replayed_by = ? WHERE id IN ${jsonValues(this.db, 'bigint')}`).run(jobId, JSON.stringify(deliveryIds))
   }
 
   settle(job: Job, nowMs: number): Job {
     this.db.transaction(() => {
+      this.lockedRow(job.id)
       const unsent = `job_id = ? AND state = 'sent' AND NOT EXISTS (${PENDING_OF_ITEM})`
       const failed = this.sql(`UPDATE job_items SET state = 'failed', reason = COALESCE((${FAILED_OF_ITEM} LIMIT 1), 'other') WHERE ${unsent} AND EXISTS (${FAILED_OF_ITEM}) RETURNING item`)
         .pluck()

@@ -1,4 +1,5 @@
 import type { SqlConnection, SqlStatement } from './connection'
+import { containsPattern, likeAnyCase } from './portable'
 import { PRUNE_CHUNK } from '../types'
 import type { LogEntry, LogQuery, LogStore, MetricStore } from '../types'
 
@@ -31,8 +32,8 @@ export class SqlLogStore implements LogStore {
     }
     if (query.search) {
       // An event uuid or a distinct id matches exactly; a distinct id also finds the lines of the person's other ids.
-      where.push(`(message LIKE @search ESCAPE '\\' OR instance_id = @exact OR distinct_id = @exact OR distinct_id IN (${PERSON_IDS}))`)
-      params.search = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+      where.push(`(message ${likeAnyCase(this.db)} @search ESCAPE '\\' OR instance_id = @exact OR distinct_id = @exact OR distinct_id IN (${PERSON_IDS}))`)
+      params.search = containsPattern(query.search)
       params.exact = query.search
     }
     if (query.after) {
@@ -59,7 +60,7 @@ export class SqlMetricStore implements MetricStore {
   constructor(private readonly db: SqlConnection) {
     this.upsert = db.prepare(
       `INSERT INTO metrics (project_id, function_id, name, hour, count) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT(function_id, name, hour) DO UPDATE SET count = count + excluded.count`,
+       ON CONFLICT(function_id, name, hour) DO UPDATE SET count = metrics.count + excluded.count`,
     )
   }
 

@@ -1,5 +1,6 @@
 import type { SqlConnection, SqlStatement } from './connection'
 import type { PersonChanges, PersonDeletion, PersonStore, StoredPerson } from '../types'
+import { jsonField, jsonValues } from './portable'
 
 /** Persons as PostHog keeps them: properties per person, several distinct ids per person after $identify. */
 export class SqlPersonStore implements PersonStore {
@@ -14,7 +15,9 @@ export class SqlPersonStore implements PersonStore {
     this.upsertStatement = db.prepare(
       'INSERT INTO persons (id, project_id, properties, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET properties = excluded.properties, updated_at = excluded.updated_at',
     )
-    this.linkStatement = db.prepare('INSERT INTO person_distinct_ids (project_id, distinct_id, person_id) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET person_id = excluded.person_id')
+    this.linkStatement = db.prepare(
+      'INSERT INTO person_distinct_ids (project_id, distinct_id, person_id) VALUES (?, ?, ?) ON CONFLICT (project_id, distinct_id) DO UPDATE SET person_id = excluded.person_id',
+    )
     this.relinkStatement = db.prepare('UPDATE person_distinct_ids SET person_id = ? WHERE project_id = ? AND person_id = ?')
     this.deleteStatement = db.prepare('DELETE FROM persons WHERE id = ?')
   }
@@ -41,17 +44,16 @@ export class SqlPersonStore implements PersonStore {
       db.transaction((): PersonDeletion => {
         const person = this.findStatement.get(projectId, distinctId) as { id: string } | undefined
         const ids = person ? (db.prepare('SELECT distinct_id FROM person_distinct_ids WHERE project_id = ? AND person_id = ?').pluck().all(projectId, person.id) as string[]) : [distinctId]
+        const texts = jsonValues(db, 'text')
         const events = db
-          .prepare("SELECT id, json_extract(payload, '$.uuid') AS uuid FROM events WHERE project_id = ? AND json_extract(payload, '$.distinct_id') IN (SELECT value FROM json_each(?))")
+          .prepare(`SELECT id, ${jsonField(db, 'payload', 'uuid')} AS uuid FROM events WHERE project_id = ? AND ${jsonField(db, 'payload', 'distinct_id')} IN ${texts}`)
           .all(projectId, JSON.stringify(ids)) as { id: number; uuid: string }[]
         const uuids = JSON.stringify(events.map((e) => e.uuid))
-        const inUuids = '(SELECT value FROM json_each(?))'
         return {
-          deliveries: db.prepare(`DELETE FROM deliveries WHERE project_id = ? AND status <> 'delivered' AND event_uuid IN ${inUuids}`).run(projectId, uuids).changes,
+          deliveries: db.prepare(`DELETE FROM deliveries WHERE project_id = ? AND status <> 'delivered' AND event_uuid IN ${texts}`).run(projectId, uuids).changes,
           // Log lines name the distinct id too, and outlive the stored events.
-          logs: db.prepare(`DELETE FROM logs WHERE project_id = ? AND (instance_id IN ${inUuids} OR distinct_id IN (SELECT value FROM json_each(?)))`).run(projectId, uuids, JSON.stringify(ids))
-            .changes,
-          events: db.prepare('DELETE FROM events WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(events.map((e) => e.id))).changes,
+          logs: db.prepare(`DELETE FROM logs WHERE project_id = ? AND (instance_id IN ${texts} OR distinct_id IN ${texts})`).run(projectId, uuids, JSON.stringify(ids)).changes,
+          events: db.prepare(`DELETE FROM events WHERE id IN ${jsonValues(db, 'bigint')}`).run(JSON.stringify(events.map((e) => e.id))).changes,
           distinctIds: person ? db.prepare('DELETE FROM person_distinct_ids WHERE project_id = ? AND person_id = ?').run(projectId, person.id).changes : 0,
           persons: person ? this.deleteStatement.run(person.id).changes : 0,
         }

@@ -13,7 +13,7 @@ export class SqlQualityStore implements QualityStore {
   constructor(db: SqlConnection) {
     this.upsert = db.prepare(
       `INSERT INTO match_quality (project_id, function_id, mapping, hour, keys, skip, count) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(function_id, hour, mapping, keys, skip) DO UPDATE SET count = count + excluded.count`,
+       ON CONFLICT(function_id, hour, mapping, keys, skip) DO UPDATE SET count = match_quality.count + excluded.count`,
     )
     this.ofFunction = db.prepare(`${SUMMED} WHERE project_id = ? AND function_id = ? AND hour >= ? AND hour < ? ${GROUPED}`)
     this.ofProject = db.prepare(`${SUMMED} WHERE project_id = ? AND hour >= ? AND hour < ? ${GROUPED}`)
