@@ -1,10 +1,8 @@
-import { existsSync, rmSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { OperatorError } from '../errors'
 import { loadHogParser } from '../hog/parser'
-import { keyFilePath, resolveSecretKeys } from '../store/secret-key'
-import { databaseFiles, openSqliteStore } from '../store/sqlite/database'
-import { type DatabaseLock, lockDatabase } from '../store/sqlite/database-lock'
+import { type AdvisoryLocks, LOCK_KEYS } from '../store/postgres/advisory-locks'
+import { ConfigNotifications } from '../store/postgres/config-notifications'
 import type { Store } from '../store/types'
 import { AlertMonitor, type AlertMonitorOptions } from './alerts/monitor'
 import { buildApp, type HttpTimeouts } from './app'
@@ -14,14 +12,20 @@ import { makeMappingsExplicit } from './functions-service'
 import { GroupCommit } from './group-commit'
 import type { RunnerOptions } from './pipeline/runner'
 import { RunnerThread } from './pipeline/runner-thread'
+import { openServerDatabase, type ServerDatabase, type ServerRole } from './server-database'
+
+export type { ServerRole } from './server-database'
 
 export interface ServerOptions extends Omit<RunnerOptions, 'fetch' | 'random' | 'now'> {
   host?: string
   port?: number
+  /** The database: a SQLite file (`:memory:` in tests) or a `postgres://` URL. */
   dbPath: string
+  /** What this process runs (default all); api and worker need Postgres, where several processes share one database. */
+  role?: ServerRole
   env?: NodeJS.ProcessEnv
   logger?: boolean
-  /** Past this many bytes of database (and WAL), capture answers 503 with Retry-After; 0 for no limit. */
+  /** Past this many bytes of database (and WAL), capture answers 503 with Retry-After; 0 for no limit (SQLite only). */
   maxDbBytes?: number
   httpTimeouts?: Partial<HttpTimeouts>
   /** The server is behind a reverse proxy: a client's address is taken from X-Forwarded-For (off by default). */
@@ -33,7 +37,9 @@ export interface ServerOptions extends Omit<RunnerOptions, 'fetch' | 'random' | 
 }
 
 export interface RunningServer {
+  /** Where the HTTP side listens; '' for a worker, which listens nowhere. */
   url: string
+  role: ServerRole
   store: Store
   bootstrap: Bootstrap
   /** The alerts' monitor: `check()` runs a round now (tests evaluate with it rather than wait for the interval). */
@@ -54,74 +60,110 @@ function queuedIn(store: Store): StopReport {
   return { pendingDeliveries: store.deliveries.counts().pending, unprocessedEvents: store.events.countPending() }
 }
 
+/**
+ * Alerts with several processes on one database: a round runs only in the process holding the alerts lock,
+ * and holds it until its messages were sent and marked, so each episode's message is sent once.
+ */
+class ClusterAlertMonitor extends AlertMonitor {
+  constructor(
+    store: Store,
+    options: AlertMonitorOptions | undefined,
+    private readonly locks: AdvisoryLocks,
+  ) {
+    super(store, options)
+  }
+
+  override async check(): Promise<void> {
+    if (!this.locks.tryTake(LOCK_KEYS.alerts)) return
+    try {
+      await super.check()
+    } finally {
+      this.locks.release(LOCK_KEYS.alerts)
+    }
+  }
+}
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const { dbPath } = options
-  const onDisk = dbPath !== ':memory:'
-  // Only one server per database: two would both deliver every event. Taken before anything is written.
-  const lock = onDisk ? lockDatabase(dbPath) : undefined
-  const fresh = onDisk && !existsSync(dbPath)
-  const hadKeyFile = onDisk && existsSync(keyFilePath(dbPath))
+  const role = options.role ?? 'all'
+  await loadHogParser()
+  const db = openServerDatabase(options.dbPath, role, options.env ?? process.env)
   try {
-    await loadHogParser()
-    return await startLocked(options, lock)
+    return await startOn(db, role, options)
   } catch (error) {
-    // A first start that fails leaves nothing behind, so the next one creates (and prints) project 1 and its key.
-    if (fresh) for (const file of databaseFiles(dbPath)) rmSync(file, { force: true })
-    if (fresh && !hadKeyFile) rmSync(keyFilePath(dbPath), { force: true })
-    lock?.release()
+    db.abandon()
     throw error
   }
 }
 
-async function startLocked(options: ServerOptions, lock: DatabaseLock | undefined): Promise<RunningServer> {
-  // Resolved once: the pipeline thread's connection gets the same keys (and a first start makes one key file).
-  const { keys: secretKeys } = resolveSecretKeys(options.dbPath, options.env ?? process.env)
-  const store = openSqliteStore(options.dbPath, { secretKeys })
-  const { host: _host, port: _port, dbPath, env: _env, logger, maxDbBytes = DEFAULT_MAX_DB_BYTES, httpTimeouts, trustProxy, uiDir, alerts, ...runnerOptions } = options
+/** Project 1 and explicit mappings, made by one process at a time: a second one starting meanwhile finds them made. */
+function prepare(db: ServerDatabase, env: NodeJS.ProcessEnv | undefined, createProject: boolean): Bootstrap {
+  const steps = () => {
+    const boot = createProject ? bootstrap(db.store, env) : {}
+    makeMappingsExplicit(db.store.functions)
+    return boot
+  }
+  return db.locks ? db.locks.exclusively(LOCK_KEYS.bootstrap, steps) : steps()
+}
+
+async function startOn(db: ServerDatabase, role: ServerRole, options: ServerOptions): Promise<RunningServer> {
+  const { store } = db
+  const { host: _host, port: _port, dbPath, role: _role, env: _env, logger, maxDbBytes = DEFAULT_MAX_DB_BYTES, httpTimeouts, trustProxy, uiDir, alerts, ...runnerOptions } = options
+  const serves = role !== 'worker'
+  const runs = role !== 'api'
   let runner: RunnerThread | undefined
+  // A capture in the api role wakes nothing: the workers poll the queue.
   const writer = new GroupCommit(store.events, () => runner?.notify())
-  const sizeLimit = maxDbBytes > 0 && dbPath !== ':memory:' ? new DbSizeLimit(dbPath, maxDbBytes) : undefined
-  const app = buildApp({ store, capture: { writer, sizeLimit }, apiUrl: options.apiUrl, logger, timeouts: httpTimeouts, trustProxy, uiDir, alertWebhook: alerts })
-  const monitor = new AlertMonitor(store, alerts)
+  const sizeLimit = maxDbBytes > 0 && !db.url && dbPath !== ':memory:' ? new DbSizeLimit(dbPath, maxDbBytes) : undefined
+  const app = serves ? buildApp({ store, capture: { writer, sizeLimit }, apiUrl: options.apiUrl, logger, timeouts: httpTimeouts, trustProxy, uiDir, alertWebhook: alerts }) : undefined
+  const monitor = db.locks ? new ClusterAlertMonitor(store, alerts, db.locks) : new AlertMonitor(store, alerts)
+  // Capture's cached project tokens and anonymize_ips follow changes made in other processes.
+  const config = serves && db.url ? new ConfigNotifications(db.url, () => store.projects.forgetCached(), { applicationName: `pinterest-capi ${role} config` }) : undefined
   let boot: Bootstrap
   try {
-    await listen(app, options.host ?? '127.0.0.1', options.port ?? 8010)
+    await config?.start()
+    if (app) await listen(app, options.host ?? '127.0.0.1', options.port ?? 8010)
     // Only a server that listens creates project 1 and its key: they are printed once, so they must reach the operator.
     // Nothing is served before this synchronous step ends.
-    boot = bootstrap(store, options.env)
-    makeMappingsExplicit(store.functions)
+    boot = prepare(db, options.env, serves)
     // Events stored before the runner is up wait in the queue; its first round takes them.
-    runner = await RunnerThread.start(dbPath, { ...runnerOptions, secretKeys })
-    monitor.start()
+    if (runs) runner = await RunnerThread.start(db.url ?? dbPath, { ...runnerOptions, secretKeys: db.secretKeys })
+    // Alerts run beside the pipeline: in a cluster, the workers take turns under a lock.
+    if (runs) monitor.start()
   } catch (error) {
     // Nothing may run against the database when the server cannot serve.
-    await app.close()
-    store.close()
+    await app?.close()
+    await config?.stop()
     throw error
   }
-  const address = app.server.address() as AddressInfo
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  const url = app ? addressOf(app) : ''
   let closing: Promise<StopReport> | undefined
   let left: StopReport | undefined
   return {
-    url: `http://${host}:${address.port}`,
+    url,
+    role,
     store,
     bootstrap: boot,
     alerts: monitor,
     queued: () => left ?? queuedIn(store),
     close: () => {
       closing ??= (async () => {
-        await app.close()
+        await app?.close()
+        await config?.stop()
         await monitor.stop()
         await runner?.stop()
         left = queuedIn(store)
-        store.close()
-        lock?.release()
+        db.close()
         return left
       })()
       return closing
     },
   }
+}
+
+function addressOf(app: ReturnType<typeof buildApp>): string {
+  const address = app.server.address() as AddressInfo
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  return `http://${host}:${address.port}`
 }
 
 const LISTEN_ERRORS: Record<string, string> = {

@@ -138,6 +138,8 @@ export interface ProjectStore {
   setToken(id: number, apiToken: string): void
   /** Applies the changes; the project as it is now, or undefined when there is no such project. */
   update(id: number, changes: ProjectChanges): Project | undefined
+  /** Projects were changed by another process: lookups by token read the database again. */
+  forgetCached(): void
 }
 
 export interface KeyStore {

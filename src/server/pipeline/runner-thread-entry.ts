@@ -1,7 +1,21 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { loadHogParser } from '../../hog/parser'
-import { openSqliteStore, type StoreKeys } from '../../store/sqlite/database'
+import { openStore } from '../../store/open-store'
+import { ConfigNotifications } from '../../store/postgres/config-notifications'
+import { isPostgresUrl } from '../../store/postgres/database'
+import type { StoreKeys } from '../../store/sqlite/database'
+import type { ConfigChanges } from './function-registry'
 import { PipelineRunner, type RunnerOptions } from './runner'
+
+/** On Postgres, other processes save functions: the registry reloads when told (ConfigNotifications). */
+async function watchConfig(database: string): Promise<{ changes?: ConfigChanges; stop(): Promise<void> }> {
+  if (!isPostgresUrl(database)) return { stop: async () => {} }
+  const changes = { generation: 0 }
+  const notifications = new ConfigNotifications(database, () => (changes.generation += 1), { applicationName: 'pinterest-capi runner config' })
+  // Listening before the registry's first read: nothing saved after that read goes unnoticed.
+  await notifications.start()
+  return { changes, stop: () => notifications.stop() }
+}
 
 // The background runner on its own thread and its own database connection, so that mapping and delivery
 // never hold up the HTTP thread that takes captures.
@@ -9,17 +23,19 @@ async function main(): Promise<void> {
   const port = parentPort
   if (!port) throw new Error('runner-thread-entry runs inside a worker thread')
   const {
-    dbPath,
+    database,
     options: { secretKeys, ...options },
-  } = workerData as { dbPath: string; options: RunnerOptions & StoreKeys }
+  } = workerData as { database: string; options: RunnerOptions & StoreKeys }
   await loadHogParser()
-  const store = openSqliteStore(dbPath, { secretKeys })
-  const runner = new PipelineRunner(store, options)
+  const store = openStore(database, { secretKeys, applicationName: 'pinterest-capi runner' })
+  const config = await watchConfig(database)
+  const runner = new PipelineRunner(store, options, config.changes)
   runner.start()
   port.on('message', (message: 'notify' | 'stop') => {
     if (message === 'notify') runner.notify()
     else
-      void runner.stop().then(() => {
+      void runner.stop().then(async () => {
+        await config.stop()
         store.close()
         port.postMessage('stopped')
       })

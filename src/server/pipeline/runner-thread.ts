@@ -11,9 +11,9 @@ type Options = Omit<RunnerOptions, 'fetch' | 'random' | 'now'> & StoreKeys
 // Far above what bounded batches and persons need; a thread that still runs out stops alone, not the server.
 const DEFAULT_MEMORY_MB = 1024
 
-async function spawn(dbPath: string, options: Options): Promise<Worker> {
+async function spawn(database: string, options: Options): Promise<Worker> {
   const worker = new Worker(ENTRY.file, {
-    workerData: { dbPath, options },
+    workerData: { database, options },
     execArgv: ENTRY.execArgv,
     resourceLimits: { maxOldGenerationSizeMb: options.memoryMb ?? DEFAULT_MEMORY_MB },
   })
@@ -26,7 +26,7 @@ async function spawn(dbPath: string, options: Options): Promise<Worker> {
 }
 
 /**
- * The PipelineRunner on a worker thread, with its own connection to the same database file. A thread
+ * The PipelineRunner on a worker thread, with its own connection to the same database (file or URL). A thread
  * that dies (an error, or its heap limit reached) is reported and started again: captured events wait in
  * the queue meanwhile, and the batch it died in is retried one event at a time.
  */
@@ -35,14 +35,14 @@ export class RunnerThread {
 
   private constructor(
     private worker: Worker,
-    private readonly dbPath: string,
+    private readonly database: string,
     private readonly options: Options,
   ) {
     this.watch()
   }
 
-  static async start(dbPath: string, options: Options): Promise<RunnerThread> {
-    return new RunnerThread(await spawn(dbPath, options), dbPath, options)
+  static async start(database: string, options: Options): Promise<RunnerThread> {
+    return new RunnerThread(await spawn(database, options), database, options)
   }
 
   private watch(): void {
@@ -58,7 +58,7 @@ export class RunnerThread {
   private async restart(): Promise<void> {
     if (this.stopping) return
     try {
-      this.worker = await spawn(this.dbPath, this.options)
+      this.worker = await spawn(this.database, this.options)
       this.watch()
     } catch (error) {
       process.stderr.write(`pipeline thread could not start: ${(error as Error).message}; trying again in 5 s\n`)

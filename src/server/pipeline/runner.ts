@@ -2,7 +2,7 @@ import { PINTEREST_WINDOW_MS } from '../../delivery/retry-policy'
 import { PRUNE_CHUNK, type Store } from '../../store/types'
 import { DeliverySender, type SenderOptions } from './delivery-sender'
 import { DEFAULT_LIMITS, EventProcessor, type PipelineLimits, type TestHooks } from './event-processor'
-import { FunctionRegistry } from './function-registry'
+import { type ConfigChanges, FunctionRegistry } from './function-registry'
 import { JobRunner } from './job-runner'
 
 export interface RunnerOptions extends SenderOptions {
@@ -69,8 +69,9 @@ export class PipelineRunner {
   constructor(
     private readonly store: Store,
     private readonly options: RunnerOptions = {},
+    configChanges?: ConfigChanges,
   ) {
-    const registry = new FunctionRegistry(store.functions)
+    const registry = new FunctionRegistry(store.functions, undefined, configChanges)
     this.processor = new EventProcessor(store, registry, { ...DEFAULT_LIMITS, ...options.limits }, options.testHooks)
     this.sender = new DeliverySender(store, registry, options)
     this.jobs = new JobRunner(store, registry, undefined, options.now)

@@ -1,3 +1,4 @@
+import { configChanged } from './config-version'
 import type { SqlConnection, SqlStatement } from './connection'
 import type { SecretBox } from '../secret-box'
 import { type ChangeContext, CREDENTIAL_INPUTS, type FunctionQuery, type FunctionState, type FunctionStore, type FunctionVersion, type FunctionWrite, type StoredFunction } from '../types'
@@ -99,6 +100,7 @@ export class SqlFunctionStore implements FunctionStore {
         .run({ ...toParams(fn, this.box), created_at: now, updated_at: now })
       const saved = this.get(fn.project_id, fn.id) as StoredFunction
       this.log.record(null, saved, context)
+      configChanged(this.db)
       return saved
     })
   }
@@ -120,6 +122,7 @@ export class SqlFunctionStore implements FunctionStore {
       if (changed) this.db.prepare('DELETE FROM delivery_holds WHERE function_id = ?').run(fn.id)
       const saved = this.get(fn.project_id, fn.id) as StoredFunction
       this.log.record(before ?? null, saved, context)
+      configChanged(this.db)
       return saved
     })
   }

@@ -1,3 +1,4 @@
+import { configChanged } from './config-version'
 import type { SqlConnection, SqlStatement } from './connection'
 import { randomToken } from '../tokens'
 import type { Project, ProjectChanges, ProjectStore } from '../types'
@@ -46,14 +47,24 @@ export class SqlProjectStore implements ProjectStore {
   }
 
   setToken(id: number, apiToken: string): void {
-    this.db.prepare('UPDATE projects SET api_token = ? WHERE id = ?').run(apiToken, id)
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE projects SET api_token = ? WHERE id = ?').run(apiToken, id)
+      configChanged(this.db)
+    })
     this.tokenCache.clear()
   }
 
   update(id: number, changes: ProjectChanges): Project | undefined {
-    if (changes.name !== undefined) this.db.prepare('UPDATE projects SET name = ? WHERE id = ?').run(changes.name, id)
-    if (changes.anonymize_ips !== undefined) this.db.prepare('UPDATE projects SET anonymize_ips = ? WHERE id = ?').run(changes.anonymize_ips ? 1 : 0, id)
+    this.db.transaction(() => {
+      if (changes.name !== undefined) this.db.prepare('UPDATE projects SET name = ? WHERE id = ?').run(changes.name, id)
+      if (changes.anonymize_ips !== undefined) this.db.prepare('UPDATE projects SET anonymize_ips = ? WHERE id = ?').run(changes.anonymize_ips ? 1 : 0, id)
+      configChanged(this.db)
+    })
     this.tokenCache.clear()
     return this.get(id)
+  }
+
+  forgetCached(): void {
+    this.tokenCache.clear()
   }
 }
