@@ -244,13 +244,16 @@ export interface EventQueue {
    * comes alone, so that the one which keeps killing the thread can be told from its neighbours.
    */
   pending(projectId: number, limits: BatchLimits): QueuedEvent[]
-  /** Records that events `firstId`..`lastId` of a project are being processed, before processing them. */
-  begin(projectId: number, firstId: number, lastId: number): void
   /**
-   * Counts a failure for every unprocessed event of each batch begun and never finished, and forgets
-   * those batches. Called when the pipeline starts: such a batch died with the thread that ran it.
+   * Takes a project's events for this worker until `release`: false while another worker has them (Postgres;
+   * SQLite's one process always gets them). A batch still recorded for the project died with the worker
+   * that ran it: each of its unprocessed events gets a failure counted, and the batch is forgotten.
    */
-  failUnfinished(): void
+  claim(projectId: number): boolean
+  /** Lets other workers take the project's events again. */
+  release(projectId: number): void
+  /** Records that events `firstId`..`lastId` of a project are being processed, before processing them (under `claim`). */
+  begin(projectId: number, firstId: number, lastId: number): void
   /**
    * Every event of the project up to and including `lastId` is processed; its batch in progress is
    * finished. Runs inside the transaction that stores the batch's results.
@@ -331,6 +334,23 @@ export interface DueCursor {
   id: number
 }
 
+export interface ClaimRequest {
+  /** Deliveries due by then (next_attempt_at up to it). */
+  dueBy: number
+  /** The clock now: leases that ran out before it are free, and the new one runs until `atMs + leaseMs`. */
+  atMs: number
+  leaseMs: number
+  limit: number
+  /** Only rows after this one (where the previous claim of the same round stopped). */
+  after?: DueCursor
+}
+
+/** Deliveries taken by one worker, oldest due first, and the token its settle is matched on. */
+export interface DeliveryClaim {
+  token: string
+  rows: Delivery[]
+}
+
 export interface DeliveryUpdate {
   id: number
   status: DeliveryStatus
@@ -376,12 +396,27 @@ export interface DeliveryQueue {
   failedReasons(functionId: string, filter: FailedFilter): { reason: DeliveryReason; count: number }[]
   /** The functions that have pending deliveries, due or not. */
   pendingFunctions(): string[]
-  /** Up to `limit` pending deliveries of one function that are due, oldest due first, after `cursor` when given. */
+  /** Up to `limit` pending deliveries of one function that are due, oldest due first, after `cursor` when given; claims nothing. */
   dueFor(functionId: string, nowMs: number, limit: number, cursor?: DueCursor): Delivery[]
+  /**
+   * Takes a function's due pending deliveries, oldest due first, that no other worker's lease holds, under a
+   * new lease. On Postgres the lease is stored (a token and an expiry) and rows other workers are taking are
+   * skipped; SQLite's one process needs none, and stores nothing.
+   */
+  claim(functionId: string, request: ClaimRequest): DeliveryClaim
+  /** Keeps a claim's lease until `untilMs`; how many of its rows it still holds. */
+  extend(claim: DeliveryClaim, untilMs: number): number
+  /** Hands a claim's rows back unsent, for any worker to take at once. */
+  release(claim: DeliveryClaim): void
+  /** Frees the rows of leases that ran out before `nowMs` (their worker died or stalled); how many. */
+  expireLeases(nowMs: number): number
   /** Pending deliveries of one function, due or not. */
   countPending(functionId: string): number
-  /** Records the result of an attempt for each delivery. */
-  settle(updates: DeliveryUpdate[], nowMs: number): void
+  /**
+   * Records the result of an attempt for each delivery, ending its lease. With the claim's `lease`, a row
+   * whose lease was lost (another worker has it now) is left as it is: how many were, is returned.
+   */
+  settle(updates: DeliveryUpdate[], nowMs: number, lease?: string): number
   counts(): Record<DeliveryStatus, number>
   /** Deletes delivered, failed and given-up rows settled before `beforeMs`, a chunk per call (repeat until fewer). */
   prune(beforeMs: number): number

@@ -7,7 +7,7 @@ import { type BreakerChange, deliverRequest, type RequestItem, splitExpired } fr
 import { type RetryPolicy, retryPolicy } from '../../delivery/retry-policy'
 import { DEFAULT_API_URL, describeRequestLogEntry, type FetchLike, MAX_EVENTS_PER_REQUEST, postEvents, type RequestLog, type SerialisedEvent } from '../../pinterest/client'
 import { redact } from '../../secret'
-import type { Delivery, DeliveryHold, DeliveryUpdate, DueCursor, LogEntry, Store } from '../../store/types'
+import type { Delivery, DeliveryClaim, DeliveryHold, DeliveryUpdate, DueCursor, LogEntry, Store } from '../../store/types'
 import type { FunctionRegistry, RunningFunction } from './function-registry'
 import { countMetrics, type MetricHit } from './metric-counts'
 
@@ -23,6 +23,11 @@ export interface SenderOptions extends PaceOptions {
   random?: () => number
   /** The clock (tests move it past Pinterest's window). */
   now?: () => number
+  /**
+   * How long a claim of deliveries is this worker's (default 30 s): a worker that dies with them in flight
+   * leaves them to the others after this. A request still out after a third of it extends it.
+   */
+  leaseMs?: number
 }
 
 const MAX_LOG_LENGTH = 10_000
@@ -40,8 +45,8 @@ const BATCHES_PER_SLOT = 2
 /** The refusal of a request's credentials (401/403): its events are held, not failed. */
 type Refusal = Pick<DeliveryHold, 'http_status' | 'reason'>
 
-/** One request's worth of one function's due deliveries. */
-type Batch = { kind: 'send'; fn: RunningFunction; rows: Delivery[]; ticket: Ticket; breaker: Breaker } | { kind: 'fail'; rows: Delivery[]; reason: string }
+/** One request's worth of one function's due deliveries, claimed by this worker. */
+type Batch = { kind: 'send'; fn: RunningFunction; claim: DeliveryClaim; rows: Delivery[]; ticket: Ticket; breaker: Breaker } | { kind: 'fail'; claim: DeliveryClaim; rows: Delivery[]; reason: string }
 
 type Item = RequestItem & { row: Delivery }
 
@@ -81,6 +86,7 @@ export class DeliverySender {
       concurrency: options.concurrency ?? 4,
       random: options.random ?? Math.random,
       now: options.now ?? Date.now,
+      leaseMs: options.leaseMs ?? 30_000,
     }
     this.pacer = new RequestPacer(options, () => this.now())
     for (const hold of store.holds.list()) this.holds.set(hold.function_id, { hold, announced: true })
@@ -101,7 +107,7 @@ export class DeliverySender {
     let settled = 0
     const worker = async () => {
       for (let batch = round.next((id, cursor) => this.take(id, nowMs, cursor)); batch; batch = round.next((id, cursor) => this.take(id, nowMs, cursor))) {
-        const count = batch.kind === 'send' ? await this.send(batch) : this.fail(batch.rows, batch.reason)
+        const count = batch.kind === 'send' ? await this.send(batch) : this.fail(batch.claim, batch.reason)
         settled += count
       }
     }
@@ -119,14 +125,23 @@ export class DeliverySender {
     const breaker = this.breakerOf(functionId)
     const ticket = breaker.admit(this.now())
     if (!ticket) return undefined
-    const rows = this.store.deliveries.dueFor(functionId, nowMs, MAX_EVENTS_PER_REQUEST, cursor)
+    const claim = this.claim(functionId, nowMs, cursor)
+    const rows = claim.rows
     if (rows.length === 0) {
       breaker.cancel(ticket)
       return undefined
     }
     // Counted when handed out, not when sent: the round's workers cannot together go past the budget.
     this.pacer.tryTake(account)
-    return { batch: { kind: 'send', fn, rows, ticket, breaker }, last: ticket.probe || rows.length < MAX_EVENTS_PER_REQUEST }
+    return { batch: { kind: 'send', fn, claim, rows, ticket, breaker }, last: ticket.probe || rows.length < MAX_EVENTS_PER_REQUEST }
+  }
+
+  /**
+   * Up to a request's worth of the function's due deliveries, this worker's under a lease: other workers skip
+   * them (and take the next ones), so a busy function is served by all of them at once.
+   */
+  private claim(functionId: string, nowMs: number, cursor: DueCursor | undefined): DeliveryClaim {
+    return this.store.deliveries.claim(functionId, { dueBy: nowMs, atMs: this.now(), leaseMs: this.options.leaseMs, limit: MAX_EVENTS_PER_REQUEST, after: cursor })
   }
 
   /**
@@ -175,18 +190,21 @@ export class DeliverySender {
    */
   private notRunning(functionId: string, nowMs: number, cursor: DueCursor | undefined): { batch: Batch; last: boolean } | undefined {
     if ((this.disabledUntil.get(functionId) ?? 0) > this.now()) return undefined
-    const rows = this.store.deliveries.dueFor(functionId, nowMs, MAX_EVENTS_PER_REQUEST, cursor)
+    const claim = this.claim(functionId, nowMs, cursor)
+    const rows = claim.rows
     if (rows.length === 0) return undefined
     const stored = this.store.functions.get(rows[0].project_id, functionId)
     if (stored && !stored.deleted && !stored.enabled) {
+      this.store.deliveries.release(claim)
       this.disabledUntil.set(functionId, this.now() + DISABLED_RECHECK_MS)
       return undefined
     }
     const reason = stored && !stored.deleted ? 'the function cannot run (see the server output)' : 'the function was deleted before delivery'
-    return { batch: { kind: 'fail', rows, reason }, last: rows.length < MAX_EVENTS_PER_REQUEST }
+    return { batch: { kind: 'fail', claim, rows, reason }, last: rows.length < MAX_EVENTS_PER_REQUEST }
   }
 
-  private fail(rows: Delivery[], reason: string): number {
+  private fail(claim: DeliveryClaim, reason: string): number {
+    const { rows } = claim
     const now = this.now()
     const updates = rows.map((row): DeliveryUpdate => ({ id: row.id, status: 'failed', attempts: row.attempts, next_attempt_at: now, last_error: reason }))
     const logs = rows.map(
@@ -201,7 +219,7 @@ export class DeliverySender {
       }),
     )
     const metrics = rows.map((row): MetricHit => ({ projectId: row.project_id, functionId: row.function_id, name: 'failed' }))
-    this.record(updates, logs, metrics, now)
+    this.record(claim, updates, logs, metrics, now)
     return rows.length
   }
 
@@ -225,13 +243,32 @@ export class DeliverySender {
     let change: BreakerChange | undefined
     if (live.length === 0) breaker.cancel(ticket)
     else {
-      const result = await deliverRequest(this.sender(fn, logs, metrics), live, breaker, ticket, () => this.now())
+      const result = await this.keepingLease(batch.claim, () => deliverRequest(this.sender(fn, logs, metrics), live, breaker, ticket, () => this.now()))
       live.forEach((item, i) => note(item, result.settlements[i], true))
       change = result.change
     }
     const now = this.now()
-    this.record(updates, logs, metrics, now, () => [...(change ? [this.changeEntry(fn, change, now)] : []), ...(refusal ? this.holdEntries(fn, refusal, now) : [])])
+    this.record(batch.claim, updates, logs, metrics, now, () => [...(change ? [this.changeEntry(fn, change, now)] : []), ...(refusal ? this.holdEntries(fn, refusal, now) : [])])
     return updates.length
+  }
+
+  /** Runs a request, extending the claim's lease each third of it while the request is out. */
+  private async keepingLease<T>(claim: DeliveryClaim, request: () => Promise<T>): Promise<T> {
+    const { leaseMs } = this.options
+    const timer = setInterval(() => {
+      try {
+        this.store.deliveries.extend(claim, this.now() + leaseMs)
+      } catch (error) {
+        // Not extended: the lease may run out, and another worker send these again (with the same event_id).
+        process.stderr.write(`extending a delivery lease failed: ${(error as Error).message}\n`)
+      }
+    }, leaseMs / 3)
+    timer.unref()
+    try {
+      return await request()
+    } finally {
+      clearInterval(timer)
+    }
   }
 
   /**
@@ -320,10 +357,14 @@ export class DeliverySender {
     return { project_id: fn.stored.project_id, function_id: fn.stored.id, timestamp: new Date(this.now()).toISOString(), level: 'debug', message, instance_id: null }
   }
 
-  /** Settlements, log lines and metrics of one request in one short transaction. */
-  private record(updates: DeliveryUpdate[], logs: LogEntry[], metrics: MetricHit[], now: number, afterSettling?: () => LogEntry[]): void {
+  /**
+   * Settlements, log lines and metrics of one request in one short transaction. Rows whose lease this worker
+   * lost (it stalled past it, and another worker took them) keep the other's outcome.
+   */
+  private record(claim: DeliveryClaim, updates: DeliveryUpdate[], logs: LogEntry[], metrics: MetricHit[], now: number, afterSettling?: () => LogEntry[]): void {
     this.store.transaction(() => {
-      this.store.deliveries.settle(updates, now)
+      const ignored = this.store.deliveries.settle(updates, now, claim.token)
+      if (ignored > 0) process.stderr.write(`${ignored} of ${updates.length} deliveries were not settled: their lease ran out and another worker has them\n`)
       this.store.logs.add(afterSettling ? [...logs, ...afterSettling()] : logs)
       for (const m of countMetrics(metrics)) this.store.metrics.increment(m.projectId, m.functionId, m.name, m.count, now)
     })

@@ -68,7 +68,8 @@ interface Context {
  * backlog or slow function holds up another's events for longer than a round. A batch is recorded
  * before it is mapped; mapping runs outside any transaction (the capture thread must never wait on it);
  * persons, deliveries and the watermark are written in one transaction, so an event is either fully
- * processed or still queued.
+ * processed or still queued. A batch still recorded when the next worker (or the restarted thread) claims
+ * its project died with the one that ran it: its events get a failure counted (see MAX_FAILURES).
  */
 export class EventProcessor {
   private round: number[] = []
@@ -82,10 +83,7 @@ export class EventProcessor {
     private readonly limits: PipelineLimits = DEFAULT_LIMITS,
     private readonly hooks: TestHooks = {},
     private readonly clock: () => number = Date.now,
-  ) {
-    // Batches begun and never finished died with the thread that ran them.
-    store.events.failUnfinished()
-  }
+  ) {}
 
   /** The next project's turn; undefined when no project has events to process. */
   runTurn(): Turn | undefined {
@@ -100,7 +98,20 @@ export class EventProcessor {
     return { processed, drained: this.round.length === 0 && !this.roundHadMore, last: this.round.length === 0 }
   }
 
+  /**
+   * A project's turn, holding its events: with several workers, the project's turn is another's while it runs
+   * there (its events are neither read nor mapped twice), and this one goes on to the next project.
+   */
   private turn(projectId: number): { processed: number; more: boolean } {
+    if (!this.store.events.claim(projectId)) return { processed: 0, more: false }
+    try {
+      return this.claimedTurn(projectId)
+    } finally {
+      this.store.events.release(projectId)
+    }
+  }
+
+  private claimedTurn(projectId: number): { processed: number; more: boolean } {
     const limit = this.readLimits.get(projectId) ?? this.limits.batchEvents
     const events = this.store.events.pending(projectId, { events: limit, bytes: this.limits.batchBytes, eventBytes: this.limits.eventBytes })
     if (events.length === 0) return { processed: 0, more: false }

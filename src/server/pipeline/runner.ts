@@ -16,6 +16,8 @@ export interface RunnerOptions extends SenderOptions {
   /** The heap of the thread that runs the pipeline, in MB (RunnerThread): running out ends the thread, not the server. */
   memoryMb?: number
   testHooks?: TestHooks
+  /** How often this worker frees the deliveries of leases that ran out, whichever worker held them (default 5 s). */
+  janitorMs?: number
 }
 
 const PRUNE_EVERY_MS = 60 * 60 * 1000
@@ -27,6 +29,7 @@ const PRUNE_EVERY_MS = 60 * 60 * 1000
  */
 export const DEFAULT_EVENT_RETENTION_MS = PINTEREST_WINDOW_MS + 6 * 3600 * 1000
 const ROUND_GAP_MS = 20
+const JANITOR_MS = 5_000
 
 /** A pause that `wake` may cut short. */
 class Pause {
@@ -65,6 +68,7 @@ export class PipelineRunner {
   private readonly mapPause = new Pause()
   private readonly sendPause = new Pause()
   private lastPrune = 0
+  private lastJanitor = 0
 
   constructor(
     private readonly store: Store,
@@ -140,6 +144,7 @@ export class PipelineRunner {
       let sent = 0
       try {
         sent = await this.sender.runOnce()
+        this.expireLeases()
         await this.prune()
       } catch (error) {
         process.stderr.write(`pipeline delivery round failed, retrying in 1 s: ${(error as Error).message}\n`)
@@ -158,6 +163,17 @@ export class PipelineRunner {
   private idleMs(): number {
     const pollMs = this.options.pollMs ?? 50
     return Math.min(pollMs, this.sender.pacedWaitMs() ?? pollMs)
+  }
+
+  /**
+   * The janitor, in every worker: claims already take rows whose lease ran out, and this clears such leases,
+   * so that the stored leases (and their index) are the live ones only.
+   */
+  private expireLeases(): void {
+    const now = this.options.now?.() ?? Date.now()
+    if (now - this.lastJanitor < (this.options.janitorMs ?? JANITOR_MS)) return
+    this.lastJanitor = now
+    this.store.deliveries.expireLeases(now)
   }
 
   /** Deletes old rows a chunk at a time, letting capture commit between chunks. */

@@ -1,27 +1,25 @@
 import type { SqlConnection, SqlStatement } from './connection'
 import { failureReasonOf } from '../../delivery/failure-reasons'
 import { PRUNE_CHUNK } from '../types'
-import type { Delivery, DeliveryQueue, DeliveryStatus, DeliveryUpdate, DueCursor, FailedFilter } from '../types'
+import type { ClaimRequest, Delivery, DeliveryClaim, DeliveryQueue, DeliveryStatus, DeliveryUpdate, DueCursor, FailedFilter, NewDelivery } from '../types'
+import { DELIVERY_COLUMNS, type DeliveryLeases, processLeases, storedLeases } from './delivery-leases'
 import { FailedList } from './failed-deliveries'
 
-const COLUMNS = 'id, project_id, function_id, mapping, event_uuid, distinct_id, event_id, payload, status, attempts, next_attempt_at, first_seen_at, last_error'
-
 export class SqlDeliveryQueue implements DeliveryQueue {
-  private readonly addAll: (rows: Parameters<DeliveryQueue['add']>[0]) => void
-  private readonly settleAll: (updates: DeliveryUpdate[], nowMs: number) => void
   private readonly dueStatement: SqlStatement
   private readonly dueAfterStatement: SqlStatement
   private readonly functionsStatement: SqlStatement
   private readonly countStatement: SqlStatement
   private readonly pruneStatement: SqlStatement
   private readonly failedList: FailedList
+  private readonly leases: DeliveryLeases
 
   constructor(private readonly db: SqlConnection) {
     this.failedList = new FailedList(db)
-    const due = `SELECT ${COLUMNS} FROM deliveries WHERE status = 'pending' AND function_id = @functionId AND next_attempt_at <= @nowMs`
+    const due = `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE status = 'pending' AND function_id = @functionId AND next_attempt_at <= @nowMs`
     this.dueStatement = db.prepare(`${due} ORDER BY next_attempt_at, id LIMIT @limit`)
     this.dueAfterStatement = db.prepare(`${due} AND (next_attempt_at, id) > (@at, @id) ORDER BY next_attempt_at, id LIMIT @limit`)
-    // A skip scan by hand: one index seek per function instead of reading every pending row.
+    // A skip scan by hand, on either database: one seek per function in the pending index instead of reading every pending row.
     this.functionsStatement = db
       .prepare(
         `WITH RECURSIVE f(id) AS (
@@ -33,27 +31,12 @@ export class SqlDeliveryQueue implements DeliveryQueue {
       .pluck()
     this.countStatement = db.prepare(`SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND function_id = ?`).pluck()
     this.pruneStatement = db.prepare(`DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE status IN ('delivered', 'failed', 'gave_up') AND updated_at < ? LIMIT ${PRUNE_CHUNK})`)
-    const insert = db.prepare(
-      `INSERT INTO deliveries (project_id, function_id, mapping, event_uuid, distinct_id, event_id, payload, status, attempts, next_attempt_at, first_seen_at, updated_at, event_row_id, job_id, job_item)
-       VALUES (@project_id, @function_id, @mapping, @event_uuid, @distinct_id, @event_id, @payload, 'pending', 0, @next_attempt_at, @first_seen_at, @first_seen_at, @event_row_id, @job_id, @job_item)`,
-    )
-    this.addAll = (rows) => {
-      for (const row of rows) insert.run({ ...row, distinct_id: row.distinct_id ?? null, event_row_id: row.event_row_id ?? null, job_id: row.job_id ?? null, job_item: row.job_item ?? null })
-    }
-    const update = db.prepare(
-      'UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @next_attempt_at, last_error = @last_error, reason = @reason, updated_at = @updated_at WHERE id = @id',
-    )
-    // The reason's code is read from the core's words once, here, so that the failed list filters on a column.
-    this.settleAll = (updates: DeliveryUpdate[], nowMs: number) => {
-      for (const u of updates) {
-        const reason = u.status === 'failed' || u.status === 'gave_up' ? failureReasonOf(u.status, u.last_error) : null
-        update.run({ ...u, reason, updated_at: nowMs })
-      }
-    }
+    this.leases =
+      db.dialect === 'postgres' ? storedLeases(db) : processLeases(db, (functionId, request) => this.dueFor(functionId, request.dueBy, request.limit, request.after))
   }
 
-  add(rows: Parameters<DeliveryQueue['add']>[0]): void {
-    if (rows.length > 0) this.db.transaction(() => this.addAll(rows))
+  add(rows: NewDelivery[]): void {
+    if (rows.length > 0) this.leases.add(rows)
   }
 
   failed(functionId: string, filter: FailedFilter, page: { limit: number; offset: number }) {
@@ -73,12 +56,31 @@ export class SqlDeliveryQueue implements DeliveryQueue {
     return this.dueAfterStatement.all({ functionId, nowMs, limit, at: cursor.next_attempt_at, id: cursor.id }) as Delivery[]
   }
 
+  claim(functionId: string, request: ClaimRequest): DeliveryClaim {
+    return this.leases.claim(functionId, request)
+  }
+
+  extend(claim: DeliveryClaim, untilMs: number): number {
+    return this.leases.extend(claim, untilMs)
+  }
+
+  release(claim: DeliveryClaim): void {
+    this.leases.release(claim)
+  }
+
+  expireLeases(nowMs: number): number {
+    return this.leases.expire(nowMs)
+  }
+
   countPending(functionId: string): number {
     return this.countStatement.get(functionId) as number
   }
 
-  settle(updates: DeliveryUpdate[], nowMs: number): void {
-    if (updates.length > 0) this.db.transaction(() => this.settleAll(updates, nowMs))
+  settle(updates: DeliveryUpdate[], nowMs: number, lease?: string): number {
+    if (updates.length === 0) return 0
+    // The reason's code is read from the core's words once, here, so that the failed list filters on a column.
+    const stored = updates.map((u) => ({ ...u, reason: u.status === 'failed' || u.status === 'gave_up' ? failureReasonOf(u.status, u.last_error) : null }))
+    return this.leases.settle(stored, nowMs, lease)
   }
 
   counts(): Record<DeliveryStatus, number> {

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto'
+import { atomically } from './atomically'
+import type { SqlConnection } from './connection'
+import type { ClaimRequest, Delivery, DeliveryClaim, DeliveryUpdate, NewDelivery } from '../types'
+
+export const DELIVERY_COLUMNS = 'id, project_id, function_id, mapping, event_uuid, distinct_id, event_id, payload, status, attempts, next_attempt_at, first_seen_at, last_error'
+/** Rows per statement of a multi-row insert or settle: a request's whole batch is one. */
+const CHUNK = 1_000
+
+/** An outcome as stored: the failed list's reason code read from the core's words. */
+export type StoredUpdate = DeliveryUpdate & { reason: string | null }
+
+/** How one database takes, keeps, and settles deliveries: the SQL that differs between SQLite and Postgres. */
+export interface DeliveryLeases {
+  add(rows: NewDelivery[]): void
+  claim(functionId: string, request: ClaimRequest): DeliveryClaim
+  extend(claim: DeliveryClaim, untilMs: number): number
+  release(claim: DeliveryClaim): void
+  expire(nowMs: number): number
+  /** How many rows were left as they were (their lease lost). */
+  settle(updates: StoredUpdate[], nowMs: number, lease: string | undefined): number
+}
+
+/**
+ * SQLite: one process, whose one sender thread never claims a row twice (a round's cursor moves past what it
+ * took, and a round ends when its requests do), so a lease has nothing to guard and nothing is stored.
+ */
+export function processLeases(db: SqlConnection, dueFor: (functionId: string, request: ClaimRequest) => Delivery[]): DeliveryLeases {
+  const insert = db.prepare(
+    `INSERT INTO deliveries (project_id, function_id, mapping, event_uuid, distinct_id, event_id, payload, status, attempts, next_attempt_at, first_seen_at, updated_at, event_row_id, job_id, job_item)
+     VALUES (@project_id, @function_id, @mapping, @event_uuid, @distinct_id, @event_id, @payload, 'pending', 0, @next_attempt_at, @first_seen_at, @first_seen_at, @event_row_id, @job_id, @job_item)`,
+  )
+  const update = db.prepare(
+    'UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @next_attempt_at, last_error = @last_error, reason = @reason, updated_at = @updated_at WHERE id = @id',
+  )
+  return {
+    add: (rows) => {
+      db.transaction(() => {
+        for (const row of rows) insert.run({ ...row, distinct_id: row.distinct_id ?? null, event_row_id: row.event_row_id ?? null, job_id: row.job_id ?? null, job_item: row.job_item ?? null })
+      })
+    },
+    claim: (functionId, request) => ({ token: randomUUID(), rows: dueFor(functionId, request) }),
+    extend: (claim) => claim.rows.length,
+    release: () => {},
+    expire: () => 0,
+    settle: (updates, nowMs) =>
+      db.transaction(() => {
+        for (const u of updates) update.run({ id: u.id, status: u.status, attempts: u.attempts, next_attempt_at: u.next_attempt_at, last_error: u.last_error, reason: u.reason, updated_at: nowMs })
+        return 0
+      }),
+  }
+}
+
+/**
+ * Postgres, several workers: a claim takes rows no live lease holds, skipping those another worker is taking
+ * (FOR UPDATE SKIP LOCKED), and leases them in the same statement; a settle lands only on rows still under
+ * its token. Each is one statement, whatever the number of rows.
+ */
+export function storedLeases(db: SqlConnection): DeliveryLeases {
+  const insert = db.prepare(
+    `INSERT INTO deliveries (project_id, function_id, mapping, event_uuid, distinct_id, event_id, payload, status, attempts, next_attempt_at, first_seen_at, updated_at, event_row_id, job_id, job_item)
+     SELECT r.project_id, r.function_id, r.mapping, r.event_uuid, r.distinct_id, r.event_id, r.payload, 'pending', 0, r.next_attempt_at, r.first_seen_at, r.first_seen_at, r.event_row_id, r.job_id, r.job_item
+     FROM unnest(@projects::bigint[], @functions::text[], @mappings::text[], @uuids::text[], @distinctIds::text[], @eventIds::text[], @payloads::text[], @due::bigint[], @seen::bigint[], @rowIds::bigint[], @jobs::text[], @items::bigint[])
+       AS r(project_id, function_id, mapping, event_uuid, distinct_id, event_id, payload, next_attempt_at, first_seen_at, event_row_id, job_id, job_item)`,
+  )
+  const claimSql = (after: string) =>
+    db.prepare(
+      `WITH picked AS MATERIALIZED (
+         SELECT id FROM deliveries
+         WHERE status = 'pending' AND function_id = @functionId AND next_attempt_at <= @dueBy AND (lease_token IS NULL OR lease_until < @atMs) ${after}
+         ORDER BY next_attempt_at, id LIMIT @limit FOR UPDATE SKIP LOCKED)
+       UPDATE deliveries d SET lease_token = @token, lease_until = @until FROM picked WHERE d.id = picked.id
+       RETURNING ${DELIVERY_COLUMNS.split(', ')
+         .map((c) => `d.${c}`)
+         .join(', ')}`,
+    )
+  const claimFirst = claimSql('')
+  const claimAfter = claimSql('AND (next_attempt_at, id) > (@at, @id)')
+  const extend = db.prepare('UPDATE deliveries SET lease_until = @until WHERE id = ANY(@ids::bigint[]) AND lease_token = @token')
+  const release = db.prepare('UPDATE deliveries SET lease_token = NULL, lease_until = NULL WHERE id = ANY(@ids::bigint[]) AND lease_token = @token')
+  // Through the deliveries_leased partial index: only leased rows are in it.
+  const expire = db.prepare('UPDATE deliveries SET lease_token = NULL, lease_until = NULL WHERE lease_token IS NOT NULL AND lease_until < ?')
+  const settle = db.prepare(
+    `UPDATE deliveries d SET status = u.status, attempts = u.attempts, next_attempt_at = u.next_attempt_at, last_error = u.last_error, reason = u.reason,
+       updated_at = @now, lease_token = NULL, lease_until = NULL
+     FROM unnest(@ids::bigint[], @statuses::text[], @attempts::integer[], @due::bigint[], @errors::text[], @reasons::text[]) AS u(id, status, attempts, next_attempt_at, last_error, reason)
+     WHERE d.id = u.id AND (CAST(@token AS text) IS NULL OR d.lease_token = @token)`,
+  )
+  return {
+    add: (rows) =>
+      atomically(db, chunks(rows), (chunk) =>
+        insert.run({
+          projects: chunk.map((r) => r.project_id),
+          functions: chunk.map((r) => r.function_id),
+          mappings: chunk.map((r) => r.mapping),
+          uuids: chunk.map((r) => r.event_uuid),
+          distinctIds: chunk.map((r) => r.distinct_id ?? null),
+          eventIds: chunk.map((r) => r.event_id),
+          payloads: chunk.map((r) => r.payload),
+          due: chunk.map((r) => r.next_attempt_at),
+          seen: chunk.map((r) => r.first_seen_at),
+          rowIds: chunk.map((r) => r.event_row_id ?? null),
+          jobs: chunk.map((r) => r.job_id ?? null),
+          items: chunk.map((r) => r.job_item ?? null),
+        }),
+      ),
+    claim: (functionId, request) => {
+      const token = randomUUID()
+      const params = { functionId, dueBy: request.dueBy, atMs: request.atMs, limit: request.limit, token, until: request.atMs + request.leaseMs }
+      const rows = (request.after ? claimAfter.all({ ...params, at: request.after.next_attempt_at, id: request.after.id }) : claimFirst.all(params)) as Delivery[]
+      // RETURNING keeps no order: the oldest due first, as the batch is sent.
+      rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.id - b.id)
+      return { token, rows }
+    },
+    extend: (claim, untilMs) => (claim.rows.length === 0 ? 0 : extend.run({ until: untilMs, ids: claim.rows.map((r) => r.id), token: claim.token }).changes),
+    release: (claim) => {
+      if (claim.rows.length > 0) release.run({ ids: claim.rows.map((r) => r.id), token: claim.token })
+    },
+    expire: (nowMs) => expire.run(nowMs).changes,
+    settle: (updates, nowMs, lease) => {
+      let changed = 0
+      atomically(db, chunks(updates), (chunk) => {
+        changed += settle.run({
+          now: nowMs,
+          token: lease ?? null,
+          ids: chunk.map((u) => u.id),
+          statuses: chunk.map((u) => u.status),
+          attempts: chunk.map((u) => u.attempts),
+          due: chunk.map((u) => u.next_attempt_at),
+          errors: chunk.map((u) => u.last_error),
+          reasons: chunk.map((u) => u.reason),
+        }).changes
+      })
+      return updates.length - changed
+    },
+  }
+}
+
+function chunks<T>(rows: T[]): T[][] {
+  const out: T[][] = []
+  for (let start = 0; start < rows.length; start += CHUNK) out.push(rows.slice(start, start + CHUNK))
+  return out
+}
