@@ -1,12 +1,23 @@
 import { existsSync } from 'node:fs'
-import { OperatorError } from '../errors'
-import { openSqliteStore } from '../store/sqlite/database'
+import { ConfigError, OperatorError } from '../errors'
+import { openStore } from '../store/open-store'
+import { isPostgresUrl } from '../store/postgres/database'
 import type { Store } from '../store/types'
-import { DEFAULT_DB } from './serve'
 import { UsageError } from './usage'
 
-/** The database a command works on: `--db`, else PIPELINES_DB, else the server's default. */
+/** The server's database when none is named. */
+export const DEFAULT_DB = './data/pipelines.sqlite'
+
+/**
+ * The database a command works on: `--db`, else PIPELINES_DB, else DATABASE_URL (a Postgres URL, as
+ * hosting platforms set it), else the server's default file. A `postgres://` URL is Postgres, anything else a SQLite file.
+ */
 export function databasePath(given: string | undefined, env: NodeJS.ProcessEnv): string {
+  const fromUrl = env.DATABASE_URL?.trim() || undefined
+  if (given === undefined && env.PIPELINES_DB === undefined && fromUrl !== undefined) {
+    if (!isPostgresUrl(fromUrl)) throw new ConfigError('DATABASE_URL', 'expected a postgres:// or postgresql:// URL')
+    return fromUrl
+  }
   return given ?? env.PIPELINES_DB ?? DEFAULT_DB
 }
 
@@ -15,8 +26,8 @@ export function databasePath(given: string | undefined, env: NodeJS.ProcessEnv):
  * running server: SQLite (WAL) lets both connections work, each write waiting for the other's.
  */
 export function openExistingStore(path: string, env: NodeJS.ProcessEnv): Store {
-  if (!existsSync(path)) throw new OperatorError(`no database at ${path} (give --db FILE or set PIPELINES_DB)`)
-  return openSqliteStore(path, { env })
+  if (!isPostgresUrl(path) && !existsSync(path)) throw new OperatorError(`no database at ${path} (give --db FILE or set PIPELINES_DB)`)
+  return openStore(path, { env, applicationName: 'pinterest-capi cli' })
 }
 
 /** Runs `fn` with the store open, closing it afterwards. */

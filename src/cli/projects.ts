@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream'
-import { openSqliteStore } from '../store/sqlite/database'
+import { openStore } from '../store/open-store'
 import { databasePath, openExistingStore, withStore } from './local-database'
 import { formatTable, shortTime } from './table'
 import { type CommandHelp, parseCommand, subcommand, UsageError } from './usage'
@@ -31,7 +31,7 @@ export async function projectsCommand(args: string[], out: Writable = process.st
   }
   const name = positionals[1]?.trim()
   if (!name || positionals.length > 2) throw new UsageError('projects', 'projects create needs one NAME (quote a name with spaces)')
-  const project = withStore(openSqliteStore(path, { env }), (store) => store.projects.create(name))
+  const project = withStore(openStore(path, { env }), (store) => store.projects.create(name))
   out.write(`created project ${project.id}\n  project token (capture): ${project.api_token}\n`)
   return 0
 }

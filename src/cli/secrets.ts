@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs'
 import type { Writable } from 'node:stream'
 import { ConfigError, OperatorError } from '../errors'
+import { maskedUrl } from '../store/open-store'
+import { isPostgresUrl } from '../store/postgres/database'
 import { keyId } from '../store/secret-box'
 import { newSecretKey, parseSecretKey, resolveSecretKeys, SECRET_KEY_ENV, writeKeyFile } from '../store/secret-key'
 import { openSqliteStore } from '../store/sqlite/database'
@@ -26,6 +28,7 @@ export async function secretsCommand(args: string[], out: Writable = process.std
   subcommand('secrets', positionals, ['rotate-key'] as const)
   if (positionals.length > 1) throw new UsageError('secrets', 'secrets rotate-key takes options only')
   const dbPath = databasePath(values.db, env)
+  if (isPostgresUrl(dbPath)) throw new OperatorError(`secrets rotate-key works on a SQLite file; ${maskedUrl(dbPath)} is a Postgres database, whose key every process gets from ${SECRET_KEY_ENV}`)
   if (!existsSync(dbPath)) throw new OperatorError(`no database at ${dbPath} (give --db FILE or set PIPELINES_DB)`)
   // Held like a server holds it: no server may start (or run) with the old key meanwhile.
   const lock = lockDatabase(dbPath)

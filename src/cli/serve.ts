@@ -2,28 +2,34 @@ import type { Writable } from 'node:stream'
 import { ConfigError } from '../errors'
 import { DEFAULT_API_URL } from '../pinterest/client'
 import { DEFAULT_MAX_DB_BYTES, parseByteSize } from '../server/disk-limit'
-import { startServer } from '../server/server'
+import { SERVER_ROLES, type ServerRole } from '../server/server-database'
+import { type RunningServer, startServer } from '../server/server'
+import { maskedUrl } from '../store/open-store'
+import { isPostgresUrl } from '../store/postgres/database'
 import { SCOPES } from '../store/types'
+import { DEFAULT_DB, databasePath } from './local-database'
 import { deliveriesLine, queuedLine } from './serve-lines'
 import { type CommandHelp, parseCommand } from './usage'
 
-export const DEFAULT_DB = './data/pipelines.sqlite'
-
 export const SERVE_HELP: CommandHelp = {
-  synopsis: ['serve [--port N] [--host HOST] [--db FILE] [--api-url URL] [--concurrency N] [--max-db-size SIZE] [--shutdown-timeout DURATION]'],
+  synopsis: ['serve [--port N] [--host HOST] [--db FILE|URL] [--role all|api|worker] [--api-url URL] [--concurrency N] [--max-db-size SIZE] [--shutdown-timeout DURATION]'],
   description: `
-Runs the pipelines server (hog_functions REST API, capture, durable queue) on SQLite.
+Runs the pipelines server (hog_functions REST API, capture, durable queue) on SQLite or Postgres.
   --port N                  port (default 8010; PORT)
   --host HOST               address to bind (default localhost; HOST)
-  --db FILE                 database (default ${DEFAULT_DB}; PIPELINES_DB)
+  --db FILE|URL             a SQLite file, or a postgres:// URL (default ${DEFAULT_DB}; PIPELINES_DB, else DATABASE_URL)
+  --role ROLE               all (default): everything; api: REST API, page and capture; worker: mapping,
+                            delivery and alerts, listening for /_health only (api and worker need Postgres;
+                            PIPELINES_ROLE)
   --api-url URL             Pinterest's API, or the emulator's URL (default ${DEFAULT_API_URL}; PINTEREST_API_URL)
   --concurrency N           requests in flight to Pinterest (default 4; PIPELINES_CONCURRENCY)
   --max-db-size SIZE        past it capture answers 503 with Retry-After (default 10GB, 0 or off for none; PIPELINES_MAX_DB_SIZE)
   --shutdown-timeout D      draining on SIGINT/SIGTERM stops after D (default 30s; PIPELINES_SHUTDOWN_TIMEOUT);
                             a second signal stops at once
-One server per database: a second one refuses to start and names the process that holds it.
+On SQLite, one server per database: a second one refuses to start and names the process that holds it.
+On Postgres, any number of api and worker processes share the database.
 Secret inputs are encrypted with PIPELINES_SECRET_KEY (32 bytes, base64 or hex), else with the key file
-FILE.key made at first start.`,
+FILE.key made at first start; Postgres needs PIPELINES_SECRET_KEY, the same in every process.`,
 }
 
 function port(value: string | undefined, fallback: number): number {
@@ -57,6 +63,19 @@ export function trustProxy(flag: boolean | undefined, value: string | undefined)
 }
 
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000
+
+function role(value: string | undefined): ServerRole {
+  if (value === undefined) return 'all'
+  if (!(SERVER_ROLES as readonly string[]).includes(value)) throw new ConfigError('--role', `expected one of ${SERVER_ROLES.join(', ')}`)
+  return value as ServerRole
+}
+
+/** What the process says once it runs; the URL ends at a space, since scripts read it with /listening on (\S+)/. */
+function startedLine(server: RunningServer, apiUrl: string): string {
+  const deliveries = server.role === 'api' ? 'deliveries are sent by the worker processes' : deliveriesLine(apiUrl, server.store.functions.active())
+  if (server.role === 'worker') return `pipelines worker listening on ${server.url} (health checks only; ${deliveries})\n`
+  return `pipelines server listening on ${server.url} (${server.role === 'api' ? 'role api; ' : ''}${deliveries})\n`
+}
 
 function shutdownTimeout(value: string | undefined): number {
   if (value === undefined) return DEFAULT_SHUTDOWN_TIMEOUT_MS
@@ -95,14 +114,17 @@ export async function serveCommand(args: string[], out: Writable = process.stdou
     'max-db-size': { type: 'string' },
     'shutdown-timeout': { type: 'string' },
     'trust-proxy': { type: 'boolean' },
+    role: { type: 'string' },
   })
+  const database = databasePath(values.db, env)
   const apiUrl = values['api-url'] ?? env.PINTEREST_API_URL ?? DEFAULT_API_URL
   const timeoutMs = shutdownTimeout(values['shutdown-timeout'] ?? env.PIPELINES_SHUTDOWN_TIMEOUT)
   const server = await startServer({
     port: port(values.port ?? env.PORT, 8010),
     // localhost binds the loopback addresses of both IP versions, so http://localhost:8010 works either way.
     host: values.host ?? env.HOST ?? 'localhost',
-    dbPath: values.db ?? env.PIPELINES_DB ?? DEFAULT_DB,
+    dbPath: database,
+    role: role(values.role ?? env.PIPELINES_ROLE),
     apiUrl,
     concurrency: concurrency(values.concurrency ?? env.PIPELINES_CONCURRENCY),
     maxDbBytes: maxDbSize(values['max-db-size'] ?? env.PIPELINES_MAX_DB_SIZE),
@@ -115,8 +137,9 @@ export async function serveCommand(args: string[], out: Writable = process.stdou
     const key = created.keyFromEnvironment ? 'from PIPELINES_API_KEY' : `${created.apiKey}\n  the key is shown only now; it is stored hashed`
     out.write(`created project ${created.projectId}\n  project token (capture): ${created.projectToken}\n  personal API key (${SCOPES.join(', ')}): ${key}\n`)
   }
-  // The URL ends at a space: scripts read it with /listening on (\S+)/.
-  out.write(`pipelines server listening on ${server.url} (${deliveriesLine(apiUrl, server.store.functions.active())})\n`)
+  // Its password stays out: stdout may go to a log.
+  if (isPostgresUrl(database)) out.write(`database ${maskedUrl(database)}\n`)
+  out.write(startedLine(server, apiUrl))
   await nextSignal()
   out.write(`draining: no new requests; delivering what is stored (at most ${timeoutMs / 1000} s; a second SIGINT or SIGTERM stops at once)\n`)
   void nextSignal().then((signal) => {

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net'
+import Fastify, { type FastifyInstance } from 'fastify'
 import { OperatorError } from '../errors'
 import { loadHogParser } from '../hog/parser'
 import { type AdvisoryLocks, LOCK_KEYS } from '../store/postgres/advisory-locks'
@@ -37,7 +38,7 @@ export interface ServerOptions extends Omit<RunnerOptions, 'fetch' | 'random' | 
 }
 
 export interface RunningServer {
-  /** Where the HTTP side listens; '' for a worker, which listens nowhere. */
+  /** Where it listens: the whole HTTP side, or a worker's health checks only. */
   url: string
   role: ServerRole
   store: Store
@@ -114,14 +115,14 @@ async function startOn(db: ServerDatabase, role: ServerRole, options: ServerOpti
   // A capture in the api role wakes nothing: the workers poll the queue.
   const writer = new GroupCommit(store.events, () => runner?.notify())
   const sizeLimit = maxDbBytes > 0 && !db.url && dbPath !== ':memory:' ? new DbSizeLimit(dbPath, maxDbBytes) : undefined
-  const app = serves ? buildApp({ store, capture: { writer, sizeLimit }, apiUrl: options.apiUrl, logger, timeouts: httpTimeouts, trustProxy, uiDir, alertWebhook: alerts }) : undefined
+  const app = serves ? buildApp({ store, capture: { writer, sizeLimit }, apiUrl: options.apiUrl, logger, timeouts: httpTimeouts, trustProxy, uiDir, alertWebhook: alerts }) : healthChecks()
   const monitor = db.locks ? new ClusterAlertMonitor(store, alerts, db.locks) : new AlertMonitor(store, alerts)
   // Capture's cached project tokens and anonymize_ips follow changes made in other processes.
   const config = serves && db.url ? new ConfigNotifications(db.url, () => store.projects.forgetCached(), { applicationName: `pinterest-capi ${role} config` }) : undefined
   let boot: Bootstrap
   try {
     await config?.start()
-    if (app) await listen(app, options.host ?? '127.0.0.1', options.port ?? 8010)
+    await listen(app, options.host ?? '127.0.0.1', options.port ?? 8010)
     // Only a server that listens creates project 1 and its key: they are printed once, so they must reach the operator.
     // Nothing is served before this synchronous step ends.
     boot = prepare(db, options.env, serves)
@@ -131,11 +132,11 @@ async function startOn(db: ServerDatabase, role: ServerRole, options: ServerOpti
     if (runs) monitor.start()
   } catch (error) {
     // Nothing may run against the database when the server cannot serve.
-    await app?.close()
+    await app.close()
     await config?.stop()
     throw error
   }
-  const url = app ? addressOf(app) : ''
+  const url = addressOf(app)
   let closing: Promise<StopReport> | undefined
   let left: StopReport | undefined
   return {
@@ -147,7 +148,7 @@ async function startOn(db: ServerDatabase, role: ServerRole, options: ServerOpti
     queued: () => left ?? queuedIn(store),
     close: () => {
       closing ??= (async () => {
-        await app?.close()
+        await app.close()
         await config?.stop()
         await monitor.stop()
         await runner?.stop()
@@ -160,7 +161,15 @@ async function startOn(db: ServerDatabase, role: ServerRole, options: ServerOpti
   }
 }
 
-function addressOf(app: ReturnType<typeof buildApp>): string {
+/** A worker serves no API: only what a load balancer or an orchestrator asks to know it is alive. */
+function healthChecks(): FastifyInstance {
+  const app = Fastify({ logger: false })
+  app.get('/_health', async () => ({ status: 'ok', role: 'worker' }))
+  app.get('/_ready', async () => ({ status: 'ready', role: 'worker' }))
+  return app
+}
+
+function addressOf(app: FastifyInstance): string {
   const address = app.server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   return `http://${host}:${address.port}`
@@ -173,7 +182,7 @@ const LISTEN_ERRORS: Record<string, string> = {
 }
 
 /** Listens, or says in one line why not (a busy port is an operator's problem, not a crash). */
-async function listen(app: ReturnType<typeof buildApp>, host: string, port: number): Promise<void> {
+async function listen(app: FastifyInstance, host: string, port: number): Promise<void> {
   try {
     await app.listen({ host, port })
   } catch (error) {

@@ -6,5 +6,5 @@ import type { SqlConnection } from './connection'
  */
 export function configChanged(db: SqlConnection): void {
   if (db.dialect !== 'postgres') return
-  db.exec("UPDATE config_version SET version = version + 1 WHERE id = 1; NOTIFY pinterest_capi_config")
+  db.exec('UPDATE config_version SET version = version + 1 WHERE id = 1; NOTIFY pinterest_capi_config')
 }
