@@ -14,9 +14,9 @@ describe("a destination's failed deliveries", () => {
   })
   afterAll(() => db.close())
 
-  const scans = (sql: (where: string) => string, filter: FailedFilter, withReason: boolean) => {
+  const scans = (sql: (dialect: { dialect: 'sqlite' }, where: string) => string, filter: FailedFilter, withReason: boolean) => {
     const { where, params } = filterSql(filter, withReason)
-    return (db.prepare(`EXPLAIN QUERY PLAN ${sql(where)}`).all({ ...params, functionId: 'fn' }) as { detail: string }[])
+    return (db.prepare(`EXPLAIN QUERY PLAN ${sql({ dialect: 'sqlite' }, where)}`).all({ ...params, functionId: 'fn' }) as { detail: string }[])
       .map((row) => row.detail)
       .filter((detail) => detail.startsWith('SEARCH') || detail.startsWith('SCAN'))
   }

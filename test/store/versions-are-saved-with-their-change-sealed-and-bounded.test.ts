@@ -5,6 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { openSqliteStore } from '../../src/store/sqlite/database'
 import { type FunctionWrite, MAX_VERSIONS } from '../../src/store/types'
+import { openTestStore, STORE_KINDS } from '../helpers/stores'
 
 const TOKEN = 'pina_VERYSECRETversionsAtRest'
 const BY_CLI = { actor: { key_id: null, label: 'pinterest-capi CLI' } }
@@ -91,9 +92,12 @@ describe('versions in the store', () => {
     expect(store.functions.versions(1, 'fn-1', { limit: 10, offset: 0 }).count).toBe(1)
     store.close()
   })
+})
 
-  it(`keep the newest ${MAX_VERSIONS} per function`, () => {
-    const store = openSqliteStore(':memory:')
+describe.each(STORE_KINDS)('versions in the store, on %s', (kind) => {
+  it(`keep the newest ${MAX_VERSIONS} per function`, async () => {
+    const opened = await openTestStore(kind)
+    const store = opened.store
     store.projects.create('Shop')
     store.functions.insert(fn('v1'), BY_CLI)
     store.transaction(() => {
@@ -102,6 +106,6 @@ describe('versions in the store', () => {
     const { count, results } = store.functions.versions(1, 'fn-1', { limit: MAX_VERSIONS + 10, offset: 0 })
     expect(count).toBe(MAX_VERSIONS)
     expect([results[0].version, results[0].name, results.at(-1)?.version]).toEqual([MAX_VERSIONS + 3, `v${MAX_VERSIONS + 3}`, 4])
-    store.close()
+    await opened.close()
   })
 })

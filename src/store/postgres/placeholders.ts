@@ -9,7 +9,7 @@ export interface NumberedSql {
 }
 
 /**
- * Numbers the stores' placeholders the way Postgres wants them. Quoted text ('…' and "…") and comments are
+ * Numbers the stores' placeholders the way Postgres wants them. Quoted text ('…' and "…") and comments (line and block) are
  * copied as they are, so a `?` or `@` inside them stays. A name used twice gets one number.
  */
 export function numberPlaceholders(sql: string): NumberedSql {
@@ -26,6 +26,11 @@ export function numberPlaceholders(sql: string): NumberedSql {
     } else if (c === '-' && sql[i + 1] === '-') {
       const end = sql.indexOf('\n', i)
       const stop = end === -1 ? sql.length : end
+      text += sql.slice(i, stop)
+      i = stop
+    } else if (c === '/' && sql[i + 1] === '*') {
+      const end = sql.indexOf('*/', i + 2)
+      const stop = end === -1 ? sql.length : end + 2
       text += sql.slice(i, stop)
       i = stop
     } else if (c === '?') {

@@ -24,9 +24,11 @@ async function connection(): Promise<Client> {
   if (client) return client
   const fresh = new Client({ connectionString: url, application_name: applicationName, connectionTimeoutMillis: 10_000 })
   // A connection that drops is replaced at the next request; its error must not end the thread.
-  fresh.on('error', () => {
+  const forget = () => {
     if (client === fresh) client = undefined
-  })
+  }
+  fresh.on('error', forget)
+  fresh.on('end', forget)
   await fresh.connect()
   // A statement or an idle transaction left hanging would hold locks and keep the queue tables from vacuum.
   await fresh.query("SET statement_timeout = '60s'; SET idle_in_transaction_session_timeout = '120s'; SET lock_timeout = '30s'")
@@ -35,18 +37,22 @@ async function connection(): Promise<Client> {
   return fresh
 }
 
+const TRANSACTION_LOST: PgReply = { error: { message: 'the connection to Postgres was lost during the transaction', lost: true } }
+
 async function answer(request: PgRequest): Promise<PgReply> {
   try {
-    if (request.generation !== undefined && request.generation !== generation) {
-      return { error: { message: 'the connection to Postgres was lost during the transaction', lost: true } }
-    }
+    // Checked after connecting too: a connection dropped while idle in a transaction is replaced by
+    // connection(), and a statement of that transaction must not run (and commit alone) on the new one.
+    if (request.generation !== undefined && request.generation !== generation) return TRANSACTION_LOST
     const db = await connection()
+    if (request.generation !== undefined && request.generation !== generation) return TRANSACTION_LOST
     const result = await db.query({ text: request.text, values: request.values })
     return { rows: result.rows, rowCount: result.rowCount ?? 0, generation }
   } catch (error) {
     const e = error as { message: string; code?: string; detail?: string }
-    // Errors of the statement carry a SQLSTATE; anything else (a reset, a refused connect) is the connection's.
-    const lost = typeof e.code !== 'string' || !/^[0-9A-Z]{5}$/.test(e.code)
+    // Errors of the statement carry a SQLSTATE; anything else (a reset, a refused connect) is the connection's,
+    // and so are the SQLSTATEs of a dropped connection (class 08) or a terminated backend (57P01 to 57P05).
+    const lost = typeof e.code !== 'string' || !/^[0-9A-Z]{5}$/.test(e.code) || /^(08|57P0)/.test(e.code)
     if (lost) {
       client?.end().catch(() => {})
       client = undefined
