@@ -17,9 +17,9 @@ export interface Child {
 
 /**
  * Runs a compiled script in its own process, as it runs in production (no TypeScript compiler in its
- * heap); resolves once it prints its `ready` line, with the URL in it ('' when it has none).
+ * heap); resolves with the URL it prints.
  */
-export async function startChild(script: string, args: string[], env: Record<string, string> = {}, ready = /listening on (http:\/\/\S+)/): Promise<Child> {
+export async function startChild(script: string, args: string[], env: Record<string, string> = {}): Promise<Child> {
   const child: ChildProcess = spawn(process.execPath, [script, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -29,8 +29,8 @@ export async function startChild(script: string, args: string[], env: Record<str
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString()
-      const match = ready.exec(output)
-      if (match) resolve(match[1] ?? '')
+      const match = /listening on (http:\/\/\S+)/.exec(output)
+      if (match) resolve(match[1])
     })
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)))
   })

@@ -18,7 +18,6 @@ const ROUNDS = 3
 const ROUND_EVENTS = 20_000
 const WARM_UP_EVENTS = 2_000
 const PER_REQUEST = 100
-const WORKER_READY = /pipelines worker running/
 const IN_FLIGHT = 8
 
 function order(uuid: string) {
@@ -166,7 +165,7 @@ async function postgresWith(workerCount: number, cluster: { url: string; dir: st
     const api = await startChild(CLI, ['serve', '--port', '0', '--host', '127.0.0.1', '--db', databaseUrl, '--role', 'api'], ENV)
     children.push(api)
     await createFunction(api.url)
-    const workers = await Promise.all(Array.from({ length: workerCount }, () => startChild(CLI, ['serve', '--db', databaseUrl, '--role', 'worker', '--api-url', emulator.url], ENV, WORKER_READY)))
+    const workers = await Promise.all(Array.from({ length: workerCount }, () => startChild(CLI, ['serve', '--port', '0', '--host', '127.0.0.1', '--db', databaseUrl, '--role', 'worker', '--api-url', emulator.url], ENV)))
     children.push(...workers)
     const walBefore = await walBytes(cluster.url)
     const measured = await rounds(`pg${workerCount}`, api.url, emulator.url, {

@@ -4,12 +4,12 @@ import path from 'node:path'
 const ROOT = path.resolve(__dirname, '../..')
 const CLI = ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src/cli/main.ts')]
 
-/** The line `serve` prints once it is up: an api (or all) process's URL ends at a space; a worker listens nowhere. */
-export const READY_LINE = /listening on (http:\/\/\S+)\s|pipelines worker running/
+/** The line `serve` prints once it is up, whatever its role (a worker listens for health checks): the URL ends at a space. */
+export const READY_LINE = /listening on (http:\/\/\S+)\s/
 
 export interface ClusterProcess {
   name: string
-  /** The URL from the ready line ('' for a worker). */
+  /** The URL from the ready line. */
   url: string
   child: ChildProcess
   /** Resolves with the exit code (or signal) once the process ended. */
@@ -38,7 +38,7 @@ export async function startServe(name: string, args: string[], env: Record<strin
       const match = READY_LINE.exec(output)
       if (match) {
         clearTimeout(timer)
-        resolve(match[1] ?? '')
+        resolve(match[1])
       }
     }
     child.stdout?.on('data', take)
