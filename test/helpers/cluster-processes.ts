@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import path from 'node:path'
 
 const ROOT = path.resolve(__dirname, '../..')
-const CLI = ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src/cli/main.ts')]
 
 /** The line `serve` prints once it is up, whatever its role (a worker listens for health checks): the URL ends at a space. */
 export const READY_LINE = /listening on (http:\/\/\S+)\s/
@@ -22,9 +21,12 @@ export interface ClusterProcess {
   stop(graceMs?: number): Promise<number | string>
 }
 
-/** Starts `pinterest-capi serve ARGS` (one of a cluster's processes) and waits for its ready line. */
-export async function startServe(name: string, args: string[], env: Record<string, string>, readyWithinMs = 60_000): Promise<ClusterProcess> {
-  const child = spawn(process.execPath, [...CLI, 'serve', '--port', '0', '--host', '127.0.0.1', ...args], {
+/**
+ * Starts `pinterest-capi serve ARGS` (one of a cluster's processes) from `cli`, the transpiled CLI script
+ * (transpileCli), and waits for its ready line.
+ */
+export async function startServe(cli: string, name: string, args: string[], env: Record<string, string>, readyWithinMs = 60_000): Promise<ClusterProcess> {
+  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--host', '127.0.0.1', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,6 +2,7 @@ import { type RunningEmulator, startEmulator } from '../../src/emulator/server'
 import { type ClusterProcess, startServe, stopAll } from '../helpers/cluster-processes'
 import { dropPostgresDatabase, freshPostgresDatabase } from '../helpers/postgres'
 import { TEST_SECRET_KEY } from '../helpers/stores'
+import { transpileCli } from '../helpers/transpiled-cli'
 
 // One API process and three workers on one Postgres database; 50,000 events; a worker killed midway.
 jest.setTimeout(240_000)
@@ -21,6 +22,7 @@ const LEASE_MS = 3_000
 let databaseUrl: string
 let emulator: RunningEmulator
 const processes: ClusterProcess[] = []
+const cli = transpileCli()
 
 const ENV = {
   PIPELINES_SECRET_KEY: TEST_SECRET_KEY,
@@ -39,6 +41,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopAll(processes)
+  cli.remove()
   await emulator?.close()
   if (databaseUrl) await dropPostgresDatabase(databaseUrl)
 })
@@ -46,7 +49,7 @@ afterAll(async () => {
 async function serve(name: string, role: 'api' | 'worker'): Promise<ClusterProcess> {
   const args = ['--db', databaseUrl, '--role', role]
   if (role === 'worker') args.push('--api-url', emulator.url, '--concurrency', String(CONCURRENCY))
-  const started = await startServe(name, args, ENV)
+  const started = await startServe(cli.main, name, args, ENV)
   processes.push(started)
   return started
 }

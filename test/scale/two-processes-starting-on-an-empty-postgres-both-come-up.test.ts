@@ -2,6 +2,7 @@ import { Client } from 'pg'
 import { type ClusterProcess, startServe, stopAll } from '../helpers/cluster-processes'
 import { dropPostgresDatabase, freshPostgresDatabase } from '../helpers/postgres'
 import { TEST_SECRET_KEY } from '../helpers/stores'
+import { transpileCli } from '../helpers/transpiled-cli'
 
 jest.setTimeout(120_000)
 
@@ -11,6 +12,7 @@ const ENV = { PIPELINES_SECRET_KEY: TEST_SECRET_KEY, PIPELINES_API_KEY: KEY, PIP
 
 let databaseUrl: string
 const processes: ClusterProcess[] = []
+const cli = transpileCli()
 
 beforeAll(async () => {
   databaseUrl = await freshPostgresDatabase()
@@ -18,6 +20,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopAll(processes)
+  cli.remove()
   if (databaseUrl) await dropPostgresDatabase(databaseUrl)
 })
 
@@ -33,13 +36,13 @@ async function rows(sql: string): Promise<Record<string, unknown>[]> {
 
 describe('two serve processes started at the same moment on an empty Postgres database', () => {
   it('both come up on one schema with one project and one key, and see each other’s writes', async () => {
-    const started = await Promise.allSettled([startServe('first', ['--db', databaseUrl], ENV), startServe('second', ['--db', databaseUrl], ENV)])
+    const started = await Promise.allSettled([startServe(cli.main, 'first', ['--db', databaseUrl], ENV), startServe(cli.main, 'second', ['--db', databaseUrl], ENV)])
     for (const result of started) if (result.status === 'fulfilled') processes.push(result.value)
     expect(started.map((result) => (result.status === 'rejected' ? String(result.reason) : 'up'))).toEqual(['up', 'up'])
     const [first, second] = processes
 
-    expect(await rows('SELECT id, api_token FROM projects')).toEqual([{ id: 1, api_token: PROJECT_TOKEN }])
-    expect(await rows('SELECT project_id, label FROM api_keys')).toEqual([{ project_id: 1, label: 'environment' }])
+    expect(await rows('SELECT id::int, api_token FROM projects')).toEqual([{ id: 1, api_token: PROJECT_TOKEN }])
+    expect(await rows('SELECT project_id::int, label FROM api_keys')).toEqual([{ project_id: 1, label: 'environment' }])
 
     const created = await fetch(`${first.url}/api/projects/1/hog_functions/`, {
       method: 'POST',
