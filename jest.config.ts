@@ -1,18 +1,55 @@
 import type { Config } from 'jest'
 
-const config: Config = {
+const shared = {
   preset: 'ts-jest',
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
-  // The machine is shared and has two cores: a generous limit keeps a loaded run from failing on time alone.
-  testTimeout: 30_000,
-  // One throwaway Postgres cluster for the whole run (test/setup/postgres-cluster.ts).
+  // One throwaway Postgres cluster for the whole run (test/setup/postgres-cluster.ts); jest runs it once for both projects.
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
+} satisfies Config
+
+/** Every test, the server's on SQLite. */
+const onSqlite: Config = {
+  ...shared,
+  displayName: 'sqlite',
+  testMatch: ['**/*.test.ts'],
+  setupFiles: ['<rootDir>/test/setup/store-sqlite.ts'],
+}
+
+/**
+ * The server's whole API and capture suite again, each server on a fresh Postgres database
+ * (test/helpers/server-store.ts). The files left out test what only SQLite has.
+ */
+const onPostgres: Config = {
+  ...shared,
+  displayName: 'postgres',
+  testMatch: ['<rootDir>/test/server/**/*.test.ts', '<rootDir>/test/cli/serve-*.test.ts'],
+  setupFiles: ['<rootDir>/test/setup/store-postgres.ts'],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    // The single-process lock on a SQLite file; Postgres takes any number of processes.
+    'a-second-server-on-one-database-refuses-to-start',
+    // Upgrades of SQLite files made by older versions (SQLite's migrations); Postgres's schema starts at this version.
+    'project-settings-api',
+    'functions-saved-without-mappings-are-migrated-to-their-defaults',
+    // Reads the SQLite file and its WAL for secrets in clear; Postgres's files are the server's, not the process's.
+    'page-sessions-sign-in-check-csrf-and-end',
+    // The size limit measures the SQLite file and its WAL (capture's 503 past --max-db-size).
+    'slow-clients-are-cut-off-and-the-size-limit-is-cheap',
+    // A busy port leaves no SQLite file behind (it checks the folder's files).
+    'serve-fails-cleanly-on-a-busy-port',
+  ],
+}
+
+const config: Config = {
+  // The machine is shared and has two cores: a generous limit keeps a loaded run from failing on time alone.
+  testTimeout: 30_000,
+  // TEST_STORE=postgres runs the Postgres project alone.
+  projects: process.env.TEST_STORE === 'postgres' ? [onPostgres] : [onSqlite, onPostgres],
 }
 
 export default config

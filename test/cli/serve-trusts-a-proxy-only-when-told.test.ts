@@ -1,10 +1,10 @@
-import Database from 'better-sqlite3'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { trustProxy } from '../../src/cli/serve'
 import { ConfigError } from '../../src/errors'
 import { spawnServer } from '../helpers/server-process'
+import { selectRows } from '../helpers/server-store'
 
 jest.setTimeout(60_000)
 
@@ -32,13 +32,8 @@ async function storedIp(args: string[], env: Record<string, string>): Promise<un
     server.child.kill('SIGTERM')
     await server.exited
   }
-  const read = new Database(db, { readonly: true })
-  try {
-    const payload = read.prepare('SELECT payload FROM events').pluck().get() as string
-    return (JSON.parse(payload) as { properties: { $ip?: unknown } }).properties.$ip
-  } finally {
-    read.close()
-  }
+  const [{ payload }] = selectRows<{ payload: string }>(db, 'SELECT payload FROM events')
+  return (JSON.parse(payload) as { properties: { $ip?: unknown } }).properties.$ip
 }
 
 describe('serve --trust-proxy', () => {

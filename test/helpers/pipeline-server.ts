@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server'
 import { type RunningServer, type ServerOptions, startServer } from '../../src/server/server'
+import { serverDatabase, serverEnv } from './server-store'
 
 export const TOKEN = 'pina_pipeline_conversion_token'
 export const ACCOUNT = '549755885175'
@@ -16,17 +17,17 @@ export interface Setup {
   close(): Promise<void>
 }
 
-/** An emulator and an in-process server (project 1, key and capture token from the environment). */
+/** An emulator and an in-process server (project 1, key and capture token from the environment), on SQLite or (TEST_STORE=postgres) Postgres. */
 export async function startPipeline(prefix: string, options: Partial<ServerOptions> = {}): Promise<Setup> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
   const emulator = await startEmulator({ credentials: [{ token: TOKEN, adAccountIds: [ACCOUNT] }] })
   const server = await startServer({
     port: 0,
-    dbPath: path.join(dir, 'db.sqlite'),
+    dbPath: serverDatabase(path.join(dir, 'db.sqlite')),
     apiUrl: emulator.url,
     pollMs: 10,
-    env: { PIPELINES_API_KEY: API_KEY, PIPELINES_PROJECT_TOKEN: PROJECT_TOKEN },
     ...options,
+    env: serverEnv(options.env ?? { PIPELINES_API_KEY: API_KEY, PIPELINES_PROJECT_TOKEN: PROJECT_TOKEN }),
   })
   return {
     dir,

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { loadHogParser } from '../../src/hog/parser'
 import { buildApp } from '../../src/server/app'
-import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { Store } from '../../src/store/types'
+import { openServerStore } from './server-store'
 
 export const TEMPLATE_ID = 'segment-actions-pinterest-conversions-api'
 export const VALID_INPUTS = { ad_account_id: { value: '549755885175' }, conversion_token: { value: 'pina_the_real_conversion_token' } }
@@ -15,7 +15,7 @@ export interface RestApp {
   call(method: 'POST' | 'PATCH', url: string, payload: unknown): Promise<{ status: number; text: string; body: any }>
 }
 
-/** The REST API on an in-memory store, listening on a free port for the tests of one file, with one destination. */
+/** The REST API on an in-memory store (a fresh Postgres database with TEST_STORE=postgres), listening on a free port for the tests of one file, with one destination. */
 export function useRestAppWithOneFunction(): RestApp {
   let store: Store
   let app: FastifyInstance
@@ -32,7 +32,7 @@ export function useRestAppWithOneFunction(): RestApp {
   }
   beforeAll(async () => {
     await loadHogParser()
-    store = openSqliteStore(':memory:')
+    store = openServerStore(':memory:')
     const project = store.projects.create('Acme')
     rest.key = store.keys.create(project.id, ['hog_function:read', 'hog_function:write'], 'test').key
     app = buildApp({ store })

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process'
 import path from 'node:path'
+import { serverDatabase, serverEnv } from './server-store'
 
 const ROOT = path.resolve(__dirname, '../..')
 const CLI = ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src/cli/main.ts')]
@@ -13,11 +14,16 @@ export interface ServerProcess {
   output(): string
 }
 
+/** `--db FILE` names the test's database (serverDatabase): the file, or on Postgres the file's database. */
+function onTestStore(args: string[]): string[] {
+  return args.map((arg, i) => (args[i - 1] === '--db' ? serverDatabase(arg) : arg))
+}
+
 /** Starts `pinterest-capi serve` as a child process and waits for its listening line. */
 export async function spawnServer(args: string[], env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...CLI, 'serve', '--port', '0', ...args], {
+  const child = spawn(process.execPath, [...CLI, 'serve', '--port', '0', ...onTestStore(args)], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...serverEnv(env) },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)))
@@ -35,7 +41,7 @@ export async function spawnServer(args: string[], env: Record<string, string>): 
   return { url, child, exited, output: () => output }
 }
 
-/** Runs `pinterest-capi ARGS` to the end. */
+/** Runs `pinterest-capi ARGS` to the end (with `--db FILE` on the test's database, as spawnServer). */
 export function runCli(args: string[], env: Record<string, string> = {}): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [...CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 25_000 })
+  return spawnSync(process.execPath, [...CLI, ...onTestStore(args)], { cwd: ROOT, env: { ...process.env, ...serverEnv(env) }, encoding: 'utf8', timeout: 25_000 })
 }

@@ -6,10 +6,10 @@ import { loadHogParser } from '../../src/hog/parser'
 import { JobsService } from '../../src/server/jobs-service'
 import { PipelineRunner } from '../../src/server/pipeline/runner'
 import { newSecretKey } from '../../src/store/secret-key'
-import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { CapturedEvent, Store } from '../../src/store/types'
 import { ACCOUNT, TOKEN } from '../helpers/pipeline-server'
 import { insertPinterestFunction } from '../helpers/stored-function'
+import { openServerStore } from '../helpers/server-store'
 
 jest.setTimeout(60_000)
 
@@ -22,7 +22,7 @@ beforeAll(async () => {
   await loadHogParser()
   emulator = await startEmulator({ credentials: [{ token: TOKEN, adAccountIds: [ACCOUNT] }] })
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'job-fair-'))
-  store = openSqliteStore(path.join(dir, 'db.sqlite'), { secretKeys: [newSecretKey()] })
+  store = openServerStore(path.join(dir, 'db.sqlite'), { secretKeys: [newSecretKey()] })
 })
 afterAll(async () => {
   store.close()

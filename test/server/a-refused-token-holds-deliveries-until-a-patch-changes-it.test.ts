@@ -4,6 +4,7 @@ import path from 'node:path'
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server'
 import { type RunningServer, startServer } from '../../src/server/server'
 import { ACCOUNT, addProject, capture, createFunction, firstProject, order, PROJECT_TOKEN, type TestProject, TOKEN, until } from '../helpers/pipeline-server'
+import { serverDatabase, serverEnv } from '../helpers/server-store'
 
 jest.setTimeout(60_000)
 
@@ -15,7 +16,13 @@ let emulator: RunningEmulator
 let server: RunningServer
 
 async function startOn(dbDir: string): Promise<RunningServer> {
-  return startServer({ port: 0, dbPath: path.join(dbDir, 'db.sqlite'), apiUrl: emulator.url, pollMs: 10, env: { PIPELINES_API_KEY: API_KEY, PIPELINES_PROJECT_TOKEN: PROJECT_TOKEN } })
+  return startServer({
+    port: 0,
+    dbPath: serverDatabase(path.join(dbDir, 'db.sqlite')),
+    apiUrl: emulator.url,
+    pollMs: 10,
+    env: serverEnv({ PIPELINES_API_KEY: API_KEY, PIPELINES_PROJECT_TOKEN: PROJECT_TOKEN }),
+  })
 }
 
 // One server for the file (a start costs seconds on a busy machine): each test has its own functions and

@@ -4,9 +4,9 @@ import path from 'node:path'
 import { ConfigError } from '../../src/errors'
 import { JobsService } from '../../src/server/jobs-service'
 import { newSecretKey } from '../../src/store/secret-key'
-import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { Store } from '../../src/store/types'
 import { insertPinterestFunction } from '../helpers/stored-function'
+import { openServerStore } from '../helpers/server-store'
 
 const ACTOR = { key_id: null, label: 'test' }
 let dir: string
@@ -16,7 +16,7 @@ let projectId: number
 /** 10,000 failures of the mapping Checkout and one of Lead, stored as the sender stores them. */
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-limit-'))
-  store = openSqliteStore(path.join(dir, 'db.sqlite'), { secretKeys: [newSecretKey()] })
+  store = openServerStore(path.join(dir, 'db.sqlite'), { secretKeys: [newSecretKey()] })
   projectId = store.projects.create('Many').id
   insertPinterestFunction(store, { id: 'fn-many', project_id: projectId })
   const now = Date.now()

@@ -6,10 +6,10 @@ import { JobConflict, JobsService } from '../../src/server/jobs-service'
 import { FunctionRegistry } from '../../src/server/pipeline/function-registry'
 import { JobRunner } from '../../src/server/pipeline/job-runner'
 import { newSecretKey } from '../../src/store/secret-key'
-import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { CapturedEvent, Store } from '../../src/store/types'
 import { ACCOUNT, TOKEN } from '../helpers/pipeline-server'
 import { insertPinterestFunction } from '../helpers/stored-function'
+import { openServerStore } from '../helpers/server-store'
 
 const ACTOR = { key_id: null, label: 'test' }
 const FAILED = { status: ['failed' as const, 'gave_up' as const] }
@@ -23,7 +23,7 @@ beforeAll(async () => {
 })
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-hold-'))
-  store = openSqliteStore(path.join(dir, 'db.sqlite'), { secretKeys: [newSecretKey()] })
+  store = openServerStore(path.join(dir, 'db.sqlite'), { secretKeys: [newSecretKey()] })
   projectId = store.projects.create('Shop').id
   insertPinterestFunction(store, { id: 'fn-shop', project_id: projectId, inputs: { ad_account_id: { value: ACCOUNT } }, secrets: { conversion_token: TOKEN } })
 })

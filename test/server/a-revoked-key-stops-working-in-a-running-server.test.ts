@@ -4,6 +4,7 @@ import path from 'node:path'
 import { PassThrough } from 'node:stream'
 import { keysCommand } from '../../src/cli/keys'
 import { type RunningServer, startServer } from '../../src/server/server'
+import { serverDatabase, serverEnv } from '../helpers/server-store'
 
 let dir: string
 let db: string
@@ -12,7 +13,7 @@ let server: RunningServer
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipelines-revoke-'))
   db = path.join(dir, 'db.sqlite')
-  server = await startServer({ port: 0, dbPath: db, apiUrl: 'http://127.0.0.1:9', pollMs: 10, env: {} })
+  server = await startServer({ port: 0, dbPath: serverDatabase(db), apiUrl: 'http://127.0.0.1:9', pollMs: 10, env: serverEnv({}) })
 })
 
 afterEach(async () => {

@@ -1,9 +1,9 @@
 import { AlertMonitor } from '../../src/server/alerts/monitor'
 import { type AlertFacts, evaluate, lastHour } from '../../src/server/alerts/conditions'
 import { type FunctionStatus, HEALTHY } from '../../src/server/function-status'
-import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { AlertSettings } from '../../src/store/types'
 import { startReceiver } from '../helpers/webhook-receiver'
+import { openServerStore } from '../helpers/server-store'
 
 const NOW = Date.parse('2026-03-02T10:15:00.000Z')
 const MINUTE = 60_000
@@ -108,7 +108,7 @@ test('degraded holds with the held count and the reason; conditions switched off
 })
 
 test('the monitor evaluates and sends by itself every interval', async () => {
-  const store = openSqliteStore(':memory:')
+  const store = openServerStore(':memory:')
   const receiver = await startReceiver()
   store.projects.create('Shop')
   const fn = store.functions.insert(

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import { loadHogParser } from '../../src/hog/parser'
 import { buildApp } from '../../src/server/app'
-import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { Store } from '../../src/store/types'
 import { startReceiver, type WebhookReceiver } from '../helpers/webhook-receiver'
+import { openServerStore } from '../helpers/server-store'
 
 const TEMPLATE_ID = 'segment-actions-pinterest-conversions-api'
 const TOKEN = 'pina_the_real_conversion_token'
@@ -31,7 +31,7 @@ const alerts = (id = fnId, prefix = '/api/projects/1') => `${prefix}/hog_functio
 
 beforeAll(async () => {
   await loadHogParser()
-  store = openSqliteStore(':memory:')
+  store = openServerStore(':memory:')
   store.projects.create('Acme')
   store.projects.create('Other')
   key = store.keys.create(1, ['hog_function:read', 'hog_function:write'], 'writer').key

@@ -6,6 +6,7 @@ import { type RunningEmulator, startEmulator } from '../../src/emulator/server'
 import { type RunningServer, startServer } from '../../src/server/server'
 import { ACCOUNT, addProject, capture, createFunction, order, PROJECT_TOKEN, type TestProject, TOKEN, until } from '../helpers/pipeline-server'
 import { startReceiver, type WebhookReceiver } from '../helpers/webhook-receiver'
+import { serverDatabase, serverEnv } from '../helpers/server-store'
 
 jest.setTimeout(30_000)
 
@@ -30,11 +31,11 @@ beforeAll(async () => {
   blackHoleUrl = `http://127.0.0.1:${(blackHole.address() as net.AddressInfo).port}/hook`
   server = await startServer({
     port: 0,
-    dbPath: path.join(dir, 'db.sqlite'),
+    dbPath: serverDatabase(path.join(dir, 'db.sqlite')),
     apiUrl: emulator.url,
     pollMs: 10,
     retry: { baseDelayMs: 20, maxDelayMs: 100 },
-    env: { PIPELINES_API_KEY: 'phx_black_hole_key', PIPELINES_PROJECT_TOKEN: PROJECT_TOKEN },
+    env: serverEnv({ PIPELINES_API_KEY: 'phx_black_hole_key', PIPELINES_PROJECT_TOKEN: PROJECT_TOKEN }),
     // Each POST may wait 20 s, far longer than the test waits for the other project's message.
     alerts: { intervalMs: 3_600_000, backoffMs: [20, 20], timeoutMs: 20_000, log: () => undefined },
   })

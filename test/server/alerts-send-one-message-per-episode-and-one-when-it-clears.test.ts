@@ -5,6 +5,7 @@ import { type RunningEmulator, startEmulator } from '../../src/emulator/server'
 import { type RunningServer, startServer } from '../../src/server/server'
 import { ACCOUNT, addProject, capture, createFunction, firstProject, order, PROJECT_TOKEN, type TestProject, TOKEN, until } from '../helpers/pipeline-server'
 import { startReceiver, type WebhookReceiver } from '../helpers/webhook-receiver'
+import { serverDatabase, serverEnv } from '../helpers/server-store'
 
 jest.setTimeout(60_000)
 
@@ -23,11 +24,11 @@ const projects: TestProject[] = []
 function start(): Promise<RunningServer> {
   return startServer({
     port: 0,
-    dbPath: path.join(dir, 'db.sqlite'),
+    dbPath: serverDatabase(path.join(dir, 'db.sqlite')),
     apiUrl: emulator.url,
     pollMs: 10,
     retry: { baseDelayMs: 20, maxDelayMs: 100 },
-    env: { PIPELINES_API_KEY: API_KEY, PIPELINES_PROJECT_TOKEN: PROJECT_TOKEN },
+    env: serverEnv({ PIPELINES_API_KEY: API_KEY, PIPELINES_PROJECT_TOKEN: PROJECT_TOKEN }),
     // The interval never comes in a test: each evaluation is a check() the test makes.
     alerts: { intervalMs: 3_600_000, now: () => Date.now() + clockOffset, backoffMs: [20, 20], timeoutMs: 2000, log: (line) => lines.push(line) },
   })

@@ -1,6 +1,6 @@
 import path from 'node:path'
-import Database from 'better-sqlite3'
 import { addProject, capture, createFunction, firstProject, order, type Setup, startPipeline, type TestProject, until } from '../helpers/pipeline-server'
+import { selectRows } from '../helpers/server-store'
 
 jest.setTimeout(30_000)
 
@@ -24,18 +24,13 @@ afterAll(() => setup.close())
 
 /** Each stored event by uuid: the project it was stored for and its properties. */
 function storedEvents(): Map<string, { project: number; properties: Record<string, unknown> }> {
-  const db = new Database(path.join(setup.dir, 'db.sqlite'), { readonly: true, fileMustExist: true })
-  try {
-    const rows = db.prepare('SELECT project_id, payload FROM events').all() as { project_id: number; payload: string }[]
-    return new Map(
-      rows.map((row) => {
-        const event = JSON.parse(row.payload) as { uuid: string; properties: Record<string, unknown> }
-        return [event.uuid, { project: row.project_id, properties: event.properties }]
-      }),
-    )
-  } finally {
-    db.close()
-  }
+  const rows = selectRows<{ project_id: number; payload: string }>(path.join(setup.dir, 'db.sqlite'), 'SELECT project_id, payload FROM events')
+  return new Map(
+    rows.map((row) => {
+      const event = JSON.parse(row.payload) as { uuid: string; properties: Record<string, unknown> }
+      return [event.uuid, { project: row.project_id, properties: event.properties }]
+    }),
+  )
 }
 
 function deliveredUserData(uuid: string): Record<string, unknown> {

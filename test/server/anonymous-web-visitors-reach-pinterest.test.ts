@@ -1,8 +1,8 @@
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
-import Database from 'better-sqlite3'
 import { normaliseIp } from '../../src/server/client-ip'
 import { createFunction, firstProject, PROJECT_TOKEN, type Setup, startPipeline, until } from '../helpers/pipeline-server'
+import { selectRows } from '../helpers/server-store'
 
 jest.setTimeout(60_000)
 
@@ -61,15 +61,10 @@ async function deliveredUserData(setup: Setup, uuid: string): Promise<Record<str
 }
 
 function storedProperties(setup: Setup, uuid: string): Record<string, unknown> {
-  const db = new Database(path.join(setup.dir, 'db.sqlite'), { readonly: true, fileMustExist: true })
-  try {
-    const payloads = db.prepare('SELECT payload FROM events').pluck().all() as string[]
-    const event = payloads.map((p) => JSON.parse(p) as { uuid: string; properties: Record<string, unknown> }).find((e) => e.uuid === uuid)
-    if (!event) throw new Error(`event ${uuid} not stored`)
-    return event.properties
-  } finally {
-    db.close()
-  }
+  const payloads = selectRows<{ payload: string }>(path.join(setup.dir, 'db.sqlite'), 'SELECT payload FROM events').map((row) => row.payload)
+  const event = payloads.map((p) => JSON.parse(p) as { uuid: string; properties: Record<string, unknown> }).find((e) => e.uuid === uuid)
+  if (!event) throw new Error(`event ${uuid} not stored`)
+  return event.properties
 }
 
 async function setAnonymizeIps(setup: Setup, value: unknown): Promise<Response> {

@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { type RunningServer, startServer } from '../../src/server/server'
+import { serverDatabase, serverEnv } from '../helpers/server-store'
 
 jest.setTimeout(30_000)
 
@@ -12,7 +13,7 @@ let server: RunningServer
 
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipelines-shapes-'))
-  server = await startServer({ port: 0, dbPath: path.join(dir, 'db.sqlite'), pollMs: 10, env: { PIPELINES_PROJECT_TOKEN: PROJECT_TOKEN } })
+  server = await startServer({ port: 0, dbPath: serverDatabase(path.join(dir, 'db.sqlite')), pollMs: 10, env: serverEnv({ PIPELINES_PROJECT_TOKEN: PROJECT_TOKEN }) })
 })
 
 afterEach(async () => {

@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib'
 import { PostHog } from 'posthog-node'
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server'
 import { type RunningServer, startServer } from '../../src/server/server'
+import { serverDatabase, serverEnv } from '../helpers/server-store'
 
 jest.setTimeout(60_000)
 
@@ -22,10 +23,10 @@ beforeEach(async () => {
   emulator = await startEmulator({ credentials: [{ token: TOKEN, adAccountIds: [ACCOUNT] }] })
   server = await startServer({
     port: 0,
-    dbPath: path.join(dir, 'pipelines.sqlite'),
+    dbPath: serverDatabase(path.join(dir, 'pipelines.sqlite')),
     apiUrl: emulator.url,
     pollMs: 10,
-    env: { PIPELINES_API_KEY: API_KEY, PIPELINES_PROJECT_TOKEN: PROJECT_TOKEN },
+    env: serverEnv({ PIPELINES_API_KEY: API_KEY, PIPELINES_PROJECT_TOKEN: PROJECT_TOKEN }),
   })
 })
 

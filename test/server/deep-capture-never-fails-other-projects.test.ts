@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/server/app'
 import { GroupCommit } from '../../src/server/group-commit'
-import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { Store } from '../../src/store/types'
+import { openServerStore } from '../helpers/server-store'
 
 jest.setTimeout(30_000)
 
@@ -11,7 +11,7 @@ let app: FastifyInstance
 let url: string
 
 beforeEach(async () => {
-  store = openSqliteStore(':memory:')
+  store = openServerStore(':memory:')
   app = buildApp({ store, capture: { writer: new GroupCommit(store.events, () => {}) } })
   url = await app.listen({ host: '127.0.0.1', port: 0 })
 })

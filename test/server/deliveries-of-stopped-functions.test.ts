@@ -1,13 +1,13 @@
 import { DeliverySender } from '../../src/server/pipeline/delivery-sender'
 import { insertPinterestFunction } from '../helpers/stored-function'
 import { FunctionRegistry } from '../../src/server/pipeline/function-registry'
-import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { Store } from '../../src/store/types'
+import { openServerStore } from '../helpers/server-store'
 
 let store: Store
 
 function setUp(enabled: boolean, deleted: boolean): { sender: DeliverySender; functionId: string } {
-  store = openSqliteStore(':memory:')
+  store = openServerStore(':memory:')
   const project = store.projects.create('P')
   const fn = insertPinterestFunction(store, { id: 'fn-1', project_id: project.id, enabled, deleted })
   store.deliveries.add([{ project_id: project.id, function_id: fn.id, mapping: 'Checkout', event_uuid: 'u-1', event_id: 'e-1', payload: '{}', next_attempt_at: 0, first_seen_at: 0 }])

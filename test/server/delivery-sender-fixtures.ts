@@ -3,8 +3,8 @@ import { insertPinterestFunction } from '../helpers/stored-function'
 import { loadHogParser } from '../../src/hog/parser'
 import { DeliverySender, type SenderOptions } from '../../src/server/pipeline/delivery-sender'
 import { FunctionRegistry } from '../../src/server/pipeline/function-registry'
-import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { Store } from '../../src/store/types'
+import { openServerStore } from '../helpers/server-store'
 
 export const TOKEN = 'pina_sender_secret_token'
 export const ACCOUNT = '549755885175'
@@ -12,7 +12,7 @@ export const ACCOUNT = '549755885175'
 /** A store on disk-free SQLite with one project, and a way to add enabled Pinterest functions to it. */
 export async function senderStore(): Promise<{ store: Store; projectId: number; addFunction: (id: string, account?: string) => string; sender: (options: SenderOptions) => DeliverySender }> {
   await loadHogParser()
-  const store = openSqliteStore(':memory:')
+  const store = openServerStore(':memory:')
   const projectId = store.projects.create('P').id
   const addFunction = (id: string, account = ACCOUNT) =>
     insertPinterestFunction(store, { id, project_id: projectId, name: `Pinterest ${id}`, inputs: { ad_account_id: { value: account } }, secrets: { conversion_token: TOKEN } }).id

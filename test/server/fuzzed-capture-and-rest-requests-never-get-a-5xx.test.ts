@@ -4,8 +4,8 @@ import { deflateSync, gzipSync } from 'node:zlib'
 import { loadHogParser } from '../../src/hog/parser'
 import { buildApp } from '../../src/server/app'
 import { GroupCommit } from '../../src/server/group-commit'
-import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { Store } from '../../src/store/types'
+import { openServerStore } from '../helpers/server-store'
 
 jest.setTimeout(120_000)
 
@@ -20,7 +20,7 @@ const fiveHundreds: string[] = []
 
 beforeAll(async () => {
   await loadHogParser()
-  store = openSqliteStore(':memory:')
+  store = openServerStore(':memory:')
   const project = store.projects.create('Fuzz')
   projectToken = project.api_token
   key = store.keys.create(project.id, ['hog_function:read', 'hog_function:write'], 'fuzz').key

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { loadHogParser } from '../../src/hog/parser'
 import { buildApp } from '../../src/server/app'
-import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { Store } from '../../src/store/types'
+import { openServerStore } from '../helpers/server-store'
 
 const TOKEN = 'pina_SECRET_conversion_token_0001'
 let store: Store
@@ -15,7 +15,7 @@ let base: string
 beforeAll(loadHogParser)
 
 beforeEach(() => {
-  store = openSqliteStore(':memory:')
+  store = openServerStore(':memory:')
   const project = store.projects.create('Acme')
   const other = store.projects.create('Other')
   writeKey = store.keys.create(project.id, ['hog_function:read', 'hog_function:write'], 'write').key

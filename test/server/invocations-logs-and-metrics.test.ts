@@ -4,6 +4,7 @@ import path from 'node:path'
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server'
 import { type RunningServer, startServer } from '../../src/server/server'
 import { fixtureEvent } from '../helpers/fixtures'
+import { serverDatabase, serverEnv } from '../helpers/server-store'
 
 jest.setTimeout(60_000)
 
@@ -32,7 +33,13 @@ async function api(method: string, url: string, body?: unknown) {
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipelines-obs-'))
   emulator = await startEmulator({ credentials: [{ token: TOKEN, adAccountIds: [ACCOUNT] }], faults: { fail_event_ids: ['fail-me'] } })
-  server = await startServer({ port: 0, dbPath: path.join(dir, 'db.sqlite'), apiUrl: emulator.url, pollMs: 10, env: { PIPELINES_API_KEY: API_KEY, PIPELINES_PROJECT_TOKEN: PROJECT_TOKEN } })
+  server = await startServer({
+    port: 0,
+    dbPath: serverDatabase(path.join(dir, 'db.sqlite')),
+    apiUrl: emulator.url,
+    pollMs: 10,
+    env: serverEnv({ PIPELINES_API_KEY: API_KEY, PIPELINES_PROJECT_TOKEN: PROJECT_TOKEN }),
+  })
   const created = await api('POST', '/api/projects/1/hog_functions/', {
     type: 'destination',
     template_id: 'segment-actions-pinterest-conversions-api',

@@ -5,9 +5,9 @@ import { buildApp } from '../../src/server/app'
 import type { MappingQuality } from '../../src/server/match-quality'
 import { DEFAULT_LIMITS, EventProcessor } from '../../src/server/pipeline/event-processor'
 import { FunctionRegistry } from '../../src/server/pipeline/function-registry'
-import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { CapturedEvent, Store } from '../../src/store/types'
 import { insertPinterestFunction } from '../helpers/stored-function'
+import { openServerStore } from '../helpers/server-store'
 
 const FUNCTION_ID = 'fn-quality-hours'
 // Mapping clocks: two batches in the 10:00 hour, one at 12:05.
@@ -38,7 +38,7 @@ async function quality(query: string) {
 
 beforeAll(async () => {
   await loadHogParser()
-  store = openSqliteStore(':memory:')
+  store = openServerStore(':memory:')
   store.projects.create('Acme')
   key = store.keys.create(1, ['hog_function:read'], 'test').key
   insertPinterestFunction(store, { id: FUNCTION_ID, project_id: 1 })

@@ -1,6 +1,6 @@
 import { loadHogParser } from '../../src/hog/parser'
 import { buildApp } from '../../src/server/app'
-import { openSqliteStore } from '../../src/store/sqlite/database'
+import { openServerStore } from '../helpers/server-store'
 
 const TOKEN = 'pina_SECRET_conversion_token_0042'
 
@@ -13,7 +13,7 @@ afterAll(async () => {
 })
 
 async function setup(errorLog?: (line: string) => void) {
-  const store = openSqliteStore(':memory:')
+  const store = openServerStore(':memory:')
   const project = store.projects.create('Acme')
   const key = store.keys.create(project.id, ['hog_function:read', 'hog_function:write'], 'test').key
   const server = buildApp({ store, errorLog })

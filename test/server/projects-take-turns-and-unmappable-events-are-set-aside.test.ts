@@ -2,8 +2,8 @@ import { loadHogParser } from '../../src/hog/parser'
 import { insertPinterestFunction } from '../helpers/stored-function'
 import { DEFAULT_LIMITS, EventProcessor, type PipelineLimits } from '../../src/server/pipeline/event-processor'
 import { FunctionRegistry } from '../../src/server/pipeline/function-registry'
-import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { CapturedEvent, Store } from '../../src/store/types'
+import { openServerStore } from '../helpers/server-store'
 
 let store: Store
 const started = Date.now()
@@ -39,7 +39,7 @@ const delivered = () =>
     .map((d) => d.event_uuid)
 
 beforeAll(() => loadHogParser())
-beforeEach(() => (store = openSqliteStore(':memory:')))
+beforeEach(() => (store = openServerStore(':memory:')))
 afterEach(() => store.close())
 
 describe('the event processor', () => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/server/app'
-import { openSqliteStore } from '../../src/store/sqlite/database'
 import { type CapturedEvent, SCOPES, type Store } from '../../src/store/types'
+import { openServerStore } from '../helpers/server-store'
 
 let store: Store
 let app: FastifyInstance
@@ -17,7 +17,7 @@ const event = (n: number, name = 'Order Completed'): CapturedEvent => ({
 })
 
 beforeAll(() => {
-  store = openSqliteStore(':memory:')
+  store = openServerStore(':memory:')
   store.projects.create('Shop', 'phc_events_shop')
   store.projects.create('Other', 'phc_events_other')
   key = store.keys.create(1, ['hog_function:read'], 'reader').key
@@ -64,7 +64,7 @@ describe('GET /api/projects/:id/events/', () => {
   })
 
   it('answers 100 events by default and at most 1000', async () => {
-    const many = openSqliteStore(':memory:')
+    const many = openServerStore(':memory:')
     many.projects.create('Busy', 'phc_events_busy')
     const busyKey = many.keys.create(1, ['hog_function:read'], 'reader').key
     many.events.append(

@@ -8,10 +8,10 @@ import { FunctionRegistry } from '../../src/server/pipeline/function-registry'
 import { JobRunner } from '../../src/server/pipeline/job-runner'
 import { PipelineRunner } from '../../src/server/pipeline/runner'
 import { newSecretKey } from '../../src/store/secret-key'
-import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { CapturedEvent, Store } from '../../src/store/types'
 import { insertPinterestFunction } from '../helpers/stored-function'
 import { ACCOUNT, TOKEN, until } from '../helpers/pipeline-server'
+import { openServerStore } from '../helpers/server-store'
 
 jest.setTimeout(30_000)
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
 })
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'job-window-'))
-  store = openSqliteStore(path.join(dir, 'db.sqlite'), { secretKeys })
+  store = openServerStore(path.join(dir, 'db.sqlite'), { secretKeys })
   offset = 0
   emulator.reset()
   emulator.setFaults({})
@@ -132,7 +132,7 @@ describe('a job', () => {
     expect(store.deliveries.counts().pending).toBe(1)
 
     store.close()
-    store = openSqliteStore(path.join(dir, 'db.sqlite'), { secretKeys })
+    store = openServerStore(path.join(dir, 'db.sqlite'), { secretKeys })
     const finished = await runUntilSettled(projectId, job.id)
     expect(finished).toMatchObject({ status: 'completed', total: 3, done: 3, failed: 0, left: 0 })
     const replayed = emulator

@@ -1,9 +1,9 @@
-import Database from 'better-sqlite3'
 import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { spawnServer, type ServerProcess } from '../helpers/server-process'
+import { selectRows } from '../helpers/server-store'
 
 jest.setTimeout(60_000)
 
@@ -93,9 +93,7 @@ describe('shutdown', () => {
     server.child.kill('SIGTERM')
     expect(await exitedWithin(server, 8000)).toBe(1)
     expect(output()).toContain('draining took longer than 1 s: stopping')
-    const db = new Database(path.join(dir, 'db.sqlite'), { readonly: true })
-    const payloads = db.prepare('SELECT payload FROM events').all() as { payload: string }[]
-    db.close()
+    const payloads = selectRows<{ payload: string }>(path.join(dir, 'db.sqlite'), 'SELECT payload FROM events')
     expect(payloads.map((row) => JSON.parse(row.payload).uuid)).toEqual(['kept-1'])
   })
 })

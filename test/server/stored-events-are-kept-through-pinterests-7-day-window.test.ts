@@ -1,5 +1,5 @@
 import { DEFAULT_EVENT_RETENTION_MS, PipelineRunner } from '../../src/server/pipeline/runner'
-import { openSqliteStore } from '../../src/store/sqlite/database'
+import { openServerStore } from '../helpers/server-store'
 
 const HOUR_MS = 3_600_000
 const DAY_MS = 24 * HOUR_MS
@@ -8,7 +8,7 @@ const LIMITS = { events: 100, bytes: 1_000_000, eventBytes: 1_000_000 }
 describe('the pipeline’s hourly pruning of stored events', () => {
   it('keeps processed events for 7 days and 6 hours (a backfill of the whole window finds them) and prunes older ones', async () => {
     expect(DEFAULT_EVENT_RETENTION_MS).toBe(7 * DAY_MS + 6 * HOUR_MS)
-    const store = openSqliteStore(':memory:')
+    const store = openServerStore(':memory:')
     const projectId = store.projects.create('P').id
     const now = Date.now()
     const ages: [string, number][] = [

@@ -3,10 +3,10 @@ import path from 'node:path'
 import zlib from 'node:zlib'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/server/app'
-import { openSqliteStore } from '../../src/store/sqlite/database'
 import type { Store } from '../../src/store/types'
 import { loadTemplate } from '../../src/template/load'
 import { type BuiltUi, buildFixtureUi } from '../helpers/ui-build'
+import { openServerStore } from '../helpers/server-store'
 
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
@@ -18,7 +18,7 @@ beforeAll(async () => {
   built = await buildFixtureUi()
   // Beside the assets, where a request that climbed out of their folder would find it.
   fs.writeFileSync(path.join(built.dir, 'secret.js'), 'const doctype = 1\n')
-  store = openSqliteStore(':memory:')
+  store = openServerStore(':memory:')
   app = buildApp({ store, uiDir: built.dir })
 })
 

@@ -6,10 +6,10 @@ import { JobsService } from '../../../src/server/jobs-service'
 import { FunctionRegistry } from '../../../src/server/pipeline/function-registry'
 import { JobRunner } from '../../../src/server/pipeline/job-runner'
 import { newSecretKey } from '../../../src/store/secret-key'
-import { openSqliteStore } from '../../../src/store/sqlite/database'
 import type { CapturedEvent, Store } from '../../../src/store/types'
 import { ACCOUNT, TOKEN } from '../../helpers/pipeline-server'
 import { insertPinterestFunction } from '../../helpers/stored-function'
+import { openServerStore } from '../../helpers/server-store'
 
 const EVENTS = 1000
 const IN_FLIGHT = 250
@@ -19,7 +19,7 @@ let store: Store
 beforeAll(async () => {
   await loadHogParser()
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'job-bound-'))
-  store = openSqliteStore(path.join(dir, 'db.sqlite'), { secretKeys: [newSecretKey()] })
+  store = openServerStore(path.join(dir, 'db.sqlite'), { secretKeys: [newSecretKey()] })
 })
 afterAll(() => {
   store.close()
