@@ -5,17 +5,22 @@ import path from 'node:path'
 import { openSqliteStore } from '../../src/store/sqlite/database'
 import { migrate } from '../../src/store/sqlite/migrations'
 import type { CapturedEvent, QueuedEvent, Store } from '../../src/store/types'
+import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/stores'
 
 const event = (uuid: string, properties: Record<string, unknown> = {}): CapturedEvent => ({ uuid, event: 'e', distinct_id: 'd', properties, timestamp: '2026-11-29T00:00:00.000Z' })
 const LIMITS = { events: 100, bytes: 1_000_000, eventBytes: 1_000_000 }
 const uuids = (events: QueuedEvent[]) => events.map((e) => e.event?.uuid ?? `unread:${e.id}`)
 
-let store: Store
-afterEach(() => store?.close())
+describe.each(STORE_KINDS)('the event queue on %s', (kind) => {
+  let opened: TestStore
+  let store: Store
+  beforeEach(async () => {
+    opened = await openTestStore(kind)
+    store = opened.store
+  })
+  afterEach(() => opened.close())
 
-describe('the event queue', () => {
   it('keeps a watermark per project: one project processed leaves the other pending', () => {
-    store = openSqliteStore(':memory:')
     const [a, b] = [store.projects.create('A').id, store.projects.create('B').id]
     store.events.appendGroups([
       { projectId: a, payloads: [event('a1'), event('a2')].map((e) => JSON.stringify(e)) },
@@ -32,7 +37,6 @@ describe('the event queue', () => {
   })
 
   it('bounds a batch by bytes, and an event larger than the bound is a batch alone', () => {
-    store = openSqliteStore(':memory:')
     const p = store.projects.create('P').id
     const big = 'x'.repeat(2_000)
     store.events.append(p, [event('huge', { big }), event('s1'), event('s2'), event('s3')])
@@ -46,7 +50,6 @@ describe('the event queue', () => {
   })
 
   it('hands an event over the size limit and one that is not JSON over unread, with the reason', () => {
-    store = openSqliteStore(':memory:')
     const p = store.projects.create('P').id
     const oversized = event('big', { big: 'é'.repeat(2_500) })
     store.events.append(p, [oversized, event('after')])
@@ -55,28 +58,44 @@ describe('the event queue', () => {
     expect(after.event?.uuid).toBe('after')
   })
 
-  it('counts a failure for the events of a batch that never finished, and hands each such event over alone', () => {
-    store = openSqliteStore(':memory:')
+  it('counts a failure for the events of a batch that never finished when the project is next claimed, and hands each such event over alone', () => {
     const p = store.projects.create('P').id
+    const failures = () => store.events.pending(p, LIMITS).map((e) => [e.event?.uuid, e.failures])
+    // A turn: claimed, and released whatever happened to its batch.
+    const claimAgain = () => {
+      expect(store.events.claim(p)).toBe(true)
+      store.events.release(p)
+    }
     store.events.append(p, [event('e1'), event('e2'), event('e3')])
     const [e1, , e3] = store.events.pending(p, LIMITS)
     store.events.append(p, [event('e4')])
     store.events.begin(p, e1.id, e3.id)
-    store.events.failUnfinished()
-    expect(store.events.pending(p, LIMITS).map((e) => [e.event?.uuid, e.failures])).toEqual([['e1', 1]])
+    expect(failures()).toEqual([
+      ['e1', 0],
+      ['e2', 0],
+      ['e3', 0],
+      ['e4', 0],
+    ])
+    claimAgain()
+    expect(failures()).toEqual([['e1', 1]])
 
     store.events.begin(p, e1.id, e1.id)
-    store.events.failUnfinished()
-    expect(store.events.pending(p, LIMITS).map((e) => [e.event?.uuid, e.failures])).toEqual([['e1', 2]])
+    claimAgain()
+    expect(failures()).toEqual([['e1', 2]])
     store.events.markProcessedThrough(p, e1.id, 1)
-    expect(store.events.pending(p, LIMITS).map((e) => [e.event?.uuid, e.failures])).toEqual([['e2', 1]])
+    expect(failures()).toEqual([['e2', 1]])
 
     // A batch that finished leaves nothing to count.
     store.events.begin(p, e3.id + 1, e3.id + 1)
     store.events.markProcessedThrough(p, e3.id, 2)
-    store.events.failUnfinished()
-    expect(store.events.pending(p, LIMITS).map((e) => [e.event?.uuid, e.failures])).toEqual([['e4', 0]])
+    claimAgain()
+    expect(failures()).toEqual([['e4', 0]])
   })
+})
+
+describe('the event queue of an older SQLite database', () => {
+  let store: Store | undefined
+  afterEach(() => store?.close())
 
   it('carries the single watermark of an older database over to every project', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'queue-migration-'))

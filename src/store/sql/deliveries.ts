@@ -5,6 +5,13 @@ import type { ClaimRequest, Delivery, DeliveryClaim, DeliveryQueue, DeliveryStat
 import { DELIVERY_COLUMNS, type DeliveryLeases, processLeases, storedLeases } from './delivery-leases'
 import { FailedList } from './failed-deliveries'
 
+/** A skip scan by hand, on either database: one seek per function in the pending index instead of reading every pending row. */
+export const PENDING_FUNCTIONS_SQL = `WITH RECURSIVE f(id) AS (
+    SELECT MIN(function_id) FROM deliveries WHERE status = 'pending'
+    UNION ALL
+    SELECT (SELECT MIN(function_id) FROM deliveries WHERE status = 'pending' AND function_id > f.id) FROM f WHERE f.id IS NOT NULL
+  ) SELECT id FROM f WHERE id IS NOT NULL`
+
 export class SqlDeliveryQueue implements DeliveryQueue {
   private readonly dueStatement: SqlStatement
   private readonly dueAfterStatement: SqlStatement
@@ -19,20 +26,10 @@ export class SqlDeliveryQueue implements DeliveryQueue {
     const due = `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE status = 'pending' AND function_id = @functionId AND next_attempt_at <= @nowMs`
     this.dueStatement = db.prepare(`${due} ORDER BY next_attempt_at, id LIMIT @limit`)
     this.dueAfterStatement = db.prepare(`${due} AND (next_attempt_at, id) > (@at, @id) ORDER BY next_attempt_at, id LIMIT @limit`)
-    // A skip scan by hand, on either database: one seek per function in the pending index instead of reading every pending row.
-    this.functionsStatement = db
-      .prepare(
-        `WITH RECURSIVE f(id) AS (
-         SELECT MIN(function_id) FROM deliveries WHERE status = 'pending'
-         UNION ALL
-         SELECT (SELECT MIN(function_id) FROM deliveries WHERE status = 'pending' AND function_id > f.id) FROM f WHERE f.id IS NOT NULL
-       ) SELECT id FROM f WHERE id IS NOT NULL`,
-      )
-      .pluck()
+    this.functionsStatement = db.prepare(PENDING_FUNCTIONS_SQL).pluck()
     this.countStatement = db.prepare(`SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND function_id = ?`).pluck()
     this.pruneStatement = db.prepare(`DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE status IN ('delivered', 'failed', 'gave_up') AND updated_at < ? LIMIT ${PRUNE_CHUNK})`)
-    this.leases =
-      db.dialect === 'postgres' ? storedLeases(db) : processLeases(db, (functionId, request) => this.dueFor(functionId, request.dueBy, request.limit, request.after))
+    this.leases = db.dialect === 'postgres' ? storedLeases(db) : processLeases(db, (functionId, request) => this.dueFor(functionId, request.dueBy, request.limit, request.after))
   }
 
   add(rows: NewDelivery[]): void {
