@@ -252,6 +252,9 @@ const MIGRATIONS: string[] = [
   $body$;
   -- The order jobs were created in, where SQLite has its rowid: jobs of one millisecond list newest first.
   ALTER TABLE jobs ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY;
+  -- The alerts' "last delivered" of a function in one seek (SQLite's deliveries_function_due holds every
+  -- status; Postgres's holds the pending rows only).
+  CREATE INDEX deliveries_last_delivered ON deliveries(function_id, next_attempt_at) WHERE status = 'delivered';
   `,
 ]
 

@@ -92,7 +92,7 @@ export class SqlJobStore implements JobStore {
       const ids = this.chosen(job.function_id, choice)
       if ('invalid' in ids) return ids
       const holding = this.sql(
-        `SELECT i.job_id AS jobId, COUNT(*) AS count FROM job_items i JOIN jobs j ON j.id = i.job_id
+        `SELECT i.job_id AS "jobId", COUNT(*) AS count FROM job_items i JOIN jobs j ON j.id = i.job_id
            WHERE ${HOLDS_ITEM} AND i.item IN ${jsonValues(this.db, 'bigint')} GROUP BY i.job_id ORDER BY count DESC`,
       ).all(JSON.stringify(ids)) as { jobId: string; count: number }[]
       if (holding.length > 0) return { conflict: { count: holding.reduce((sum, h) => sum + h.count, 0), jobId: holding[0].jobId } }
