@@ -165,7 +165,9 @@ async function postgresWith(workerCount: number, cluster: { url: string; dir: st
     const api = await startChild(CLI, ['serve', '--port', '0', '--host', '127.0.0.1', '--db', databaseUrl, '--role', 'api'], ENV)
     children.push(api)
     await createFunction(api.url)
-    const workers = await Promise.all(Array.from({ length: workerCount }, () => startChild(CLI, ['serve', '--port', '0', '--host', '127.0.0.1', '--db', databaseUrl, '--role', 'worker', '--api-url', emulator.url], ENV)))
+    const workers = await Promise.all(
+      Array.from({ length: workerCount }, () => startChild(CLI, ['serve', '--port', '0', '--host', '127.0.0.1', '--db', databaseUrl, '--role', 'worker', '--api-url', emulator.url], ENV)),
+    )
     children.push(...workers)
     const walBefore = await walBytes(cluster.url)
     const measured = await rounds(`pg${workerCount}`, api.url, emulator.url, {
