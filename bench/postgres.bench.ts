@@ -132,6 +132,33 @@ async function rowsPerEvent(url: string, events: number): Promise<Record<string,
   }
 }
 
+interface StatementStats {
+  query: string
+  calls: string
+  total_exec_time: number
+  rows: string
+}
+
+/** Where Postgres's time goes (pg_stat_statements): statements per event, and the costliest ones. */
+async function topStatements(url: string, database: string, events: number): Promise<Record<string, unknown>> {
+  const rows = await query<StatementStats>(
+    url,
+    `SELECT query, calls::text, total_exec_time, rows::text FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = '${database}') AND query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC`,
+  )
+  const calls = rows.reduce((sum, r) => sum + Number(r.calls), 0)
+  const execMs = rows.reduce((sum, r) => sum + r.total_exec_time, 0)
+  return {
+    per_event: Number((calls / events).toFixed(3)),
+    exec_us_per_event: Math.round((execMs * 1000) / events),
+    costliest: rows.slice(0, 8).map((r) => ({
+      exec_us_per_event: Number(((r.total_exec_time * 1000) / events).toFixed(1)),
+      calls_per_event: Number((Number(r.calls) / events).toFixed(4)),
+      rows_per_call: Number((Number(r.rows) / Math.max(1, Number(r.calls))).toFixed(1)),
+      query: r.query.replace(/\s+/g, ' ').slice(0, 160),
+    })),
+  }
+}
+
 async function walBytes(adminUrl: string): Promise<number> {
   const [row] = await query<{ lsn: string }>(adminUrl, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text AS lsn")
   return Number(row.lsn)
@@ -169,6 +196,8 @@ async function postgresWith(workerCount: number, cluster: { url: string; dir: st
       Array.from({ length: workerCount }, () => startChild(CLI, ['serve', '--port', '0', '--host', '127.0.0.1', '--db', databaseUrl, '--role', 'worker', '--api-url', emulator.url], ENV)),
     )
     children.push(...workers)
+    await query(databaseUrl, 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements')
+    await query(databaseUrl, 'SELECT pg_stat_statements_reset()')
     const walBefore = await walBytes(cluster.url)
     const measured = await rounds(`pg${workerCount}`, api.url, emulator.url, {
       api: () => [api.pid],
@@ -178,16 +207,18 @@ async function postgresWith(workerCount: number, cluster: { url: string; dir: st
     })
     // Includes the warm-up's WAL: a small share, and the same for every worker count.
     const wal = (await walBytes(cluster.url)) - walBefore
+    // Includes the warm-up's statements too (reset before it).
+    const statements = await topStatements(databaseUrl, name, WARM_UP_EVENTS + ROUNDS * ROUND_EVENTS)
     await stopAll(children.splice(0))
     const events = WARM_UP_EVENTS + ROUNDS * ROUND_EVENTS
-    return { workers: workerCount, ...measured, wal_bytes_per_event: Math.round(wal / (ROUNDS * ROUND_EVENTS)), postgres_rows_per_event: await rowsPerEvent(databaseUrl, events) }
+    return { workers: workerCount, ...measured, wal_bytes_per_event: Math.round(wal / (ROUNDS * ROUND_EVENTS)), statements, postgres_rows_per_event: await rowsPerEvent(databaseUrl, events) }
   } finally {
     await stopAll(children)
   }
 }
 
 export async function benchPostgres(): Promise<Record<string, unknown>> {
-  const cluster = await startCluster({ durable: true })
+  const cluster = await startCluster({ durable: true, settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } })
   const emulator = await startChild(CLI, ['emulator', '--port', '0', '--token', TOKEN, '--ad-account', ACCOUNT, '--no-bodies'])
   try {
     const sqlite = await sqliteSingleProcess(emulator)
