@@ -42,6 +42,11 @@ const onPostgres: Config = {
     'slow-clients-are-cut-off-and-the-size-limit-is-cheap',
     // A busy port leaves no SQLite file behind (it checks the folder's files).
     'serve-fails-cleanly-on-a-busy-port',
+    // Not SQLite-only: these choose both databases themselves, so the sqlite project runs them once.
+    'serve-on-postgres-runs-api-and-worker-processes-apart',
+    'serve-refuses-a-role-on-sqlite-and-postgres-without-its-key',
+    'alerts-of-several-processes-on-postgres-send-each-message-once',
+    'a-change-saved-through-one-process-reaches-a-worker-of-another-within-2-seconds',
   ],
 }
 

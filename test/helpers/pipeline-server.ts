@@ -58,7 +58,7 @@ export function addProject(server: RunningServer, name: string): TestProject {
 }
 
 /** A Pinterest function for the project; returns its id. */
-export async function createFunction(server: RunningServer, project: TestProject, extra: Record<string, unknown> = {}): Promise<string> {
+export async function createFunction(server: Pick<RunningServer, 'url'>, project: TestProject, extra: Record<string, unknown> = {}): Promise<string> {
   const response = await fetch(`${server.url}/api/projects/${project.id}/hog_functions/`, {
     method: 'POST',
     headers: { authorization: `Bearer ${project.key}`, 'content-type': 'application/json' },

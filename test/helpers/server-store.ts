@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { SyncPgConnection } from '../../src/store/postgres/sync-connection'
 import { parseSecretKey } from '../../src/store/secret-key'
 import { openSqliteStore, type SqliteStoreOptions } from '../../src/store/sqlite/database'
-import { openPostgresStore } from '../../src/store/postgres/database'
+import { isPostgresUrl, openPostgresStore } from '../../src/store/postgres/database'
 import type { Store } from '../../src/store/types'
 import { URL_ENV } from '../setup/postgres-cluster'
 import { type StoreKind, TEST_SECRET_KEY } from './stores'
@@ -38,7 +38,7 @@ function freshDatabaseNow(): string {
  * same one each time the same file is named (a restart reopens it), a new one for each `:memory:`.
  */
 export function serverDatabase(file: string): string {
-  if (!onPostgres) return file
+  if (!onPostgres || isPostgresUrl(file)) return file
   if (file === ':memory:') return freshDatabaseNow()
   let url = databases.get(file)
   if (!url) {
