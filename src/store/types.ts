@@ -256,9 +256,11 @@ export interface EventQueue {
   begin(projectId: number, firstId: number, lastId: number): void
   /**
    * Every event of the project up to and including `lastId` is processed; its batch in progress is
-   * finished. Runs inside the transaction that stores the batch's results.
+   * finished. Runs inside the transaction that stores the batch's results. With the batch's `firstId`, it
+   * throws (and the transaction stores nothing) when the watermark already passed it: another worker
+   * processed these events meanwhile, which only a claim lost with a dropped connection lets happen.
    */
-  markProcessedThrough(projectId: number, lastId: number, atMs: number): void
+  markProcessedThrough(projectId: number, lastId: number, atMs: number, firstId?: number): void
   countPending(projectId?: number): number
   /** A project's stored events, newest first, optionally of one event name only. */
   recent(projectId: number, query: { limit: number; event?: string }): CapturedEvent[]

@@ -91,6 +91,22 @@ describe.each(STORE_KINDS)('the event queue on %s', (kind) => {
     claimAgain()
     expect(failures()).toEqual([['e4', 0]])
   })
+
+  it("refuses to mark a batch processed when the watermark passed its first event meanwhile, and the batch's transaction stores nothing", () => {
+    const p = store.projects.create('P').id
+    store.events.append(p, [event('e1'), event('e2')])
+    const [e1, e2] = store.events.pending(p, LIMITS)
+    // Another worker (whose claim this one's dropped connection let it take) processed both.
+    store.events.markProcessedThrough(p, e2.id, 1, e1.id)
+    const late = () =>
+      store.transaction(() => {
+        store.deliveries.add([{ project_id: p, function_id: 'f', mapping: 'm', event_uuid: 'e1', event_id: 'e1', payload: '{}', next_attempt_at: 0, first_seen_at: 0 }])
+        store.events.markProcessedThrough(p, e1.id, 2, e1.id)
+      })
+    expect(late).toThrow(`the events of project ${p} from #${e1.id} were processed by another worker meanwhile`)
+    expect(store.deliveries.counts().pending).toBe(0)
+    expect(store.events.countPending(p)).toBe(0)
+  })
 })
 
 describe('the event queue of an older SQLite database', () => {

@@ -119,7 +119,7 @@ export class EventProcessor {
     const first = events[0]
     if (first.failures >= MAX_FAILURES) {
       this.setAside(first, `processing it stopped the pipeline ${first.failures} times`, context)
-      this.commit(context, first.id)
+      this.commit(context, first.id, first.id)
       return { processed: 1, more: true }
     }
     this.store.events.begin(projectId, first.id, events[events.length - 1].id)
@@ -130,7 +130,7 @@ export class EventProcessor {
       done += 1
       if (this.clock() - started >= this.limits.sliceMs) break
     }
-    this.commit(context, events[done - 1].id)
+    this.commit(context, first.id, events[done - 1].id)
     const outOfTime = done < events.length
     this.readLimits.set(projectId, outOfTime ? Math.max(1, done * 2) : Math.min(this.limits.batchEvents, limit * 2))
     return { processed: done, more: outOfTime || events.length === limit }
@@ -147,7 +147,7 @@ export class EventProcessor {
     }
   }
 
-  private commit(context: Context, lastId: number): void {
+  private commit(context: Context, firstId: number, lastId: number): void {
     const { out, nowMs } = context
     this.store.transaction(() => {
       this.store.persons.write(context.projectId, context.persons.changes())
@@ -155,7 +155,7 @@ export class EventProcessor {
       this.store.logs.add(out.logs)
       for (const m of countMetrics(out.metrics)) this.store.metrics.increment(m.projectId, m.functionId, m.name, m.count, nowMs)
       this.store.quality.add(context.projectId, out.quality.rows(), nowMs)
-      this.store.events.markProcessedThrough(context.projectId, lastId, nowMs)
+      this.store.events.markProcessedThrough(context.projectId, lastId, nowMs, firstId)
     })
   }
 

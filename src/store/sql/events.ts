@@ -70,9 +70,10 @@ export class SqlEventQueue implements EventQueue {
       'INSERT INTO event_batches (project_id, first_id, last_id) VALUES (?, ?, ?) ON CONFLICT(project_id) DO UPDATE SET first_id = excluded.first_id, last_id = excluded.last_id',
     )
     this.markStatement = db.prepare(
-      `INSERT INTO project_watermarks (project_id, processed_through, updated_at) VALUES (?, ?, ?)
+      `INSERT INTO project_watermarks (project_id, processed_through, updated_at) VALUES (@projectId, @lastId, @atMs)
        ON CONFLICT(project_id) DO UPDATE SET updated_at = excluded.updated_at, processed_through =
-         CASE WHEN excluded.processed_through > project_watermarks.processed_through THEN excluded.processed_through ELSE project_watermarks.processed_through END`,
+         CASE WHEN excluded.processed_through > project_watermarks.processed_through THEN excluded.processed_through ELSE project_watermarks.processed_through END
+       WHERE project_watermarks.processed_through < @firstId`,
     )
     this.finishStatement = db.prepare('DELETE FROM event_batches WHERE project_id = ?')
     this.forgetFailuresStatement = db.prepare('DELETE FROM event_failures WHERE project_id = ? AND event_id <= ?')
@@ -142,8 +143,9 @@ export class SqlEventQueue implements EventQueue {
     this.beginStatement.run(projectId, firstId, lastId)
   }
 
-  markProcessedThrough(projectId: number, lastId: number, atMs: number): void {
-    this.markStatement.run(projectId, lastId, atMs)
+  markProcessedThrough(projectId: number, lastId: number, atMs: number, firstId = Number.MAX_SAFE_INTEGER): void {
+    // A Postgres connection that dropped and was replaced lost its session's lock: another worker may have run the batch.
+    if (this.markStatement.run({ projectId, lastId, atMs, firstId }).changes === 0) throw new Error(`the events of project ${projectId} from #${firstId} were processed by another worker meanwhile`)
     this.finishStatement.run(projectId)
     this.forgetFailuresStatement.run(projectId, lastId)
   }
