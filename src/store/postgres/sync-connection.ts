@@ -71,13 +71,22 @@ export class SyncPgConnection implements SqlConnection {
   private ask(request: PgRequest): PgReply & { generation?: number } {
     Atomics.store(this.flag, 0, 0)
     this.port.postMessage(request)
-    if (Atomics.wait(this.flag, 0, 0, ANSWER_TIMEOUT_MS) === 'timed-out') {
-      this.close()
-      throw new PgError(`Postgres did not answer within ${ANSWER_TIMEOUT_MS / 1000} s`, undefined, true)
+    const deadline = Date.now() + ANSWER_TIMEOUT_MS
+    let rewoken = false
+    for (;;) {
+      // After a wake-up without an answer, the queue is looked at again every 50 ms.
+      const woke = Atomics.wait(this.flag, 0, 0, Math.max(0, Math.min(deadline - Date.now(), rewoken ? 50 : ANSWER_TIMEOUT_MS)))
+      const received = receiveMessageOnPort(this.port)
+      if (received) return received.message as PgReply
+      if ((woke === 'timed-out' && !rewoken) || Date.now() >= deadline) {
+        this.close()
+        throw new PgError(`Postgres did not answer within ${ANSWER_TIMEOUT_MS / 1000} s`, undefined, true)
+      }
+      // Woken with no answer queued: the thread posts its answer before it raises the flag, so this wake-up
+      // was not the answer's. Wait on for it rather than fail the statement.
+      Atomics.store(this.flag, 0, 0)
+      rewoken = true
     }
-    const received = receiveMessageOnPort(this.port)
-    if (!received) throw new PgError('the Postgres connection thread gave no answer', undefined, true)
-    return received.message as PgReply
   }
 
   transaction<T>(fn: () => T): T {

@@ -3,7 +3,7 @@ import { numberPlaceholders, valuesFor } from '../../../src/store/postgres/place
 import { LAST_DELIVERED_SQL, OLDEST_PENDING_SQL, PENDING_COUNT_SQL } from '../../../src/store/sql/alerts'
 import { failedCountSql, failedReasonsSql, filterSql } from '../../../src/store/sql/failed-deliveries'
 import { FIRST_RECEIVED_SQL, LAST_RECEIVED_SQL, SPAN_SQL } from '../../../src/store/sql/jobs'
-import type { FailedFilter } from '../../../src/store/types'
+import { type FailedFilter, PENDING_COUNT_CAP } from '../../../src/store/types'
 import { openTestStore, type TestStore } from '../../helpers/stores'
 
 const PG = { dialect: 'postgres' } as const
@@ -25,6 +25,11 @@ beforeAll(async () => {
        CASE WHEN i / ${FUNCTIONS} % 10 < 5 THEN 'delivered' WHEN i / ${FUNCTIONS} % 10 < 9 THEN 'pending' ELSE 'failed' END,
        1, 1000 + i, 1000 + i, 1000 + i, CASE WHEN i / ${FUNCTIONS} % 10 = 9 THEN 'rejected' END
      FROM generate_series(1, ${FUNCTIONS * PER_FUNCTION}) AS i`,
+  )
+  // A backlog above the count's cap, of one function.
+  await raw.query(
+    `INSERT INTO deliveries (project_id, function_id, mapping, event_uuid, event_id, payload, status, attempts, next_attempt_at, first_seen_at, updated_at)
+     SELECT 1, 'fn-busy', 'Checkout', 'b' || i, 'b' || i, '{}', 'pending', 0, 10000000 - i, 1000 + i, 0 FROM generate_series(1, ${PENDING_COUNT_CAP + 1}) AS i`,
   )
   await raw.query(`INSERT INTO events (project_id, payload, received_at) SELECT 1 + i % 10, '{}', i FROM generate_series(1, ${EVENTS}) AS i`)
   await raw.query('VACUUM ANALYZE deliveries')
@@ -89,6 +94,8 @@ describe('on Postgres, after ANALYZE, the store reads through indexes, never a S
     const { store } = opened
     // fn-3's rows are i = 40k + 3: waiting for k % 10 in 5..8, delivered below 5, failed at 9.
     expect(store.alerts.deliveryFacts('fn-3')).toEqual({ pending: 400, oldestPendingAt: 1203, lastDeliveredAt: 1000 + 40 * 994 + 3 })
+    // The one queued first is due last; more than the cap are counted as one above it.
+    expect(store.alerts.deliveryFacts('fn-busy')).toEqual({ pending: PENDING_COUNT_CAP + 1, oldestPendingAt: 1001, lastDeliveredAt: null })
     expect(store.deliveries.failed('fn-3', { status: ['failed', 'gave_up'] }, { limit: 1, offset: 0 }).count).toBe(100)
     expect(store.deliveries.failedReasons('fn-3', { status: ['failed', 'gave_up'] })).toEqual([{ reason: 'rejected', count: 100 }])
   })
