@@ -98,9 +98,23 @@ export class PipelineRunner {
     this.mapPause.wake()
     this.sendPause.wake()
     await this.loops
-    while (this.processor.runTurn() !== undefined) {}
+    this.drainEvents()
     await this.sender.runOnce()
     this.running = false
+  }
+
+  /**
+   * Maps what is left, until a whole round maps nothing: a project another worker holds (Postgres) stays
+   * pending, and is that worker's to map, however long its backlog.
+   */
+  private drainEvents(): void {
+    let mapped = 0
+    for (let turn = this.processor.runTurn(); turn !== undefined; turn = this.processor.runTurn()) {
+      mapped += turn.processed
+      if (!turn.last) continue
+      if (mapped === 0) return
+      mapped = 0
+    }
   }
 
   private async mapLoop(): Promise<void> {
