@@ -49,7 +49,7 @@ function fromRow(row: Row): FunctionVersion {
 }
 
 /** The versions of functions; written by SqlFunctionStore inside the transaction of each change. */
-export class SqliteVersionLog {
+export class SqlVersionLog {
   constructor(
     private readonly db: SqlConnection,
     private readonly box: SecretBox,

@@ -2,7 +2,7 @@ import { configChanged } from './config-version'
 import type { SqlConnection, SqlStatement } from './connection'
 import type { SecretBox } from '../secret-box'
 import { type ChangeContext, CREDENTIAL_INPUTS, type FunctionQuery, type FunctionState, type FunctionStore, type FunctionVersion, type FunctionWrite, type StoredFunction } from '../types'
-import { SqliteVersionLog } from './function-versions'
+import { SqlVersionLog } from './function-versions'
 import { containsPattern, likeAnyCase } from './portable'
 import { functionPlace, openSecrets, sealSecrets } from './sealed-secrets'
 
@@ -53,13 +53,13 @@ function toParams(fn: FunctionWrite, box: SecretBox) {
 
 export class SqlFunctionStore implements FunctionStore {
   private readonly activeStatement: SqlStatement
-  private readonly log: SqliteVersionLog
+  private readonly log: SqlVersionLog
 
   constructor(
     private readonly db: SqlConnection,
     private readonly box: SecretBox,
   ) {
-    this.log = new SqliteVersionLog(db, box)
+    this.log = new SqlVersionLog(db, box)
     this.activeStatement = db.prepare(`SELECT ${COLUMNS} FROM hog_functions WHERE enabled = 1 AND deleted = 0`)
   }
 
@@ -109,7 +109,7 @@ export class SqlFunctionStore implements FunctionStore {
     return this.db.transaction(() => {
       // Two API processes saving one function at once take turns from here: each diffs against the other's
       // saved state and numbers its version after it (SQLite's write lock already does this for the file).
-      if (this.db.dialect === 'postgres') this.db.prepare('SELECT 1 FROM hog_functions WHERE project_id = ? AND id = ? FOR UPDATE').get(fn.project_id, fn.id)
+      if (this.db.dialect === 'postgres') this.db.prepare('SELECT 1 FROM hog_functions WHERE project_id = ? AND id = ? FOR NO KEY UPDATE').get(fn.project_id, fn.id)
       const before = this.get(fn.project_id, fn.id)
       const changed = before !== undefined && credentialsChanged(before, fn) ? 1 : 0
       this.db

@@ -153,10 +153,11 @@ export class SqlJobStore implements JobStore {
   /**
    * On Postgres, a job's check-then-create (no second running backfill, no delivery in two replays) runs in
    * several API processes at once: creations for one function take turns on its row. SQLite's write lock
-   * already makes them take turns.
+   * already makes them take turns. NO KEY UPDATE, as an UPDATE of the row takes: the key locks of rows
+   * inserted for the function (holds, alert episodes) do not wait for it.
    */
   private lockFunction(functionId: string): void {
-    if (this.db.dialect === 'postgres') this.sql('SELECT 1 FROM hog_functions WHERE id = ? FOR UPDATE').get(functionId)
+    if (this.db.dialect === 'postgres') this.sql('SELECT 1 FROM hog_functions WHERE id = ? FOR NO KEY UPDATE').get(functionId)
   }
 
   /**
@@ -164,7 +165,7 @@ export class SqlJobStore implements JobStore {
    * worker records or settles the job, so that it is never cancelled between the check and the writes.
    */
   private lockedRow(id: string): JobRow | undefined {
-    return this.sql(dialectSql(this.db, { sqlite: 'SELECT * FROM jobs WHERE id = ?', postgres: 'SELECT * FROM jobs WHERE id = ? FOR UPDATE' })).get(id) as JobRow | undefined
+    return this.sql(dialectSql(this.db, { sqlite: 'SELECT * FROM jobs WHERE id = ?', postgres: 'SELECT * FROM jobs WHERE id = ? FOR NO KEY UPDATE' })).get(id) as JobRow | undefined
   }
 
   /** The order of creation among jobs of one millisecond: SQLite's rowid, a sequence column on Postgres. */

@@ -74,7 +74,7 @@ async function race(first: string, then: string): Promise<{ done: Promise<unknow
 describe('on Postgres, a check then a write by two processes at once', () => {
   it("numbers a function's versions in turn, each diffed against the other's save", async () => {
     const other = await race(
-      "SELECT 1 FROM hog_functions WHERE id = 'fn-1' FOR UPDATE",
+      "SELECT 1 FROM hog_functions WHERE id = 'fn-1' FOR NO KEY UPDATE",
       `UPDATE hog_functions SET name = 'From B' WHERE id = 'fn-1';
        INSERT INTO hog_function_versions (id, project_id, function_id, version, activity, actor_key_id, actor_label, state, secrets, changes, reverted_from, created_at)
        SELECT 'v-b', 1, 'fn-1', MAX(version) + 1, 'updated', NULL, 'B', '{"name":"From B"}', '{}', '[]', NULL, '2026-12-01T00:00:00.000Z' FROM hog_function_versions WHERE function_id = 'fn-1'`,
@@ -92,7 +92,7 @@ describe('on Postgres, a check then a write by two processes at once', () => {
 
   it('creates one running backfill of a function: the second creation sees the first', async () => {
     const other = await race(
-      "SELECT 1 FROM hog_functions WHERE id = 'fn-1' FOR UPDATE",
+      "SELECT 1 FROM hog_functions WHERE id = 'fn-1' FOR NO KEY UPDATE",
       `INSERT INTO jobs (id, project_id, function_id, kind, status, settled, created_by_label, range_after, range_before, cursor, last_event, total, lost, created_at)
        VALUES ('job-b', 1, 'fn-1', 'backfill', 'running', 0, 'B', 0, 10, 0, 5, 5, 0, 1)`,
     )
