@@ -40,6 +40,7 @@ const onPostgres: Config = {
     'page-sessions-sign-in-check-csrf-and-end',
     // The size limit measures the SQLite file and its WAL (capture's 503 past --max-db-size).
     'slow-clients-are-cut-off-and-the-size-limit-is-cheap',
+    'serve-max-db-size-makes-capture-answer-503',
     // A busy port leaves no SQLite file behind (it checks the folder's files).
     'serve-fails-cleanly-on-a-busy-port',
     // Not SQLite-only: these choose both databases themselves, so the sqlite project runs them once.

@@ -26,7 +26,7 @@ async function keys(args: string[]): Promise<string> {
   const out = new PassThrough()
   const chunks: Buffer[] = []
   out.on('data', (c: Buffer) => chunks.push(c))
-  expect(await keysCommand([...args, '--db', db], out, {})).toBe(0)
+  expect(await keysCommand([...args, '--db', serverDatabase(db)], out, serverEnv({}))).toBe(0)
   return Buffer.concat(chunks).toString()
 }
 

@@ -97,14 +97,3 @@ describe('shutdown', () => {
     expect(payloads.map((row) => JSON.parse(row.payload).uuid)).toEqual(['kept-1'])
   })
 })
-
-describe('--max-db-size', () => {
-  it('makes capture answer 503 with Retry-After once the database is that large', async () => {
-    const { server } = await start(['--max-db-size', '1KB'])
-    const answer = await fetch(`${server.url}/e/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api_key: PROJECT_TOKEN, event: 'x', distinct_id: 'a' }) })
-    expect(answer.status).toBe(503)
-    expect(answer.headers.get('retry-after')).toBe('30')
-    expect(await answer.json()).toEqual({ type: 'server_error', code: 'storage_full', detail: 'The server has reached its storage limit; try again later.', attr: null })
-    expect((await fetch(`${server.url}/_health`)).status).toBe(200)
-  })
-})
