@@ -9,6 +9,8 @@ export const CLI = path.join(ROOT, 'dist/cli/main.js')
 
 export interface Child {
   url: string
+  /** For reading the process's CPU time (/proc). */
+  pid: number
   output: () => string
   stop(): Promise<void>
 }
@@ -34,6 +36,7 @@ export async function startChild(script: string, args: string[], env: Record<str
   })
   return {
     url,
+    pid: child.pid ?? -1,
     output: () => output,
     stop: () =>
       new Promise((resolve) => {

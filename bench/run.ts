@@ -1,10 +1,18 @@
 import { benchDelivery } from './delivery.bench'
 import { benchMapping } from './mapping.bench'
 import { benchPage } from './page.bench'
+import { benchPostgres } from './postgres.bench'
 import { benchSegment } from './segment.bench'
 import { benchServer } from './server.bench'
 
-const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = { mapping: benchMapping, segment: benchSegment, delivery: benchDelivery, server: benchServer, page: benchPage }
+const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
+  mapping: benchMapping,
+  segment: benchSegment,
+  delivery: benchDelivery,
+  server: benchServer,
+  page: benchPage,
+  postgres: benchPostgres,
+}
 
 // `npm run bench` runs all; `npm run bench -- delivery` runs the named ones.
 async function main(): Promise<void> {

@@ -37,7 +37,11 @@ function asOwner(command: string, args: string[]): void {
   else execFileSync(command, args, { stdio: 'pipe' })
 }
 
-export async function startCluster(): Promise<{ url: string; dir: string }> {
+/**
+ * `durable`: fsync and synchronous commits on, as in production (the benchmark's figures); off for the tests.
+ * `settings`: more server settings (the benchmark loads pg_stat_statements).
+ */
+export async function startCluster(options: { durable?: boolean; settings?: Record<string, string> } = {}): Promise<{ url: string; dir: string }> {
   const bin = binaries()
   const dir = mkdtempSync(join(tmpdir(), 'capi-pg-'))
   if (process.getuid?.() === 0) {
@@ -47,7 +51,9 @@ export async function startCluster(): Promise<{ url: string; dir: string }> {
   }
   const port = await freePort()
   asOwner(join(bin, 'initdb'), ['-D', join(dir, 'data'), '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8'])
-  const settings = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400`
+  const durability = options.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off'
+  const extra = Object.entries(options.settings ?? {}).map(([name, value]) => ` -c ${name}=${value}`)
+  const settings = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${durability} -c max_connections=400${extra.join('')}`
   asOwner(join(bin, 'pg_ctl'), ['-D', join(dir, 'data'), '-l', join(dir, 'log'), '-w', '-o', settings, 'start'])
   return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, dir }
 }
