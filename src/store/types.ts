@@ -290,6 +290,8 @@ export interface PersonChanges {
 
 export interface PersonStore {
   find(projectId: number, distinctId: string): StoredPerson | undefined
+  /** The persons of several distinct ids in one statement, by distinct id (ids without a person are absent). */
+  findMany(projectId: number, distinctIds: readonly string[]): Map<string, StoredPerson>
   /** Writes a batch's changes; runs inside the caller's transaction. */
   write(projectId: number, changes: PersonChanges): void
   /**

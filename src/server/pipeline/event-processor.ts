@@ -5,7 +5,7 @@ import type { CapturedEvent, LogEntry, NewDelivery, Person, QueuedEvent, Store }
 import type { InvocationResult } from '../../mapping/invoke'
 import type { FunctionRegistry, RunningFunction } from './function-registry'
 import { countMetrics, type MetricHit } from './metric-counts'
-import { MAX_PERSON_BYTES, PersonBatch } from './person-batch'
+import { MAX_PERSON_BYTES, PersonBatch, personIdsOf } from './person-batch'
 import { QualityCounts } from './quality-counts'
 
 export interface PipelineLimits {
@@ -116,6 +116,10 @@ export class EventProcessor {
     const events = this.store.events.pending(projectId, { events: limit, bytes: this.limits.batchBytes, eventBytes: this.limits.eventBytes })
     if (events.length === 0) return { processed: 0, more: false }
     const context = this.context(projectId)
+    context.persons.preload(
+      events.flatMap((queued) => (queued.event ? personIdsOf(queued.event) : [])),
+      (ids) => this.store.persons.findMany(projectId, ids),
+    )
     const first = events[0]
     if (first.failures >= MAX_FAILURES) {
       this.setAside(first, `processing it stopped the pipeline ${first.failures} times`, context)

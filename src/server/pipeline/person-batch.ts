@@ -30,6 +30,17 @@ export class PersonBatch {
     private readonly maxBytes = MAX_PERSON_BYTES,
   ) {}
 
+  /**
+   * Reads the persons of these distinct ids at once (one statement for a batch instead of one a distinct id);
+   * call before the first `apply`. Ids already known to the batch are not read again.
+   */
+  preload(distinctIds: Iterable<string>, findMany: (distinctIds: string[]) => ReadonlyMap<string, StoredPerson>): void {
+    const unknown = [...new Set(distinctIds)].filter((id) => !this.ids.has(id))
+    if (unknown.length === 0) return
+    const found = findMany(unknown)
+    for (const distinctId of unknown) this.remember(distinctId, found.get(distinctId))
+  }
+
   /** Applies the event to its person; returns the person as this event sees it. */
   apply(event: CapturedEvent): PersonUpdate {
     const set = isRecord(event.properties.$set) ? event.properties.$set : {}
@@ -66,14 +77,16 @@ export class PersonBatch {
 
   private lookup(distinctId: string): Cached | undefined {
     let id = this.ids.get(distinctId)
-    if (id === undefined) {
-      const stored = this.find(distinctId)
-      id = stored ? this.resolve(stored.id) : null
-      this.ids.set(distinctId, id)
-      // A person seen before through another of its distinct ids keeps the batch's version.
-      if (stored && id === stored.id && !this.persons.has(id)) this.persons.set(id, { ...stored, changed: false })
-    }
+    if (id === undefined) id = this.remember(distinctId, this.find(distinctId))
     return id === null ? undefined : this.persons.get(this.resolve(id))
+  }
+
+  private remember(distinctId: string, stored: StoredPerson | undefined): string | null {
+    const id = stored ? this.resolve(stored.id) : null
+    this.ids.set(distinctId, id)
+    // A person seen before through another of its distinct ids keeps the batch's version.
+    if (stored && id === stored.id && !this.persons.has(id)) this.persons.set(id, { ...stored, changed: false })
+    return id
   }
 
   private link(distinctId: string, personId: string): void {
@@ -112,4 +125,10 @@ function grownBy(previous: Record<string, unknown>, set: Record<string, unknown>
 /** `"key":value,` serialised. */
 function entryBytes(key: string, value: unknown): number {
   return Buffer.byteLength(JSON.stringify(key)) + Buffer.byteLength(JSON.stringify(value) ?? 'null') + 2
+}
+
+/** The distinct ids whose persons an event reads: its own, and on `$identify` the anonymous one merged into it. */
+export function personIdsOf(event: CapturedEvent): string[] {
+  const anonymous = event.event === '$identify' ? event.properties.$anon_distinct_id : undefined
+  return typeof anonymous === 'string' ? [event.distinct_id, anonymous] : [event.distinct_id]
 }
