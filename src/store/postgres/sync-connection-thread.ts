@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { type MessagePort, workerData } from 'node:worker_threads'
 import { Client, types } from 'pg'
 
@@ -9,6 +10,8 @@ export interface PgRequest {
   values: unknown[]
   /** Inside a transaction: the connection it began on; a newer one means the transaction is gone. */
   generation?: number
+  /** A store's statement, run often: prepared once on the connection (never a text of several statements). */
+  prepared?: boolean
 }
 
 export type PgReply = { id: number } & ({ rows: Record<string, unknown>[]; rowCount: number; generation: number } | { error: { message: string; code?: string; detail?: string; lost: boolean } })
@@ -22,6 +25,10 @@ const { url, signal, port, applicationName } = workerData as { url: string; sign
 const flag = new Int32Array(signal)
 let client: Client | undefined
 let generation = 0
+/** Names of the statements prepared on the current connection (pg parses a named one once per connection). */
+let prepared = new Map<string, string>()
+/** The stores have a few hundred statements; texts built per call beyond them run unprepared. */
+const MAX_PREPARED = 500
 
 async function connection(): Promise<Client> {
   if (client) return client
@@ -37,6 +44,7 @@ async function connection(): Promise<Client> {
   await fresh.query("SET statement_timeout = '60s'; SET idle_in_transaction_session_timeout = '120s'; SET lock_timeout = '30s'")
   client = fresh
   generation += 1
+  prepared = new Map()
   return fresh
 }
 
@@ -49,7 +57,7 @@ async function answer(request: PgRequest): Promise<Answer> {
     if (request.generation !== undefined && request.generation !== generation) return TRANSACTION_LOST
     const db = await connection()
     if (request.generation !== undefined && request.generation !== generation) return TRANSACTION_LOST
-    const result = await db.query({ text: request.text, values: request.values })
+    const result = await db.query({ name: request.prepared ? statementName(request.text) : undefined, text: request.text, values: request.values })
     return { rows: result.rows, rowCount: result.rowCount ?? 0, generation }
   } catch (error) {
     const e = error as { message: string; code?: string; detail?: string }
@@ -62,6 +70,19 @@ async function answer(request: PgRequest): Promise<Answer> {
     }
     return { error: { message: e.message, code: e.code, detail: e.detail, lost } }
   }
+}
+
+/**
+ * The statement's name on this connection, or none past MAX_PREPARED. Parameter types are inferred from the
+ * text alone (pg sends every value untyped), so a statement prepared at its first use fits every later one.
+ */
+function statementName(text: string): string | undefined {
+  let name = prepared.get(text)
+  if (name === undefined && prepared.size < MAX_PREPARED) {
+    name = `s_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`
+    prepared.set(text, name)
+  }
+  return name
 }
 
 // One statement at a time, in the order sent: the connection is one session.

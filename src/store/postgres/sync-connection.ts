@@ -57,13 +57,18 @@ export class SyncPgConnection implements SqlConnection {
   }
 
   exec(sql: string): void {
-    this.query({ text: sql, names: [] }, [])
+    this.query({ text: sql, names: [] }, [], false)
   }
 
   /** Runs one statement; inside a transaction, only on the connection the transaction began on. */
-  query(numbered: NumberedSql, params: unknown[]): { rows: Record<string, unknown>[]; rowCount: number } {
+  query(numbered: NumberedSql, params: unknown[], prepared = true): { rows: Record<string, unknown>[]; rowCount: number } {
     if (this.closed) throw new PgError('the Postgres connection is closed', undefined, true)
-    const request: Omit<PgRequest, 'id'> = { text: numbered.text, values: valuesFor(numbered, paramsOf(params)), generation: this.depth > 0 ? this.transactionGeneration : undefined }
+    const request: Omit<PgRequest, 'id'> = {
+      text: numbered.text,
+      values: valuesFor(numbered, paramsOf(params)),
+      generation: this.depth > 0 ? this.transactionGeneration : undefined,
+      prepared,
+    }
     const reply = this.ask(request)
     if ('error' in reply) throw new PgError(`${reply.error.message} (in: ${numbered.text.replace(/\s+/g, ' ').slice(0, 200)})`, reply.error.code, reply.error.lost)
     return reply
