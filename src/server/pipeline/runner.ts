@@ -8,6 +8,11 @@ import { JobRunner } from './job-runner'
 export interface RunnerOptions extends SenderOptions {
   /** How often the queues are polled when nothing wakes the runner. */
   pollMs?: number
+  /**
+   * Polls that keep finding nothing (or only projects other workers hold) come ever less often, up to this
+   * (default 250 ms); the first work found brings back `pollMs`. In one process, capture wakes the runner anyway.
+   */
+  idlePollMs?: number
   /** Settled deliveries (delivered, failed, gave_up) and logs older than this are pruned (default 7 days). */
   retentionMs?: number
   /** Processed events received longer ago than this are pruned (default DEFAULT_EVENT_RETENTION_MS). */
@@ -29,6 +34,7 @@ const PRUNE_EVERY_MS = 60 * 60 * 1000
  */
 export const DEFAULT_EVENT_RETENTION_MS = PINTEREST_WINDOW_MS + 6 * 3600 * 1000
 const ROUND_GAP_MS = 20
+const IDLE_POLL_MS = 250
 const JANITOR_MS = 5_000
 
 /** A pause that `wake` may cut short. */
@@ -69,6 +75,9 @@ export class PipelineRunner {
   private readonly sendPause = new Pause()
   private lastPrune = 0
   private lastJanitor = 0
+  /** Polls in a row that found nothing to map, and to send. */
+  private idleMaps = 0
+  private idleSends = 0
 
   constructor(
     private readonly store: Store,
@@ -118,6 +127,7 @@ export class PipelineRunner {
   }
 
   private async mapLoop(): Promise<void> {
+    let roundMapped = 0
     while (!this.stopping) {
       let turn: ReturnType<EventProcessor['runTurn']>
       try {
@@ -133,14 +143,28 @@ export class PipelineRunner {
       if (jobMapped) this.sendPause.wake()
       if (turn === undefined) {
         if (jobMapped) await nextTick()
-        else await this.mapPause.sleep(this.options.pollMs ?? 50, true)
+        else await this.mapPause.sleep(this.backoff(this.idleMaps++), true)
         continue
       }
-      if (turn.processed > 0) this.sendPause.wake()
+      if (turn.processed > 0) {
+        this.sendPause.wake()
+        this.idleMaps = 0
+      }
+      roundMapped += turn.processed
+      const roundIdle = turn.last && roundMapped === 0
+      if (turn.last) roundMapped = 0
+      // Every pending project is another worker's: wait as when nothing is pending, not a round gap.
+      if (roundIdle && !jobMapped) await this.mapPause.sleep(this.backoff(this.idleMaps++), true)
       // Under a steady trickle, a short pause gathers events into batches instead of a round per request.
-      if (turn.drained) await this.mapPause.sleep(ROUND_GAP_MS, false)
+      else if (turn.drained) await this.mapPause.sleep(ROUND_GAP_MS, false)
       else await nextTick()
     }
+  }
+
+  /** The wait after `idle` polls in a row found nothing: pollMs, doubling up to idlePollMs. */
+  private backoff(idle: number): number {
+    const pollMs = this.options.pollMs ?? 50
+    return Math.max(pollMs, Math.min(this.options.idlePollMs ?? IDLE_POLL_MS, pollMs * 2 ** Math.min(idle, 10)))
   }
 
   private stepJobs(): boolean {
@@ -165,17 +189,20 @@ export class PipelineRunner {
         await this.sendPause.sleep(1000, false)
         continue
       }
-      if (sent === 0) await this.sendPause.sleep(this.idleMs(), true)
-      else await nextTick()
+      if (sent === 0) await this.sendPause.sleep(this.idleMs(this.idleSends++), true)
+      else {
+        this.idleSends = 0
+        await nextTick()
+      }
     }
   }
 
   /**
-   * After a round that sent nothing: the poll interval, or less when an ad account out of budget may send
-   * sooner. Never more: other functions' retries come due in the meantime.
+   * After a round that sent nothing: the backed-off poll interval, or less when an ad account out of budget
+   * may send sooner. Mapping here wakes the loop; deliveries mapped by another worker wait a poll at most.
    */
-  private idleMs(): number {
-    const pollMs = this.options.pollMs ?? 50
+  private idleMs(idle: number): number {
+    const pollMs = this.backoff(idle)
     return Math.min(pollMs, this.sender.pacedWaitMs() ?? pollMs)
   }
 

@@ -256,6 +256,11 @@ const MIGRATIONS: string[] = [
   -- status; Postgres's holds the pending rows only).
   CREATE INDEX deliveries_last_delivered ON deliveries(function_id, next_attempt_at) WHERE status = 'delivered';
   `,
+  `
+  -- An index on the lease columns made every claim a non-HOT update (a new entry in each of the row's
+  -- indexes). Leased rows are pending rows: the janitor finds them through the pending partial indexes.
+  DROP INDEX deliveries_leased;
+  `,
 ]
 
 /** Any fixed number, the same in every process: the lock that lets one process migrate while the others wait. */

@@ -78,8 +78,9 @@ export function storedLeases(db: SqlConnection): DeliveryLeases {
   const claimAfter = claimSql('AND (next_attempt_at, id) > (@at, @id)')
   const extend = db.prepare('UPDATE deliveries SET lease_until = @until WHERE id = ANY(@ids::bigint[]) AND lease_token = @token')
   const release = db.prepare('UPDATE deliveries SET lease_token = NULL, lease_until = NULL WHERE id = ANY(@ids::bigint[]) AND lease_token = @token')
-  // Through the deliveries_leased partial index: only leased rows are in it.
-  const expire = db.prepare('UPDATE deliveries SET lease_token = NULL, lease_until = NULL WHERE lease_token IS NOT NULL AND lease_until < ?')
+  // Only pending rows are ever leased: found through the pending partial indexes, none on the lease columns
+  // (an index on them would make every claim a non-HOT update).
+  const expire = db.prepare("UPDATE deliveries SET lease_token = NULL, lease_until = NULL WHERE status = 'pending' AND lease_token IS NOT NULL AND lease_until < ?")
   const settle = db.prepare(
     `UPDATE deliveries d SET status = u.status, attempts = u.attempts, next_attempt_at = u.next_attempt_at, last_error = u.last_error, reason = u.reason,
        updated_at = @now, lease_token = NULL, lease_until = NULL

@@ -51,8 +51,11 @@ export class SqlEventQueue implements EventQueue {
        WHERE e.project_id = @projectId AND e.id > (SELECT processed_through FROM project_watermarks WHERE project_id = @projectId)
        ORDER BY e.id LIMIT @limit`,
     )
+    // A probe of the index per project, whatever the table's statistics say (an EXISTS may become a join over all events).
     this.projectsStatement = db.prepare(
-      'SELECT w.project_id FROM project_watermarks w WHERE EXISTS (SELECT 1 FROM events e WHERE e.project_id = w.project_id AND e.id > w.processed_through) ORDER BY w.project_id',
+      `SELECT w.project_id FROM project_watermarks w
+       WHERE (SELECT e.id FROM events e WHERE e.project_id = w.project_id AND e.id > w.processed_through ORDER BY e.project_id, e.id LIMIT 1) IS NOT NULL
+       ORDER BY w.project_id`,
     )
     // SQLite has one process, and its one pipeline thread takes the projects in turn: nothing to lock.
     // On Postgres the lock is the session's: a worker whose connection ends (killed, lost) lets go of it at once.
