@@ -113,6 +113,17 @@ async function claims(): Promise<Map<string, string[]>> {
   }
 }
 
+async function pendingCount(): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl })
+  await client.connect()
+  try {
+    const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM deliveries WHERE status = 'pending'")
+    return rows[0].n
+  } finally {
+    await client.end()
+  }
+}
+
 const received = () => [...emulators.values()].reduce((sum, emulator) => sum + emulator.accepted().length, 0)
 
 /** The worker has a request in flight: its emulator received one less than half the latency ago. */
@@ -168,6 +179,16 @@ describe('an API process and three workers on one Postgres database', () => {
     await until(() => missing().length === 0, 120_000)
     const left = missing()
     expect({ missing: left.length, first: left.slice(0, 5) }).toEqual({ missing: 0, first: [] })
+    // The killed worker's request in flight was received at once; its resend comes when its lease (30 s) runs
+    // out, which may be after every event arrived once: wait for every claim of it to be settled by another.
+    let settledAll = false
+    const started = Date.now()
+    while (!settledAll && Date.now() - started < 120_000) {
+      const live = await claims()
+      settledAll = [...claimsAtKill.keys()].every((token) => !live.has(token)) && (await pendingCount()) === 0
+      if (!settledAll) await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    expect(settledAll).toBe(true)
     const counts = receivedCounts()
     expect([...counts.keys()].filter((id) => !id.startsWith('scale-'))).toEqual([])
 

@@ -15,12 +15,18 @@ describe.each(STORE_KINDS)('persons of several distinct ids, on %s', (kind) => {
   beforeEach(async () => {
     opened = await openTestStore(kind)
   })
-  afterEach(() => opened.close())
+  const dirs: string[] = []
+  afterEach(async () => {
+    for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true })
+    await opened.close()
+  })
 
   /** A second connection to a migrated database: Postgres's of the test, or a SQLite file's (one in memory is not shared). */
   const connect = (): SqlConnection => {
     if (kind === 'postgres') return new SyncPgConnection(opened.location)
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'persons-')), 'store.sqlite')
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'persons-'))
+    dirs.push(dir)
+    const file = path.join(dir, 'store.sqlite')
     openSqliteStore(file).close()
     return new SqliteConnection(new Database(file))
   }
