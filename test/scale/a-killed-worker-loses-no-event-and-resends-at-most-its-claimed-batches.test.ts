@@ -197,8 +197,8 @@ describe('an API process and three workers on one Postgres database', () => {
     const afterKill = new Set([...startedAfter].flatMap(idsOf))
     expect(afterKill.size).toBeGreaterThan(10_000)
     expect(duplicates.filter(([id]) => afterKill.has(id))).toEqual([])
-    // Its request in flight was received and never settled: sent again by another worker, as are only its claims, once.
-    expect(duplicates.length).toBeGreaterThan(0)
+    // What is sent twice is the killed worker's claims, once more each: a request it had out (the emulator may or may
+    // not have answered it before the kill) goes again from another worker, with the same event ids.
     expect(duplicates.filter(([id]) => !orphaned.has(id))).toEqual([])
     expect(duplicates.every(([, n]) => n === 2)).toBe(true)
     process.stdout.write(`scale-out: ${EVENTS} events; the killed worker held ${orphaned.size} deliveries, ${duplicates.length} of them were sent again\n`)
