@@ -181,6 +181,15 @@ async function sqliteSingleProcess(emulator: Child): Promise<Measured> {
   }
 }
 
+/**
+ * Each worker count starts on the cluster as the one before found it: a previous run's database left behind
+ * would be vacuumed, and its WAL checkpointed, while the next one is measured.
+ */
+async function leaveClusterAsFound(adminUrl: string, database: string): Promise<void> {
+  await query(adminUrl, `DROP DATABASE IF EXISTS ${database}`)
+  await query(adminUrl, 'CHECKPOINT')
+}
+
 async function postgresWith(workerCount: number, cluster: { url: string; dir: string }, emulator: Child): Promise<Record<string, unknown>> {
   const name = `bench_workers_${workerCount}`
   await query(cluster.url, `DROP DATABASE IF EXISTS ${name}`)
@@ -203,6 +212,7 @@ async function postgresWith(workerCount: number, cluster: { url: string; dir: st
     const measured = await rounds(`pg${workerCount}`, api.url, emulator.url, {
       api: () => [api.pid],
       workers: () => workers.map((w) => w.pid),
+      ...Object.fromEntries(workers.map((w, i) => [`worker_${i + 1}`, () => [w.pid]])),
       postgres: () => postgresPids(path.join(cluster.dir, 'data')),
       emulator: () => [emulator.pid],
     })
@@ -215,6 +225,7 @@ async function postgresWith(workerCount: number, cluster: { url: string; dir: st
     return { workers: workerCount, ...measured, wal_bytes_per_event: Math.round(wal / (ROUNDS * ROUND_EVENTS)), statements, postgres_rows_per_event: await rowsPerEvent(databaseUrl, events) }
   } finally {
     await stopAll(children)
+    await leaveClusterAsFound(cluster.url, name)
   }
 }
 

@@ -76,6 +76,8 @@ export class EventProcessor {
   private roundHadMore = false
   /** Events read for a project's next turn: fewer for a project whose events are slow to map. */
   private readonly readLimits = new Map<number, number>()
+  /** The project whose events this worker still holds after a turn that left some (Postgres; see turn). */
+  private kept: number | undefined
 
   constructor(
     private readonly store: Store,
@@ -90,7 +92,10 @@ export class EventProcessor {
     if (this.round.length === 0) {
       this.round = this.store.events.pendingProjects()
       this.roundHadMore = false
-      if (this.round.length === 0) return undefined
+      if (this.round.length === 0) {
+        this.letGo()
+        return undefined
+      }
     }
     const projectId = this.round.shift() as number
     const { processed, more } = this.turn(projectId)
@@ -100,15 +105,32 @@ export class EventProcessor {
 
   /**
    * A project's turn, holding its events: with several workers, the project's turn is another's while it runs
-   * there (its events are neither read nor mapped twice), and this one goes on to the next project.
+   * there (its events are neither read nor mapped twice), and this one goes on to the next project. A turn that
+   * mapped events keeps the project until this worker turns to another one or finds nothing pending: a busy
+   * project's events stay with the worker mapping them rather than pass between workers turn by turn.
    */
   private turn(projectId: number): { processed: number; more: boolean } {
-    if (!this.store.events.claim(projectId)) return { processed: 0, more: false }
-    try {
-      return this.claimedTurn(projectId)
-    } finally {
-      this.store.events.release(projectId)
+    if (this.kept !== projectId) {
+      this.letGo()
+      if (!this.store.events.claim(projectId)) return { processed: 0, more: false }
     }
+    this.kept = undefined
+    let result: { processed: number; more: boolean } | undefined
+    try {
+      result = this.claimedTurn(projectId)
+    } finally {
+      if (result && result.processed > 0) this.kept = projectId
+      else this.store.events.release(projectId)
+    }
+    return result
+  }
+
+  /** Lets go of the project kept after its last turn, if any. */
+  letGo(): void {
+    if (this.kept === undefined) return
+    const projectId = this.kept
+    this.kept = undefined
+    this.store.events.release(projectId)
   }
 
   private claimedTurn(projectId: number): { processed: number; more: boolean } {

@@ -108,6 +108,7 @@ export class PipelineRunner {
     this.sendPause.wake()
     await this.loops
     this.drainEvents()
+    this.processor.letGo()
     await this.sender.runOnce()
     this.running = false
   }

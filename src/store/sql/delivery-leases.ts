@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { atomically } from './atomically'
 import type { SqlConnection } from './connection'
 import type { ClaimRequest, Delivery, DeliveryClaim, DeliveryUpdate, NewDelivery } from '../types'
@@ -63,17 +63,29 @@ export function storedLeases(db: SqlConnection): DeliveryLeases {
      FROM unnest(@projects::bigint[], @functions::text[], @mappings::text[], @uuids::text[], @distinctIds::text[], @eventIds::text[], @payloads::text[], @due::bigint[], @seen::bigint[], @rowIds::bigint[], @jobs::text[], @items::bigint[])
        AS r(project_id, function_id, mapping, event_uuid, distinct_id, event_id, payload, next_attempt_at, first_seen_at, event_row_id, job_id, job_item)`,
   )
-  const claimSql = (after: string) =>
-    db.prepare(
-      `WITH picked AS MATERIALIZED (
+  // A claim of less than a full batch waits while another worker has a live lease of the function out: the
+  // deliveries due meanwhile go together once it is settled, rather than each worker sending its own small
+  // batch at once. (A worker's own requests already take turns: a round sends one short batch per function.)
+  // Leases are told apart by their token's first part, this store's. The leased rows are the oldest due, so
+  // the search for one stops at the first rows it reads; the ready rows are counted without locking them, and
+  // a claim that waits locks nothing.
+  const worker = randomBytes(6).toString('hex')
+  const claimSql = (after: string) => {
+    const ready = `status = 'pending' AND function_id = @functionId AND next_attempt_at <= @dueBy AND (lease_token IS NULL OR lease_until < @atMs) ${after}`
+    return db.prepare(
+      `WITH sending AS MATERIALIZED (
+         SELECT EXISTS (SELECT 1 FROM deliveries WHERE status = 'pending' AND function_id = @functionId AND next_attempt_at <= @dueBy AND lease_token NOT LIKE @mine AND lease_until >= @atMs) AS busy),
+       picked AS MATERIALIZED (
          SELECT id FROM deliveries
-         WHERE status = 'pending' AND function_id = @functionId AND next_attempt_at <= @dueBy AND (lease_token IS NULL OR lease_until < @atMs) ${after}
+         WHERE ${ready}
+           AND (NOT (SELECT busy FROM sending) OR (SELECT COUNT(*) FROM (SELECT 1 FROM deliveries WHERE ${ready} LIMIT @limit) r) >= @limit)
          ORDER BY next_attempt_at, id LIMIT @limit FOR UPDATE SKIP LOCKED)
        UPDATE deliveries d SET lease_token = @token, lease_until = @until FROM picked WHERE d.id = picked.id
        RETURNING ${DELIVERY_COLUMNS.split(', ')
          .map((c) => `d.${c}`)
          .join(', ')}`,
     )
+  }
   const claimFirst = claimSql('')
   const claimAfter = claimSql('AND (next_attempt_at, id) > (@at, @id)')
   const extend = db.prepare('UPDATE deliveries SET lease_until = @until WHERE id = ANY(@ids::bigint[]) AND lease_token = @token')
@@ -106,8 +118,8 @@ export function storedLeases(db: SqlConnection): DeliveryLeases {
         }),
       ),
     claim: (functionId, request) => {
-      const token = randomUUID()
-      const params = { functionId, dueBy: request.dueBy, atMs: request.atMs, limit: request.limit, token, until: request.atMs + request.leaseMs }
+      const token = `${worker}:${randomUUID()}`
+      const params = { functionId, dueBy: request.dueBy, atMs: request.atMs, limit: request.limit, token, mine: `${worker}:%`, until: request.atMs + request.leaseMs }
       const rows = (request.after ? claimAfter.all({ ...params, at: request.after.next_attempt_at, id: request.after.id }) : claimFirst.all(params)) as Delivery[]
       // RETURNING keeps no order: the oldest due first, as the batch is sent.
       rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.id - b.id)

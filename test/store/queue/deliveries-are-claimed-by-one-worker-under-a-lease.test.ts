@@ -44,15 +44,36 @@ describe('deliveries claimed by several workers on postgres', () => {
   const leases = () => raw.prepare('SELECT lease_token AS token, lease_until AS until FROM deliveries ORDER BY id').all() as { token: string | null; until: number | null }[]
 
   it('hands two workers claiming the same function disjoint rows, oldest due first, and neither a row that is not due', () => {
-    a.deliveries.add([...rows('fn', 1_500), ...rows('other', 3)])
+    a.deliveries.add([...rows('fn', 2_000), ...rows('other', 3)])
     a.deliveries.add([{ ...rows('fn', 1, T * 20)[0], event_id: 'later' }])
     const first = claimAt(a, T)
     const second = claimAt(b, T)
     expect(first.rows.map((r) => r.event_id)).toEqual(Array.from({ length: 1_000 }, (_, i) => `fn-${i}`))
-    expect(second.rows.map((r) => r.event_id)).toEqual(Array.from({ length: 500 }, (_, i) => `fn-${1_000 + i}`))
+    expect(second.rows.map((r) => r.event_id)).toEqual(Array.from({ length: 1_000 }, (_, i) => `fn-${1_000 + i}`))
     expect(claimAt(a, T).rows).toEqual([])
     expect(first.token).not.toBe(second.token)
     expect(new Set(leases().map((l) => l.token))).toEqual(new Set([first.token, second.token, null]))
+  })
+
+  it('holds back a claim of less than a full batch while another worker’s lease of the function is live, and leases none of its rows', () => {
+    a.deliveries.add(rows('fn', 1_300))
+    const out = claimAt(a, T)
+    expect(out.rows).toHaveLength(1_000)
+    expect(claimAt(b, T).rows).toEqual([])
+    expect(leases().filter((l) => l.token !== null)).toHaveLength(1_000)
+    // Settled, the lease holds nothing back: the 300 due meanwhile go as one batch.
+    a.deliveries.settle(delivered(out), T + 10, out.token)
+    expect(claimAt(b, T + 20).rows.map((r) => r.event_id)).toEqual(Array.from({ length: 300 }, (_, i) => `fn-${1_000 + i}`))
+  })
+
+  it('holds nothing back for a lease that ran out, for another function’s lease, or for the worker’s own lease', () => {
+    a.deliveries.add([...rows('fn', 8), ...rows('other', 5)])
+    expect(claimAt(a, T, 5).rows).toHaveLength(5)
+    expect(b.deliveries.claim('other', { dueBy: T * 10, atMs: T, leaseMs: LEASE_MS, limit: 1_000 }).rows).toHaveLength(5)
+    expect(claimAt(b, T + 1).rows).toEqual([])
+    expect(claimAt(b, T + LEASE_MS + 1).rows).toHaveLength(8)
+    a.deliveries.add(rows('fn', 3, T * 2))
+    expect(claimAt(b, T + LEASE_MS + 2).rows).toHaveLength(3)
   })
 
   it('gives rows whose lease ran out to the next claim, and the first worker’s settle then changes nothing', () => {
@@ -131,6 +152,28 @@ describe('deliveries claimed by several workers on postgres', () => {
       expect(queue.settle(outcomes, T + 1, claim.token)).toBe(0)
       expect(count()).toBe(1)
       expect(queue.counts()).toMatchObject({ pending: 500, delivered: 500 })
+    } finally {
+      db.close()
+    }
+  })
+
+  it('leases claimed rows in place, adding no index entries (HOT updates), even with kilobyte payloads', () => {
+    const db = new SyncPgConnection(opened.location)
+    const queue = new SqlDeliveryQueue(db)
+    const payload = JSON.stringify({ event_name: 'checkout', user_data: { em: ['a'.repeat(64)] }, custom_data: { note: 'x'.repeat(1_000) } })
+    try {
+      const [hot, updated] = db.transaction(() => {
+        queue.add(rows('fn', 300).map((row) => ({ ...row, payload })))
+        expect(queue.claim('fn', { dueBy: T * 10, atMs: T, leaseMs: LEASE_MS, limit: 1_000 }).rows).toHaveLength(300)
+        const stats = db.prepare("SELECT pg_stat_get_xact_tuples_hot_updated('deliveries'::regclass) AS hot, pg_stat_get_xact_tuples_updated('deliveries'::regclass) AS updated").get() as {
+          hot: number
+          updated: number
+        }
+        return [Number(stats.hot), Number(stats.updated)]
+      })
+      expect(updated).toBe(300)
+      // Nearly all: a page's last rows may find no room.
+      expect(hot).toBeGreaterThanOrEqual(270)
     } finally {
       db.close()
     }
