@@ -1,8 +1,5 @@
 import { SyncPgConnection } from './sync-connection'
 
-/** The advisory lock keys of the processes of one database (any fixed numbers, the same in every process). */
-export const LOCK_KEYS = { bootstrap: 7_402_914, alerts: 7_402_915 } as const
-
 /**
  * Session advisory locks on a connection of their own, for what only one process of a cluster may do at a
  * time. A lock lives as long as the connection: a process that dies or loses it lets another take over.

@@ -1,4 +1,5 @@
 import type { SqlConnection } from '../sql/connection'
+import { LOCK_KEYS } from './lock-keys'
 
 /**
  * The Postgres schema, in order; each step runs once, recorded in schema_migrations. The tables are SQLite's
@@ -268,16 +269,13 @@ const MIGRATIONS: string[] = [
   `,
 ]
 
-/** Any fixed number, the same in every process: the lock that lets one process migrate while the others wait. */
-const MIGRATION_LOCK = 7_402_913
-
 /**
  * Migrates to the latest version in one transaction under an advisory lock, so that several processes
  * starting at once on an empty database take turns: the first migrates, the others find it done.
  */
 export function migratePostgres(db: SqlConnection, target = MIGRATIONS.length): void {
   db.transaction(() => {
-    db.prepare('SELECT pg_advisory_xact_lock(?)').get(MIGRATION_LOCK)
+    db.prepare('SELECT pg_advisory_xact_lock(?)').get(LOCK_KEYS.migration)
     db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())')
     const current = (db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v
     for (let version = current; version < target; version++) {

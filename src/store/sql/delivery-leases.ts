@@ -1,11 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import { atomically } from './atomically'
+import { atomically, chunksOf } from './atomically'
 import type { SqlConnection } from './connection'
 import type { ClaimRequest, Delivery, DeliveryClaim, DeliveryUpdate, NewDelivery } from '../types'
 
 export const DELIVERY_COLUMNS = 'id, project_id, function_id, mapping, event_uuid, distinct_id, event_id, payload, status, attempts, next_attempt_at, first_seen_at, last_error'
-/** Rows per statement of a multi-row insert or settle: a request's whole batch is one. */
-const CHUNK = 1_000
 
 /** An outcome as stored: the failed list's reason code read from the core's words. */
 export type StoredUpdate = DeliveryUpdate & { reason: string | null }
@@ -101,7 +99,7 @@ export function storedLeases(db: SqlConnection): DeliveryLeases {
   )
   return {
     add: (rows) =>
-      atomically(db, chunks(rows), (chunk) =>
+      atomically(db, chunksOf(rows), (chunk) =>
         insert.run({
           projects: chunk.map((r) => r.project_id),
           functions: chunk.map((r) => r.function_id),
@@ -132,7 +130,7 @@ export function storedLeases(db: SqlConnection): DeliveryLeases {
     expire: (nowMs) => expire.run(nowMs).changes,
     settle: (updates, nowMs, lease) => {
       let changed = 0
-      atomically(db, chunks(updates), (chunk) => {
+      atomically(db, chunksOf(updates), (chunk) => {
         changed += settle.run({
           now: nowMs,
           token: lease ?? null,
@@ -147,10 +145,4 @@ export function storedLeases(db: SqlConnection): DeliveryLeases {
       return updates.length - changed
     },
   }
-}
-
-function chunks<T>(rows: T[]): T[][] {
-  const out: T[][] = []
-  for (let start = 0; start < rows.length; start += CHUNK) out.push(rows.slice(start, start + CHUNK))
-  return out
 }

@@ -1,6 +1,7 @@
 import type { SqlConnection, SqlStatement } from './connection'
 import { dialectSql } from './connection'
-import { atomically } from './atomically'
+import { atomically, chunksOf } from './atomically'
+import { LOCK_KEYS } from '../postgres/lock-keys'
 import { PRUNE_CHUNK } from '../types'
 import type { BatchLimits, CapturedEvent, EventQueue, QueuedEvent } from '../types'
 
@@ -13,11 +14,6 @@ export const RECENT_OF_NAME_SQL = {
   WHERE project_id = @projectId AND (CASE WHEN json_valid(payload) THEN payload ->> '$.event' END) = @event ORDER BY id DESC LIMIT @limit`,
   postgres: 'SELECT payload FROM events WHERE project_id = @projectId AND event_name = @event ORDER BY id DESC LIMIT @limit',
 }
-
-/** The first key of the advisory locks by which a worker holds a project's events (the second is the project). */
-export const PROJECT_LOCK = 7_402_914
-/** Rows per multi-row insert on Postgres: one statement each, well inside its message size. */
-const INSERT_CHUNK = 1_000
 
 type PendingRow = { id: number; project_id: number; bytes: number; payload: string | null; failures: number }
 type Group = { projectId: number; payloads: string[] }
@@ -60,8 +56,8 @@ export class SqlEventQueue implements EventQueue {
     // SQLite has one process, and its one pipeline thread takes the projects in turn: nothing to lock.
     // On Postgres the lock is the session's: a worker whose connection ends (killed, lost) lets go of it at once.
     if (db.dialect === 'postgres') {
-      const lock = db.prepare(`SELECT pg_try_advisory_lock(${PROJECT_LOCK}, CAST(? AS integer))`).pluck()
-      const unlock = db.prepare(`SELECT pg_advisory_unlock(${PROJECT_LOCK}, CAST(? AS integer))`)
+      const lock = db.prepare(`SELECT pg_try_advisory_lock(${LOCK_KEYS.projectEvents}, CAST(? AS integer))`).pluck()
+      const unlock = db.prepare(`SELECT pg_advisory_unlock(${LOCK_KEYS.projectEvents}, CAST(? AS integer))`)
       this.lock = (projectId) => lock.get(projectId) === true
       this.unlock = (projectId) => unlock.run(projectId)
     } else {
@@ -203,12 +199,9 @@ function pgInsert(db: SqlConnection): (groups: Group[], now: number) => (() => v
   )
   return (groups, now) => {
     const rows = groups.flatMap(({ projectId, payloads }) => payloads.map((payload) => ({ projectId, payload })))
-    const steps: (() => void)[] = []
-    for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-      const chunk = rows.slice(start, start + INSERT_CHUNK)
-      steps.push(() => void insert.run({ now, projects: chunk.map((r) => r.projectId), payloads: chunk.map((r) => r.payload), names: chunk.map((r) => eventNameOf(r.payload)) }))
-    }
-    return steps
+    return chunksOf(rows).map(
+      (chunk) => () => void insert.run({ now, projects: chunk.map((r) => r.projectId), payloads: chunk.map((r) => r.payload), names: chunk.map((r) => eventNameOf(r.payload)) }),
+    )
   }
 }
 
