@@ -3,78 +3,80 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { ConfigError, OperatorError } from '../errors'
 import { SecretKeyError } from '../store/secret-box'
-import { BACKFILL_HELP, backfillCommand, DELIVERIES_HELP, deliveriesCommand } from './deliveries'
-import { ALERTS_HELP, alertsCommand } from './alerts'
-import { EMULATOR_HELP, emulatorCommand } from './emulator'
-import { FUNCTIONS_HELP, functionsCommand } from './functions'
-import { KEYS_HELP, keysCommand } from './keys'
-import { runMap } from './map'
-import { PERSONS_HELP, personsCommand } from './persons'
-import { PROJECTS_HELP, projectsCommand } from './projects'
-import { SECRETS_HELP, secretsCommand } from './secrets'
-import { runSend } from './send'
-import { SERVE_HELP, serveCommand } from './serve'
-import { type CommandHelp, formatHelp, formatUsage, parseCommand, UsageError } from './usage'
-
-const MAP_HELP: CommandHelp = {
-  synopsis: ['map --function FILE [--events FILE]'],
-  description: `
-Maps PostHog events (JSON lines; stdin without --events) to Pinterest events and prints one JSON line per
-result, and a count on stderr. Nothing is sent.`,
-}
-
-const SEND_HELP: CommandHelp = {
-  synopsis: ['send --function FILE [--events FILE] [--api-url URL] [--test] [--dry-run]'],
-  description: `
-Maps and delivers events (JSON lines; stdin without --events) to Pinterest in batches, with a progress bar on
-a terminal; exits 1 when any event failed. --api-url defaults to $PINTEREST_API_URL or
-https://api.pinterest.com; --test sends with Pinterest's test flag; --dry-run prints the requests instead.`,
-}
-
-async function map(args: string[]): Promise<number> {
-  const { values } = parseCommand('map', args, { function: { type: 'string' }, events: { type: 'string' } })
-  if (!values.function) throw new UsageError('map', 'map needs --function FILE')
-  return runMap({ functionFile: values.function, eventsFile: values.events })
-}
-
-async function send(args: string[]): Promise<number> {
-  const { values } = parseCommand('send', args, {
-    function: { type: 'string' },
-    events: { type: 'string' },
-    'api-url': { type: 'string' },
-    test: { type: 'boolean' },
-    'dry-run': { type: 'boolean' },
-  })
-  if (!values.function) throw new UsageError('send', 'send needs --function FILE')
-  return runSend({ functionFile: values.function, eventsFile: values.events, apiUrl: values['api-url'], test: values.test, dryRun: values['dry-run'] })
-}
+import { type CommandHelp, formatHelp, formatUsage, UsageError } from './usage'
 
 interface Command {
   help: CommandHelp
   run(args: string[]): Promise<number>
 }
 
-const COMMANDS: Record<string, Command> = {
-  serve: { help: SERVE_HELP, run: (args) => serveCommand(args) },
-  projects: { help: PROJECTS_HELP, run: (args) => projectsCommand(args) },
-  keys: { help: KEYS_HELP, run: (args) => keysCommand(args) },
-  functions: { help: FUNCTIONS_HELP, run: (args) => functionsCommand(args) },
-  deliveries: { help: DELIVERIES_HELP, run: (args) => deliveriesCommand(args) },
-  backfill: { help: BACKFILL_HELP, run: (args) => backfillCommand(args) },
-  alerts: { help: ALERTS_HELP, run: (args) => alertsCommand(args) },
-  secrets: { help: SECRETS_HELP, run: (args) => secretsCommand(args) },
-  persons: { help: PERSONS_HELP, run: (args) => personsCommand(args) },
-  map: { help: MAP_HELP, run: map },
-  send: { help: SEND_HELP, run: send },
-  emulator: { help: EMULATOR_HELP, run: (args) => emulatorCommand(args) },
+/**
+ * Each command's module is loaded when it runs (or its help is asked for): `map` and `send` do not wait for
+ * the server's modules to load, nor the admin commands for the mapping engine's.
+ */
+const COMMANDS: Record<string, () => Command> = {
+  serve: () => {
+    const m = require('./serve') as typeof import('./serve')
+    return { help: m.SERVE_HELP, run: m.serveCommand }
+  },
+  projects: () => {
+    const m = require('./projects') as typeof import('./projects')
+    return { help: m.PROJECTS_HELP, run: m.projectsCommand }
+  },
+  keys: () => {
+    const m = require('./keys') as typeof import('./keys')
+    return { help: m.KEYS_HELP, run: m.keysCommand }
+  },
+  functions: () => {
+    const m = require('./functions') as typeof import('./functions')
+    return { help: m.FUNCTIONS_HELP, run: m.functionsCommand }
+  },
+  deliveries: () => {
+    const m = require('./deliveries') as typeof import('./deliveries')
+    return { help: m.DELIVERIES_HELP, run: m.deliveriesCommand }
+  },
+  backfill: () => {
+    const m = require('./deliveries') as typeof import('./deliveries')
+    return { help: m.BACKFILL_HELP, run: m.backfillCommand }
+  },
+  alerts: () => {
+    const m = require('./alerts') as typeof import('./alerts')
+    return { help: m.ALERTS_HELP, run: m.alertsCommand }
+  },
+  secrets: () => {
+    const m = require('./secrets') as typeof import('./secrets')
+    return { help: m.SECRETS_HELP, run: m.secretsCommand }
+  },
+  persons: () => {
+    const m = require('./persons') as typeof import('./persons')
+    return { help: m.PERSONS_HELP, run: m.personsCommand }
+  },
+  map: () => {
+    const m = require('./map') as typeof import('./map')
+    return { help: m.MAP_HELP, run: m.mapCommand }
+  },
+  send: () => {
+    const m = require('./send') as typeof import('./send')
+    return { help: m.SEND_HELP, run: m.sendCommand }
+  },
+  emulator: () => {
+    const m = require('./emulator') as typeof import('./emulator')
+    return { help: m.EMULATOR_HELP, run: m.emulatorCommand }
+  },
 }
 
-const USAGE =
-  'Usage: pinterest-capi COMMAND [options]\n\nCommands:\n' +
-  Object.values(COMMANDS)
-    .flatMap((c) => c.help.synopsis.map((line) => `  ${line}\n`))
-    .join('') +
-  "\n'pinterest-capi COMMAND --help' describes a command; 'pinterest-capi --version' prints the version.\n"
+const commandNamed = (name: string | undefined): Command | undefined => (name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name]() : undefined)
+
+/** Every command's synopsis: printed only with help or a usage error, so every module may load for it. */
+function usage(): string {
+  return (
+    'Usage: pinterest-capi COMMAND [options]\n\nCommands:\n' +
+    Object.values(COMMANDS)
+      .flatMap((load) => load().help.synopsis.map((line) => `  ${line}\n`))
+      .join('') +
+    "\n'pinterest-capi COMMAND --help' describes a command; 'pinterest-capi --version' prints the version.\n"
+  )
+}
 
 export function version(): string {
   // The same relative place from src/cli and from dist/cli.
@@ -92,12 +94,12 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     return 0
   }
   if (name === '--help' || name === '-h' || name === 'help') {
-    const command = rest[0] === undefined ? undefined : COMMANDS[rest[0]]
+    const command = commandNamed(rest[0])
     if (rest[0] !== undefined && !command) throw new UsageError(undefined, 'unknown command')
-    out.write(command ? formatHelp(command.help) : USAGE)
+    out.write(command ? formatHelp(command.help) : usage())
     return 0
   }
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
+  const command = commandNamed(name)
   if (!command) throw new UsageError(undefined, `unknown command${name.startsWith('-') ? ' (options come after the command)' : ''}`)
   if (wantsHelp(rest)) {
     out.write(formatHelp(command.help))
@@ -109,9 +111,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
 /** What the process prints for an error thrown by `main`, and its exit code. */
 export function report(error: unknown): { text: string; code: number } {
   if (error instanceof UsageError) {
-    const command = error.command === undefined ? undefined : COMMANDS[error.command]
-    const usage = command ? `${formatUsage(command.help)}Run 'pinterest-capi ${error.command} --help' for details.\n` : USAGE
-    return { text: `usage error: ${error.message}\n${usage}`, code: 2 }
+    const command = commandNamed(error.command)
+    const help = command ? `${formatUsage(command.help)}Run 'pinterest-capi ${error.command} --help' for details.\n` : usage()
+    return { text: `usage error: ${error.message}\n${help}`, code: 2 }
   }
   if (error instanceof ConfigError) return { text: `configuration error: ${error.message}\n`, code: 2 }
   if (error instanceof SecretKeyError) return { text: `error: ${error.message}\n`, code: 2 }

@@ -1,10 +1,35 @@
+import { once } from 'node:events'
 import { readFile } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
 import type { Readable, Writable } from 'node:stream'
 import { ConfigError } from '../errors'
 import { compileFunction, type CompiledFunction } from '../mapping/compile-function'
-import { invokeFunction } from '../mapping/invoke'
+import { type MappedResult, MappingPool } from '../mapping/mapping-pool'
 import { describeJsonError } from '../json'
-import { readJsonLines } from './json-lines'
+import { readLines } from './json-lines'
+import { type CommandHelp, parseCommand, UsageError } from './usage'
+
+export const MAP_HELP: CommandHelp = {
+  synopsis: ['map --function FILE [--events FILE] [--threads N]'],
+  description: `
+Maps PostHog events (JSON lines; stdin without --events) to Pinterest events and prints one JSON line per
+result, in input order, and a count on stderr. Nothing is sent. --threads maps on N threads (default: one per
+core).`,
+}
+
+const MAX_THREADS = 64
+
+export async function mapCommand(args: string[]): Promise<number> {
+  const { values } = parseCommand('map', args, { function: { type: 'string' }, events: { type: 'string' }, threads: { type: 'string' } })
+  if (!values.function) throw new UsageError('map', 'map needs --function FILE')
+  return runMap({ functionFile: values.function, eventsFile: values.events, threads: values.threads === undefined ? undefined : threadsOf(values.threads) })
+}
+
+function threadsOf(text: string): number {
+  const threads = Number(text)
+  if (!/^\d+$/.test(text) || threads < 1 || threads > MAX_THREADS) throw new UsageError('map', `--threads must be a whole number from 1 to ${MAX_THREADS}`)
+  return threads
+}
 
 export interface MapOptions {
   functionFile: string
@@ -13,64 +38,84 @@ export interface MapOptions {
   stdout?: Writable
   stderr?: Writable
   nowMs?: number
+  /** Mapping threads (default: one per core). */
+  threads?: number
 }
 
-/** Loads a function configuration file; problems become ConfigErrors naming the file or field. */
-export async function loadFunctionFile(file: string): Promise<CompiledFunction> {
+/** Reads a function configuration file as JSON; problems become ConfigErrors naming the file. */
+export async function readFunctionFile(file: string): Promise<unknown> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
   } catch (error) {
     throw new ConfigError(file, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
   }
-  let raw: unknown
   try {
-    raw = JSON.parse(text)
+    return JSON.parse(text)
   } catch (error) {
     throw new ConfigError(file, describeJsonError(error))
   }
-  return compileFunction(raw)
 }
 
-/** One line for debug output; the token is a Secret, so it prints redacted. */
-export function describeFunction(fn: CompiledFunction): string {
-  return JSON.stringify({
-    name: fn.name,
-    enabled: fn.enabled,
-    ad_account_id: fn.settings.adAccountId,
-    conversion_token: fn.settings.conversionToken,
-    test_mode: fn.settings.testMode,
-    mappings: fn.mappings.map((m) => m.name),
-  })
+/** Loads a function configuration file; problems become ConfigErrors naming the file or field. */
+export async function loadFunctionFile(file: string): Promise<CompiledFunction> {
+  return compileFunction(await readFunctionFile(file))
 }
+
+/** Lines in one chunk handed to a mapping thread, at most: its answer is one large write. */
+const CHUNK_LINES = 1_000
+/** Characters in one chunk, at most, so that long lines do not make chunks huge. */
+const CHUNK_CHARS = 4 * 1024 * 1024
+/** Chunks out at once per thread: each thread has its next chunk while the answer to its last is written. */
+const CHUNKS_PER_THREAD = 2
 
 /**
  * `pinterest-capi map`: one JSON line out per result (the Pinterest event, or a skip or error with
- * its reason), a `filtered` line for events no mapping takes, and a summary on stderr.
+ * its reason), a `filtered` line for events no mapping takes, and a summary on stderr. The lines are mapped
+ * in chunks on a thread per core, and written in input order, a chunk at a time.
  */
 export async function runMap(options: MapOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout
   const stderr = options.stderr ?? process.stderr
-  const fn = await loadFunctionFile(options.functionFile)
-  if (fn.settings.debugMode) stderr.write(`debug: ${describeFunction(fn)}\n`)
-  const counts = { event: 0, skipped: 0, error: 0, filtered: 0 }
-  const write = (value: object) => stdout.write(JSON.stringify(value) + '\n')
-  for await (const item of readJsonLines(options.eventsFile, options.stdin)) {
-    if ('error' in item) {
-      counts.error += 1
-      write({ line: item.line, mapping: null, status: 'error', reason: item.error })
-      continue
+  const pool = await MappingPool.start(await readFunctionFile(options.functionFile), options.threads ?? availableParallelism())
+  try {
+    if (pool.compiled.debugMode) stderr.write(`debug: ${pool.compiled.description}\n`)
+    const counts = { event: 0, skipped: 0, error: 0, filtered: 0 }
+    const inFlight: Promise<MappedResult[]>[] = []
+    const writeNext = async () => {
+      const results = await (inFlight.shift() as Promise<MappedResult[]>)
+      for (const result of results) counts[result.status] += 1
+      if (!stdout.write(results.map(outputLine).join(''))) await once(stdout, 'drain')
     }
-    const results = invokeFunction(fn, item.value, { nowMs: options.nowMs })
-    if (results.length === 0) {
-      counts.filtered += 1
-      write({ line: item.line, mapping: null, status: 'filtered', reason: 'no mapping matched this event' })
+    let chunk: string[] = []
+    let chars = 0
+    let line = 0
+    const handOut = () => {
+      inFlight.push(pool.map(chunk, line - chunk.length + 1, options.nowMs))
+      chunk = []
+      chars = 0
     }
-    for (const result of results) {
-      counts[result.status] += 1
-      write({ line: item.line, ...result })
+    for await (const text of readLines(options.eventsFile, options.stdin)) {
+      line += 1
+      chunk.push(text)
+      chars += text.length
+      if (chunk.length < CHUNK_LINES && chars < CHUNK_CHARS) continue
+      handOut()
+      if (inFlight.length >= pool.size * CHUNKS_PER_THREAD) await writeNext()
     }
+    if (chunk.length > 0) handOut()
+    while (inFlight.length > 0) await writeNext()
+    stderr.write(`pinterest events: ${counts.event}, skipped: ${counts.skipped}, errors: ${counts.error}, filtered: ${counts.filtered}\n`)
+    return 0
+  } finally {
+    await pool.close()
   }
-  stderr.write(`pinterest events: ${counts.event}, skipped: ${counts.skipped}, errors: ${counts.error}, filtered: ${counts.filtered}\n`)
-  return 0
+}
+
+const utf8 = new TextDecoder()
+
+/** A result as `map` prints it: the line number, then the result's own fields (an event's JSON as the worker made it). */
+function outputLine(result: MappedResult): string {
+  if (result.status !== 'event') return `${JSON.stringify(result)}\n`
+  return `{"line":${result.line},"mapping":${JSON.stringify(result.mapping)},"status":"event","event":${utf8.decode(result.json)},"warnings":${JSON.stringify(result.warnings)}}\n`
 }

@@ -6,8 +6,30 @@ import { invokeFunction } from '../mapping/invoke'
 import { DEFAULT_API_URL, eventsUrl, type FetchLike, MAX_EVENTS_PER_REQUEST, REDACTED_HEADERS } from '../pinterest/client'
 import type { PinterestEvent } from '../pinterest/schema'
 import { type InputPosition, readJsonLines } from './json-lines'
-import { describeFunction, loadFunctionFile } from './map'
+import { describeFunction } from '../mapping/compile-function'
+import { loadFunctionFile } from './map'
 import { type Counts, emptyCounts, Progress } from './progress'
+import { type CommandHelp, parseCommand, UsageError } from './usage'
+
+export const SEND_HELP: CommandHelp = {
+  synopsis: ['send --function FILE [--events FILE] [--api-url URL] [--test] [--dry-run]'],
+  description: `
+Maps and delivers events (JSON lines; stdin without --events) to Pinterest in batches, with a progress bar on
+a terminal; exits 1 when any event failed. --api-url defaults to $PINTEREST_API_URL or
+https://api.pinterest.com; --test sends with Pinterest's test flag; --dry-run prints the requests instead.`,
+}
+
+export async function sendCommand(args: string[]): Promise<number> {
+  const { values } = parseCommand('send', args, {
+    function: { type: 'string' },
+    events: { type: 'string' },
+    'api-url': { type: 'string' },
+    test: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+  })
+  if (!values.function) throw new UsageError('send', 'send needs --function FILE')
+  return runSend({ functionFile: values.function, eventsFile: values.events, apiUrl: values['api-url'], test: values.test, dryRun: values['dry-run'] })
+}
 
 export interface SendOptions {
   functionFile: string

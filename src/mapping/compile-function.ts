@@ -125,3 +125,15 @@ function compileMapping(mapping: MappingConfig, template: Template, index: numbe
     inputs: compiled,
   }
 }
+
+/** One line for debug output; the token is a Secret, so it prints redacted. */
+export function describeFunction(fn: CompiledFunction): string {
+  return JSON.stringify({
+    name: fn.name,
+    enabled: fn.enabled,
+    ad_account_id: fn.settings.adAccountId,
+    conversion_token: fn.settings.conversionToken,
+    test_mode: fn.settings.testMode,
+    mappings: fn.mappings.map((m) => m.name),
+  })
+}

@@ -7,7 +7,7 @@ import { workerScript } from '../worker-script'
  * worker without a copy), or why there is none.
  */
 export type MappedResult =
-  | { line: number; mapping: string; status: 'event'; eventId: string; json: Uint8Array }
+  | { line: number; mapping: string; status: 'event'; eventId: string; json: Uint8Array; warnings: string[] }
   | { line: number; mapping: string | null; status: 'skipped' | 'error' | 'filtered'; reason: string }
 
 export interface WorkerRequest {
@@ -17,7 +17,7 @@ export interface WorkerRequest {
   nowMs?: number
 }
 
-export type WorkerReply = { type: 'ready' } | { type: 'failed'; field: string; detail: string } | { type: 'mapped'; id: number; results: MappedResult[] }
+export type WorkerReply = { type: 'ready'; description: string; debugMode: boolean } | { type: 'failed'; field: string; detail: string } | { type: 'mapped'; id: number; results: MappedResult[] }
 
 const WORKER = workerScript(__filename, 'mapping-worker')
 
@@ -45,7 +45,11 @@ export class MappingPool {
   private nextId = 0
   private closing = false
 
-  private constructor(private readonly slots: Slot[]) {
+  private constructor(
+    private readonly slots: Slot[],
+    /** The compiled function, described on one line (its token redacted), and whether its debug_mode is on. */
+    readonly compiled: { description: string; debugMode: boolean },
+  ) {
     for (const slot of slots) {
       slot.worker.on('message', (reply: WorkerReply) => {
         if (reply.type !== 'mapped') return
@@ -71,16 +75,23 @@ export class MappingPool {
   /** Starts `size` threads, each compiling `config`; a bad configuration rejects with a ConfigError. */
   static async start(config: unknown, size: number): Promise<MappingPool> {
     const workers = Array.from({ length: Math.max(1, size) }, () => new Worker(WORKER.file, { workerData: { config }, execArgv: WORKER.execArgv, resourceLimits: WORKER_LIMITS }))
+    let replies: Extract<WorkerReply, { type: 'ready' }>[]
     try {
-      await Promise.all(workers.map(ready))
+      replies = await Promise.all(workers.map(ready))
     } catch (error) {
       await Promise.all(workers.map((w) => w.terminate()))
       throw error
     }
-    return new MappingPool(workers.map((worker) => ({ worker, pending: new Map() })))
+    return new MappingPool(
+      workers.map((worker) => ({ worker, pending: new Map() })),
+      replies[0],
+    )
   }
 
-  /** Maps lines of JSON text; `firstLine` numbers them in the results (1-based, as in a file). */
+  /**
+   * Maps lines of JSON text; `firstLine` numbers them in the results (1-based, as in a file). A blank line has
+   * no result (its number is still counted).
+   */
   map(lines: string[], firstLine = 1, nowMs?: number): Promise<MappedResult[]> {
     if (this.slots.length === 0) return Promise.reject(new Error('no mapping worker is running'))
     const slot = this.slots.reduce((best, s) => (s.pending.size < best.pending.size ? s : best))
@@ -101,10 +112,10 @@ export class MappingPool {
   }
 }
 
-function ready(worker: Worker): Promise<void> {
+function ready(worker: Worker): Promise<Extract<WorkerReply, { type: 'ready' }>> {
   return new Promise((resolve, reject) => {
     worker.once('message', (reply: WorkerReply) => {
-      if (reply.type === 'ready') resolve()
+      if (reply.type === 'ready') resolve(reply)
       else if (reply.type === 'failed') reject(new ConfigError(reply.field, reply.detail))
     })
     worker.once('error', reject)

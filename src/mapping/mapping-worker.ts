@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { ConfigError } from '../errors'
-import { compileFunction, type CompiledFunction } from './compile-function'
+import { parseJsonLine } from '../json'
+import { type CompiledFunction, compileFunction, describeFunction } from './compile-function'
 import { invokeFunction } from './invoke'
 import type { MappedResult, WorkerReply, WorkerRequest } from './mapping-pool'
 
@@ -24,7 +25,7 @@ async function start(): Promise<void> {
     const buffers = results.flatMap((r) => (r.status === 'event' ? [r.json.buffer as ArrayBuffer] : []))
     port.postMessage({ type: 'mapped', id: request.id, results } satisfies WorkerReply, buffers)
   })
-  port.postMessage({ type: 'ready' } satisfies WorkerReply)
+  port.postMessage({ type: 'ready', description: describeFunction(fn), debugMode: fn.settings.debugMode } satisfies WorkerReply)
 }
 
 // TextEncoder gives each event a buffer of exactly its size, owned by nothing else, so it can be
@@ -32,17 +33,14 @@ async function start(): Promise<void> {
 const utf8 = new TextEncoder()
 
 function mapLine(fn: CompiledFunction, text: string, line: number, nowMs?: number): MappedResult[] {
-  let input: unknown
-  try {
-    input = JSON.parse(text)
-  } catch {
-    return [{ line, mapping: null, status: 'error', reason: `line ${line}: invalid JSON` }]
-  }
-  const results = invokeFunction(fn, input, { nowMs })
+  const parsed = parseJsonLine(text, line)
+  if (!parsed) return []
+  if ('error' in parsed) return [{ line, mapping: null, status: 'error', reason: parsed.error }]
+  const results = invokeFunction(fn, parsed.value, { nowMs })
   if (results.length === 0) return [{ line, mapping: null, status: 'filtered', reason: 'no mapping matched this event' }]
   return results.map((result): MappedResult => {
     if (result.status !== 'event') return { line, ...result }
-    return { line, mapping: result.mapping, status: 'event', eventId: result.event.event_id, json: utf8.encode(JSON.stringify(result.event)) }
+    return { line, mapping: result.mapping, status: 'event', eventId: result.event.event_id, json: utf8.encode(JSON.stringify(result.event)), warnings: result.warnings }
   })
 }
 

@@ -4,7 +4,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import { promisify } from 'node:util'
-import { runMap } from '../../src/cli/map'
+import { mapCommand, runMap } from '../../src/cli/map'
+import { UsageError } from '../../src/cli/usage'
+import { compileFunction } from '../../src/mapping/compile-function'
+import { invokeFunction } from '../../src/mapping/invoke'
 import { BASE_CONFIG, fixtureEvents, NOW_MS, FIXTURE_RESULTS } from '../helpers/fixtures'
 
 const ROOT = path.resolve(__dirname, '../..')
@@ -88,6 +91,40 @@ describe('pinterest-capi map', () => {
     expect(error?.stderr).toBe('configuration error: inputs.ad_account_id: This field is required.\n')
     expect(error?.stdout).toBe('')
   }, 30_000)
+})
+
+describe('pinterest-capi map on several threads', () => {
+  it('prints what mapping in process gives, byte for byte and in input order, one write per chunk of lines', async () => {
+    const events = fixtureEvents()
+    // 5,200 lines: six chunks, over three threads, with blank and broken lines among them.
+    const texts = Array.from({ length: 5_200 }, (_, i) => (i % 997 === 5 ? '' : i % 1_009 === 7 ? '{broken' : JSON.stringify(events[i % events.length])))
+    const file = path.join(dir, 'many.jsonl')
+    fs.writeFileSync(file, texts.join('\n') + '\n')
+    const fn = await compileFunction(BASE_CONFIG)
+    const expected = texts.flatMap((text, i) => {
+      const line = i + 1
+      if (text === '') return []
+      if (text === '{broken') return [JSON.stringify({ line, mapping: null, status: 'error', reason: `line ${line}: invalid JSON at position 1` })]
+      const results = invokeFunction(fn, JSON.parse(text), { nowMs: NOW_MS })
+      if (results.length === 0) return [JSON.stringify({ line, mapping: null, status: 'filtered', reason: 'no mapping matched this event' })]
+      return results.map((result) => JSON.stringify({ line, ...result }))
+    })
+    const writes: string[] = []
+    const stdout = new PassThrough()
+    stdout.on('data', (chunk: Buffer) => writes.push(chunk.toString('utf8')))
+    const stderr = new PassThrough()
+    const err = collect(stderr)
+    expect(await runMap({ functionFile: path.join(dir, 'function.json'), eventsFile: file, stdout, stderr, nowMs: NOW_MS, threads: 3 })).toBe(0)
+    expect(writes.join('')).toBe(expected.map((line) => `${line}\n`).join(''))
+    expect(writes).toHaveLength(6)
+    expect(err()).toMatch(/^pinterest events: \d+, skipped: \d+, errors: 6, filtered: \d+\n$/)
+  }, 60_000)
+
+  it.each(['0', '65', '2.5', 'many'])('refuses --threads %s, naming the range', async (threads) => {
+    const error = await mapCommand(['--function', path.join(dir, 'function.json'), '--threads', threads]).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(UsageError)
+    expect((error as Error).message).toBe('--threads must be a whole number from 1 to 64')
+  })
 })
 
 describe('pinterest-capi map with debug_mode', () => {

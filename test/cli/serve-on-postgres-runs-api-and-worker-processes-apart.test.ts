@@ -1,6 +1,6 @@
 import { Client } from 'pg'
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server'
-import { LOCK_KEYS } from '../../src/store/postgres/advisory-locks'
+import { LOCK_KEYS } from '../../src/store/postgres/lock-keys'
 import { ACCOUNT, createFunction, firstProject, order, PROJECT_TOKEN, TOKEN, until } from '../helpers/pipeline-server'
 import { dropPostgresDatabase, freshPostgresDatabase } from '../helpers/postgres'
 import { type ServerProcess, spawnServer } from '../helpers/server-process'

@@ -54,11 +54,11 @@ describe('mapping pool', () => {
     expect(results.map((r) => (r.status === 'event' ? r.eventId : r.status))).toEqual(['0193-utf8-0', '0193-utf8-1', '0193-utf8-2', '0193-utf8-3'])
   })
 
-  it('reports bad lines and unmatched events', async () => {
-    const results = await pool.map(['{oops', JSON.stringify({ event: '$autocapture', distinct_id: 'a' })], 10, NOW_MS)
+  it('reports bad lines and unmatched events, as the CLI reads them, and skips blank lines without renumbering', async () => {
+    const results = await pool.map(['{oops', '   ', JSON.stringify({ event: '$autocapture', distinct_id: 'a' })], 10, NOW_MS)
     expect(results).toEqual([
-      { line: 10, mapping: null, status: 'error', reason: 'line 10: invalid JSON' },
-      { line: 11, mapping: null, status: 'filtered', reason: 'no mapping matched this event' },
+      { line: 10, mapping: null, status: 'error', reason: 'line 10: invalid JSON at position 1' },
+      { line: 12, mapping: null, status: 'filtered', reason: 'no mapping matched this event' },
     ])
   })
 

@@ -113,6 +113,25 @@ async function claims(): Promise<Map<string, string[]>> {
   }
 }
 
+/** What the database and the processes say, for the message of a failing expectation. */
+async function diagnosis(): Promise<string> {
+  const client = new Client({ connectionString: databaseUrl })
+  await client.connect()
+  try {
+    const deliveries = await client.query(
+      'SELECT status, count(*)::int AS n, count(*) FILTER (WHERE lease_token IS NOT NULL)::int AS leased, min(lease_until)::text AS lease_until FROM deliveries GROUP BY status',
+    )
+    const events = await client.query('SELECT count(*)::int AS unmapped FROM events e JOIN project_watermarks w USING (project_id) WHERE e.id > w.processed_through')
+    const locks = await client.query(
+      "SELECT l.classid, l.objid, l.objsubid, l.granted, a.application_name, a.state FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory'",
+    )
+    const output = processes.map((p) => `--- ${p.name}\n${p.output().slice(-2_000)}`).join('\n')
+    return JSON.stringify({ now: Date.now(), deliveries: deliveries.rows, events: events.rows, locks: locks.rows }, null, 1) + '\n' + output
+  } finally {
+    await client.end()
+  }
+}
+
 async function pendingCount(): Promise<number> {
   const client = new Client({ connectionString: databaseUrl })
   await client.connect()
@@ -178,7 +197,7 @@ describe('an API process and three workers on one Postgres database', () => {
     }
     await until(() => missing().length === 0, 120_000)
     const left = missing()
-    expect({ missing: left.length, first: left.slice(0, 5) }).toEqual({ missing: 0, first: [] })
+    expect({ missing: left.length, first: left.slice(0, 5), ...(left.length > 0 ? { diagnosis: await diagnosis() } : {}) }).toEqual({ missing: 0, first: [] })
     // The killed worker's request in flight was received at once; its resend comes when its lease (30 s) runs
     // out, which may be after every event arrived once: wait for every claim of it to be settled by another.
     let settledAll = false

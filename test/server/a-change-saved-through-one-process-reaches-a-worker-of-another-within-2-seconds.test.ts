@@ -57,7 +57,7 @@ async function killRunnerListener(): Promise<void> {
   const client = new Client({ connectionString: databaseUrl })
   await client.connect()
   try {
-    const killed = await client.query("SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE application_name = 'pinterest-capi runner config'")
+    const killed = await client.query("SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE application_name = 'pinterest-capi runner config' AND datname = current_database()")
     expect(killed.rows).toEqual([{ done: true }])
   } finally {
     await client.end()

@@ -64,19 +64,19 @@ export function storedLeases(db: SqlConnection): DeliveryLeases {
   // A claim of less than a full batch waits while another worker has a live lease of the function out: the
   // deliveries due meanwhile go together once it is settled, rather than each worker sending its own small
   // batch at once. (A worker's own requests already take turns: a round sends one short batch per function.)
-  // Leases are told apart by their token's first part, this store's. The leased rows are the oldest due, so
-  // the search for one stops at the first rows it reads; the ready rows are counted without locking them, and
-  // a claim that waits locks nothing.
+  // Leases are told apart by their token's first part, this store's. The ready rows are counted first, without
+  // locking them, up to a batch; only a claim short of one looks for another's lease, among the due rows, which
+  // are then its short batch and the rows under lease (the oldest, read first). A claim that waits locks nothing.
   const worker = randomBytes(6).toString('hex')
   const claimSql = (after: string) => {
     const ready = `status = 'pending' AND function_id = @functionId AND next_attempt_at <= @dueBy AND (lease_token IS NULL OR lease_until < @atMs) ${after}`
     return db.prepare(
-      `WITH sending AS MATERIALIZED (
-         SELECT EXISTS (SELECT 1 FROM deliveries WHERE status = 'pending' AND function_id = @functionId AND next_attempt_at <= @dueBy AND lease_token NOT LIKE @mine AND lease_until >= @atMs) AS busy),
-       picked AS MATERIALIZED (
+      `WITH picked AS MATERIALIZED (
          SELECT id FROM deliveries
          WHERE ${ready}
-           AND (NOT (SELECT busy FROM sending) OR (SELECT COUNT(*) FROM (SELECT 1 FROM deliveries WHERE ${ready} LIMIT @limit) r) >= @limit)
+           AND ((SELECT COUNT(*) FROM (SELECT 1 FROM deliveries WHERE ${ready} ORDER BY next_attempt_at, id LIMIT @limit) r) >= @limit
+             OR (SELECT id FROM deliveries WHERE status = 'pending' AND function_id = @functionId AND next_attempt_at <= @dueBy AND lease_token NOT LIKE @mine AND lease_until >= @atMs
+                 ORDER BY next_attempt_at, id LIMIT 1) IS NULL)
          ORDER BY next_attempt_at, id LIMIT @limit FOR UPDATE SKIP LOCKED)
        UPDATE deliveries d SET lease_token = @token, lease_until = @until FROM picked WHERE d.id = picked.id
        RETURNING ${DELIVERY_COLUMNS.split(', ')
