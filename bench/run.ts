@@ -1,3 +1,4 @@
+import { benchCli } from './cli.bench'
 import { benchDelivery } from './delivery.bench'
 import { benchMapping } from './mapping.bench'
 import { benchPage } from './page.bench'
@@ -12,6 +13,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   server: benchServer,
   page: benchPage,
   postgres: benchPostgres,
+  cli: benchCli,
 }
 
 // `npm run bench` runs all; `npm run bench -- delivery` runs the named ones.

@@ -3,10 +3,10 @@ import { readFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import type { Readable, Writable } from 'node:stream'
 import { ConfigError } from '../errors'
-import { compileFunction, type CompiledFunction } from '../mapping/compile-function'
 import { type MappedResult, MappingPool } from '../mapping/mapping-pool'
 import { describeJsonError } from '../json'
 import { readLines } from './json-lines'
+import { mapInChunks } from './map-in-chunks'
 import { type CommandHelp, parseCommand, UsageError } from './usage'
 
 export const MAP_HELP: CommandHelp = {
@@ -22,12 +22,12 @@ const MAX_THREADS = 64
 export async function mapCommand(args: string[]): Promise<number> {
   const { values } = parseCommand('map', args, { function: { type: 'string' }, events: { type: 'string' }, threads: { type: 'string' } })
   if (!values.function) throw new UsageError('map', 'map needs --function FILE')
-  return runMap({ functionFile: values.function, eventsFile: values.events, threads: values.threads === undefined ? undefined : threadsOf(values.threads) })
+  return runMap({ functionFile: values.function, eventsFile: values.events, threads: values.threads === undefined ? undefined : threadsOf('map', values.threads) })
 }
 
-function threadsOf(text: string): number {
+export function threadsOf(command: string, text: string): number {
   const threads = Number(text)
-  if (!/^\d+$/.test(text) || threads < 1 || threads > MAX_THREADS) throw new UsageError('map', `--threads must be a whole number from 1 to ${MAX_THREADS}`)
+  if (!/^\d+$/.test(text) || threads < 1 || threads > MAX_THREADS) throw new UsageError(command, `--threads must be a whole number from 1 to ${MAX_THREADS}`)
   return threads
 }
 
@@ -57,18 +57,6 @@ export async function readFunctionFile(file: string): Promise<unknown> {
   }
 }
 
-/** Loads a function configuration file; problems become ConfigErrors naming the file or field. */
-export async function loadFunctionFile(file: string): Promise<CompiledFunction> {
-  return compileFunction(await readFunctionFile(file))
-}
-
-/** Lines in one chunk handed to a mapping thread, at most: its answer is one large write. */
-const CHUNK_LINES = 1_000
-/** Characters in one chunk, at most, so that long lines do not make chunks huge. */
-const CHUNK_CHARS = 4 * 1024 * 1024
-/** Chunks out at once per thread: each thread has its next chunk while the answer to its last is written. */
-const CHUNKS_PER_THREAD = 2
-
 /**
  * `pinterest-capi map`: one JSON line out per result (the Pinterest event, or a skip or error with
  * its reason), a `filtered` line for events no mapping takes, and a summary on stderr. The lines are mapped
@@ -81,30 +69,10 @@ export async function runMap(options: MapOptions): Promise<number> {
   try {
     if (pool.compiled.debugMode) stderr.write(`debug: ${pool.compiled.description}\n`)
     const counts = { event: 0, skipped: 0, error: 0, filtered: 0 }
-    const inFlight: Promise<MappedResult[]>[] = []
-    const writeNext = async () => {
-      const results = await (inFlight.shift() as Promise<MappedResult[]>)
+    await mapInChunks(pool, readLines(options.eventsFile, options.stdin), options.nowMs, async (results) => {
       for (const result of results) counts[result.status] += 1
       if (!stdout.write(results.map(outputLine).join(''))) await once(stdout, 'drain')
-    }
-    let chunk: string[] = []
-    let chars = 0
-    let line = 0
-    const handOut = () => {
-      inFlight.push(pool.map(chunk, line - chunk.length + 1, options.nowMs))
-      chunk = []
-      chars = 0
-    }
-    for await (const text of readLines(options.eventsFile, options.stdin)) {
-      line += 1
-      chunk.push(text)
-      chars += text.length
-      if (chunk.length < CHUNK_LINES && chars < CHUNK_CHARS) continue
-      handOut()
-      if (inFlight.length >= pool.size * CHUNKS_PER_THREAD) await writeNext()
-    }
-    if (chunk.length > 0) handOut()
-    while (inFlight.length > 0) await writeNext()
+    })
     stderr.write(`pinterest events: ${counts.event}, skipped: ${counts.skipped}, errors: ${counts.error}, filtered: ${counts.filtered}\n`)
     return 0
   } finally {

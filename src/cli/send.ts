@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import type { Readable, Writable } from 'node:stream'
 import { Dispatcher, type Outcome } from '../delivery/dispatcher'
 import { stderrLogger } from '../logger'
@@ -5,18 +6,21 @@ import type { CompiledFunction } from '../mapping/compile-function'
 import { invokeFunction } from '../mapping/invoke'
 import { DEFAULT_API_URL, eventsUrl, type FetchLike, MAX_EVENTS_PER_REQUEST, REDACTED_HEADERS } from '../pinterest/client'
 import type { PinterestEvent } from '../pinterest/schema'
-import { type InputPosition, readJsonLines } from './json-lines'
-import { describeFunction } from '../mapping/compile-function'
-import { loadFunctionFile } from './map'
+import { type InputPosition, readJsonLines, readLines } from './json-lines'
+import { compileFunction, describeFunction } from '../mapping/compile-function'
+import { MappingPool } from '../mapping/mapping-pool'
+import { readFunctionFile, threadsOf } from './map'
+import { mapInChunks } from './map-in-chunks'
 import { type Counts, emptyCounts, Progress } from './progress'
 import { type CommandHelp, parseCommand, UsageError } from './usage'
 
 export const SEND_HELP: CommandHelp = {
-  synopsis: ['send --function FILE [--events FILE] [--api-url URL] [--test] [--dry-run]'],
+  synopsis: ['send --function FILE [--events FILE] [--api-url URL] [--test] [--dry-run] [--threads N]'],
   description: `
 Maps and delivers events (JSON lines; stdin without --events) to Pinterest in batches, with a progress bar on
 a terminal; exits 1 when any event failed. --api-url defaults to $PINTEREST_API_URL or
-https://api.pinterest.com; --test sends with Pinterest's test flag; --dry-run prints the requests instead.`,
+https://api.pinterest.com; --test sends with Pinterest's test flag; --dry-run prints the requests instead;
+--threads maps on N threads (default: one per core).`,
 }
 
 export async function sendCommand(args: string[]): Promise<number> {
@@ -26,9 +30,17 @@ export async function sendCommand(args: string[]): Promise<number> {
     'api-url': { type: 'string' },
     test: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
+    threads: { type: 'string' },
   })
   if (!values.function) throw new UsageError('send', 'send needs --function FILE')
-  return runSend({ functionFile: values.function, eventsFile: values.events, apiUrl: values['api-url'], test: values.test, dryRun: values['dry-run'] })
+  return runSend({
+    functionFile: values.function,
+    eventsFile: values.events,
+    apiUrl: values['api-url'],
+    test: values.test,
+    dryRun: values['dry-run'],
+    threads: values.threads === undefined ? undefined : threadsOf('send', values.threads),
+  })
 }
 
 export interface SendOptions {
@@ -44,6 +56,8 @@ export interface SendOptions {
   nowMs?: number
   /** How long a partial batch waits for more events (default 500 ms). */
   lingerMs?: number
+  /** Mapping threads (default: one per core). */
+  threads?: number
 }
 
 // Reading stops while this many events wait for an outcome, so a huge file does not fill memory.
@@ -61,7 +75,8 @@ const MAX_RETRY_MS = 15 * 60 * 1000
 export async function runSend(options: SendOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout
   const stderr = options.stderr ?? process.stderr
-  const fn = await loadFunctionFile(options.functionFile)
+  const config = await readFunctionFile(options.functionFile)
+  const fn = await compileFunction(config)
   const settings = { ...fn.settings, testMode: fn.settings.testMode || options.test === true }
   const apiUrl = options.apiUrl ?? process.env.PINTEREST_API_URL ?? DEFAULT_API_URL
   if (settings.debugMode) stderr.write(`debug: ${describeFunction(fn)}\n`)
@@ -80,23 +95,34 @@ export async function runSend(options: SendOptions): Promise<number> {
   const input: InputPosition = { bytesRead: 0 }
   const progress = new Progress(stderr, counts, input)
   const outstanding = new Set<Promise<void>>()
-  const record = (event: PinterestEvent, outcome: Outcome) => {
+  const record = (eventId: string, outcome: Outcome) => {
     if (outcome.status === 'delivered') counts.delivered += 1
     else {
       if (outcome.status === 'failed') counts.failed += 1
       else counts.gaveUp += 1
-      if (failures.length < MAX_LISTED_FAILURES) failures.push(`event ${event.event_id} ${outcome.status}: ${outcome.reason}`)
+      if (failures.length < MAX_LISTED_FAILURES) failures.push(`event ${eventId} ${outcome.status}: ${outcome.reason}`)
     }
   }
-  for await (const item of readJsonLines(options.eventsFile, options.stdin, input)) {
-    counts.read += 1
-    const events = 'error' in item ? noteError(counts, failures, item.error) : mapLine(fn, item.value, item.line, counts, failures, options.nowMs)
-    for (const event of events) {
-      const delivery = dispatcher.send(event, settings).then((outcome) => record(event, outcome))
-      outstanding.add(delivery)
-      void delivery.finally(() => outstanding.delete(delivery))
-    }
-    while (outstanding.size >= MAX_OUTSTANDING) await Promise.race(outstanding)
+  const pool = await MappingPool.start(config, options.threads ?? availableParallelism())
+  try {
+    await mapInChunks(pool, readLines(options.eventsFile, options.stdin, input), options.nowMs, async (results) => {
+      let line = 0
+      for (const result of results) {
+        // A line's results come together: each new line number is one more line read.
+        if (result.line !== line) counts.read += 1
+        line = result.line
+        if (result.status === 'event') {
+          counts.mapped += 1
+          const delivery = dispatcher.sendSerialised({ eventId: result.eventId, json: result.json }, settings).then((outcome) => record(result.eventId, outcome))
+          outstanding.add(delivery)
+          void delivery.finally(() => outstanding.delete(delivery))
+        } else if (result.status === 'skipped') counts.skipped += 1
+        else if (result.status === 'error') noteError(counts, failures, lineReason(result.line, result.reason))
+      }
+      while (outstanding.size >= MAX_OUTSTANDING) await Promise.race(outstanding)
+    })
+  } finally {
+    await pool.close()
   }
   await dispatcher.shutdown()
   await Promise.all(outstanding)
@@ -104,6 +130,11 @@ export async function runSend(options: SendOptions): Promise<number> {
   writeSummary(stdout, counts, dispatcher.stats.requests)
   for (const failure of failures) stderr.write(`${failure}\n`)
   return counts.failed + counts.gaveUp + counts.mappingErrors > 0 ? 1 : 0
+}
+
+/** A line's error as listed: a line that is not JSON says its number already, a mapping's error does not. */
+function lineReason(line: number, reason: string): string {
+  return reason.startsWith(`line ${line}: `) ? reason : `line ${line}: ${reason}`
 }
 
 function noteError(counts: Counts, failures: string[], reason: string): PinterestEvent[] {

@@ -57,6 +57,19 @@ async function send(options: Partial<SendOptions>, tty = false) {
 }
 
 describe('pinterest-capi send', () => {
+  it('maps on several threads and delivers each event once, listing bad lines by number', async () => {
+    const file = path.join(dir, 'threads.jsonl')
+    const lines = Array.from({ length: 4_200 }, (_, i) => (i === 1_234 ? '{broken' : i === 3_001 ? '' : captureEvent(i)))
+    fs.writeFileSync(file, lines.join('\n') + '\n')
+    const { code, stdout, stderr } = await send({ eventsFile: file, threads: 3, lingerMs: 60_000 })
+    expect(code).toBe(1)
+    expect(stdout).toBe('events read: 4199, pinterest events: 4198, skipped: 0, mapping errors: 1\n' + 'delivered: 4198, failed: 0, gave up: 0, requests: 5\n')
+    expect(stderr).toContain('line 1235: invalid JSON at position 1\n')
+    const ids = emulator.accepted().map((e) => e.event_id)
+    expect(new Set(ids).size).toBe(4_198)
+    expect(ids).toHaveLength(4_198)
+  }, 60_000)
+
   it('maps and delivers in batches of 1000, then prints a summary', async () => {
     // A linger longer than the run: the last partial batch goes when the input ends, however slow the machine.
     const { code, stdout } = await send({ lingerMs: 60_000 })
