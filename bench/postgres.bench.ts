@@ -15,7 +15,7 @@ const SECRET_KEY = Buffer.alloc(32, 9).toString('base64')
 const ENV = { PIPELINES_API_KEY: KEY, PIPELINES_PROJECT_TOKEN: PROJECT_TOKEN, PIPELINES_SECRET_KEY: SECRET_KEY }
 // BENCH_PG_WORKERS=1,2 and BENCH_PG_ROUNDS=1 run fewer setups and rounds while iterating.
 const WORKER_COUNTS = (process.env.BENCH_PG_WORKERS ?? '1,2,4').split(',').map(Number)
-const ROUNDS = Number(process.env.BENCH_PG_ROUNDS ?? 3)
+const ROUNDS = Number(process.env.BENCH_PG_ROUNDS ?? 5)
 const ROUND_EVENTS = Number(process.env.BENCH_PG_EVENTS ?? 20_000)
 const WARM_UP_EVENTS = 2_000
 const PER_REQUEST = 100
