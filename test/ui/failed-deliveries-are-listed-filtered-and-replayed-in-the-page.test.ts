@@ -144,6 +144,8 @@ test('with the keyboard alone, the rows of a page are selected and replayed; the
   expect(await tabTo(page, '.replay-bar .button.primary')).toBe(true)
   await page.keyboard.press('Enter')
   await jobProgress(page, '3 done · 0 failed · 0 left of 3')
+  // The message comes with the API's answer: wait for it rather than read the element as it stands.
+  await page.locator('#replay-message', { hasText: 'Replay started' }).waitFor()
   await expect(page.locator('#replay-message').textContent()).resolves.toBe('Replay started for 3 deliveries.')
   expect(dialogs).toEqual(["Replay 3 deliveries? Each is mapped again with this destination's current configuration and sent to Pinterest with its own event_id."])
   const job = page.getByTestId('job').first()
@@ -172,6 +174,7 @@ test('while a replay of the filter runs its rows say why they cannot be replayed
   await expect(page.getByTestId('not-replayable').allTextContents()).resolves.toEqual([` · Not replayable: being replayed by job ${jobId}`, ` · Not replayable: being replayed by job ${jobId}`])
   await expect(page.locator('.delivery-check:disabled').count()).resolves.toBe(2)
   await page.getByRole('button', { name: 'Replay all 2 matching' }).click()
+  await page.locator('#replay-message', { hasText: 'already being replayed' }).waitFor()
   await expect(page.locator('#replay-message').textContent()).resolves.toBe(`2 of these deliveries are already being replayed by job ${jobId}. Wait for that job to finish, or cancel it.`)
   expect(await seriousViolations(page)).toEqual([])
   await setup.screenshot('deliveries-job')
