@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core'
 import { ACCOUNT, createFunction, firstProject } from '../helpers/pipeline-server'
 import { seriousViolations } from './helpers/axe'
-import { type PageSetup, signIn, startPage, tabTo } from './helpers/page'
+import { dialogShown, type PageSetup, signIn, startPage, tabTo } from './helpers/page'
 
 jest.setTimeout(90_000)
 
@@ -113,6 +113,7 @@ test('a revert cancelled in the confirm, with unsaved changes, warns of them and
     void dialog.dismiss()
   })
   await page.getByRole('button', { name: 'Revert to this version (version 2)' }).click()
+  await dialogShown(page, dialogs)
   expect(dialogs).toEqual(['Revert to version 2? It is saved again as a new version. Your unsaved changes on this destination will be discarded.'])
   const body = (await (await api('activity/')).json()) as { results: unknown[] }
   expect(body.results).toHaveLength(4)

@@ -1,6 +1,6 @@
 import type { Response } from 'playwright-core'
 import { ACCOUNT, firstProject, TOKEN } from '../helpers/pipeline-server'
-import { type PageSetup, readableStorage, signIn, startPage, TEMPLATE_ID } from './helpers/page'
+import { dialogShown, type PageSetup, readableStorage, signIn, startPage, TEMPLATE_ID } from './helpers/page'
 
 jest.setTimeout(60_000)
 
@@ -123,6 +123,7 @@ test('an edit saves the same object the REST API returns, and leaving unsaved as
     dialog.dismiss()
   })
   await page.getByRole('link', { name: 'Back to destinations' }).click()
+  await dialogShown(page, dialogs)
   expect(dialogs).toEqual(['You have unsaved changes. Leave without saving them?'])
   await expect(page.getByRole('switch', { name: 'Test mode' }).isChecked()).resolves.toBe(true)
   expect(new URL(page.url()).hash).toMatch(/^#\/destinations\//)

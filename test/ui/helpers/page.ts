@@ -67,3 +67,12 @@ export async function waitForFocusOn(page: Page, name: string): Promise<void> {
     { timeout: 5000 },
   )
 }
+
+/**
+ * Waits until the page has shown a dialog (handled by a listener that records its message in `messages`): a
+ * click resolves once its events are dispatched, and the page may ask its question a moment later.
+ */
+export async function dialogShown(page: Page, messages: string[], timeoutMs = 10_000): Promise<void> {
+  const started = Date.now()
+  while (messages.length === 0 && Date.now() - started < timeoutMs) await page.waitForTimeout(25)
+}
