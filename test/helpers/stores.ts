@@ -33,3 +33,8 @@ export async function openTestStore(kind: StoreKind): Promise<TestStore> {
     },
   }
 }
+
+/** Another worker's store on the same Postgres database: its own connection, the same secret key. */
+export function anotherPostgresStore(opened: TestStore): Store {
+  return openPostgresStore(opened.location, { env: { PIPELINES_SECRET_KEY: TEST_SECRET_KEY } })
+}

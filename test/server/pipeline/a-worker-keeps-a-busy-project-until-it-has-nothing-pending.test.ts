@@ -1,8 +1,7 @@
 import { DEFAULT_LIMITS, EventProcessor } from '../../../src/server/pipeline/event-processor'
 import { FunctionRegistry } from '../../../src/server/pipeline/function-registry'
-import { openPostgresStore } from '../../../src/store/postgres/database'
 import type { CapturedEvent, Store } from '../../../src/store/types'
-import { openTestStore, TEST_SECRET_KEY, type TestStore } from '../../helpers/stores'
+import { anotherPostgresStore, openTestStore, type TestStore } from '../../helpers/stores'
 
 jest.setTimeout(30_000)
 
@@ -16,7 +15,7 @@ describe('a worker mapping a busy project on postgres', () => {
   beforeEach(async () => {
     opened = await openTestStore('postgres')
     a = opened.store
-    b = openPostgresStore(opened.location, { env: { PIPELINES_SECRET_KEY: TEST_SECRET_KEY } })
+    b = anotherPostgresStore(opened)
   })
   afterEach(async () => {
     b.close()

@@ -1,7 +1,6 @@
-import { openPostgresStore } from '../../../src/store/postgres/database'
 import { PipelineRunner } from '../../../src/server/pipeline/runner'
 import type { CapturedEvent } from '../../../src/store/types'
-import { openTestStore, TEST_SECRET_KEY, type TestStore } from '../../helpers/stores'
+import { anotherPostgresStore, openTestStore, type TestStore } from '../../helpers/stores'
 
 const event = (uuid: string): CapturedEvent => ({ uuid, event: 'e', distinct_id: 'd', properties: {}, timestamp: new Date().toISOString() })
 
@@ -17,7 +16,7 @@ describe('a worker stopping on postgres', () => {
     const [held, free] = [store.projects.create('Held').id, store.projects.create('Free').id]
     store.events.append(held, [event('h1')])
     store.events.append(free, [event('f1'), event('f2')])
-    const other = openPostgresStore(opened.location, { env: { PIPELINES_SECRET_KEY: TEST_SECRET_KEY } })
+    const other = anotherPostgresStore(opened)
     try {
       expect(other.events.claim(held)).toBe(true)
       const runner = new PipelineRunner(store, { pollMs: 10 })

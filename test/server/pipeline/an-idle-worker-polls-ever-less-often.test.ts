@@ -1,7 +1,6 @@
 import { PipelineRunner } from '../../../src/server/pipeline/runner'
-import { openPostgresStore } from '../../../src/store/postgres/database'
 import type { CapturedEvent, Store } from '../../../src/store/types'
-import { openTestStore, TEST_SECRET_KEY, type TestStore } from '../../helpers/stores'
+import { anotherPostgresStore, openTestStore, type TestStore } from '../../helpers/stores'
 
 jest.setTimeout(30_000)
 
@@ -22,7 +21,7 @@ describe('an idle worker on postgres', () => {
   let other: Store
   beforeEach(async () => {
     opened = await openTestStore('postgres')
-    other = openPostgresStore(opened.location, { env: { PIPELINES_SECRET_KEY: TEST_SECRET_KEY } })
+    other = anotherPostgresStore(opened)
   })
   afterEach(async () => {
     other.close()

@@ -3,10 +3,9 @@ import { loadHogParser } from '../../../src/hog/parser'
 import type { FetchLike } from '../../../src/pinterest/client'
 import { DeliverySender, type SenderOptions } from '../../../src/server/pipeline/delivery-sender'
 import { FunctionRegistry } from '../../../src/server/pipeline/function-registry'
-import { openPostgresStore } from '../../../src/store/postgres/database'
 import type { Store } from '../../../src/store/types'
 import { insertPinterestFunction } from '../../helpers/stored-function'
-import { openTestStore, TEST_SECRET_KEY, type TestStore } from '../../helpers/stores'
+import { anotherPostgresStore, openTestStore, type TestStore } from '../../helpers/stores'
 import { ACCOUNT, addDeliveries, TOKEN } from '../delivery-sender-fixtures'
 
 // Compiling a function's templates takes a second or two on a busy machine.
@@ -28,7 +27,7 @@ describe('two workers sending on one postgres', () => {
   beforeEach(async () => {
     opened = await openTestStore('postgres')
     a = opened.store
-    b = openPostgresStore(opened.location, { env: { PIPELINES_SECRET_KEY: TEST_SECRET_KEY } })
+    b = anotherPostgresStore(opened)
     projectId = a.projects.create('P').id
     emulator.reset()
   })
@@ -94,6 +93,6 @@ describe('two workers sending on one postgres', () => {
     clock += 700
     expect(await survivor.runOnce()).toBe(3)
     expect(acceptedIds().sort()).toEqual(['orphan-0', 'orphan-1', 'orphan-2'])
-    b = openPostgresStore(opened.location, { env: { PIPELINES_SECRET_KEY: TEST_SECRET_KEY } })
+    b = anotherPostgresStore(opened)
   })
 })

@@ -1,8 +1,7 @@
-import { openPostgresStore } from '../../../src/store/postgres/database'
 import { SyncPgConnection } from '../../../src/store/postgres/sync-connection'
 import { PENDING_FUNCTIONS_SQL, SqlDeliveryQueue } from '../../../src/store/sql/deliveries'
 import type { DeliveryClaim, DeliveryUpdate, NewDelivery, Store } from '../../../src/store/types'
-import { openTestStore, TEST_SECRET_KEY, type TestStore } from '../../helpers/stores'
+import { anotherPostgresStore, openTestStore, type TestStore } from '../../helpers/stores'
 import { countingConnection } from './counting-connection'
 
 const LEASE_MS = 1_000
@@ -32,7 +31,7 @@ describe('deliveries claimed by several workers on postgres', () => {
   beforeAll(async () => {
     opened = await openTestStore('postgres')
     a = opened.store
-    b = openPostgresStore(opened.location, { env: { PIPELINES_SECRET_KEY: TEST_SECRET_KEY } })
+    b = anotherPostgresStore(opened)
     raw = new SyncPgConnection(opened.location)
   })
   beforeEach(() => raw.exec('TRUNCATE deliveries'))

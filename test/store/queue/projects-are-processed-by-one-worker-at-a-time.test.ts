@@ -1,6 +1,5 @@
-import { openPostgresStore } from '../../../src/store/postgres/database'
 import type { CapturedEvent, Store } from '../../../src/store/types'
-import { openTestStore, TEST_SECRET_KEY, type TestStore } from '../../helpers/stores'
+import { anotherPostgresStore, openTestStore, type TestStore } from '../../helpers/stores'
 
 const event = (uuid: string): CapturedEvent => ({ uuid, event: 'e', distinct_id: 'd', properties: {}, timestamp: '2026-12-01T00:00:00.000Z' })
 const LIMITS = { events: 100, bytes: 1_000_000, eventBytes: 1_000_000 }
@@ -23,7 +22,7 @@ describe("a project's events with two workers on postgres", () => {
   beforeEach(async () => {
     opened = await openTestStore('postgres')
     a = opened.store
-    b = openPostgresStore(opened.location, { env: { PIPELINES_SECRET_KEY: TEST_SECRET_KEY } })
+    b = anotherPostgresStore(opened)
     p = a.projects.create('P').id
     q = a.projects.create('Q').id
     a.events.append(p, [event('p1'), event('p2')])
