@@ -26,13 +26,25 @@ export function summarise(profile: CpuProfile): { files: [string, number][]; fun
   return { files: shares(files), functions: shares(functions) }
 }
 
-// A process writes one profile per thread: the main thread's is the one that ran invoke.js.
+/** The profiles of one summary as one: samples and their node ids side by side. */
+function merged(profiles: CpuProfile[]): CpuProfile {
+  const out: CpuProfile = { nodes: [], samples: [], timeDeltas: [] }
+  profiles.forEach((profile, p) => {
+    const id = (n: number) => n * profiles.length + p
+    out.nodes.push(...profile.nodes.map((node) => ({ ...node, id: id(node.id) })))
+    out.samples.push(...profile.samples.map(id))
+    out.timeDeltas.push(...profile.timeDeltas)
+  })
+  return out
+}
+
+// Every profile that ran invoke.js: the main thread's of a --cpu-prof run, or each round of profile-mapping.
 function main(): void {
   const dir = process.argv[2] ?? 'prof'
   const profiles = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))
-  const mainThread = profiles.map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).find((text) => text.includes('mapping/invoke.js'))
-  if (mainThread === undefined) throw new Error(`no profile in ${dir} ran mapping/invoke.js`)
-  const { files, functions } = summarise(JSON.parse(mainThread) as CpuProfile)
+  const mapping = profiles.map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).filter((text) => text.includes('mapping/invoke.js'))
+  if (mapping.length === 0) throw new Error(`no profile in ${dir} ran mapping/invoke.js`)
+  const { files, functions } = summarise(merged(mapping.map((text) => JSON.parse(text) as CpuProfile)))
   const lines = (rows: [string, number][], count: number) => rows.slice(0, count).map(([name, share]) => `${(100 * share).toFixed(1).padStart(5)}%  ${name}`)
   process.stdout.write(['self time per file', ...lines(files, 20), '', 'self time per function', ...lines(functions, 40)].join('\n') + '\n')
 }

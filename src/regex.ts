@@ -1,4 +1,4 @@
-import { RE2 } from 're2-wasm'
+import type { RE2 } from 're2-wasm'
 
 /**
  * Regular expressions from configurations (filters, Hog `=~`) run on RE2, as in PostHog: the same
@@ -34,7 +34,9 @@ const MAX_CACHED = 500
 type RE2Class = typeof RE2
 type Compiled = InstanceType<RE2Class>
 
-let Engine: RE2Class | undefined = RE2
+// Loaded on the first pattern: most functions have none, and the module takes tens of milliseconds to load.
+let Engine: RE2Class | undefined
+let loaded = false
 let restarts = 0
 const cache = new Map<string, Compiled>()
 
@@ -51,6 +53,10 @@ export function regexEngineRestarts(): number {
 }
 
 function withEngine<T>(pattern: string, use: (regex: Compiled) => T): T {
+  if (!loaded) {
+    loaded = true
+    Engine = (require('re2-wasm') as typeof import('re2-wasm')).RE2
+  }
   for (let attempt = 0; ; attempt += 1) {
     if (!Engine) throw new RegexError('the regular expression engine failed earlier and could not be restarted')
     try {

@@ -1,4 +1,4 @@
-import { STL } from '@posthog/hogvm'
+import type { STL as StandardLibrary } from '@posthog/hogvm'
 
 /** Functions the compiler turns into jumps or operators instead of calls (short-circuiting). */
 export const SPECIAL_FORMS = new Set(['if', 'ifNull', 'multiIf', 'and', 'or', 'not'])
@@ -20,8 +20,12 @@ const FORBIDDEN = new Set(['print', 'sleep', 'fetch', 'postHogCapture', 'import'
 export type Arity = { min: number; max: number }
 
 /** The argument count a standard-library function accepts, or undefined for an unknown function. */
+// The VM's package is loaded on the first call that needs it: the prebuilt templates make none.
+let stl: typeof StandardLibrary | undefined
+
 export function functionArity(name: string): Arity | undefined {
   if (FORBIDDEN.has(name)) return undefined
+  const STL = (stl ??= (require('@posthog/hogvm') as typeof import('@posthog/hogvm')).STL)
   if (Object.hasOwn(STL, name)) {
     const fn = STL[name]
     return { min: fn.minArgs ?? 0, max: fn.maxArgs ?? Number.POSITIVE_INFINITY }

@@ -1,4 +1,4 @@
-import createHogQLParser from '@posthog/hogql-parser'
+import type createParserModule from '@posthog/hogql-parser'
 import type { MessagePort, Worker } from 'node:worker_threads'
 
 /** A node of PostHog's Hog AST as the WASM parser emits it (JSON). */
@@ -44,7 +44,13 @@ function positiveNumber(text: string | undefined): number | undefined {
   return text !== undefined && Number.isFinite(value) && value > 0 ? value : undefined
 }
 
-type WasmParser = Awaited<ReturnType<typeof createHogQLParser>>
+type WasmParser = Awaited<ReturnType<typeof createParserModule>>
+
+// Required when first used: a function of prebuilt templates never needs the parser in this thread. The
+// name is written out so that the plugin's bundle, which has no parser thread, includes the package.
+function createHogQLParser(): Promise<WasmParser> {
+  return (require('@posthog/hogql-parser') as { default: typeof createParserModule }).default()
+}
 
 interface Backend {
   readonly isolation: ParserIsolation
@@ -100,15 +106,33 @@ const MAX_ANSWERS = 2_000
 // `parse_string_template` adds it the same way, which shifts every offset by two.
 const PREFIX = "F'"
 
+// The parser's answers for the prebuilt templates, recorded with the package (templates/parsed-templates.json):
+// a function of prebuilt mappings compiles without loading the parser, which takes a few hundred milliseconds.
+const known = new Map<string, string>()
+
+/** Adds answers the parser gave before, by template text; they are never dropped. */
+export function addKnownAnswers(recorded: Record<string, string>): void {
+  for (const [text, answer] of Object.entries(recorded)) known.set(text, answer)
+}
+
+/** A template needs the parser and it is not loaded (see loadHogParser). */
+export class HogParserNotLoadedError extends Error {
+  constructor() {
+    super('Hog parser not loaded: await loadHogParser() first')
+    this.name = 'HogParserNotLoadedError'
+  }
+}
+
 /**
  * Parses a Hog template string ("Hello {person.properties.name}") into an expression AST:
  * a Constant for plain text, the hole's own expression for a single `{...}`, or a concat() call.
  * Callers bound the template first (templateOutOfBounds): the parser is slow on deep nesting.
+ * Throws HogParserNotLoadedError for a template without a known answer while the parser is not loaded.
  */
 export function parseTemplateString(text: string, options: ParseOptions = {}): HogParseResult {
-  if (!backend) throw new Error('Hog parser not loaded: await loadHogParser() first')
-  let answer = answers.get(text)
+  let answer = known.get(text) ?? answers.get(text)
   if (answer === undefined) {
+    if (!backend) throw new HogParserNotLoadedError()
     const fresh = backend.parse(PREFIX + text, options.timeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS)
     if (typeof fresh !== 'string') return fresh
     answer = remember(text, fresh)
@@ -148,7 +172,7 @@ export async function parseTemplatesAhead(templates: TemplateText[], budgetMs = 
   for (const template of templates) {
     const parseAsync = backend?.parseAsync?.bind(backend)
     if (!parseAsync) return undefined
-    if (answers.has(template.text)) continue
+    if (known.has(template.text) || answers.has(template.text)) continue
     const left = deadline - Date.now()
     if (left <= 0) return { ...template, failure: `the templates of this configuration took longer than ${budgetMs} ms to parse` }
     const answer = await parseAsync(PREFIX + template.text, Math.min(left, DEFAULT_PARSE_TIMEOUT_MS))

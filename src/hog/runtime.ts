@@ -1,5 +1,4 @@
 import * as crypto from 'node:crypto'
-import { exec } from '@posthog/hogvm'
 import { compileRegex, RegexError } from '../regex'
 import type { Bytecode } from './compiler'
 import { toPlain } from './plain'
@@ -40,6 +39,9 @@ const options = {
   external: { regex: { match: regexMatch }, crypto },
 }
 
+// Loaded on the first template that needs the VM: the prebuilt mappings never do (see fast-path.ts).
+let vm: typeof import('@posthog/hogvm') | undefined
+
 /**
  * Runs compiled template bytecode against the invocation globals and returns plain data. With a
  * deadline (a Date.now() time), the VM's own timeout (checked every 32 operations) stops it there,
@@ -52,7 +54,8 @@ export function runBytecode(bytecode: Bytecode, globals: Record<string, unknown>
     if (left <= 0) throw new HogTimeBudgetError()
     timeout = Math.min(timeout, left)
   }
-  const result = exec(bytecode, { ...options, timeout, globals })
+  vm ??= require('@posthog/hogvm') as typeof import('@posthog/hogvm')
+  const result = vm.exec(bytecode, { ...options, timeout, globals })
   if (result.error) {
     if (deadline !== undefined && Date.now() >= deadline) throw new HogTimeBudgetError()
     const message = result.error instanceof Error ? result.error.message : String(result.error)

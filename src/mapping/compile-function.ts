@@ -1,11 +1,11 @@
 import type { Destination } from '../delivery/dispatcher'
 import { ConfigError } from '../errors'
 import { type CompiledValue, type CompileOptions, compileTemplate, templatesToParse } from '../hog/template'
-import { loadHogParser, parseTemplatesAhead, type TemplateText } from '../hog/parser'
+import { addKnownAnswers, HogParserNotLoadedError, loadHogParser, parseTemplatesAhead, type TemplateText } from '../hog/parser'
 import { Secret } from '../secret'
 import { parseFunctionConfig } from '../template/function-config'
 import type { FunctionConfig, MappingConfig } from '../template/function-config-schema'
-import { defaultMappings, loadTemplate, mappingInputsSchema } from '../template/load'
+import { defaultMappings, loadParsedTemplates, loadTemplate, mappingInputsSchema } from '../template/load'
 import type { Template } from '../template/schema'
 import { validateInputs } from '../template/validate-inputs'
 import { compileFilters, type EventMatcher, onlyEventNames } from './filters'
@@ -40,10 +40,28 @@ export interface FunctionCompileOptions {
 
 export const DEFAULT_TIME_BUDGET_MS = 100
 
-/** Validates a raw configuration (the hog_functions create body) and compiles it. */
+/**
+ * Validates a raw configuration (the hog_functions create body) and compiles it. The parser is loaded
+ * only for a template that the prebuilt ones do not hold (see knowPrebuiltTemplates).
+ */
 export async function compileFunction(raw: unknown, options: FunctionCompileOptions = {}): Promise<CompiledFunction> {
+  const config = parseFunctionConfig(raw)
+  try {
+    return compileFunctionSync(config, loadTemplate(), options)
+  } catch (error) {
+    if (!(error instanceof HogParserNotLoadedError)) throw error
+  }
   await loadHogParser()
-  return compileFunctionSync(parseFunctionConfig(raw), loadTemplate(), options)
+  return compileFunctionSync(config, loadTemplate(), options)
+}
+
+let prebuiltKnown = false
+
+/** Gives the parser its recorded answers for the prebuilt templates, once per process. */
+function knowPrebuiltTemplates(): void {
+  if (prebuiltKnown) return
+  addKnownAnswers(loadParsedTemplates().answers)
+  prebuiltKnown = true
 }
 
 /**
@@ -69,8 +87,9 @@ function configTemplates(config: FunctionConfig): TemplateText[] {
   return out
 }
 
-/** Needs the Hog parser loaded (compileFunction does that). */
+/** Needs the Hog parser loaded for templates other than the prebuilt ones (compileFunction does that). */
 export function compileFunctionSync(config: FunctionConfig, template: Template = loadTemplate(), options: FunctionCompileOptions = {}): CompiledFunction {
+  knowPrebuiltTemplates()
   if (config.template_id !== template.id) {
     throw new ConfigError('template_id', `No such template; this destination is '${template.id}'`)
   }

@@ -1,10 +1,20 @@
 import type { z } from 'zod'
 import { ConfigError, joinFieldPath, issueMessage } from '../errors'
 import { readPackageFile } from './files'
-import { type InputSchemaItem, InputSchemaItemSchema, type MappingTemplate, MappingTemplateFileSchema, type Template, TemplateFileSchema } from './schema'
+import {
+  type InputSchemaItem,
+  InputSchemaItemSchema,
+  type MappingTemplate,
+  MappingTemplateFileSchema,
+  type ParsedTemplatesFile,
+  ParsedTemplatesFileSchema,
+  type Template,
+  TemplateFileSchema,
+} from './schema'
 import { isRecord } from '../json'
 
 export const TEMPLATE_PATH = 'templates/pinterest-conversions-api.json'
+export const PARSED_TEMPLATES_PATH = 'templates/parsed-templates.json'
 
 export function mappingPath(name: string): string {
   return `mappings/${name}.json`
@@ -61,6 +71,14 @@ function readTemplate(): Template {
     return { ...mapping, inputs_schema: mergeInputsSchema(shared, mapping.inputs_schema, where) }
   })
   return { ...rest, mapping_templates: mappingTemplates }
+}
+
+/**
+ * The parser's recorded answers for the template strings of the defaults (test/template/
+ * parsed-templates-are-the-parsers-answers.test.ts checks them and writes them anew).
+ */
+export function loadParsedTemplates(): ParsedTemplatesFile {
+  return parseOrThrow(ParsedTemplatesFileSchema, readJson(PARSED_TEMPLATES_PATH), PARSED_TEMPLATES_PATH)
 }
 
 /** The blank mapping users start custom mappings from. */

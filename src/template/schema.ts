@@ -61,6 +61,17 @@ export const TemplateFileSchema = z
 
 export type TemplateFile = z.infer<typeof TemplateFileSchema>
 
+/** templates/parsed-templates.json: the Hog parser's answer (its JSON text) for each template string of the defaults. */
+export const ParsedTemplatesFileSchema = z
+  .object({
+    /** The @posthog/hogql-parser version that gave the answers. */
+    parser: z.string(),
+    answers: z.record(z.string(), z.string()),
+  })
+  .strict()
+
+export type ParsedTemplatesFile = z.infer<typeof ParsedTemplatesFileSchema>
+
 export const MappingTemplateSchema = z.object({
   name: z.string(),
   include_by_default: z.boolean(),

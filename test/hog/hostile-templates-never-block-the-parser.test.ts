@@ -4,6 +4,7 @@ import { ConfigError } from '../../src/errors'
 import { isParseFailure, loadHogParser, parseTemplateString, parserIsolation } from '../../src/hog/parser'
 import { compileTemplate } from '../../src/hog/template'
 import { templateOutOfBounds, TEMPLATE_BOUNDS } from '../../src/hog/template-bounds'
+import { PARSED_TEMPLATES_PATH } from '../../src/template/load'
 
 const ROOT = path.resolve(__dirname, '../..')
 
@@ -34,7 +35,8 @@ function packageTemplates(): string[] {
   return ['mappings', 'templates'].flatMap((dir) =>
     fs
       .readdirSync(path.join(ROOT, dir))
-      .filter((name) => name.endsWith('.json'))
+      // The parser's recorded answers are JSON text, not templates.
+      .filter((name) => name.endsWith('.json') && `${dir}/${name}` !== PARSED_TEMPLATES_PATH)
       .flatMap((name) => templateStrings(JSON.parse(fs.readFileSync(path.join(ROOT, dir, name), 'utf8'))))
       .filter((text) => text.includes('{')),
   )
