@@ -1,7 +1,7 @@
 import { createReadStream, fstatSync, type ReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
-import { type JsonLine, parseJsonLine } from '../json'
+import { type JsonLine, lineCount, parseJsonLine } from '../json'
 
 /** How far reading has come: bytes taken from the input, of its size when that is known (a file). */
 export interface InputPosition {
@@ -43,12 +43,61 @@ export async function* readJsonLines(file: string | undefined, stdin: Readable =
   }
 }
 
+function inputOf(file: string | undefined, stdin: Readable): Readable {
+  return file ? createReadStream(file) : stdin
+}
+
+async function follow(input: Readable, file: string | undefined, stdin: Readable, position: InputPosition | undefined): Promise<void> {
+  if (!position) return
+  position.totalBytes = sizeOf(file ? await opened(input as ReadStream) : (stdin as { fd?: number }).fd)
+  input.on('data', (chunk: Buffer | string) => (position.bytesRead += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length))
+}
+
 /** The lines of a file, or of standard input when no file is given, as text. */
 export async function* readLines(file: string | undefined, stdin: Readable = process.stdin, position?: InputPosition): AsyncGenerator<string> {
-  const input = file ? createReadStream(file) : stdin
-  if (position) {
-    position.totalBytes = sizeOf(file ? await opened(input as ReadStream) : (stdin as { fd?: number }).fd)
-    input.on('data', (chunk: Buffer | string) => (position.bytesRead += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length))
-  }
+  const input = inputOf(file, stdin)
+  await follow(input, file, stdin, position)
   yield* createInterface({ input, crlfDelay: Infinity })
+}
+
+/** A piece of JSON-lines input that ends at a line break (or the input's end), as UTF-8 bytes. */
+export interface LineChunk {
+  bytes: Uint8Array
+  /** The number of its first line in the whole input, from 1. */
+  firstLine: number
+}
+
+/** Bytes of one chunk, about: a chunk ends at the first line break after this many. */
+export const CHUNK_BYTES = 1024 * 1024
+
+/**
+ * The input in chunks of whole lines, as bytes, for threads that split them (see linesOfText): reading
+ * costs this thread a search for line breaks and nothing per line. A line longer than a chunk makes its
+ * chunk longer.
+ */
+export async function* readLineChunks(file: string | undefined, stdin: Readable = process.stdin, position?: InputPosition): AsyncGenerator<LineChunk> {
+  const input = inputOf(file, stdin)
+  await follow(input, file, stdin, position)
+  let held: Buffer[] = []
+  let heldBytes = 0
+  let firstLine = 1
+  const cut = (bytes: Buffer): LineChunk => {
+    // A copy of its own: the chunk's buffer moves to another thread, and the input's buffers hold more.
+    const chunk = { bytes: new Uint8Array(bytes), firstLine }
+    firstLine += lineCount(bytes)
+    return chunk
+  }
+  for await (const data of input as AsyncIterable<Buffer | string>) {
+    const piece = typeof data === 'string' ? Buffer.from(data) : data
+    held.push(piece)
+    heldBytes += piece.length
+    if (heldBytes < CHUNK_BYTES) continue
+    const whole = held.length === 1 ? piece : Buffer.concat(held, heldBytes)
+    // A \r at the very end may be the first half of a \r\n, so a chunk ends at a \n.
+    const end = whole.lastIndexOf(10) + 1
+    held = end < whole.length ? [whole.subarray(end)] : []
+    heldBytes = whole.length - end
+    if (end > 0) yield cut(whole.subarray(0, end))
+  }
+  if (heldBytes > 0) yield cut(Buffer.concat(held, heldBytes))
 }

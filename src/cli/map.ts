@@ -3,9 +3,10 @@ import { readFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import type { Readable, Writable } from 'node:stream'
 import { ConfigError } from '../errors'
-import { type MappedResult, MappingPool } from '../mapping/mapping-pool'
+import { MappingPool } from '../mapping/mapping-pool'
+import { noOutcomes } from '../mapping/printed-lines'
 import { describeJsonError } from '../json'
-import { readLines } from './json-lines'
+import { readLineChunks } from './json-lines'
 import { mapInChunks } from './map-in-chunks'
 import { type CommandHelp, parseCommand, UsageError } from './usage'
 
@@ -68,22 +69,20 @@ export async function runMap(options: MapOptions): Promise<number> {
   const pool = await MappingPool.start(await readFunctionFile(options.functionFile), options.threads ?? availableParallelism())
   try {
     if (pool.compiled.debugMode) stderr.write(`debug: ${pool.compiled.description}\n`)
-    const counts = { event: 0, skipped: 0, error: 0, filtered: 0 }
-    await mapInChunks(pool, readLines(options.eventsFile, options.stdin), options.nowMs, async (results) => {
-      for (const result of results) counts[result.status] += 1
-      if (!stdout.write(results.map(outputLine).join(''))) await once(stdout, 'drain')
-    })
+    const counts = noOutcomes()
+    const chunks = readLineChunks(options.eventsFile, options.stdin)
+    await mapInChunks(
+      chunks,
+      pool.size,
+      (chunk) => pool.print(chunk.bytes, chunk.firstLine, options.nowMs),
+      async ({ output, counts: some }) => {
+        for (const status of Object.keys(counts) as (keyof typeof counts)[]) counts[status] += some[status]
+        if (output.length > 0 && !stdout.write(output)) await once(stdout, 'drain')
+      },
+    )
     stderr.write(`pinterest events: ${counts.event}, skipped: ${counts.skipped}, errors: ${counts.error}, filtered: ${counts.filtered}\n`)
     return 0
   } finally {
     await pool.close()
   }
-}
-
-const utf8 = new TextDecoder()
-
-/** A result as `map` prints it: the line number, then the result's own fields (an event's JSON as the worker made it). */
-function outputLine(result: MappedResult): string {
-  if (result.status !== 'event') return `${JSON.stringify(result)}\n`
-  return `{"line":${result.line},"mapping":${JSON.stringify(result.mapping)},"status":"event","event":${utf8.decode(result.json)},"warnings":${JSON.stringify(result.warnings)}}\n`
 }

@@ -6,7 +6,7 @@ import type { CompiledFunction } from '../mapping/compile-function'
 import { invokeFunction } from '../mapping/invoke'
 import { DEFAULT_API_URL, eventsUrl, type FetchLike, MAX_EVENTS_PER_REQUEST, REDACTED_HEADERS } from '../pinterest/client'
 import type { PinterestEvent } from '../pinterest/schema'
-import { type InputPosition, readJsonLines, readLines } from './json-lines'
+import { type InputPosition, readJsonLines, readLineChunks } from './json-lines'
 import { compileFunction, describeFunction } from '../mapping/compile-function'
 import { MappingPool } from '../mapping/mapping-pool'
 import { readFunctionFile, threadsOf } from './map'
@@ -105,22 +105,28 @@ export async function runSend(options: SendOptions): Promise<number> {
   }
   const pool = await MappingPool.start(config, options.threads ?? availableParallelism())
   try {
-    await mapInChunks(pool, readLines(options.eventsFile, options.stdin, input), options.nowMs, async (results) => {
-      let line = 0
-      for (const result of results) {
-        // A line's results come together: each new line number is one more line read.
-        if (result.line !== line) counts.read += 1
-        line = result.line
-        if (result.status === 'event') {
-          counts.mapped += 1
-          const delivery = dispatcher.sendSerialised({ eventId: result.eventId, json: result.json }, settings).then((outcome) => record(result.eventId, outcome))
-          outstanding.add(delivery)
-          void delivery.finally(() => outstanding.delete(delivery))
-        } else if (result.status === 'skipped') counts.skipped += 1
-        else if (result.status === 'error') noteError(counts, failures, lineReason(result.line, result.reason))
-      }
-      while (outstanding.size >= MAX_OUTSTANDING) await Promise.race(outstanding)
-    })
+    const chunks = readLineChunks(options.eventsFile, options.stdin, input)
+    await mapInChunks(
+      chunks,
+      pool.size,
+      (chunk) => pool.map(chunk.bytes, chunk.firstLine, options.nowMs),
+      async (results) => {
+        let line = 0
+        for (const result of results) {
+          // A line's results come together: each new line number is one more line read.
+          if (result.line !== line) counts.read += 1
+          line = result.line
+          if (result.status === 'event') {
+            counts.mapped += 1
+            const delivery = dispatcher.sendSerialised({ eventId: result.eventId, json: result.json }, settings).then((outcome) => record(result.eventId, outcome))
+            outstanding.add(delivery)
+            void delivery.finally(() => outstanding.delete(delivery))
+          } else if (result.status === 'skipped') counts.skipped += 1
+          else if (result.status === 'error') noteError(counts, failures, lineReason(result.line, result.reason))
+        }
+        while (outstanding.size >= MAX_OUTSTANDING) await Promise.race(outstanding)
+      },
+    )
   } finally {
     await pool.close()
   }

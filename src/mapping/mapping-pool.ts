@@ -1,6 +1,8 @@
 import { Worker } from 'node:worker_threads'
 import { ConfigError } from '../errors'
+import { lineCount } from '../json'
 import { workerScript } from '../worker-script'
+import { noOutcomes, type OutcomeCounts, printedLine } from './printed-lines'
 
 /**
  * One line's result: a Pinterest event as UTF-8 JSON bytes (in a buffer of its own, moved from the
@@ -10,14 +12,27 @@ export type MappedResult =
   | { line: number; mapping: string; status: 'event'; eventId: string; json: Uint8Array; warnings: string[] }
   | { line: number; mapping: string | null; status: 'skipped' | 'error' | 'filtered'; reason: string }
 
-export interface WorkerRequest {
-  id: number
-  lines: string[]
-  firstLine: number
-  nowMs?: number
+/** A chunk's output as `pinterest-capi map` prints it, as UTF-8 in one buffer, and how many results of each kind it holds. */
+export interface PrintedChunk {
+  output: Uint8Array
+  counts: OutcomeCounts
 }
 
-export type WorkerReply = { type: 'ready'; description: string; debugMode: boolean } | { type: 'failed'; field: string; detail: string } | { type: 'mapped'; id: number; results: MappedResult[] }
+export interface WorkerRequest {
+  id: number
+  /** The lines, or JSON-lines text as UTF-8 (moved to the worker, not copied), which the worker splits. */
+  text: string[] | Uint8Array
+  firstLine: number
+  nowMs?: number
+  /** Answer with the printed output instead of the results. */
+  print?: boolean
+}
+
+export type WorkerReply =
+  | { type: 'ready'; description: string; debugMode: boolean }
+  | { type: 'failed'; field: string; detail: string }
+  | { type: 'mapped'; id: number; results: MappedResult[] }
+  | { type: 'printed'; id: number; output: Uint8Array; counts: OutcomeCounts }
 
 const WORKER = workerScript(__filename, 'mapping-worker')
 
@@ -26,9 +41,10 @@ const WORKER = workerScript(__filename, 'mapping-worker')
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 64 }
 
 interface Pending {
-  resolve: (results: MappedResult[]) => void
+  resolve: (reply: MappedResult[] | PrintedChunk) => void
   lines: number
   firstLine: number
+  print: boolean
 }
 
 interface Slot {
@@ -52,8 +68,8 @@ export class MappingPool {
   ) {
     for (const slot of slots) {
       slot.worker.on('message', (reply: WorkerReply) => {
-        if (reply.type !== 'mapped') return
-        slot.pending.get(reply.id)?.resolve(reply.results)
+        if (reply.type !== 'mapped' && reply.type !== 'printed') return
+        slot.pending.get(reply.id)?.resolve(reply.type === 'mapped' ? reply.results : { output: reply.output, counts: reply.counts })
         slot.pending.delete(reply.id)
       })
       slot.worker.on('error', (error) => this.lose(slot, `mapping worker failed: ${error.message}`))
@@ -65,7 +81,7 @@ export class MappingPool {
   private lose(slot: Slot, reason: string): void {
     for (const [id, pending] of slot.pending) {
       const results = Array.from({ length: pending.lines }, (_, i): MappedResult => ({ line: pending.firstLine + i, mapping: null, status: 'error', reason }))
-      pending.resolve(results)
+      pending.resolve(pending.print ? printedErrors(results) : results)
       slot.pending.delete(id)
     }
     const index = this.slots.indexOf(slot)
@@ -89,16 +105,29 @@ export class MappingPool {
   }
 
   /**
-   * Maps lines of JSON text; `firstLine` numbers them in the results (1-based, as in a file). A blank line has
-   * no result (its number is still counted).
+   * Maps lines of JSON text, given as lines or as UTF-8 JSON-lines text (whose buffer moves to the thread and
+   * is unusable here afterwards); `firstLine` numbers them in the results (1-based, as in a file). A blank
+   * line has no result (its number is still counted).
    */
-  map(lines: string[], firstLine = 1, nowMs?: number): Promise<MappedResult[]> {
+  map(text: string[] | Uint8Array, firstLine = 1, nowMs?: number): Promise<MappedResult[]> {
+    return this.send({ text, firstLine, nowMs }) as Promise<MappedResult[]>
+  }
+
+  /** As map, answered with the output `pinterest-capi map` prints for the lines, in one buffer. */
+  print(text: Uint8Array, firstLine = 1, nowMs?: number): Promise<PrintedChunk> {
+    return this.send({ text, firstLine, nowMs, print: true }) as Promise<PrintedChunk>
+  }
+
+  private send(given: Omit<WorkerRequest, 'id'>): Promise<MappedResult[] | PrintedChunk> {
+    const request = Array.isArray(given.text) || ownsItsBuffer(given.text) ? given : { ...given, text: new Uint8Array(given.text) }
     if (this.slots.length === 0) return Promise.reject(new Error('no mapping worker is running'))
     const slot = this.slots.reduce((best, s) => (s.pending.size < best.pending.size ? s : best))
     const id = this.nextId++
+    const lines = Array.isArray(request.text) ? request.text.length : lineCount(request.text)
     return new Promise((resolve) => {
-      slot.pending.set(id, { resolve, lines: lines.length, firstLine })
-      slot.worker.postMessage({ id, lines, firstLine, nowMs } satisfies WorkerRequest)
+      slot.pending.set(id, { resolve, lines, firstLine: request.firstLine, print: request.print === true })
+      const transfer = Array.isArray(request.text) ? [] : [request.text.buffer as ArrayBuffer]
+      slot.worker.postMessage({ id, ...request } satisfies WorkerRequest, transfer)
     })
   }
 
@@ -110,6 +139,17 @@ export class MappingPool {
     this.closing = true
     await Promise.all(this.slots.map((s) => s.worker.terminate()))
   }
+}
+
+// Only bytes that fill their buffer are moved to a thread as they are; others are copied, so that moving
+// them cannot take away the rest of a caller's buffer.
+const ownsItsBuffer = (bytes: Uint8Array): boolean => bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+
+function printedErrors(results: MappedResult[]): PrintedChunk {
+  const counts = noOutcomes()
+  counts.error = results.length
+  const text = results.map((r) => (r.status === 'event' ? '' : printedLine(r.line, r))).join('')
+  return { output: new TextEncoder().encode(text), counts }
 }
 
 function ready(worker: Worker): Promise<Extract<WorkerReply, { type: 'ready' }>> {
