@@ -85,4 +85,28 @@ describe('mapping pool', () => {
     expect(results[0]).toEqual({ line: 1, mapping: null, status: 'error', reason: 'mapping worker stopped' })
     await small.close()
   })
+
+  it('maps UTF-8 JSON-lines text as the lines, and copies a view into a larger buffer rather than moving it', async () => {
+    const lines = fixtureEvents().map((e) => JSON.stringify(e))
+    const whole = Buffer.from(`${lines.join('\r\n')}\n{"tail":true}`)
+    const view = whole.subarray(0, whole.length - '{"tail":true}'.length)
+    const results = await pool.map(view, 1, NOW_MS)
+    expect(results.map((r) => [r.line, r.mapping, r.status])).toEqual(FIXTURE_RESULTS)
+    expect(whole.toString('utf8').endsWith('{"tail":true}')).toBe(true)
+  })
+
+  it('prints the output of the lines in one buffer, and answers every line with an error line when a worker dies', async () => {
+    const line = JSON.stringify(fixtureEvents()[4])
+    const printed = await pool.print(Buffer.from(`${line}\n\n${line}\n`), 7, NOW_MS)
+    const output = Buffer.from(printed.output).toString('utf8').split('\n')
+    expect(output.map((text) => (text === '' ? null : (JSON.parse(text) as { line: number }).line))).toEqual([7, 9, null])
+    expect(printed.counts).toEqual({ event: 2, skipped: 0, error: 0, filtered: 0 })
+    const small = await MappingPool.start(BASE_CONFIG, 1)
+    const pending = small.print(Buffer.from(`${line}\n`.repeat(20_000)), 1, NOW_MS)
+    await (small as unknown as { slots: { worker: { terminate(): Promise<number> } }[] }).slots[0].worker.terminate()
+    const lost = await pending
+    expect(lost.counts).toEqual({ event: 0, skipped: 0, error: 20_000, filtered: 0 })
+    expect(Buffer.from(lost.output).toString('utf8').split('\n')[0]).toBe('{"line":1,"mapping":null,"status":"error","reason":"mapping worker stopped"}')
+    await small.close()
+  })
 })
