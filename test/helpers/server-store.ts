@@ -22,7 +22,7 @@ function freshDatabaseNow(): string {
   const server = process.env[URL_ENV]
   if (!server) throw new Error(`${URL_ENV} is not set: run the tests through jest (its global setup starts a Postgres cluster)`)
   const name = `s_${process.pid}_${randomBytes(4).toString('hex')}`
-  const admin = new SyncPgConnection(server, 'pinterest-capi tests')
+  const admin = new SyncPgConnection(server, { applicationName: 'pinterest-capi tests' })
   try {
     admin.exec(`CREATE DATABASE ${name}`)
   } finally {
@@ -71,7 +71,7 @@ export function selectRows<T>(file: string, sql: string): T[] {
       db.close()
     }
   }
-  const db = new SyncPgConnection(serverDatabase(file), 'pinterest-capi tests')
+  const db = new SyncPgConnection(serverDatabase(file), { applicationName: 'pinterest-capi tests' })
   try {
     return db.prepare(sql).all() as T[]
   } finally {

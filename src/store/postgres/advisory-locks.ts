@@ -8,7 +8,7 @@ export class AdvisoryLocks {
   private readonly db: SyncPgConnection
 
   constructor(url: string, applicationName?: string) {
-    this.db = new SyncPgConnection(url, applicationName)
+    this.db = new SyncPgConnection(url, { applicationName })
   }
 
   /** Runs `fn` holding the lock, waiting for it first: processes doing the same run one after another. */

@@ -24,7 +24,7 @@ export function isPostgresUrl(value: string): boolean {
 /** Opens the Postgres database at `url`, migrated (safely while other processes start too). */
 export function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Store {
   const box = new SecretBox(options.secretKeys ?? sharedSecretKeys(options.env ?? process.env).keys)
-  const db = new SyncPgConnection(url, options.applicationName)
+  const db = new SyncPgConnection(url, { applicationName: options.applicationName })
   try {
     migratePostgres(db)
     const report = sealStoredSecrets(db, box)

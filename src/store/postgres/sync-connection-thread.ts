@@ -21,10 +21,10 @@ type Answer = { rows: Record<string, unknown>[]; rowCount: number; generation: n
 types.setTypeParser(20, (value) => Number(value))
 types.setTypeParser(1700, (value) => Number(value))
 
-const { url, signal, port, applicationName } = workerData as { url: string; signal: SharedArrayBuffer; port: MessagePort; applicationName: string }
+const { url, signal, port, applicationName, generationBase } = workerData as { url: string; signal: SharedArrayBuffer; port: MessagePort; applicationName: string; generationBase: number }
 const flag = new Int32Array(signal)
 let client: Client | undefined
-let generation = 0
+let generation = generationBase
 /** Names of the statements prepared on the current connection (pg parses a named one once per connection). */
 let prepared = new Map<string, string>()
 /** The stores have a few hundred statements; texts built per call beyond them run unprepared. */

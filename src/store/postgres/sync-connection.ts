@@ -27,24 +27,57 @@ export class PgError extends Error {
  * transaction is as isolated from the rest of the process as SQLite's. The wait blocks this thread, which is
  * why the server runs capture, mapping and delivery on separate threads and processes.
  */
+/** The thread that owns the connection, its channel and the flag it raises on each answer. */
+interface ConnectionThread {
+  worker: Worker
+  port: MessagePort
+  flag: Int32Array
+  /** Until its first answer, a thread is still loading and connecting: it gets THREAD_START_MS on top. */
+  answered: boolean
+}
+
+const THREAD_START_MS = 30_000
+
+/** Each thread counts its connections from its own base, so that a transaction never outlives its thread. */
+const GENERATIONS_PER_THREAD = 1_000_000_000
+
+export interface SyncPgOptions {
+  applicationName?: string
+  /** How long a statement may go unanswered before its thread is replaced (default 120 s). */
+  answerTimeoutMs?: number
+}
+
 export class SyncPgConnection implements SqlConnection {
   readonly dialect = 'postgres'
-  private readonly flag = new Int32Array(new SharedArrayBuffer(4))
-  private readonly worker: Worker
-  private readonly port: MessagePort
+  private thread: ConnectionThread
+  private threads = 0
   private readonly numbered = new Map<string, NumberedSql>()
   private depth = 0
   private transactionGeneration: number | undefined
   private closed = false
   private lastId = 0
+  private readonly applicationName: string
+  private readonly answerTimeoutMs: number
 
-  constructor(url: string, applicationName = 'pinterest-capi') {
-    const { port1, port2 } = new MessageChannel()
-    this.worker = new Worker(ENTRY.file, { workerData: { url, signal: this.flag.buffer, port: port2, applicationName }, transferList: [port2], execArgv: ENTRY.execArgv })
-    this.worker.unref()
-    this.port = port1
+  constructor(
+    private readonly url: string,
+    options: SyncPgOptions = {},
+  ) {
+    this.applicationName = options.applicationName ?? 'pinterest-capi'
+    this.answerTimeoutMs = options.answerTimeoutMs ?? ANSWER_TIMEOUT_MS
+    this.thread = this.startThread()
     // Connects now, so that a wrong URL or a server that is down is an error of the start, not of the first request.
     this.exec('SELECT 1')
+  }
+
+  private startThread(): ConnectionThread {
+    const { port1, port2 } = new MessageChannel()
+    const flag = new Int32Array(new SharedArrayBuffer(4))
+    const generationBase = this.threads++ * GENERATIONS_PER_THREAD
+    const workerData = { url: this.url, signal: flag.buffer, port: port2, applicationName: this.applicationName, generationBase }
+    const worker = new Worker(ENTRY.file, { workerData, transferList: [port2], execArgv: ENTRY.execArgv })
+    worker.unref()
+    return { worker, port: port1, flag, answered: false }
   }
 
   prepare(sql: string): SqlStatement {
@@ -81,24 +114,36 @@ export class SyncPgConnection implements SqlConnection {
    */
   private ask(request: Omit<PgRequest, 'id'>): PgReply {
     const id = ++this.lastId
-    Atomics.store(this.flag, 0, 0)
-    this.port.postMessage({ ...request, id } satisfies PgRequest)
-    const deadline = Date.now() + ANSWER_TIMEOUT_MS
+    const thread = this.thread
+    const { flag, port } = thread
+    Atomics.store(flag, 0, 0)
+    port.postMessage({ ...request, id } satisfies PgRequest)
+    const deadline = Date.now() + this.answerTimeoutMs + (thread.answered ? 0 : THREAD_START_MS)
     for (;;) {
-      const received = receiveMessageOnPort(this.port)
+      const received = receiveMessageOnPort(port)
       if (received) {
         const reply = received.message as PgReply
+        thread.answered = true
         if (reply.id === id) return reply
         continue
       }
       const left = deadline - Date.now()
       if (left <= 0) {
-        this.close()
-        throw new PgError(`Postgres did not answer within ${ANSWER_TIMEOUT_MS / 1000} s`, undefined, true)
+        // The thread (or its socket) hangs: a fresh one serves the next statement, and a transaction begun on
+        // the old one is lost with it (its generations are the old thread's).
+        this.replaceThread()
+        throw new PgError(`Postgres did not answer within ${this.answerTimeoutMs / 1000} s`, undefined, true)
       }
-      Atomics.wait(this.flag, 0, 0, left)
-      Atomics.store(this.flag, 0, 0)
+      Atomics.wait(flag, 0, 0, left)
+      Atomics.store(flag, 0, 0)
     }
+  }
+
+  private replaceThread(): void {
+    const old = this.thread
+    old.port.close()
+    void old.worker.terminate()
+    this.thread = this.startThread()
   }
 
   transaction<T>(fn: () => T): T {
@@ -140,7 +185,7 @@ export class SyncPgConnection implements SqlConnection {
   close(): void {
     if (this.closed) return
     this.closed = true
-    void this.worker.terminate()
+    void this.thread.worker.terminate()
   }
 }
 

@@ -124,4 +124,26 @@ describe('the synchronous Postgres connection', () => {
     db.transaction(() => db.prepare('INSERT INTO t (id) VALUES (5)').run())
     expect(committed()).toEqual([5])
   })
+
+  it('replaces a thread that does not answer in time: the next statement runs on a fresh one, and a transaction begun on the old one commits nothing', () => {
+    const slow = new SyncPgConnection(url, { answerTimeoutMs: 300 })
+    try {
+      const stalled = thrown(() => slow.exec('SELECT pg_sleep(2)'))
+      expect([stalled.message, stalled.lost]).toEqual(['Postgres did not answer within 0.3 s', true])
+      expect(slow.prepare('SELECT 41 + 1 AS n').pluck().get()).toBe(42)
+      const lost = thrown(() =>
+        slow.transaction(() => {
+          slow.prepare('INSERT INTO t (id) VALUES (1)').run()
+          slow.exec('SELECT pg_sleep(2)')
+        }),
+      )
+      expect(lost.lost).toBe(true)
+      // The first insert ran on the replaced thread's connection, whose transaction never committed.
+      expect(committed()).toEqual([])
+      slow.transaction(() => slow.prepare('INSERT INTO t (id) VALUES (2)').run())
+      expect(committed()).toEqual([2])
+    } finally {
+      slow.close()
+    }
+  })
 })
