@@ -19,13 +19,14 @@ const FORBIDDEN = new Set(['print', 'sleep', 'fetch', 'postHogCapture', 'import'
 
 export type Arity = { min: number; max: number }
 
-/** The argument count a standard-library function accepts, or undefined for an unknown function. */
 // The VM's package is loaded on the first call that needs it: the prebuilt templates make none.
 let stl: typeof StandardLibrary | undefined
 
+/** The argument count a standard-library function accepts, or undefined for an unknown function. */
 export function functionArity(name: string): Arity | undefined {
   if (FORBIDDEN.has(name)) return undefined
-  const STL = (stl ??= (require('@posthog/hogvm') as typeof import('@posthog/hogvm')).STL)
+  stl ??= (require('@posthog/hogvm') as typeof import('@posthog/hogvm')).STL
+  const STL = stl
   if (Object.hasOwn(STL, name)) {
     const fn = STL[name]
     return { min: fn.minArgs ?? 0, max: fn.maxArgs ?? Number.POSITIVE_INFINITY }
