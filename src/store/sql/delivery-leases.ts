@@ -24,17 +24,32 @@ export interface DeliveryLeases {
  * took, and a round ends when its requests do), so a lease has nothing to guard and nothing is stored.
  */
 export function processLeases(db: SqlConnection, dueFor: (functionId: string, request: ClaimRequest) => Delivery[]): DeliveryLeases {
+  // Values by position, not by name: these run once per delivery, and binding by name looks up each key.
   const insert = db.prepare(
     `INSERT INTO deliveries (project_id, function_id, mapping, event_uuid, distinct_id, event_id, payload, status, attempts, next_attempt_at, first_seen_at, updated_at, event_row_id, job_id, job_item)
-     VALUES (@project_id, @function_id, @mapping, @event_uuid, @distinct_id, @event_id, @payload, 'pending', 0, @next_attempt_at, @first_seen_at, @first_seen_at, @event_row_id, @job_id, @job_item)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?)`,
   )
-  const update = db.prepare(
-    'UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @next_attempt_at, last_error = @last_error, reason = @reason, updated_at = @updated_at WHERE id = @id',
-  )
+  const update = db.prepare('UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, reason = ?, updated_at = ? WHERE id = ?')
   return {
     add: (rows) => {
       db.transaction(() => {
-        for (const row of rows) insert.run({ ...row, distinct_id: row.distinct_id ?? null, event_row_id: row.event_row_id ?? null, job_id: row.job_id ?? null, job_item: row.job_item ?? null })
+        for (const r of rows) {
+          insert.run(
+            r.project_id,
+            r.function_id,
+            r.mapping,
+            r.event_uuid,
+            r.distinct_id ?? null,
+            r.event_id,
+            r.payload,
+            r.next_attempt_at,
+            r.first_seen_at,
+            r.first_seen_at,
+            r.event_row_id ?? null,
+            r.job_id ?? null,
+            r.job_item ?? null,
+          )
+        }
       })
     },
     claim: (functionId, request) => ({ token: randomUUID(), rows: dueFor(functionId, request) }),
@@ -43,7 +58,7 @@ export function processLeases(db: SqlConnection, dueFor: (functionId: string, re
     expire: () => 0,
     settle: (updates, nowMs) =>
       db.transaction(() => {
-        for (const u of updates) update.run({ id: u.id, status: u.status, attempts: u.attempts, next_attempt_at: u.next_attempt_at, last_error: u.last_error, reason: u.reason, updated_at: nowMs })
+        for (const u of updates) update.run(u.status, u.attempts, u.next_attempt_at, u.last_error, u.reason, nowMs, u.id)
         return 0
       }),
   }
