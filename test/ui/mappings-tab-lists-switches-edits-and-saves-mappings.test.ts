@@ -26,6 +26,14 @@ async function openMappings(page: Page): Promise<string> {
   page.off('dialog', leave)
   await page.goto(`/#/destinations/${id}/mappings`)
   await page.getByRole('heading', { name: 'Mappings' }).waitFor()
+  // A toast outlives hash navigation: one left by the last test's save would answer this test's wait for its own.
+  const toast = page.locator('.toast')
+  if ((await toast.count()) > 0)
+    await toast
+      .getByRole('button', { name: 'Dismiss' })
+      .click({ timeout: 2000 })
+      .catch(() => undefined)
+  await toast.waitFor({ state: 'detached' })
   return id
 }
 
