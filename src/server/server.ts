@@ -13,7 +13,7 @@ import { DbSizeLimit, DEFAULT_MAX_DB_BYTES } from './disk-limit'
 import { makeMappingsExplicit } from './functions-service'
 import { GroupCommit } from './group-commit'
 import type { RunnerOptions } from './pipeline/runner'
-import { RunnerThread } from './pipeline/runner-thread'
+import { PipelineThreads } from './pipeline/runner-thread'
 import { openServerDatabase, type ServerDatabase, type ServerRole } from './server-database'
 
 export type { ServerRole } from './server-database'
@@ -112,7 +112,7 @@ async function startOn(db: ServerDatabase, role: ServerRole, options: ServerOpti
   const { host: _host, port: _port, dbPath, role: _role, env: _env, logger, maxDbBytes = DEFAULT_MAX_DB_BYTES, httpTimeouts, trustProxy, uiDir, alerts, ...runnerOptions } = options
   const serves = role !== 'worker'
   const runs = role !== 'api'
-  let runner: RunnerThread | undefined
+  let runner: PipelineThreads | undefined
   // A capture in the api role wakes nothing: the workers poll the queue.
   const writer = new GroupCommit(store.events, () => runner?.notify())
   const sizeLimit = maxDbBytes > 0 && !db.url && dbPath !== ':memory:' ? new DbSizeLimit(dbPath, maxDbBytes) : undefined
@@ -128,7 +128,7 @@ async function startOn(db: ServerDatabase, role: ServerRole, options: ServerOpti
     // Nothing is served before this synchronous step ends.
     boot = prepare(db, options.env, serves)
     // Events stored before the runner is up wait in the queue; its first round takes them.
-    if (runs) runner = await RunnerThread.start(db.url ?? dbPath, { ...runnerOptions, secretKeys: db.secretKeys })
+    if (runs) runner = await PipelineThreads.start(db.url ?? dbPath, { ...runnerOptions, secretKeys: db.secretKeys })
     // Alerts run beside the pipeline: in a cluster, the workers take turns under a lock.
     if (runs) monitor.start()
   } catch (error) {

@@ -24,7 +24,7 @@ beforeAll(async () => {
     pollMs: 10,
     env: { PIPELINES_SECRET_KEY: TEST_SECRET_KEY, PIPELINES_API_KEY: firstProject.key, PIPELINES_PROJECT_TOKEN: PROJECT_TOKEN },
   }
-  // Two processes' worth of connections and threads: the api side saves, the worker's pipeline thread maps and sends.
+  // Two processes' worth of connections and threads: the api side saves, the worker's pipeline threads map and send.
   api = await startServer({ ...options, role: 'api' })
   worker = await startServer({ ...options, role: 'worker' })
 })
@@ -53,18 +53,21 @@ async function captureAndMap(uuids: string[]): Promise<void> {
   expect(await until(() => worker.store.events.countPending() === 0, 30_000)).toBe(true)
 }
 
-async function killRunnerListener(): Promise<void> {
+/** Both pipeline threads' listeners: mapping reads the functions, and sending their tokens. */
+async function killRunnerListeners(): Promise<void> {
   const client = new Client({ connectionString: databaseUrl })
   await client.connect()
   try {
-    const killed = await client.query("SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE application_name = 'pinterest-capi runner config' AND datname = current_database()")
-    expect(killed.rows).toEqual([{ done: true }])
+    const killed = await client.query(
+      "SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE application_name IN ('pinterest-capi runner map config', 'pinterest-capi runner send config') AND datname = current_database()",
+    )
+    expect(killed.rows).toEqual([{ done: true }, { done: true }])
   } finally {
     await client.end()
   }
 }
 
-test('a function saved, paused and resumed through the api process is what the worker maps with 2 s later, also after its listener was killed', async () => {
+test('a function saved, paused and resumed through the api process is what the worker maps with 2 s later, also after its listeners were killed', async () => {
   const fnId = await createFunction(api, firstProject)
   await settle()
   await captureAndMap(['0193c000-0000-7000-8000-00000000c001'])
@@ -74,7 +77,7 @@ test('a function saved, paused and resumed through the api process is what the w
   await settle()
   await captureAndMap(['0193c000-0000-7000-8000-00000000c002'])
 
-  await killRunnerListener()
+  await killRunnerListeners()
   await setEnabled(api, firstProject, fnId, true)
   await settle()
   await captureAndMap(['0193c000-0000-7000-8000-00000000c003'])

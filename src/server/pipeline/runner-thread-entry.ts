@@ -6,19 +6,20 @@ import { isPostgresUrl } from '../../store/postgres/database'
 import type { StoreKeys } from '../../store/sqlite/database'
 import type { ConfigChanges } from './function-registry'
 import { PipelineRunner, type RunnerOptions } from './runner'
+import type { FromRunner, ToRunner } from './runner-thread'
 
 /** On Postgres, other processes save functions: the registry reloads when told (ConfigNotifications). */
-async function watchConfig(database: string): Promise<{ changes?: ConfigChanges; stop(): Promise<void> }> {
+async function watchConfig(database: string, name: string): Promise<{ changes?: ConfigChanges; stop(): Promise<void> }> {
   if (!isPostgresUrl(database)) return { stop: async () => {} }
   const changes = { generation: 0 }
-  const notifications = new ConfigNotifications(database, () => (changes.generation += 1), { applicationName: 'pinterest-capi runner config' })
+  const notifications = new ConfigNotifications(database, () => (changes.generation += 1), { applicationName: `${name} config` })
   // Listening before the registry's first read: nothing saved after that read goes unnoticed.
   await notifications.start()
   return { changes, stop: () => notifications.stop() }
 }
 
-// The background runner on its own thread and its own database connection, so that mapping and delivery
-// never hold up the HTTP thread that takes captures.
+// The background runner (or one of its stages) on its own thread and its own database connection, so that
+// mapping and delivery never hold up the HTTP thread that takes captures.
 async function main(): Promise<void> {
   const port = parentPort
   if (!port) throw new Error('runner-thread-entry runs inside a worker thread')
@@ -27,20 +28,23 @@ async function main(): Promise<void> {
     options: { secretKeys, ...options },
   } = workerData as { database: string; options: RunnerOptions & StoreKeys }
   await loadHogParser()
-  const store = openStore(database, { secretKeys, applicationName: 'pinterest-capi runner' })
-  const config = await watchConfig(database)
-  const runner = new PipelineRunner(store, options, config.changes)
+  const name = `pinterest-capi runner${options.stage ? ` ${options.stage}` : ''}`
+  const store = openStore(database, { secretKeys, applicationName: name })
+  const config = await watchConfig(database, name)
+  const onDeliveries = options.stage === 'map' ? () => port.postMessage('deliveries' satisfies FromRunner) : undefined
+  const runner = new PipelineRunner(store, { ...options, onDeliveries }, config.changes)
   runner.start()
-  port.on('message', (message: 'notify' | 'stop') => {
+  port.on('message', (message: ToRunner) => {
     if (message === 'notify') runner.notify()
+    else if (message === 'deliveries') runner.notifyDeliveries()
     else
       void runner.stop().then(async () => {
         await config.stop()
         store.close()
-        port.postMessage('stopped')
+        port.postMessage('stopped' satisfies FromRunner)
       })
   })
-  port.postMessage('ready')
+  port.postMessage('ready' satisfies FromRunner)
 }
 
 void main()

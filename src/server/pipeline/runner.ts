@@ -23,6 +23,13 @@ export interface RunnerOptions extends SenderOptions {
   testHooks?: TestHooks
   /** How often this worker frees the deliveries of leases that ran out, whichever worker held them (default 5 s). */
   janitorMs?: number
+  /**
+   * One stage only: the server runs mapping and sending on a thread each, so that a busy pipeline uses two
+   * cores. Without it, one runner runs both.
+   */
+  stage?: 'map' | 'send'
+  /** Mapping made deliveries: how a mapping-only runner wakes the sender of another thread. */
+  onDeliveries?: () => void
 }
 
 const PRUNE_EVERY_MS = 60 * 60 * 1000
@@ -60,9 +67,10 @@ class Pause {
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /**
- * Runs the two stages in the background: events → deliveries, deliveries → Pinterest. They are two loops
- * on one thread: mapping is synchronous and yields after each project's turn (one time slice), so a
- * delivery's answer never waits for more than a turn, and a slow Pinterest never holds up mapping.
+ * Runs the two stages in the background: events → deliveries, deliveries → Pinterest. They are two loops,
+ * on one thread or (`stage`) a thread each: mapping is synchronous and yields after each project's turn (one
+ * time slice), so on one thread a delivery's answer never waits for more than a turn, and a slow Pinterest
+ * never holds up mapping.
  */
 export class PipelineRunner {
   private readonly processor: EventProcessor
@@ -93,12 +101,23 @@ export class PipelineRunner {
   start(): void {
     if (this.running) return
     this.running = true
-    this.loops = Promise.all([this.mapLoop(), this.sendLoop()])
+    const { stage } = this.options
+    this.loops = Promise.all([stage !== 'send' && this.mapLoop(), stage !== 'map' && this.sendLoop()])
   }
 
   /** New events were stored: do not wait for the next poll. */
   notify(): void {
     this.mapPause.wake()
+  }
+
+  /** New deliveries were stored (by the mapping stage of another thread): do not wait for the next poll. */
+  notifyDeliveries(): void {
+    this.sendPause.wake()
+  }
+
+  private deliveriesMade(): void {
+    this.sendPause.wake()
+    this.options.onDeliveries?.()
   }
 
   /** Finishes the current turns, turns every stored event into deliveries and sends what is due once. */
@@ -107,9 +126,11 @@ export class PipelineRunner {
     this.mapPause.wake()
     this.sendPause.wake()
     await this.loops
-    this.drainEvents()
-    this.processor.letGo()
-    await this.sender.runOnce()
+    if (this.options.stage !== 'send') {
+      this.drainEvents()
+      this.processor.letGo()
+    }
+    if (this.options.stage !== 'map') await this.sender.runOnce()
     this.running = false
   }
 
@@ -141,14 +162,14 @@ export class PipelineRunner {
       }
       // Replays and backfills take one chunk per round of the projects' turns (or when no event waits).
       const jobMapped = (turn === undefined || turn.last) && this.stepJobs()
-      if (jobMapped) this.sendPause.wake()
+      if (jobMapped) this.deliveriesMade()
       if (turn === undefined) {
         if (jobMapped) await nextTick()
         else await this.mapPause.sleep(this.backoff(this.idleMaps++), true)
         continue
       }
       if (turn.processed > 0) {
-        this.sendPause.wake()
+        this.deliveriesMade()
         this.idleMaps = 0
       }
       roundMapped += turn.processed
