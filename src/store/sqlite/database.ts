@@ -6,7 +6,7 @@ import { resolveSecretKeys } from '../secret-key'
 import { type SealReport, sealStoredSecrets } from '../sql/sealed-secrets'
 import { sqlStore } from '../sql/store'
 import type { Store } from '../types'
-import { SqliteConnection } from './connection'
+import { BUSY_TIMEOUT_MS, SqliteConnection } from './connection'
 import { migrate } from './migrations'
 
 export interface SqliteStoreOptions {
@@ -56,7 +56,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     // WAL with synchronous=NORMAL is durable across process crashes; only a power loss can drop the last commits.
     db.pragma('synchronous = NORMAL')
     db.pragma('foreign_keys = ON')
-    db.pragma('busy_timeout = 5000')
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
     // Deleted rows (pruned events, replaced secrets) are zeroed where that costs no extra writes.
     db.pragma('secure_delete = FAST')
     migrate(db)
