@@ -1,11 +1,17 @@
 import type { SqlConnection } from './connection'
 
 /**
- * Runs `run` for each part, all or none. One statement is atomic alone, and wrapping it in a transaction (a
- * savepoint inside the caller's) would cost Postgres two more round trips; more than one run in a transaction.
+ * One write, atomic alone. On Postgres it runs alone: a transaction would cost two more round trips. On SQLite
+ * it runs in a transaction all the same, whose write lock SqliteConnection takes with quick tries: a statement
+ * alone waits for another writer with SQLite's own sleeps of 1 to 100 ms.
  */
+export function writeAlone<T>(db: SqlConnection, write: () => T): T {
+  return db.dialect === 'sqlite' ? db.transaction(write) : write()
+}
+
+/** Runs `run` for each part, all or none: one part as writeAlone, more in a transaction. */
 export function atomically<T>(db: SqlConnection, parts: T[], run: (part: T) => void): void {
-  if (parts.length === 1) run(parts[0])
+  if (parts.length === 1) writeAlone(db, () => run(parts[0]))
   else if (parts.length > 1) db.transaction(() => parts.forEach(run))
 }
 

@@ -1,6 +1,6 @@
 import type { SqlConnection, SqlStatement } from './connection'
 import { dialectSql } from './connection'
-import { atomically, chunksOf } from './atomically'
+import { atomically, chunksOf, writeAlone } from './atomically'
 import { LOCK_KEYS } from '../postgres/lock-keys'
 import { PRUNE_CHUNK } from '../types'
 import type { BatchLimits, CapturedEvent, EventQueue, QueuedEvent } from '../types'
@@ -139,7 +139,7 @@ export class SqlEventQueue implements EventQueue {
   }
 
   begin(projectId: number, firstId: number, lastId: number): void {
-    this.beginStatement.run(projectId, firstId, lastId)
+    writeAlone(this.db, () => this.beginStatement.run(projectId, firstId, lastId))
   }
 
   markProcessedThrough(projectId: number, lastId: number, atMs: number, firstId = Number.MAX_SAFE_INTEGER): void {
