@@ -110,13 +110,13 @@ export async function benchServer(): Promise<Record<string, unknown>> {
         requests_per_second: Math.round(captureOnly.requestsPerSecond),
         ratio_to_bare_route: Number((captureOnly.requestsPerSecond / bareRun.requestsPerSecond).toFixed(2)),
         non_2xx: captureOnly.non2xx,
-        note: 'durable capture alone: no destination configured yet, so the pipeline thread is idle',
+        note: 'durable capture alone: no destination configured yet, so the pipeline threads are idle',
       },
       capture_single_event_while_delivering: {
         requests_per_second: Math.round(singleRun.requestsPerSecond),
         ratio_to_bare_route: Number((singleRun.requestsPerSecond / bareRun.requestsPerSecond).toFixed(2)),
         non_2xx: singleRun.non2xx,
-        note: 'with the Pinterest destination active: the pipeline thread maps and delivers every captured event on the same two cores',
+        note: 'with the Pinterest destination active: the pipeline threads map and deliver every captured event on the same two cores',
       },
       capture_batch_of_100: {
         requests_per_second: Math.round(batchRun.requestsPerSecond),
