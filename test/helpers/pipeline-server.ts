@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server'
 import { type RunningServer, type ServerOptions, startServer } from '../../src/server/server'
+import type { CapturedEvent } from '../../src/store/types'
 import { serverDatabase, serverEnv } from './server-store'
 
 export const TOKEN = 'pina_pipeline_conversion_token'
@@ -85,6 +86,11 @@ export async function setEnabled(server: RunningServer, project: TestProject, fu
 
 export function order(uuid: string, distinctId = `person-${uuid}`, properties: Record<string, unknown> = {}) {
   return { event: 'Order Completed', distinct_id: distinctId, uuid, properties: { $ip: '203.0.113.9', $raw_user_agent: 'UA', revenue: 5, ...properties } }
+}
+
+/** The same order as capture stores it (timestamped now), for runners fed through the store directly. */
+export function storedOrder(uuid: string): CapturedEvent {
+  return { ...order(uuid), timestamp: new Date().toISOString() }
 }
 
 export async function capture(server: RunningServer, project: TestProject, batch: unknown[]): Promise<void> {

@@ -6,8 +6,8 @@ import { loadHogParser } from '../../src/hog/parser'
 import { JobsService } from '../../src/server/jobs-service'
 import { PipelineRunner } from '../../src/server/pipeline/runner'
 import { newSecretKey } from '../../src/store/secret-key'
-import type { CapturedEvent, Store } from '../../src/store/types'
-import { ACCOUNT, TOKEN } from '../helpers/pipeline-server'
+import type { Store } from '../../src/store/types'
+import { ACCOUNT, storedOrder, TOKEN } from '../helpers/pipeline-server'
 import { insertPinterestFunction } from '../helpers/stored-function'
 import { openServerStore } from '../helpers/server-store'
 
@@ -30,13 +30,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true })
 })
 
-const order = (uuid: string): CapturedEvent => ({
-  uuid,
-  event: 'Order Completed',
-  distinct_id: `person-${uuid}`,
-  properties: { $ip: '203.0.113.9', $raw_user_agent: 'UA', revenue: 5 },
-  timestamp: new Date().toISOString(),
-})
+const order = storedOrder
 
 /** Yields to the pipeline's loop (which runs on this thread) until `check` holds. */
 async function soon(check: () => boolean): Promise<void> {

@@ -6,8 +6,8 @@ import { JobsService } from '../../../src/server/jobs-service'
 import { FunctionRegistry } from '../../../src/server/pipeline/function-registry'
 import { JobRunner } from '../../../src/server/pipeline/job-runner'
 import { newSecretKey } from '../../../src/store/secret-key'
-import type { CapturedEvent, Store } from '../../../src/store/types'
-import { ACCOUNT, TOKEN } from '../../helpers/pipeline-server'
+import type { Store } from '../../../src/store/types'
+import { ACCOUNT, storedOrder, TOKEN } from '../../helpers/pipeline-server'
 import { insertPinterestFunction } from '../../helpers/stored-function'
 import { openServerStore } from '../../helpers/server-store'
 
@@ -26,13 +26,7 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true })
 })
 
-const order = (uuid: string): CapturedEvent => ({
-  uuid,
-  event: 'Order Completed',
-  distinct_id: `person-${uuid}`,
-  properties: { $ip: '203.0.113.9', $raw_user_agent: 'UA', revenue: 5 },
-  timestamp: new Date().toISOString(),
-})
+const order = storedOrder
 
 /** The sender delivering every pending delivery (no sender runs here: deliveries wait as for a held destination). */
 function deliverPending(): number {

@@ -5,8 +5,8 @@ import { type RunningEmulator, startEmulator } from '../../../src/emulator/serve
 import { loadHogParser } from '../../../src/hog/parser'
 import { PipelineRunner } from '../../../src/server/pipeline/runner'
 import { newSecretKey } from '../../../src/store/secret-key'
-import type { CapturedEvent, Store } from '../../../src/store/types'
-import { ACCOUNT, TOKEN } from '../../helpers/pipeline-server'
+import type { Store } from '../../../src/store/types'
+import { ACCOUNT, storedOrder, TOKEN } from '../../helpers/pipeline-server'
 import { openServerStore } from '../../helpers/server-store'
 import { insertPinterestFunction } from '../../helpers/stored-function'
 
@@ -31,13 +31,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true })
 })
 
-const order = (uuid: string): CapturedEvent => ({
-  uuid,
-  event: 'Order Completed',
-  distinct_id: `person-${uuid}`,
-  properties: { $ip: '203.0.113.9', $raw_user_agent: 'UA', revenue: 5 },
-  timestamp: new Date().toISOString(),
-})
+const order = storedOrder
 
 async function soon(check: () => boolean, timeoutMs = 10_000): Promise<boolean> {
   for (const started = Date.now(); !check(); await new Promise((resolve) => setTimeout(resolve, 5))) {
