@@ -232,14 +232,18 @@ test('unsaved mapping changes survive moving to Configuration and back, and leav
   await expect(lead.locator('.mapping-summary').textContent()).resolves.toBe('TriggerLead GeneratedAction sourceiOS app')
 
   const asked: string[] = []
+  let dismissed: Promise<void> | undefined
   page.once('dialog', (dialog) => {
     asked.push(dialog.message())
-    void dialog.dismiss()
+    dismissed = dialog.dismiss()
   })
   await page.getByRole('link', { name: 'Back to destinations' }).click()
-  expect(await until(() => asked.length > 0, 5000)).toBe(true)
+  expect(await until(() => dismissed !== undefined, 5000)).toBe(true)
+  await dismissed
   expect(asked).toEqual([LEAVE_QUESTION])
-  expect(page.url()).toContain(`#/destinations/${id}/mappings`)
+  // The hash has already changed when the question shows; the page puts it back once the answer is no.
+  const stayed = () => page.url().includes(`#/destinations/${id}/mappings`)
+  expect(await until(stayed, 5000)).toBe(true)
   await expect(lead.getByRole('switch').isChecked()).resolves.toBe(false)
 })
 
