@@ -6,6 +6,9 @@ import { keysCommand } from '../../src/cli/keys'
 import { type RunningServer, startServer } from '../../src/server/server'
 import { serverDatabase, serverEnv } from '../helpers/server-store'
 
+// Each test starts a whole server (its pipeline threads included) in its hooks: over 30 s on a busy CI machine.
+jest.setTimeout(60_000)
+
 let dir: string
 let db: string
 let server: RunningServer

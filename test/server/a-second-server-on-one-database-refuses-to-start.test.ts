@@ -6,7 +6,8 @@ import { keysCommand } from '../../src/cli/keys'
 import { secretsCommand } from '../../src/cli/secrets'
 import { runCli, type ServerProcess, spawnServer } from '../helpers/server-process'
 
-jest.setTimeout(60_000)
+// Three server processes and one CLI run, each compiled by ts-node as it starts: 45 s on a busy CI machine.
+jest.setTimeout(120_000)
 
 let dir: string
 const running: ServerProcess[] = []
