@@ -71,11 +71,13 @@ describe('two workers sending on one postgres', () => {
 
   it('keep a batch whose request outlasts the lease from the other worker, by extending the lease, and settle it', async () => {
     addDeliveries(a, projectId, addFunction('fn-slow'), 'slow', 5)
-    const slow = counted(1_500)
+    // The request outlasts the 3 s lease by far; extended each second, the lease survives timers that fire
+    // up to 2 s late on a loaded machine, where a shorter lease had run out between two extensions.
+    const slow = counted(7_500)
     const other = counted()
-    const inFlight = sender(a, { fetch: slow.fetch, leaseMs: 600 }).runOnce()
-    await sleep(1_000)
-    expect(await sender(b, { fetch: other.fetch, leaseMs: 600 }).runOnce()).toBe(0)
+    const inFlight = sender(a, { fetch: slow.fetch, leaseMs: 3_000 }).runOnce()
+    await sleep(5_000)
+    expect(await sender(b, { fetch: other.fetch, leaseMs: 3_000 }).runOnce()).toBe(0)
     expect(await inFlight).toBe(5)
     expect([slow.requests, other.requests]).toEqual([[5], []])
     expect(acceptedIds().sort()).toEqual(['slow-0', 'slow-1', 'slow-2', 'slow-3', 'slow-4'])
