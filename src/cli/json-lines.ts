@@ -1,7 +1,6 @@
 import { createReadStream, fstatSync, type ReadStream } from 'node:fs'
-import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
-import { type JsonLine, lineCount, parseJsonLine } from '../json'
+import { lineCount } from '../json'
 
 /** How far reading has come: bytes taken from the input, of its size when that is known (a file). */
 export interface InputPosition {
@@ -30,19 +29,6 @@ function opened(stream: ReadStream): Promise<number> {
   })
 }
 
-/**
- * Reads JSON lines from a file, or standard input when no file is given; blank lines are skipped.
- * `position`, when given, follows the bytes read (the bytes handed to the line reader, a chunk ahead of the lines).
- */
-export async function* readJsonLines(file: string | undefined, stdin: Readable = process.stdin, position?: InputPosition): AsyncGenerator<JsonLine> {
-  let line = 0
-  for await (const text of readLines(file, stdin, position)) {
-    line += 1
-    const parsed = parseJsonLine(text, line)
-    if (parsed) yield parsed
-  }
-}
-
 function inputOf(file: string | undefined, stdin: Readable): Readable {
   return file ? createReadStream(file) : stdin
 }
@@ -51,13 +37,6 @@ async function follow(input: Readable, file: string | undefined, stdin: Readable
   if (!position) return
   position.totalBytes = sizeOf(file ? await opened(input as ReadStream) : (stdin as { fd?: number }).fd)
   input.on('data', (chunk: Buffer | string) => (position.bytesRead += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length))
-}
-
-/** The lines of a file, or of standard input when no file is given, as text. */
-export async function* readLines(file: string | undefined, stdin: Readable = process.stdin, position?: InputPosition): AsyncGenerator<string> {
-  const input = inputOf(file, stdin)
-  await follow(input, file, stdin, position)
-  yield* createInterface({ input, crlfDelay: Infinity })
 }
 
 /** A piece of JSON-lines input that ends at a line break (or the input's end), as UTF-8 bytes. */

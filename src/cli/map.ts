@@ -68,7 +68,7 @@ export async function runMap(options: MapOptions): Promise<number> {
   const stderr = options.stderr ?? process.stderr
   const pool = await MappingPool.start(await readFunctionFile(options.functionFile), options.threads ?? availableParallelism())
   try {
-    if (pool.compiled.debugMode) stderr.write(`debug: ${pool.compiled.description}\n`)
+    if (pool.compiled.settings.debugMode) stderr.write(`debug: ${pool.compiled.description}\n`)
     const counts = noOutcomes()
     const chunks = readLineChunks(options.eventsFile, options.stdin)
     await mapInChunks(

@@ -1,14 +1,11 @@
+import { once } from 'node:events'
 import { availableParallelism } from 'node:os'
 import type { Readable, Writable } from 'node:stream'
-import { Dispatcher, type Outcome } from '../delivery/dispatcher'
+import { type Destination, Dispatcher, type Outcome } from '../delivery/dispatcher'
 import { stderrLogger } from '../logger'
-import type { CompiledFunction } from '../mapping/compile-function'
-import { invokeFunction } from '../mapping/invoke'
-import { DEFAULT_API_URL, eventsUrl, type FetchLike, MAX_EVENTS_PER_REQUEST, REDACTED_HEADERS } from '../pinterest/client'
-import type { PinterestEvent } from '../pinterest/schema'
-import { type InputPosition, readJsonLines, readLineChunks } from './json-lines'
-import { compileFunction, describeFunction } from '../mapping/compile-function'
-import { MappingPool } from '../mapping/mapping-pool'
+import { DEFAULT_API_URL, eventsUrl, type FetchLike, MAX_EVENTS_PER_REQUEST, REDACTED_HEADERS, requestBody, type SerialisedEvent } from '../pinterest/client'
+import { type InputPosition, readLineChunks } from './json-lines'
+import { type MappedResult, MappingPool } from '../mapping/mapping-pool'
 import { readFunctionFile, threadsOf } from './map'
 import { mapInChunks } from './map-in-chunks'
 import { type Counts, emptyCounts, Progress } from './progress'
@@ -71,41 +68,33 @@ const LINGER_MS = 500
  */
 const MAX_RETRY_MS = 15 * 60 * 1000
 
-/** `pinterest-capi send`: maps JSON-lines events and delivers them; exit code 1 when any event failed. */
+/** `pinterest-capi send`: maps JSON-lines events on a thread per core and delivers them; exit code 1 when any event failed. */
 export async function runSend(options: SendOptions): Promise<number> {
-  const stdout = options.stdout ?? process.stdout
   const stderr = options.stderr ?? process.stderr
-  const config = await readFunctionFile(options.functionFile)
-  const fn = await compileFunction(config)
-  const settings = { ...fn.settings, testMode: fn.settings.testMode || options.test === true }
+  const pool = await MappingPool.start(await readFunctionFile(options.functionFile), options.threads ?? availableParallelism())
+  const { settings: compiled, description } = pool.compiled
+  const settings = { ...compiled, testMode: compiled.testMode || options.test === true }
   const apiUrl = options.apiUrl ?? process.env.PINTEREST_API_URL ?? DEFAULT_API_URL
-  if (settings.debugMode) stderr.write(`debug: ${describeFunction(fn)}\n`)
-  if (options.dryRun) return dryRun(fn, settings.testMode, apiUrl, options, stdout)
+  if (settings.debugMode) stderr.write(`debug: ${description}\n`)
+  return options.dryRun ? dryRun(pool, settings, apiUrl, options) : deliver(pool, settings, apiUrl, options)
+}
 
-  const counts = emptyCounts()
-  const failures: string[] = []
-  const dispatcher = new Dispatcher({
-    apiUrl,
-    fetch: options.fetch,
-    logger: stderrLogger,
-    lingerMs: options.lingerMs ?? LINGER_MS,
-    retry: { maxRetryMs: MAX_RETRY_MS },
-    shutdownTimeoutMs: MAX_RETRY_MS,
-  })
-  const input: InputPosition = { bytesRead: 0 }
-  const progress = new Progress(stderr, counts, input)
-  const outstanding = new Set<Promise<void>>()
-  const record = (eventId: string, outcome: Outcome) => {
-    if (outcome.status === 'delivered') counts.delivered += 1
-    else {
-      if (outcome.status === 'failed') counts.failed += 1
-      else counts.gaveUp += 1
-      if (failures.length < MAX_LISTED_FAILURES) failures.push(`event ${eventId} ${outcome.status}: ${outcome.reason}`)
-    }
-  }
-  const pool = await MappingPool.start(config, options.threads ?? availableParallelism())
+type MappedEvent = Extract<MappedResult, { status: 'event' }>
+
+/**
+ * Maps the input on the pool's threads and closes the pool when it is done: each line's results counted,
+ * its events handed to `take` in input order, and `afterChunk` awaited after each chunk (to hold reading back).
+ */
+async function mapInput(
+  pool: MappingPool,
+  options: SendOptions,
+  run: { counts: Counts; failures: string[]; input?: InputPosition },
+  take: (event: MappedEvent) => void,
+  afterChunk: () => Promise<void>,
+): Promise<void> {
+  const { counts, failures } = run
   try {
-    const chunks = readLineChunks(options.eventsFile, options.stdin, input)
+    const chunks = readLineChunks(options.eventsFile, options.stdin, run.input)
     await mapInChunks(
       chunks,
       pool.size,
@@ -118,22 +107,52 @@ export async function runSend(options: SendOptions): Promise<number> {
           line = result.line
           if (result.status === 'event') {
             counts.mapped += 1
-            const delivery = dispatcher.sendSerialised({ eventId: result.eventId, json: result.json }, settings).then((outcome) => record(result.eventId, outcome))
-            outstanding.add(delivery)
-            void delivery.finally(() => outstanding.delete(delivery))
+            take(result)
           } else if (result.status === 'skipped') counts.skipped += 1
           else if (result.status === 'error') noteError(counts, failures, lineReason(result.line, result.reason))
         }
-        while (outstanding.size >= MAX_OUTSTANDING) await Promise.race(outstanding)
+        await afterChunk()
       },
     )
   } finally {
     await pool.close()
   }
+}
+
+async function deliver(pool: MappingPool, settings: Destination, apiUrl: string, options: SendOptions): Promise<number> {
+  const stderr = options.stderr ?? process.stderr
+  const run = { counts: emptyCounts(), failures: [] as string[], input: { bytesRead: 0 } }
+  const { counts, failures } = run
+  const dispatcher = new Dispatcher({
+    apiUrl,
+    fetch: options.fetch,
+    logger: stderrLogger,
+    lingerMs: options.lingerMs ?? LINGER_MS,
+    retry: { maxRetryMs: MAX_RETRY_MS },
+    shutdownTimeoutMs: MAX_RETRY_MS,
+  })
+  const progress = new Progress(stderr, counts, run.input)
+  const outstanding = new Set<Promise<void>>()
+  const record = (eventId: string, outcome: Outcome) => {
+    if (outcome.status === 'delivered') counts.delivered += 1
+    else {
+      if (outcome.status === 'failed') counts.failed += 1
+      else counts.gaveUp += 1
+      if (failures.length < MAX_LISTED_FAILURES) failures.push(`event ${eventId} ${outcome.status}: ${outcome.reason}`)
+    }
+  }
+  const take = (result: MappedEvent) => {
+    const delivery = dispatcher.sendSerialised({ eventId: result.eventId, json: result.json }, settings).then((outcome) => record(result.eventId, outcome))
+    outstanding.add(delivery)
+    void delivery.finally(() => outstanding.delete(delivery))
+  }
+  await mapInput(pool, options, run, take, async () => {
+    while (outstanding.size >= MAX_OUTSTANDING) await Promise.race(outstanding)
+  })
   await dispatcher.shutdown()
   await Promise.all(outstanding)
   progress.stop()
-  writeSummary(stdout, counts, dispatcher.stats.requests)
+  writeSummary(options.stdout ?? process.stdout, counts, dispatcher.stats.requests)
   for (const failure of failures) stderr.write(`${failure}\n`)
   return counts.failed + counts.gaveUp + counts.mappingErrors > 0 ? 1 : 0
 }
@@ -143,22 +162,9 @@ function lineReason(line: number, reason: string): string {
   return reason.startsWith(`line ${line}: `) ? reason : `line ${line}: ${reason}`
 }
 
-function noteError(counts: Counts, failures: string[], reason: string): PinterestEvent[] {
+function noteError(counts: Counts, failures: string[], reason: string): void {
   counts.mappingErrors += 1
   if (failures.length < MAX_LISTED_FAILURES) failures.push(reason)
-  return []
-}
-
-function mapLine(fn: CompiledFunction, value: unknown, line: number, counts: Counts, failures: string[], nowMs?: number): PinterestEvent[] {
-  const events: PinterestEvent[] = []
-  for (const result of invokeFunction(fn, value, { nowMs })) {
-    if (result.status === 'event') {
-      counts.mapped += 1
-      events.push(result.event)
-    } else if (result.status === 'skipped') counts.skipped += 1
-    else noteError(counts, failures, `line ${line}: ${result.reason}`)
-  }
-  return events
 }
 
 function writeSummary(out: Writable, c: Counts, requests: number): void {
@@ -168,28 +174,40 @@ function writeSummary(out: Writable, c: Counts, requests: number): void {
   )
 }
 
-/** Prints the requests that would be sent, as many events each as Pinterest takes, with the token redacted. */
-async function dryRun(fn: CompiledFunction, testMode: boolean, apiUrl: string, options: SendOptions, out: Writable): Promise<number> {
-  const counts = emptyCounts()
-  const failures: string[] = []
-  let batch: PinterestEvent[] = []
-  const url = eventsUrl(apiUrl, { ...fn.settings, testMode })
-  const flush = () => {
+/**
+ * Prints the requests that would be sent, as many events each as Pinterest takes, with the token redacted:
+ * mapped on the pool's threads as a real run maps, each body built as a real request's is.
+ */
+async function dryRun(pool: MappingPool, settings: Destination, apiUrl: string, options: SendOptions): Promise<number> {
+  const stdout = options.stdout ?? process.stdout
+  const run = { counts: emptyCounts(), failures: [] as string[] }
+  const { counts, failures } = run
+  const head = utf8.encode(`{"method":"POST","url":${JSON.stringify(eventsUrl(apiUrl, settings))},"headers":${JSON.stringify(REDACTED_HEADERS)},"body":`)
+  const tail = utf8.encode('}\n')
+  let batch: SerialisedEvent[] = []
+  let printed: Uint8Array[] = []
+  const cut = () => {
     if (batch.length === 0) return
-    out.write(JSON.stringify({ method: 'POST', url, headers: REDACTED_HEADERS, body: { data: batch } }) + '\n')
+    const body = requestBody(batch)
+    printed.push(head, typeof body === 'string' ? utf8.encode(body) : body, tail)
     batch = []
   }
-  for await (const item of readJsonLines(options.eventsFile, options.stdin)) {
-    counts.read += 1
-    const events = 'error' in item ? noteError(counts, failures, item.error) : mapLine(fn, item.value, item.line, counts, failures, options.nowMs)
-    for (const event of events) {
-      batch.push(event)
-      if (batch.length === MAX_EVENTS_PER_REQUEST) flush()
-    }
+  const write = async () => {
+    const output = Buffer.concat(printed)
+    printed = []
+    if (output.length > 0 && !stdout.write(output)) await once(stdout, 'drain')
   }
-  flush()
+  const take = (result: MappedEvent) => {
+    batch.push({ eventId: result.eventId, json: result.json })
+    if (batch.length === MAX_EVENTS_PER_REQUEST) cut()
+  }
+  await mapInput(pool, options, run, take, write)
+  cut()
+  await write()
   const stderr = options.stderr ?? process.stderr
   stderr.write(`dry run: ${counts.mapped} pinterest events from ${counts.read} lines, skipped: ${counts.skipped}, mapping errors: ${counts.mappingErrors}; nothing sent\n`)
   for (const failure of failures) stderr.write(`${failure}\n`)
   return counts.mappingErrors > 0 ? 1 : 0
 }
+
+const utf8 = new TextEncoder()

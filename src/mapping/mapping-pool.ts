@@ -1,6 +1,8 @@
 import { Worker } from 'node:worker_threads'
-import { ConfigError } from '../errors'
+import type { Destination } from '../delivery/dispatcher'
+import { ConfigError, type ConfigProblem } from '../errors'
 import { lineCount } from '../json'
+import { Secret } from '../secret'
 import { workerScript } from '../worker-script'
 import { noOutcomes, type OutcomeCounts, printedLine } from './printed-lines'
 
@@ -29,8 +31,8 @@ export interface WorkerRequest {
 }
 
 export type WorkerReply =
-  | { type: 'ready'; description: string; debugMode: boolean }
-  | { type: 'failed'; field: string; detail: string }
+  | { type: 'ready'; description: string; settings: Omit<Destination, 'conversionToken'> & { conversionToken: string } }
+  | { type: 'failed'; problems: ConfigProblem[] }
   | { type: 'mapped'; id: number; results: MappedResult[] }
   | { type: 'printed'; id: number; output: Uint8Array; counts: OutcomeCounts }
 
@@ -63,8 +65,8 @@ export class MappingPool {
 
   private constructor(
     private readonly slots: Slot[],
-    /** The compiled function, described on one line (its token redacted), and whether its debug_mode is on. */
-    readonly compiled: { description: string; debugMode: boolean },
+    /** The compiled function, described on one line (its token redacted), and where its events go. */
+    readonly compiled: { description: string; settings: Destination },
   ) {
     for (const slot of slots) {
       slot.worker.on('message', (reply: WorkerReply) => {
@@ -98,9 +100,11 @@ export class MappingPool {
       await Promise.all(workers.map((w) => w.terminate()))
       throw error
     }
+    // The threads compile the function; the main thread takes its settings from the first, and compiles nothing.
+    const { description, settings } = replies[0]
     return new MappingPool(
       workers.map((worker) => ({ worker, pending: new Map() })),
-      replies[0],
+      { description, settings: { ...settings, conversionToken: new Secret(settings.conversionToken) } },
     )
   }
 
@@ -156,7 +160,10 @@ function ready(worker: Worker): Promise<Extract<WorkerReply, { type: 'ready' }>>
   return new Promise((resolve, reject) => {
     worker.once('message', (reply: WorkerReply) => {
       if (reply.type === 'ready') resolve(reply)
-      else if (reply.type === 'failed') reject(new ConfigError(reply.field, reply.detail))
+      else if (reply.type === 'failed') {
+        const [first, ...more] = reply.problems
+        reject(new ConfigError(first.field, first.detail, more))
+      }
     })
     worker.once('error', reject)
   })

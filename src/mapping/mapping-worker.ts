@@ -16,9 +16,8 @@ async function start(): Promise<void> {
   try {
     fn = await compileFunction((workerData as { config: unknown }).config)
   } catch (error) {
-    const field = error instanceof ConfigError ? error.field : 'configuration'
-    const detail = error instanceof ConfigError ? error.detail : (error as Error).message
-    port.postMessage({ type: 'failed', field, detail } satisfies WorkerReply)
+    const problems = error instanceof ConfigError ? [...error.problems] : [{ field: 'configuration', detail: (error as Error).message }]
+    port.postMessage({ type: 'failed', problems } satisfies WorkerReply)
     return
   }
   port.on('message', (request: WorkerRequest) => {
@@ -40,7 +39,8 @@ async function start(): Promise<void> {
     const buffers = results.flatMap((r) => (r.status === 'event' ? [r.json.buffer as ArrayBuffer] : []))
     port.postMessage({ type: 'mapped', id: request.id, results } satisfies WorkerReply, buffers)
   })
-  port.postMessage({ type: 'ready', description: describeFunction(fn), debugMode: fn.settings.debugMode } satisfies WorkerReply)
+  const settings = { ...fn.settings, conversionToken: fn.settings.conversionToken.reveal() }
+  port.postMessage({ type: 'ready', description: describeFunction(fn), settings } satisfies WorkerReply)
 }
 
 // TextEncoder gives each event a buffer of exactly its size, owned by nothing else, so it can be

@@ -1,5 +1,6 @@
+import { createInterface } from 'node:readline'
 import { Readable } from 'node:stream'
-import { CHUNK_BYTES, type LineChunk, readLineChunks, readLines } from '../../src/cli/json-lines'
+import { CHUNK_BYTES, type LineChunk, readLineChunks } from '../../src/cli/json-lines'
 import { lineCount, linesOfText } from '../../src/json'
 
 /** The input as stdin would give it, in pieces of `size` bytes (so that a \r\n or a character can fall across two). */
@@ -19,9 +20,10 @@ async function numberedFromChunks(stdin: Readable): Promise<[number, string][]> 
   return (await chunksOf(stdin)).flatMap((chunk) => linesOfText(new TextDecoder('utf-8', { ignoreBOM: true }).decode(chunk.bytes)).map((line, i): [number, string] => [chunk.firstLine + i, line]))
 }
 
+/** The same from Node's own line reader, which a line-at-a-time reader of stdin would use. */
 async function numberedFromLineReader(stdin: Readable): Promise<[number, string][]> {
   const out: [number, string][] = []
-  for await (const line of readLines(undefined, stdin)) out.push([out.length + 1, line])
+  for await (const line of createInterface({ input: stdin, crlfDelay: Infinity })) out.push([out.length + 1, line])
   return out
 }
 

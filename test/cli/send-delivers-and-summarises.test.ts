@@ -4,6 +4,9 @@ import path from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import { runSend, type SendOptions } from '../../src/cli/send'
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server'
+import * as compiling from '../../src/mapping/compile-function'
+import * as invoking from '../../src/mapping/invoke'
+import { REDACTED_HEADERS } from '../../src/pinterest/client'
 import { BASE_CONFIG } from '../helpers/fixtures'
 
 const TOKEN = BASE_CONFIG.inputs.conversion_token.value
@@ -90,6 +93,19 @@ describe('pinterest-capi send', () => {
     expect(emulator.testEvents()).toHaveLength(2500)
   })
 
+  it("takes the test flag and debug output from the function's own inputs, the token never shown", async () => {
+    const file = path.join(dir, 'debug-test-mode.json')
+    fs.writeFileSync(file, JSON.stringify({ ...BASE_CONFIG, inputs: { ...BASE_CONFIG.inputs, debug_mode: { value: true }, test_mode: { value: true } } }))
+    const { code, stderr } = await send({ functionFile: file, lingerMs: 60_000 })
+    expect(code).toBe(0)
+    expect(emulator.testEvents()).toHaveLength(2500)
+    expect(emulator.accepted()).toHaveLength(0)
+    expect(stderr.split('\n')[0]).toBe(
+      'debug: {"name":"Pinterest Conversions API","enabled":true,"ad_account_id":"549755885175","conversion_token":"***REDACTED***","test_mode":true,"mappings":["Checkout","Search","Add to Cart","Page Visit","Sign Up","Lead","View Category","View Content","Watch Video","Add to Wishlist","Initiate Checkout","Add Payment Info","App Install","App Open","Start Trial","Subscribe"]}',
+    )
+    expect(stderr).not.toContain(TOKEN)
+  }, 60_000)
+
   it('exits 1 and lists reasons when events fail', async () => {
     // A linger longer than the run, as above: a slow machine must not split the batches.
     const { code, stdout, stderr } = await send({ functionFile: path.join(dir, 'bad-token.json'), lingerMs: 60_000 })
@@ -112,6 +128,41 @@ describe('pinterest-capi send', () => {
     expect(stderr).toBe('dry run: 2500 pinterest events from 2502 lines, skipped: 1, mapping errors: 0; nothing sent\n')
     expect(emulator.requests()).toHaveLength(0)
   })
+
+  it('prints on a dry run, from several threads, the requests one thread mapping in order would make, byte for byte', async () => {
+    const file = path.join(dir, 'dry-run.jsonl')
+    const lines = Array.from({ length: 2_600 }, (_, i) => (i === 700 ? '{broken' : i === 1_500 ? '' : i % 97 === 0 ? JSON.stringify({ event: '$pageview', distinct_id: 'anon' }) : captureEvent(i)))
+    fs.writeFileSync(file, lines.join('\n') + '\n')
+    const nowMs = Date.parse('2026-11-29T11:00:00.000Z')
+    const { code, stdout, stderr } = await send({ eventsFile: file, dryRun: true, threads: 3, nowMs })
+
+    const fn = await compiling.compileFunction(BASE_CONFIG)
+    const events = lines.filter((l) => l.startsWith('{"')).flatMap((l) => invoking.invokeFunction(fn, JSON.parse(l), { nowMs }).flatMap((r) => (r.status === 'event' ? [r.event] : [])))
+    const url = `${emulator.url}/v5/ad_accounts/${ACCOUNT}/events`
+    const expected = [0, 1000, 2000].map((at) => JSON.stringify({ method: 'POST', url, headers: REDACTED_HEADERS, body: { data: events.slice(at, at + 1000) } }) + '\n')
+    expect(events).toHaveLength(2_571)
+    expect(stdout).toBe(expected.join(''))
+    expect(code).toBe(1)
+    expect(stderr).toBe('dry run: 2571 pinterest events from 2599 lines, skipped: 27, mapping errors: 1; nothing sent\nline 701: invalid JSON at position 1\n')
+    expect(emulator.requests()).toHaveLength(0)
+  }, 60_000)
+
+  it('neither compiles nor maps on the main thread, whether it sends or only prints', async () => {
+    const compile = jest.spyOn(compiling, 'compileFunction')
+    const invoke = jest.spyOn(invoking, 'invokeFunction')
+    try {
+      const sent = await send({ lingerMs: 60_000 })
+      const printed = await send({ dryRun: true })
+      expect([sent.code, printed.code]).toEqual([0, 0])
+      expect(emulator.accepted()).toHaveLength(2500)
+      expect(printed.stderr).toBe('dry run: 2500 pinterest events from 2502 lines, skipped: 1, mapping errors: 0; nothing sent\n')
+      expect(compile).not.toHaveBeenCalled()
+      expect(invoke).not.toHaveBeenCalled()
+    } finally {
+      compile.mockRestore()
+      invoke.mockRestore()
+    }
+  }, 60_000)
 
   it('draws a progress bar of the file read on a terminal', async () => {
     emulator.setFaults({ latency_ms: 150 })

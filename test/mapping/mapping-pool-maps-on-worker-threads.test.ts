@@ -75,6 +75,14 @@ describe('mapping pool', () => {
     expect((error as ConfigError).message).toBe('inputs.ad_account_id: This field is required.')
   })
 
+  it('fails to start listing every problem of the configuration, as compiling it in this thread does', async () => {
+    const config = { ...BASE_CONFIG, inputs: { ad_account_id: { value: 'acct 1' } } }
+    const error = await MappingPool.start(config, 2).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as ConfigError).problems.map((p) => p.field)).toEqual(['inputs.ad_account_id', 'inputs.conversion_token'])
+    expect((error as ConfigError).message).toBe((await compileFunction(config).catch((e: Error) => e)).message)
+  })
+
   it('answers every line with an error when a worker dies mid-batch', async () => {
     const small = await MappingPool.start(BASE_CONFIG, 1)
     const line = JSON.stringify(fixtureEvents()[4])
