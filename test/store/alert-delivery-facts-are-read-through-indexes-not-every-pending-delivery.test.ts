@@ -22,8 +22,8 @@ const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('fn-1
 function deliveries(functionId: string, status: string, count: number, firstSeen: string, due: string): void {
   db.prepare(
     `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${count})
-     INSERT INTO deliveries (project_id, function_id, mapping, event_uuid, distinct_id, event_id, payload, status, attempts, next_attempt_at, first_seen_at, updated_at)
-     SELECT 1, ?, 'm', 'u' || i, 'd', ? || '-' || i, '{}', ?, 0, ${due}, ${firstSeen}, 0 FROM n`,
+     INSERT INTO deliveries (project_id, function_id, mapping, event_uuid, distinct_id, event_id, status, attempts, next_attempt_at, first_seen_at, updated_at)
+     SELECT 1, ?, 'm', 'u' || i, 'd', ? || '-' || i, ?, 0, ${due}, ${firstSeen}, 0 FROM n`,
   ).run(functionId, `${functionId}-${status}`, status)
 }
 

@@ -2,7 +2,7 @@ import type { SqlConnection, SqlStatement } from './connection'
 import { failureReasonOf } from '../../delivery/failure-reasons'
 import { PRUNE_CHUNK } from '../types'
 import type { ClaimRequest, Delivery, DeliveryClaim, DeliveryQueue, DeliveryStatus, DeliveryUpdate, DueCursor, FailedFilter, NewDelivery } from '../types'
-import { DELIVERY_COLUMNS, type DeliveryLeases, processLeases, storedLeases } from './delivery-leases'
+import { type DeliveryLeases, deliveryColumns, processLeases, storedLeases } from './delivery-leases'
 import { FailedList } from './failed-deliveries'
 
 /** A skip scan by hand, on either database: one seek per function in the pending index instead of reading every pending row. */
@@ -23,9 +23,9 @@ export class SqlDeliveryQueue implements DeliveryQueue {
 
   constructor(private readonly db: SqlConnection) {
     this.failedList = new FailedList(db)
-    const due = `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE status = 'pending' AND function_id = @functionId AND next_attempt_at <= @nowMs`
-    this.dueStatement = db.prepare(`${due} ORDER BY next_attempt_at, id LIMIT @limit`)
-    this.dueAfterStatement = db.prepare(`${due} AND (next_attempt_at, id) > (@at, @id) ORDER BY next_attempt_at, id LIMIT @limit`)
+    const due = `SELECT ${deliveryColumns(db)} FROM deliveries d WHERE d.status = 'pending' AND d.function_id = @functionId AND d.next_attempt_at <= @nowMs`
+    this.dueStatement = db.prepare(`${due} ORDER BY d.next_attempt_at, d.id LIMIT @limit`)
+    this.dueAfterStatement = db.prepare(`${due} AND (d.next_attempt_at, d.id) > (@at, @id) ORDER BY d.next_attempt_at, d.id LIMIT @limit`)
     this.functionsStatement = db.prepare(PENDING_FUNCTIONS_SQL).pluck()
     this.countStatement = db.prepare(`SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND function_id = ?`).pluck()
     this.pruneStatement = db.prepare(`DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE status IN ('delivered', 'failed', 'gave_up') AND updated_at < ? LIMIT ${PRUNE_CHUNK})`)

@@ -1,9 +1,21 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { atomically, chunksOf } from './atomically'
-import type { SqlConnection } from './connection'
+import { dialectSql, type SqlConnection } from './connection'
 import type { ClaimRequest, Delivery, DeliveryClaim, DeliveryUpdate, NewDelivery } from '../types'
 
 export const DELIVERY_COLUMNS = 'id, project_id, function_id, mapping, event_uuid, distinct_id, event_id, payload, status, attempts, next_attempt_at, first_seen_at, last_error'
+
+/**
+ * A delivery's columns as read from `deliveries` under the alias `d`. SQLite keeps the Pinterest event in
+ * delivery_payloads (so that settling rewrites a small row, not a page-filling one); Postgres keeps it in
+ * the row, where an update leaves a large value where it is (TOAST).
+ */
+export function deliveryColumns(db: Pick<SqlConnection, 'dialect'>): string {
+  const payload = dialectSql(db, { sqlite: '(SELECT p.payload FROM delivery_payloads p WHERE p.delivery_id = d.id) AS payload', postgres: 'd.payload' })
+  return DELIVERY_COLUMNS.split(', ')
+    .map((c) => (c === 'payload' ? payload : `d.${c}`))
+    .join(', ')
+}
 
 /** An outcome as stored: the failed list's reason code read from the core's words. */
 export type StoredUpdate = DeliveryUpdate & { reason: string | null }
@@ -26,9 +38,11 @@ export interface DeliveryLeases {
 export function processLeases(db: SqlConnection, dueFor: (functionId: string, request: ClaimRequest) => Delivery[]): DeliveryLeases {
   // Values by position, not by name: these run once per delivery, and binding by name looks up each key.
   const insert = db.prepare(
-    `INSERT INTO deliveries (project_id, function_id, mapping, event_uuid, distinct_id, event_id, payload, status, attempts, next_attempt_at, first_seen_at, updated_at, event_row_id, job_id, job_item)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO deliveries (project_id, function_id, mapping, event_uuid, distinct_id, event_id, status, attempts, next_attempt_at, first_seen_at, updated_at, event_row_id, job_id, job_item)
+     VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?)`,
   )
+  // Right after its delivery's insert, on the same connection: last_insert_rowid() is that delivery's id.
+  const insertPayload = db.prepare('INSERT INTO delivery_payloads (delivery_id, payload) VALUES (last_insert_rowid(), ?)')
   const update = db.prepare('UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, reason = ?, updated_at = ? WHERE id = ?')
   return {
     add: (rows) => {
@@ -41,7 +55,6 @@ export function processLeases(db: SqlConnection, dueFor: (functionId: string, re
             r.event_uuid,
             r.distinct_id ?? null,
             r.event_id,
-            r.payload,
             r.next_attempt_at,
             r.first_seen_at,
             r.first_seen_at,
@@ -49,6 +62,7 @@ export function processLeases(db: SqlConnection, dueFor: (functionId: string, re
             r.job_id ?? null,
             r.job_item ?? null,
           )
+          insertPayload.run(r.payload)
         }
       })
     },
@@ -94,9 +108,7 @@ export function storedLeases(db: SqlConnection): DeliveryLeases {
                  ORDER BY next_attempt_at, id LIMIT 1) IS NULL)
          ORDER BY next_attempt_at, id LIMIT @limit FOR UPDATE SKIP LOCKED)
        UPDATE deliveries d SET lease_token = @token, lease_until = @until FROM picked WHERE d.id = picked.id
-       RETURNING ${DELIVERY_COLUMNS.split(', ')
-         .map((c) => `d.${c}`)
-         .join(', ')}`,
+       RETURNING ${deliveryColumns(db)}`,
     )
   }
   const claimFirst = claimSql('')

@@ -1,9 +1,8 @@
 import { dialectSql, type SqlConnection, type SqlStatement } from './connection'
+import { deliveryColumns } from './delivery-leases'
 import { jsonField } from './portable'
 import type { DeliveryReason } from '../../delivery/failure-reasons'
 import type { FailedDelivery, FailedFilter } from '../types'
-
-const COLUMNS = 'd.id, d.project_id, d.function_id, d.mapping, d.event_uuid, d.distinct_id, d.event_id, d.payload, d.status, d.attempts, d.next_attempt_at, d.first_seen_at, d.last_error'
 
 /**
  * The not-replayed failures of a function, as the partial index deliveries_failed holds them: its WHERE is
@@ -81,7 +80,7 @@ export class FailedList {
       .get({ ...params, functionId }) as number
     const eventField = (field: string) => jsonField(this.db, 'e.payload', field, true)
     const rows = this.prepared(
-      `SELECT ${COLUMNS}, d.reason, d.updated_at, ${HOLDING_JOB} AS replay_job_id, e.id AS event_kept,
+      `SELECT ${deliveryColumns(this.db)}, d.reason, d.updated_at, ${HOLDING_JOB} AS replay_job_id, e.id AS event_kept,
          ${eventField('uuid')} AS e_uuid, ${eventField('event')} AS e_event, ${eventField('distinct_id')} AS e_distinct_id, ${eventField('timestamp')} AS e_timestamp
        FROM ${failedRows(this.db)} LEFT JOIN events e ON e.id = d.event_row_id
        WHERE ${where} ORDER BY d.updated_at DESC, d.id DESC LIMIT @limit OFFSET @offset`,

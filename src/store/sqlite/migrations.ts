@@ -322,6 +322,18 @@ const MIGRATIONS: string[] = [
   `
   CREATE INDEX deliveries_pending_age ON deliveries(function_id, first_seen_at) WHERE status = 'pending';
   `,
+  // A delivery's Pinterest event (2 to 3 KB) in a table of its own: settling a delivery rewrote the page its
+  // row filled, about 4 KB of log per delivery; its row is now small, and a batch's settle rewrites a few
+  // pages. Inserting, claiming and settling 1000 deliveries took 70 µs each with the event in the row, 52 to
+  // 55 µs with it apart (settling 26 against 10). The event goes with its delivery (pruned, a person deleted).
+  `
+  CREATE TABLE delivery_payloads (
+    delivery_id INTEGER PRIMARY KEY REFERENCES deliveries(id) ON DELETE CASCADE,
+    payload TEXT NOT NULL
+  );
+  INSERT INTO delivery_payloads (delivery_id, payload) SELECT id, payload FROM deliveries;
+  ALTER TABLE deliveries DROP COLUMN payload;
+  `,
 ]
 
 /** Migrates to the latest version; `target` stops earlier (tests build an old database with it). */
