@@ -1,5 +1,6 @@
 import { createReadStream, fstatSync, type ReadStream } from 'node:fs'
 import type { Readable } from 'node:stream'
+import { OperatorError } from '../errors'
 import { lineCount } from '../json'
 
 /** How far reading has come: bytes taken from the input, of its size when that is known (a file). */
@@ -55,6 +56,16 @@ export const CHUNK_BYTES = 1024 * 1024
  * chunk longer.
  */
 export async function* readLineChunks(file: string | undefined, stdin: Readable = process.stdin, position?: InputPosition): AsyncGenerator<LineChunk> {
+  try {
+    yield* chunksOf(file, stdin, position)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    // A file that cannot be opened or read is the user's to fix: said by its name, not as a crash.
+    throw file !== undefined && typeof code === 'string' ? new OperatorError(`cannot read ${file}: ${code}`) : error
+  }
+}
+
+async function* chunksOf(file: string | undefined, stdin: Readable, position: InputPosition | undefined): AsyncGenerator<LineChunk> {
   const input = inputOf(file, stdin)
   await follow(input, file, stdin, position)
   let held: Buffer[] = []

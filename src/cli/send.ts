@@ -76,7 +76,12 @@ export async function runSend(options: SendOptions): Promise<number> {
   const settings = { ...compiled, testMode: compiled.testMode || options.test === true }
   const apiUrl = options.apiUrl ?? process.env.PINTEREST_API_URL ?? DEFAULT_API_URL
   if (settings.debugMode) stderr.write(`debug: ${description}\n`)
-  return options.dryRun ? dryRun(pool, settings, apiUrl, options) : deliver(pool, settings, apiUrl, options)
+  try {
+    return await (options.dryRun ? dryRun(pool, settings, apiUrl, options) : deliver(pool, settings, apiUrl, options))
+  } finally {
+    // Closed already once the input is mapped; this is for a run that failed before it got there.
+    await pool.close()
+  }
 }
 
 type MappedEvent = Extract<MappedResult, { status: 'event' }>

@@ -6,7 +6,9 @@ import { PassThrough, Readable } from 'node:stream'
 import { promisify } from 'node:util'
 import { readLineChunks } from '../../src/cli/json-lines'
 import { mapCommand, runMap } from '../../src/cli/map'
+import { runSend } from '../../src/cli/send'
 import { UsageError } from '../../src/cli/usage'
+import { OperatorError } from '../../src/errors'
 import { compileFunction } from '../../src/mapping/compile-function'
 import { invokeFunction } from '../../src/mapping/invoke'
 import { BASE_CONFIG, fixtureEvents, NOW_MS, FIXTURE_RESULTS } from '../helpers/fixtures'
@@ -78,6 +80,23 @@ describe('pinterest-capi map', () => {
     expect(lines[1]).toEqual({ line: 2, mapping: null, status: 'error', reason: expect.stringMatching(/^line 2: invalid JSON/) })
     expect(lines[2]).toEqual({ line: 4, mapping: null, status: 'filtered', reason: 'no mapping matched this event' })
     expect(stderr).toBe('pinterest events: 1, skipped: 0, errors: 1, filtered: 1\n')
+  })
+
+  it('says which events file it cannot read, for map, send and a dry run', async () => {
+    const missing = path.join(dir, 'no-such-events.jsonl')
+    const functionFile = path.join(dir, 'function.json')
+    const quiet = () => new PassThrough()
+    const errors = await Promise.all(
+      [
+        runMap({ functionFile, eventsFile: missing, stdout: quiet(), stderr: quiet(), threads: 2 }),
+        runSend({ functionFile, eventsFile: missing, stdout: quiet(), stderr: quiet(), threads: 2 }),
+        runSend({ functionFile, eventsFile: missing, stdout: quiet(), stderr: quiet(), threads: 2, dryRun: true }),
+      ].map((run) => run.catch((e: unknown) => e)),
+    )
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(OperatorError)
+      expect((error as Error).message).toBe(`cannot read ${missing}: ENOENT`)
+    }
   })
 
   it('exits non-zero naming the field on a bad configuration, without printing the token', async () => {
