@@ -84,13 +84,18 @@ function shutdownTimeout(value: string | undefined): number {
   return Number(match[1]) * { ms: 1, s: 1000, m: 60_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm']
 }
 
-/** Resolves with the next SIGINT or SIGTERM. */
-function nextSignal(): Promise<NodeJS.Signals> {
+/**
+ * Listens for SIGINT and SIGTERM for the rest of the process's life: the first signal resolves the
+ * promise, every later one calls `again`. The listeners are never removed, because for as long as none
+ * is installed, a signal gets Node's default and ends the process at once, with no drain.
+ */
+export function shutdownSignals(again: (signal: NodeJS.Signals) => void): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
+    let received = 0
     const on = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', on)
-      process.off('SIGTERM', on)
-      resolve(signal)
+      received += 1
+      if (received === 1) resolve(signal)
+      else again(signal)
     }
     process.on('SIGINT', on)
     process.on('SIGTERM', on)
@@ -140,12 +145,11 @@ export async function serveCommand(args: string[], out: Writable = process.stdou
   // Its password stays out: stdout may go to a log.
   if (isPostgresUrl(database)) out.write(`database ${maskedUrl(database)}\n`)
   out.write(startedLine(server, apiUrl))
-  await nextSignal()
-  out.write(`draining: no new requests; delivering what is stored (at most ${timeoutMs / 1000} s; a second SIGINT or SIGTERM stops at once)\n`)
-  void nextSignal().then((signal) => {
+  await shutdownSignals((signal) => {
     out.write(`stopping now: ${queuedLine(server.queued())}\n`)
     exit(SIGNAL_EXIT_CODES[signal] ?? 1)
   })
+  out.write(`draining: no new requests; delivering what is stored (at most ${timeoutMs / 1000} s; a second SIGINT or SIGTERM stops at once)\n`)
   let timer: NodeJS.Timeout | undefined
   const timedOut = new Promise<true>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)))
   const stopped = await Promise.race([server.close(), timedOut])

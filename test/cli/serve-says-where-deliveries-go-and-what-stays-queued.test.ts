@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { deliveriesLine, queuedLine } from '../../src/cli/serve-lines'
-import { type ServerProcess, spawnServer } from '../helpers/server-process'
+import { type ServerProcess, spawnServer, stopServer } from '../helpers/server-process'
 
 jest.setTimeout(60_000)
 
@@ -75,8 +75,7 @@ describe('serve', () => {
     expect(created).toBe(201)
     const event = { api_key: PROJECT_TOKEN, event: 'Order Completed', distinct_id: 'a', uuid: 'queued-1', properties: { $ip: '203.0.113.5', $raw_user_agent: 'UA' } }
     expect(await post(`${first.url}/e/`, event)).toBe(200)
-    first.child.kill('SIGTERM')
-    expect(await first.exited).toBe(0)
+    expect(await stopServer(first)).toMatchObject({ exit: 0 })
     expect(first.output()).toMatch(/\nstopped: 1 delivery still queued: they resume on the next start\n$/)
 
     const second = await start()

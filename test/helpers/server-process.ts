@@ -12,6 +12,8 @@ export interface ServerProcess {
   exited: Promise<number | string>
   /** Everything the process wrote to stdout so far. */
   output(): string
+  /** Everything the process wrote to stderr so far. */
+  errors(): string
 }
 
 /** `--db FILE` names the test's database (serverDatabase): the file, or on Postgres the file's database. */
@@ -28,17 +30,27 @@ export async function spawnServer(args: string[], env: Record<string, string>): 
   })
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)))
   let output = ''
+  let errors = ''
+  child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()))
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString()
       const match = /listening on (http:\/\/\S+)/.exec(output)
       if (match) resolve(match[1])
     })
-    let errors = ''
-    child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()))
     void exited.then((code) => reject(new Error(`server exited (${code}) before listening: ${errors}`)))
   })
-  return { url, child, exited, output: () => output }
+  return { url, child, exited, output: () => output, errors: () => errors }
+}
+
+/**
+ * Sends `signal` and resolves with how the process ended beside what it printed, so that a test
+ * expecting `{ exit: 0 }` shows, when it fails, how far the shutdown got.
+ */
+export async function stopServer(server: ServerProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<{ exit: number | string; stdout: string; stderr: string }> {
+  server.child.kill(signal)
+  const exit = await server.exited
+  return { exit, stdout: server.output(), stderr: server.errors() }
 }
 
 /** Runs `pinterest-capi ARGS` to the end (with `--db FILE` on the test's database, as spawnServer). */

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server'
-import { spawnServer } from '../helpers/server-process'
+import { spawnServer, stopServer } from '../helpers/server-process'
 
 jest.setTimeout(120_000)
 
@@ -91,7 +91,6 @@ describe('deliveries held for refused credentials', () => {
       10_000,
     )
     expect(healthy).toEqual({ state: 1, rating: 1, tokens: 0 })
-    second.child.kill('SIGTERM')
-    expect(await second.exited).toBe(0)
+    expect(await stopServer(second)).toMatchObject({ exit: 0 })
   })
 })

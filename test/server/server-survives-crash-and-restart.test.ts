@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server'
-import { spawnServer } from '../helpers/server-process'
+import { spawnServer, stopServer } from '../helpers/server-process'
 
 jest.setTimeout(120_000)
 
@@ -89,8 +89,7 @@ describe('durable processing', () => {
     const second = await spawnServer(serverArgs(), ENV)
     await until(() => acknowledged.every((id) => received().has(id)), 60_000)
     expect(acknowledged.filter((id) => !received().has(id))).toEqual([])
-    second.child.kill('SIGTERM')
-    expect(await second.exited).toBe(0)
+    expect(await stopServer(second)).toMatchObject({ exit: 0 })
   })
 
   it('keeps retries scheduled across a restart and sends them after it', async () => {
@@ -101,15 +100,13 @@ describe('durable processing', () => {
     expect(await capture(first.url, ['retry-1', 'retry-2'])).toBe(true)
     await until(() => emulator.requests().length >= 1, 10_000)
     expect(emulator.requests().map((r) => r.status)).toEqual([429])
-    first.child.kill('SIGTERM')
-    expect(await first.exited).toBe(0)
+    expect(await stopServer(first)).toMatchObject({ exit: 0 })
     expect(received().size).toBe(0)
 
     const second = await spawnServer(serverArgs(), ENV)
     await until(() => received().size === 2, 20_000)
     expect([...received()].sort()).toEqual(['retry-1', 'retry-2'])
     expect(emulator.requests().map((r) => r.status)).toEqual([429, 200])
-    second.child.kill('SIGTERM')
-    expect(await second.exited).toBe(0)
+    expect(await stopServer(second)).toMatchObject({ exit: 0 })
   })
 })
