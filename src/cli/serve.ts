@@ -124,7 +124,7 @@ export async function serveCommand(args: string[], out: Writable = process.stdou
   const database = databasePath(values.db, env)
   const apiUrl = values['api-url'] ?? env.PINTEREST_API_URL ?? DEFAULT_API_URL
   const timeoutMs = shutdownTimeout(values['shutdown-timeout'] ?? env.PIPELINES_SHUTDOWN_TIMEOUT)
-  const server = await startServer({
+  const options = {
     port: port(values.port ?? env.PORT, 8010),
     // localhost binds the loopback addresses of both IP versions, so http://localhost:8010 works either way.
     host: values.host ?? env.HOST ?? 'localhost',
@@ -135,7 +135,15 @@ export async function serveCommand(args: string[], out: Writable = process.stdou
     maxDbBytes: maxDbSize(values['max-db-size'] ?? env.PIPELINES_MAX_DB_SIZE),
     trustProxy: trustProxy(values['trust-proxy'], env.PIPELINES_TRUST_PROXY),
     env,
+  }
+  let server: RunningServer | undefined
+  // Listening before the start: a signal sent while the server starts, or the moment it says it listens,
+  // then drains it once started instead of meeting Node's default, which ends the process at once.
+  const signalled = shutdownSignals((signal) => {
+    out.write(`stopping now: ${server ? queuedLine(server.queued()) : 'before the server had started'}\n`)
+    exit(SIGNAL_EXIT_CODES[signal] ?? 1)
   })
+  server = await startServer(options)
   const created = server.bootstrap.created
   if (created) {
     // A key that came from the environment is already known to whoever set it, and stdout may go to a log.
@@ -145,10 +153,7 @@ export async function serveCommand(args: string[], out: Writable = process.stdou
   // Its password stays out: stdout may go to a log.
   if (isPostgresUrl(database)) out.write(`database ${maskedUrl(database)}\n`)
   out.write(startedLine(server, apiUrl))
-  await shutdownSignals((signal) => {
-    out.write(`stopping now: ${queuedLine(server.queued())}\n`)
-    exit(SIGNAL_EXIT_CODES[signal] ?? 1)
-  })
+  await signalled
   out.write(`draining: no new requests; delivering what is stored (at most ${timeoutMs / 1000} s; a second SIGINT or SIGTERM stops at once)\n`)
   let timer: NodeJS.Timeout | undefined
   const timedOut = new Promise<true>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)))

@@ -1,15 +1,7 @@
 import { shutdownSignals } from '../../src/cli/serve'
+import { removeAddedSignalListeners } from '../helpers/signal-listeners'
 
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const
-let before: Map<string, Function[]>
-
-beforeEach(() => {
-  before = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]))
-})
-
-afterEach(() => {
-  for (const signal of SIGNALS) for (const listener of process.listeners(signal)) if (!before.get(signal)?.includes(listener)) process.off(signal, listener as () => void)
-})
+const { added } = removeAddedSignalListeners()
 
 describe('shutdownSignals', () => {
   it('resolves with the first signal and hands each later one to `again`', async () => {
@@ -28,7 +20,7 @@ describe('shutdownSignals', () => {
     const first = shutdownSignals(() => {})
     // Read the counts right after the first signal's listeners ran, before anything awaits it.
     process.emit('SIGTERM', 'SIGTERM')
-    counts.push(process.listenerCount('SIGTERM') - (before.get('SIGTERM')?.length ?? 0), process.listenerCount('SIGINT') - (before.get('SIGINT')?.length ?? 0))
+    counts.push(added('SIGTERM'), added('SIGINT'))
     await first
     expect(counts).toEqual([1, 1])
   })
