@@ -15,11 +15,16 @@ export interface OpenStoreOptions {
 /** The database `location` names: a `postgres://` URL opens Postgres, anything else is a SQLite file (or `:memory:`). */
 export function openStore(location: string, options: OpenStoreOptions = {}): Store {
   if (!isPostgresUrl(location)) return openSqliteStore(location, options)
+  return reachingPostgres(location, () => openPostgresStore(location, options))
+}
+
+/** Runs `fn`, which connects to the Postgres database at `url`; a database that cannot be reached is an OperatorError. */
+export function reachingPostgres<T>(url: string, fn: () => T): T {
   try {
-    return openPostgresStore(location, options)
+    return fn()
   } catch (error) {
     // A database that cannot be reached is the operator's to fix: one line, and never the URL's password.
-    if (error instanceof PgError && error.lost) throw new OperatorError(`cannot reach the Postgres database at ${maskedUrl(location)}: ${withoutPassword(error.message, location)}`)
+    if (error instanceof PgError && error.lost) throw new OperatorError(`cannot reach the Postgres database at ${maskedUrl(url)}: ${withoutPassword(error.message, url)}`)
     throw error
   }
 }

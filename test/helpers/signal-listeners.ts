@@ -4,17 +4,17 @@
  */
 export const SIGNALS = ['SIGINT', 'SIGTERM'] as const
 type Signal = (typeof SIGNALS)[number]
-type Listeners = ReturnType<typeof process.listeners>
+type Listeners = NodeJS.SignalsListener[]
 
 export function removeAddedSignalListeners(): { added: (signal: Signal) => number } {
   let before = new Map<Signal, Listeners>()
   beforeEach(() => {
-    before = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]))
+    before = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal) as Listeners]))
   })
   afterEach(() => {
     for (const signal of SIGNALS) {
       for (const listener of process.listeners(signal)) {
-        if (!before.get(signal)?.includes(listener)) process.off(signal, listener as () => void)
+        if (!before.get(signal)?.includes(listener as NodeJS.SignalsListener)) process.off(signal, listener as NodeJS.SignalsListener)
       }
     }
   })

@@ -80,7 +80,7 @@ describe('mapping pool', () => {
     const error = await MappingPool.start(config, 2).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ConfigError)
     expect((error as ConfigError).problems.map((p) => p.field)).toEqual(['inputs.ad_account_id', 'inputs.conversion_token'])
-    expect((error as ConfigError).message).toBe((await compileFunction(config).catch((e: Error) => e)).message)
+    expect((error as ConfigError).message).toBe(((await compileFunction(config).catch((e: unknown) => e)) as Error).message)
   })
 
   it('answers every line with an error when a worker dies mid-batch', async () => {

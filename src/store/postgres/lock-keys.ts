@@ -14,4 +14,9 @@ export const LOCK_KEYS = {
    * id). Postgres keeps one-key and two-key locks apart, so it shares its number with `bootstrap` harmlessly.
    */
   projectEvents: 7_402_914,
+  /**
+   * Taken, for its transaction, alone by `secrets rotate-key` and shared by every open's sealing of the stored
+   * secrets: a process that starts during a rotation reads the secrets once it is over, sealed with the new key.
+   */
+  secretKeys: 7_402_916,
 } as const
