@@ -4,6 +4,7 @@ import {
   type DeliveryTarget,
   describeRequestLogEntry,
   type FetchLike,
+  type HttpAttempt,
   MAX_EVENTS_PER_REQUEST,
   postEvents,
   type RequestLog,
@@ -12,6 +13,7 @@ import {
 } from '../pinterest/client'
 import type { PinterestEvent } from '../pinterest/schema'
 import { redact } from '../secret'
+import type { Deferred } from './attempt'
 import { Breaker, recoveredMessage, type Ticket, unavailableMessage } from './breaker'
 import { type Deadline, deadlineOf, eventTimeOf } from './deadline'
 import type { FinalSettlement } from './outcome'
@@ -93,6 +95,8 @@ export class Dispatcher {
   private closed = false
   /** Set when shutdown ran out of time: what waits from then on is given up at once. */
   private givingUp = false
+  /** Aborted with givingUp: a request waiting for its ad account's budget stops waiting, unsent. */
+  private readonly outOfTime = new AbortController()
   private readonly policy: RetryPolicy
   private readonly options: Required<Omit<DispatcherOptions, 'retry' | keyof PaceOptions>>
   /** Requests per ad account within Pinterest's rate limit: a request waits for its slot, holding its account's slot of concurrency. */
@@ -154,6 +158,7 @@ export class Dispatcher {
     clearTimeout(timer)
     if (finished === 'timeout') {
       this.givingUp = true
+      this.outOfTime.abort()
       this.abandonWaiting()
     }
     await this.flush()
@@ -238,8 +243,8 @@ export class Dispatcher {
     const retries: Item[] = []
     let retryAtMs = 0
     live.forEach((item, i) => {
-      item.attempts += 1
       const settlement = result.settlements[i]
+      if (!(settlement.status === 'retry' && settlement.notSent)) item.attempts += 1
       if (settlement.status !== 'retry') return this.settleItem(item, settlement)
       item.lastError = settlement.reason
       retryAtMs = settlement.atMs
@@ -260,8 +265,8 @@ export class Dispatcher {
 
   private sender(target: Destination) {
     const log = target.debugMode ? this.requestLog(target) : undefined
-    return async (events: SerialisedEvent[]) => {
-      await this.pacer.take(target.adAccountId)
+    return async (events: SerialisedEvent[]): Promise<HttpAttempt | Deferred> => {
+      if (!(await this.pacer.take(target.adAccountId, this.outOfTime.signal))) return { kind: 'deferred', atMs: this.pacer.freeAt(target.adAccountId) }
       this.stats.requests += 1
       return postEvents(target, events, { fetch: this.options.fetch, apiUrl: this.options.apiUrl, timeoutMs: this.options.timeoutMs, log })
     }

@@ -88,14 +88,31 @@ export class RequestPacer {
     return true
   }
 
-  /** Waits for room (sleeping until the next slot, never spinning) and counts the request. */
-  async take(key: string, sleep: (ms: number) => Promise<void> = defaultSleep): Promise<void> {
-    while (!this.tryTake(key)) await sleep(Math.max(1, this.freeAt(key) - this.now()))
+  /**
+   * Waits for room (sleeping until the next slot, never spinning) and counts the request: true. False, with
+   * nothing counted, once `signal` aborts (a shutdown out of time), which also ends the sleep.
+   */
+  async take(key: string, signal?: AbortSignal, sleep: Sleep = defaultSleep): Promise<boolean> {
+    while (!signal?.aborted) {
+      if (this.tryTake(key)) return true
+      await sleep(Math.max(1, this.freeAt(key) - this.now()), signal)
+    }
+    return false
   }
 }
 
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const wake = () => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', wake)
+      resolve()
+    }
+    const timer = setTimeout(wake, ms)
+    signal?.addEventListener('abort', wake, { once: true })
+  })
 }
 
 function positiveInteger(value: number, name: string): number {

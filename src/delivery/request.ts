@@ -54,6 +54,11 @@ export async function deliverRequest(send: Send<SerialisedEvent>, items: readonl
   const nowMs = now()
   const failure = requestFailure(results, nowMs)
   const deadlines = items.map((item) => item.deadline)
+  // Nothing went (no budget): the breaker learnt nothing, and a probe may go with the next batch.
+  if (results.every((result) => result.status === 'deferred')) {
+    breaker.cancel(ticket)
+    return { settlements: decideOutcome(results, deadlines, Number.POSITIVE_INFINITY) }
+  }
   if (!failure) {
     const recovered = breaker.succeeded()
     return { settlements: decideOutcome(results, deadlines, Number.POSITIVE_INFINITY), ...(recovered ? { change: { kind: 'recovered' } } : {}) }

@@ -84,8 +84,22 @@ describe('the request pacer', () => {
       sleeps.push(ms)
       state.now += ms
     }
-    for (let i = 0; i < 5; i++) await pacer.take('a', sleep)
+    for (let i = 0; i < 5; i++) expect(await pacer.take('a', undefined, sleep)).toBe(true)
     expect(sleeps).toEqual([1_000, 1_000])
+  })
+
+  it('stops waiting in take() when its signal aborts: false, nothing counted, the sleep ended', async () => {
+    const { now } = clock()
+    const pacer = new RequestPacer({ requestsPerMinute: 1, paceWindowMs: 60_000 }, now)
+    expect(await pacer.take('a')).toBe(true)
+    const stop = new AbortController()
+    // The default sleep, a minute long: only the abort can end it.
+    const waiting = pacer.take('a', stop.signal)
+    stop.abort()
+    expect(await waiting).toBe(false)
+    expect(pacer.freeAt('a')).toBe(now() + 60_000)
+    expect(await pacer.take('b', stop.signal)).toBe(false)
+    expect(pacer.freeAt('b')).toBe(now())
   })
 
   it('waits at most a window when the clock goes back', () => {
