@@ -36,6 +36,8 @@ const onPostgres: Config = {
     // Upgrades of SQLite files made by older versions (SQLite's migrations); Postgres's schema starts at this version.
     'project-settings-api',
     'functions-saved-without-mappings-are-migrated-to-their-defaults',
+    // Fills the file system the SQLite file is on; Postgres's files are the database server's.
+    'a-full-disk-refuses-capture-and-loses-nothing',
     // Reads the SQLite file and its WAL for secrets in clear; Postgres's files are the server's, not the process's.
     'page-sessions-sign-in-check-csrf-and-end',
     // The size limit measures the SQLite file and its WAL (capture's 503 past --max-db-size).

@@ -3,7 +3,7 @@ import { atomically, chunksOf } from './atomically'
 import { dialectSql, type SqlConnection } from './connection'
 import type { ClaimRequest, Delivery, DeliveryClaim, DeliveryUpdate, NewDelivery } from '../types'
 
-export const DELIVERY_COLUMNS = 'id, project_id, function_id, mapping, event_uuid, distinct_id, event_id, payload, status, attempts, next_attempt_at, first_seen_at, last_error'
+const DELIVERY_COLUMNS = 'id, project_id, function_id, mapping, event_uuid, distinct_id, event_id, payload, status, attempts, next_attempt_at, first_seen_at, last_error'
 
 /**
  * A delivery's columns as read from `deliveries` under the alias `d`. SQLite keeps the Pinterest event in
