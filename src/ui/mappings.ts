@@ -1,4 +1,5 @@
 import type { SchemaItem } from './form-model'
+import { type FiltersValue, filterPartForAttr, filterProblems, filtersPayload, filtersValue } from './property-filters'
 
 /** A mapping as the REST API answers it and takes it back (PostHog's `HogFunctionMappingType`). */
 export interface ApiMapping {
@@ -29,8 +30,8 @@ export interface MappingDraft {
   events: string[]
   /** The entries of `filters.events` as the server gave them (with their own property filters), by name. */
   eventEntries: Record<string, Record<string, unknown>>
-  /** The rest of `filters` (property filters...), kept as the server gave it. */
-  otherFilters: Record<string, unknown>
+  /** The mapping's own property filters, and the rest of its `filters` beside the events, kept as the server gave it. */
+  filters: FiltersValue
   /** Only the inputs the mapping holds; an absent one runs with its schema default. */
   inputs: Record<string, MappingValue>
   schemaOverrides?: Partial<SchemaItem>[]
@@ -123,7 +124,7 @@ function draftOf(mapping: ApiMapping, key: string, templates: MappingTemplate[])
     disabled: mapping.disabled === true,
     events: eventNames(filters),
     eventEntries: Object.fromEntries(eventEntriesOf(filters)),
-    otherFilters: filtersBesideEvents(filters),
+    filters: filtersValue(filtersBesideEvents(filters)),
     inputs,
     ...(mapping.inputs_schema ? { schemaOverrides: mapping.inputs_schema } : {}),
   }
@@ -159,6 +160,7 @@ const change = (drafts: MappingDraft[], key: string, update: (d: MappingDraft) =
 export const setDisabled = (drafts: MappingDraft[], key: string, disabled: boolean) => change(drafts, key, (d) => ({ ...d, disabled }))
 export const rename = (drafts: MappingDraft[], key: string, name: string) => change(drafts, key, (d) => ({ ...d, name }))
 export const setEvents = (drafts: MappingDraft[], key: string, events: string[]) => change(drafts, key, (d) => ({ ...d, events: [...new Set(events)] }))
+export const setFilters = (drafts: MappingDraft[], key: string, filters: FiltersValue) => change(drafts, key, (d) => ({ ...d, filters }))
 export const setInput = (drafts: MappingDraft[], key: string, inputKey: string, value: MappingValue) => change(drafts, key, (d) => ({ ...d, inputs: { ...d.inputs, [inputKey]: value } }))
 export const remove = (drafts: MappingDraft[], key: string) => drafts.filter((d) => d.key !== key)
 
@@ -196,7 +198,7 @@ export function addFromTemplate(drafts: MappingDraft[], template: MappingTemplat
     disabled: false,
     events: trigger ?? eventNames(template.filters),
     eventEntries: Object.fromEntries(eventEntriesOf(template.filters)),
-    otherFilters: filtersBesideEvents(template.filters),
+    filters: filtersValue(filtersBesideEvents(template.filters)),
     inputs,
   }
   return { drafts: [...drafts, draft], key }
@@ -221,10 +223,11 @@ export function toApiMapping(draft: MappingDraft, templates: MappingTemplate[]):
     inputs[key] = { value: payloadValue(input, value) }
   }
   const events = draft.events.map((name) => draft.eventEntries[name] ?? { id: name, name, type: 'events' })
+  const others = filtersPayload(draft.filters) ?? draft.filters.rest ?? {}
   return {
     name: draft.name.trim(),
     disabled: draft.disabled,
-    filters: events.length > 0 ? { ...draft.otherFilters, events } : draft.otherFilters,
+    filters: events.length > 0 ? { ...others, events } : others,
     inputs,
     ...(draft.schemaOverrides ? { inputs_schema: draft.schemaOverrides } : {}),
   }
@@ -241,6 +244,9 @@ export function mappingsDirty(saved: MappingDraft[], drafts: MappingDraft[], tem
 export const mappingFieldId = (draftKey: string, part?: string) => (part ? `mapping-${draftKey}-${part}` : `mapping-${draftKey}`)
 
 export const isMappingField = (id: string) => id.startsWith('mapping-')
+
+/** The scope of a mapping's property filters: their parts' ids start with it (see property-filters.ts). */
+export const filtersScope = (draftKey: string) => mappingFieldId(draftKey, 'filters')
 
 /** The draft a mapping field id belongs to. */
 export const draftKeyOf = (id: string): string | null => /^mapping-(m\d+)/.exec(id)?.[1] ?? null
@@ -284,6 +290,7 @@ export function mappingProblems(drafts: MappingDraft[], templates: MappingTempla
       const problem = inputProblem(draft, input)
       if (problem) problems[problem[0]] = problem[1]
     }
+    Object.assign(problems, filterProblems(draft.filters.rows, filtersScope(draft.key)))
   }
   return problems
 }
@@ -306,7 +313,7 @@ export function mappingFieldForAttr(drafts: MappingDraft[], attr: string): strin
   if (!match || !draft) return null
   const [part, ...path] = (match[2] ?? '').split('__')
   if (part === 'name') return mappingFieldId(draft.key, 'name')
-  if (part === 'filters') return mappingFieldId(draft.key, 'events')
+  if (part === 'filters') return filterPartForAttr(['filters', ...path].join('__'), filtersScope(draft.key)) ?? mappingFieldId(draft.key, 'events')
   if (part === 'inputs') return inputFieldFor(draft, path)
   return mappingFieldId(draft.key)
 }

@@ -1,7 +1,8 @@
 /**
- * The function-wide property filters of a destination (`filters.properties`), as the form edits them: one row
- * per filter, with PostHog's operator labels. The rest of the function's `filters` (events, test accounts) is
- * kept as loaded and saved back untouched.
+ * Property filters (`filters.properties`) as the form edits them: the function-wide ones of a destination, and
+ * each mapping's own. One row per filter, with PostHog's operator labels. The rest of the `filters` (events,
+ * test accounts) is kept as loaded and saved back untouched. A `scope` prefixes the ids of a set's parts:
+ * `filters` for the function's (the `attr` the server names them by), `mapping-<key>-filters` for a mapping's.
  */
 
 export type FilterType = 'event' | 'person'
@@ -96,29 +97,33 @@ export function filtersPayload(value: FiltersValue): Record<string, unknown> | u
   return { ...(value.rest ?? {}), properties: value.rows.map(filterOf) }
 }
 
-/** The id of a row's part: the `attr` the server names it by (`filters__properties__0__value`). */
-export const filterPartId = (index: number, part: 'type' | 'key' | 'operator' | 'value') => `filters__properties__${index}__${part}`
+/** The function's filters: their parts' ids are the `attr`s the server names them by. */
+export const FUNCTION_FILTERS = 'filters'
+
+/** The id of a row's part (`filters__properties__0__value` in the function's scope). */
+export const filterPartId = (index: number, part: 'type' | 'key' | 'operator' | 'value', scope = FUNCTION_FILTERS) => `${scope}__properties__${index}__${part}`
 
 /** The problems found before saving, by part id. */
-export function filterProblems(rows: FilterRow[]): Record<string, string> {
+export function filterProblems(rows: FilterRow[], scope = FUNCTION_FILTERS): Record<string, string> {
   const problems: Record<string, string> = {}
   rows.forEach((row, i) => {
-    if (row.key.trim() === '') problems[filterPartId(i, 'key')] = 'Choose the property to compare.'
+    if (row.key.trim() === '') problems[filterPartId(i, 'key', scope)] = 'Choose the property to compare.'
     if (!needsValue(row.operator)) return
     const text = row.value.trim()
-    if (text === '') problems[filterPartId(i, 'value')] = 'Give a value to compare with.'
-    else if (NUMERIC.includes(row.operator) && !Number.isFinite(Number(text))) problems[filterPartId(i, 'value')] = 'This operator compares numbers: give a number.'
+    if (text === '') problems[filterPartId(i, 'value', scope)] = 'Give a value to compare with.'
+    else if (NUMERIC.includes(row.operator) && !Number.isFinite(Number(text))) problems[filterPartId(i, 'value', scope)] = 'This operator compares numbers: give a number.'
   })
   return problems
 }
 
 /**
  * The part an `attr` of a server error names (`filters__properties__0__value`, or deeper, as
- * `filters__properties__0__value__1`), a filter named whole landing on its key; null for other attrs.
+ * `filters__properties__0__value__1`; a mapping's without its `mappings__<i>__`), a filter named whole landing
+ * on its key; null for other attrs.
  */
-export function filterPartForAttr(attr: string): string | null {
+export function filterPartForAttr(attr: string, scope = FUNCTION_FILTERS): string | null {
   const match = /^filters__properties__(\d+)(?:__(type|key|operator|value)(?:__.*)?)?$/.exec(attr)
   if (!match) return null
   const part = (match[2] ?? 'key') as 'type' | 'key' | 'operator' | 'value'
-  return filterPartId(Number(match[1]), part)
+  return filterPartId(Number(match[1]), part, scope)
 }

@@ -51,7 +51,7 @@ test("a wrong threshold is shown on its field with the server's words; nothing i
   await page.getByLabel('Minutes without a delivery').fill('3')
   await page.getByRole('button', { name: 'Save alerts' }).click()
   await page.locator('#alert-no-deliveries-minutes-error').getByText('must be at least 5').waitFor()
-  await page.waitForFunction("document.activeElement?.id === 'alert-no-deliveries-minutes'")
+  await page.waitForFunction(() => (globalThis as any).document.activeElement?.id === 'alert-no-deliveries-minutes')
   await expect(page.evaluate('document.activeElement.id')).resolves.toBe('alert-no-deliveries-minutes')
   await expect(page.getByLabel('Minutes without a delivery').getAttribute('aria-invalid')).resolves.toBe('true')
   expect((await stored()).no_deliveries.minutes).toBe(60)
@@ -127,7 +127,7 @@ test('Replace takes a new webhook URL; recent episodes show open and cleared wit
 
   await page.getByRole('button', { name: 'Replace' }).click()
   // The field is focused once it has rendered, a moment after the click.
-  await page.waitForFunction("document.activeElement?.id === 'alert-webhook'")
+  await page.waitForFunction(() => (globalThis as any).document.activeElement?.id === 'alert-webhook')
   await expect(page.evaluate('document.activeElement.id')).resolves.toBe('alert-webhook')
   await page.getByLabel('Webhook URL').fill('ftp://example.com/pageS3cr3tPath')
   await page.getByRole('button', { name: 'Save alerts' }).click()

@@ -181,7 +181,7 @@ test('while a replay of the filter runs its rows say why they cannot be replayed
   await job.getByRole('button', { name: 'Cancel this replay' }).click()
   await job.locator('.badge').getByText('Cancelled', { exact: true }).waitFor()
   // The list is read again once the job has ended: its rows become replayable when that answer arrives.
-  await page.waitForFunction("document.querySelectorAll('.delivery-check:enabled').length === 2")
+  await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('.delivery-check:enabled').length === 2)
   await expect(page.locator('.delivery-check:enabled').count()).resolves.toBe(2)
   await expect(page.getByTestId('not-replayable').count()).resolves.toBe(0)
 })

@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks'
-import { type MappingDraft, type MappingInput, type MappingValue, mappingFieldId, shownValue } from '../mappings'
+import { filtersScope, type MappingDraft, type MappingInput, type MappingValue, mappingFieldId, shownValue } from '../mappings'
+import type { FiltersValue } from '../property-filters'
 import { EventPicker } from './EventPicker'
 import { describedBy } from './InputField'
+import { PropertyFilters } from './PropertyFilters'
 import { TemplateField, type TemplateSuggestions } from './TemplateField'
 
 export interface EditorProps {
@@ -11,6 +13,8 @@ export interface EditorProps {
   suggestions: TemplateSuggestions
   onRename: (name: string) => void
   onEvents: (events: string[]) => void
+  /** `part`: the id of the filter part that changed. */
+  onFilters: (filters: FiltersValue, part: string) => void
   onInput: (key: string, value: MappingValue, fieldId: string) => void
   onDuplicate: () => void
   onRemove: () => void
@@ -233,6 +237,14 @@ export function MappingEditor(props: EditorProps) {
         error={errors[mappingFieldId(draft.key, 'events')]}
         emptyText="All events (no trigger event chosen)."
         onChange={props.onEvents}
+      />
+      <PropertyFilters
+        scope={filtersScope(draft.key)}
+        description={`${draft.name || 'This mapping'} takes only the trigger events that match all of these property filters.`}
+        value={draft.filters}
+        onChange={props.onFilters}
+        errorOf={(id) => errors[id]}
+        suggestions={suggestions}
       />
       {schema.map((input) => (
         <Input key={input.key} draft={draft} input={input} errors={errors} suggestions={suggestions} onInput={props.onInput} />

@@ -16,6 +16,7 @@ import {
   schemaOf,
   setDisabled,
   setEvents,
+  setFilters,
   setInput,
   templateEvents,
 } from '../mappings'
@@ -196,6 +197,7 @@ export function MappingsTab({ suggestions, drafts, templates, errors, onChange }
                   suggestions={suggestions}
                   onRename={(name) => onChange(rename(drafts, draft.key, name), mappingFieldId(draft.key, 'name'))}
                   onEvents={(events) => onChange(setEvents(drafts, draft.key, events), mappingFieldId(draft.key, 'events'))}
+                  onFilters={(filters, part) => onChange(setFilters(drafts, draft.key, filters), part)}
                   onInput={(key, value, fieldId) => onChange(setInput(drafts, draft.key, key, value), fieldId)}
                   onDuplicate={() => {
                     const next = duplicate(drafts, draft.key)

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact'
-import { FILTER_TYPES, type FiltersValue, type FilterRow, filterPartId, needsValue, newRow, OPERATORS, type Operator } from '../property-filters'
+import { FILTER_TYPES, FUNCTION_FILTERS, type FiltersValue, type FilterRow, filterPartId, needsValue, newRow, OPERATORS, type Operator } from '../property-filters'
 import type { TemplateSuggestions } from '../template-completions'
 import { describedBy } from './InputField'
 
@@ -10,9 +10,23 @@ interface Props {
   /** The problem shown at a part, by part id (`filters__properties__0__value`). */
   errorOf: (id: string) => string | undefined
   suggestions: TemplateSuggestions
+  /** Whose filters: the function's (the default) or a mapping's (`mapping-<key>-filters`); prefixes the ids. */
+  scope?: string
+  /** What the filters decide, under the legend. */
+  description?: string
 }
 
-const LISTS = { event: 'filter-event-properties', person: 'filter-person-properties' }
+type Lists = Record<FilterRow['type'], string>
+
+/** The ids of a scope's own elements: the function's keep the names they always had. */
+function idsOf(scope: string) {
+  const own = scope === FUNCTION_FILTERS ? '' : `${scope}-`
+  return {
+    lists: { event: `${own}filter-event-properties`, person: `${own}filter-person-properties` } as Lists,
+    add: `${own}add-property-filter`,
+    description: `${own}property-filters-description`,
+  }
+}
 
 function Part({ id, label, error, className, children }: { id: string; label: string; error?: string; className: string; children: ComponentChildren }) {
   return (
@@ -30,8 +44,19 @@ function Part({ id, label, error, className, children }: { id: string; label: st
   )
 }
 
-function Row({ row, index, onChange, onRemove, errorOf }: { row: FilterRow; index: number; onChange: (row: FilterRow, part: string) => void; onRemove: () => void; errorOf: Props['errorOf'] }) {
-  const ids = { type: filterPartId(index, 'type'), key: filterPartId(index, 'key'), operator: filterPartId(index, 'operator'), value: filterPartId(index, 'value') }
+interface RowProps {
+  row: FilterRow
+  index: number
+  scope: string
+  lists: Lists
+  onChange: (row: FilterRow, part: string) => void
+  onRemove: () => void
+  errorOf: Props['errorOf']
+}
+
+function Row({ row, index, scope, lists, onChange, onRemove, errorOf }: RowProps) {
+  const part = (name: 'type' | 'key' | 'operator' | 'value') => filterPartId(index, name, scope)
+  const ids = { type: part('type'), key: part('key'), operator: part('operator'), value: part('value') }
   const invalid = (id: string) => (errorOf(id) ? ('true' as const) : undefined)
   const n = index + 1
   return (
@@ -49,7 +74,7 @@ function Row({ row, index, onChange, onRemove, errorOf }: { row: FilterRow; inde
         <input
           id={ids.key}
           type="text"
-          list={LISTS[row.type]}
+          list={lists[row.type]}
           spellcheck={false}
           autocomplete="off"
           value={row.key}
@@ -89,24 +114,27 @@ function Row({ row, index, onChange, onRemove, errorOf }: { row: FilterRow; inde
   )
 }
 
-/** The function-wide property filters: an event goes to the destination only when it matches all of them. */
-export function PropertyFilters({ value, onChange, errorOf, suggestions }: Props) {
-  const setRows = (rows: FilterRow[], part = 'filters') => onChange({ ...value, rows }, part)
+const FUNCTION_DESCRIPTION = "Only events that match all of these property filters are sent (on top of each mapping's own trigger)."
+
+/** Property filters: an event goes on (to the destination, or through a mapping) only when it matches all of them. */
+export function PropertyFilters({ value, onChange, errorOf, suggestions, scope = FUNCTION_FILTERS, description = FUNCTION_DESCRIPTION }: Props) {
+  const ids = idsOf(scope)
+  const setRows = (rows: FilterRow[], part = scope) => onChange({ ...value, rows }, part)
   const add = () => {
     setRows([...value.rows, newRow()])
-    const id = filterPartId(value.rows.length, 'key')
+    const id = filterPartId(value.rows.length, 'key', scope)
     setTimeout(() => document.getElementById(id)?.focus())
   }
   // The focus goes to the button that adds filters, not to the page's start, when its row is gone.
   const remove = (index: number) => {
     setRows(value.rows.filter((_, j) => j !== index))
-    setTimeout(() => document.getElementById('add-property-filter')?.focus())
+    setTimeout(() => document.getElementById(ids.add)?.focus())
   }
   return (
-    <fieldset class="property-filters" aria-describedby="property-filters-description">
+    <fieldset class="property-filters" aria-describedby={ids.description}>
       <legend>Filters</legend>
-      <p id="property-filters-description" class="description">
-        Only events that match all of these property filters are sent (on top of each mapping's own trigger).
+      <p id={ids.description} class="description">
+        {description}
       </p>
       {value.rows.length > 0 && (
         <ul class="property-filter-list">
@@ -115,6 +143,8 @@ export function PropertyFilters({ value, onChange, errorOf, suggestions }: Props
               key={i}
               row={row}
               index={i}
+              scope={scope}
+              lists={ids.lists}
               errorOf={errorOf}
               onChange={(next, part) =>
                 setRows(
@@ -127,15 +157,15 @@ export function PropertyFilters({ value, onChange, errorOf, suggestions }: Props
           ))}
         </ul>
       )}
-      <button type="button" id="add-property-filter" class="button small" onClick={add}>
+      <button type="button" id={ids.add} class="button small" onClick={add}>
         Add filter
       </button>
-      <datalist id={LISTS.event}>
+      <datalist id={ids.lists.event}>
         {suggestions.eventProperties.map((name) => (
           <option key={name} value={name} />
         ))}
       </datalist>
-      <datalist id={LISTS.person}>
+      <datalist id={ids.lists.person}>
         {suggestions.personProperties.map((name) => (
           <option key={name} value={name} />
         ))}
