@@ -51,14 +51,14 @@ export async function deliverRequest(send: Send<SerialisedEvent>, items: readonl
     const reason = `unexpected failure while sending: ${error instanceof Error ? error.message : String(error)}`
     results = items.map(() => ({ status: 'failed', reason }))
   }
-  const nowMs = now()
-  const failure = requestFailure(results, nowMs)
   const deadlines = items.map((item) => item.deadline)
   // Nothing went (no budget): the breaker learnt nothing, and a probe may go with the next batch.
   if (results.every((result) => result.status === 'deferred')) {
     breaker.cancel(ticket)
     return { settlements: decideOutcome(results, deadlines, Number.POSITIVE_INFINITY) }
   }
+  const nowMs = now()
+  const failure = requestFailure(results, nowMs)
   if (!failure) {
     const recovered = breaker.succeeded()
     return { settlements: decideOutcome(results, deadlines, Number.POSITIVE_INFINITY), ...(recovered ? { change: { kind: 'recovered' } } : {}) }

@@ -7,14 +7,13 @@ import { LOCK_KEYS } from '../../src/store/postgres/lock-keys'
 import { openPostgresStore } from '../../src/store/postgres/database'
 import { keyId, SecretBox, SecretKeyError } from '../../src/store/secret-box'
 import { functionPlace, sealSecrets } from '../../src/store/sql/sealed-secrets'
-import type { FunctionWrite } from '../../src/store/types'
 import { dropPostgresDatabase, freshPostgresDatabase } from '../helpers/postgres'
 import { type ServerProcess, spawnServer, stopServer } from '../helpers/server-process'
+import { insertPinterestFunction } from '../helpers/stored-function'
 
 // Server processes under ts-node on a shared machine start slowly: the waits are generous, never the measure.
 jest.setTimeout(120_000)
 
-const BY_TEST = { actor: { key_id: null, label: 'test' } }
 const TOKEN = 'pina_VERYSECRETpostgresRotation'
 const OLD = randomBytes(32).toString('base64')
 const NEW = randomBytes(32).toString('hex')
@@ -32,26 +31,11 @@ afterEach(async () => {
   await dropPostgresDatabase(url)
 })
 
-const fn = (id: string, token: string): FunctionWrite => ({
-  id,
-  project_id: 1,
-  type: 'destination',
-  name: id,
-  description: '',
-  enabled: true,
-  deleted: false,
-  template_id: 't',
-  inputs: {},
-  secrets: { conversion_token: token },
-  mappings: null,
-  filters: null,
-})
-
 function seed(): void {
   const store = openPostgresStore(url, { secretKeys: [key(OLD)] })
   store.projects.create('Shop')
-  store.functions.insert(fn('fn-1', TOKEN), BY_TEST)
-  store.functions.insert(fn('fn-2', `${TOKEN}-2`), BY_TEST)
+  insertPinterestFunction(store, { id: 'fn-1', project_id: 1, secrets: { conversion_token: TOKEN } })
+  insertPinterestFunction(store, { id: 'fn-2', project_id: 1, secrets: { conversion_token: `${TOKEN}-2` } })
   store.close()
 }
 
