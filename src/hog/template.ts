@@ -81,11 +81,14 @@ export function compileString(text: string, field: string, options: CompileOptio
     throw new ConfigError(field, `invalid template at position ${ast.position}: ${ast.message}`)
   }
   const node = ast as HogNode
+  // A fast expression is one the compiler always accepts (a chain of keys from a known root, ifNull of two
+  // such), so bytecode that would never run is not built for it.
+  const fast = options.fastPath === false || node.node === 'Constant' ? undefined : toFastExpr(node)
+  if (fast) return { kind: 'fast', expr: fast }
   try {
     const bytecode = compileToBytecode(node)
     if (node.node === 'Constant') return { kind: 'constant', value: node.value ?? null }
-    const fast = options.fastPath === false ? undefined : toFastExpr(node)
-    return fast ? { kind: 'fast', expr: fast } : { kind: 'vm', bytecode }
+    return { kind: 'vm', bytecode }
   } catch (error) {
     if (error instanceof HogCompileError) {
       throw new ConfigError(field, `invalid template at position ${error.position}: ${error.message}`)

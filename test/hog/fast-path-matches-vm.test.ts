@@ -55,6 +55,36 @@ describe('fast path for property chains and ?? chains', () => {
     )
   })
 
+  it('accepts and refuses at compile time exactly the templates the VM compiler does (it builds no bytecode for them)', () => {
+    const verdict = (template: string, fastPath: boolean) => {
+      try {
+        return { kind: compileString(template, 'input', { fastPath }).kind }
+      } catch (error) {
+        return { error: (error as Error).message }
+      }
+    }
+    const part = fc.oneof(chainArb, constantArb, fc.constantFrom('unknown_root.a', 'properties.email', 'event.properties.1', 'lambda_x'))
+    const call = fc.oneof(
+      part,
+      fc.array(part, { minLength: 0, maxLength: 3 }).map((args) => `ifNull(${args.join(', ')})`),
+      fc.tuple(part, part, part).map(([a, b, c]) => `ifNull(ifNull(${a}, ${b}), ${c})`),
+    )
+    const templateArb = fc.array(call, { minLength: 1, maxLength: 3 }).map((parts) => `{${parts.join(' ?? ')}}`)
+    let refused = 0
+    fc.assert(
+      fc.property(templateArb, (template) => {
+        const fast = verdict(template, true)
+        const vm = verdict(template, false)
+        if ('error' in vm) refused += 1
+        expect('error' in fast ? fast : { ok: true }).toEqual('error' in vm ? vm : { ok: true })
+      }),
+      { numRuns: 300 },
+    )
+    expect(refused).toBeGreaterThan(30)
+    expect(verdict('{unknown_root.a ?? event.properties.email}', true)).toEqual(verdict('{unknown_root.a ?? event.properties.email}', false))
+    expect(verdict('{ifNull(event.properties.a)}', true)).toEqual({ error: "input: invalid template at position 1: function 'ifNull' takes 2 arguments, got 1" })
+  })
+
   it('is used for the chains the prebuilt mappings use', () => {
     expect(compileString('{person.properties.email ?? event.properties.email}', 'x').kind).toBe('fast')
     expect(compileString('{event.properties.$ip}', 'x').kind).toBe('fast')
