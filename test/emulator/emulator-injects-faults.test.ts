@@ -95,7 +95,8 @@ describe('emulator: injected faults', () => {
     const started = Date.now()
     await emulator.close()
     await Promise.all([delayed, hung])
-    expect(Date.now() - started).toBeLessThan(1000)
+    // Without close() ending them, the delayed request would take its 60 s: far past any busy machine's pause.
+    expect(Date.now() - started).toBeLessThan(20_000)
     await expect(fetch(`${emulator.url}/_health`)).rejects.toThrow()
   })
 

@@ -1,4 +1,5 @@
 import { ConfigError } from '../../src/errors'
+import * as runtime from '../../src/hog/runtime'
 import { compileFunction, DEFAULT_TIME_BUDGET_MS } from '../../src/mapping/compile-function'
 import { invokeFunction } from '../../src/mapping/invoke'
 import { MAX_MAPPINGS } from '../../src/template/function-config-schema'
@@ -52,11 +53,35 @@ describe('a function has a time budget per event', () => {
     // Each VM template stops at what is left of the budget, so the function as a whole stops near it.
     const slowMappings = Array.from({ length: 5 }, (_, i) => mapping(`Slow ${i}`, SLOW))
     const fn = await compileFunction({ ...BASE_CONFIG, mappings: slowMappings }, { timeBudgetMs: 40 })
-    const started = Date.now()
     const results = invokeFunction(fn, fixtureEvent('Order Completed'), { nowMs: NOW_MS })
     expect(results).toEqual([{ mapping: 'Slow 0', status: 'error', reason: 'the function took longer than 40 ms on this event' }])
-    // Generous bound: five templates with the VM's own 250 ms limit each would take over a second.
-    expect(Date.now() - started).toBeLessThan(1_000)
+  })
+
+  it("gives each mapping's VM templates the deadline of the function's budget, not one of their own", async () => {
+    const vmMappings = Array.from({ length: 3 }, (_, i) => mapping(`VM ${i}`, '{lower(event.event)}'))
+    const fn = await compileFunction({ ...BASE_CONFIG, mappings: vmMappings }, { timeBudgetMs: 40 })
+    const run = jest.spyOn(runtime, 'runBytecode')
+    // A clock that moves 1 ms at each reading, so that a deadline taken per mapping could not come out the same.
+    const realNow = Date.now.bind(Date)
+    let readings = 0
+    const before = realNow()
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => before + ++readings)
+    try {
+      const results = invokeFunction(fn, fixtureEvent('Order Completed'), { nowMs: NOW_MS })
+      expect(results.map((r) => [r.mapping, r.status])).toEqual([
+        ['VM 0', 'event'],
+        ['VM 1', 'event'],
+        ['VM 2', 'event'],
+      ])
+      const deadlines = run.mock.calls.map((call) => call[2])
+      expect(deadlines).toHaveLength(3)
+      expect(new Set(deadlines).size).toBe(1)
+      expect(deadlines[0]).toBe(before + 1 + 40)
+      expect(readings).toBeGreaterThanOrEqual(4)
+    } finally {
+      clock.mockRestore()
+      run.mockRestore()
+    }
   })
 })
 
