@@ -100,8 +100,15 @@ describe('dispatcher', () => {
   })
 
   it('keeps retrying until the retry deadline, then gives up with the last reason', async () => {
-    const pinterest = fakePinterest(() => ({ status: 503, body: { code: 4197, message: 'ramped down' } }))
-    const dispatcher = new Dispatcher({ fetch: pinterest.fetchFn, retry: { ...fast, maxRetryMs: 150 } })
+    // The dispatcher's clock moves 1 ms at each reading and 60 ms at each request, never with real time, so
+    // late timers on a busy machine cannot use up the 150 ms before the first request.
+    let clockMs = 0
+    const pinterest = fakePinterest(() => {
+      clockMs += 60
+      return { status: 503, body: { code: 4197, message: 'ramped down' } }
+    })
+    const now = () => (clockMs += 1)
+    const dispatcher = new Dispatcher({ fetch: pinterest.fetchFn, now, retry: { ...fast, maxRetryMs: 150 } })
     const outcome = await dispatcher.send(event('x'), target())
     expect(outcome).toMatchObject({ status: 'gave_up', reason: 'gave up: retries stop 150 ms after hand-over; last error: HTTP 503: code 4197: ramped down' })
     expect(outcome.attempts).toBeGreaterThanOrEqual(2)
