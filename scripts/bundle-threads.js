@@ -4,9 +4,12 @@
 // other package is loaded from node_modules as before (native modules, WebAssembly, files read beside them).
 // Only scripts that start no threads of their own can be bundled: `workerScript` finds a thread's script
 // beside its caller's file, which inside a bundle is the bundle (the build stops if one would).
+// dist/<entry>.js becomes scripts/thread-loader.js, which runs dist/<entry>.bundle.js with the V8 code cache
+// recorded here in dist/<entry>.bundle.cache by a thread that mapped examples/events.jsonl.
 // `node scripts/bundle-threads.js [--outdir DIR]` (default dist/); `npm run build` runs it after tsc.
 const fs = require('node:fs')
 const path = require('node:path')
+const { Worker } = require('node:worker_threads')
 const esbuild = require('esbuild')
 
 const root = path.resolve(__dirname, '..')
@@ -36,13 +39,13 @@ const withoutZodLocales = {
 const STARTS_THREADS = path.join('src', 'worker-script.ts')
 
 /**
- * Bundles src/<entry>.ts into <outdir>/<entry>.js (and its source map); rejects, writing nothing, a script
- * that starts threads of its own.
+ * Bundles src/<entry>.ts into <outdir>/<entry>.bundle.js (and its source map) and puts the loader at
+ * <outdir>/<entry>.js; rejects, writing nothing, a script that starts threads of its own.
  */
 async function bundleThread(entry, outdir) {
   const result = await esbuild.build({
     entryPoints: [path.join(root, 'src', `${entry}.ts`)],
-    outfile: path.join(outdir, `${entry}.js`),
+    outfile: path.join(outdir, `${entry}.bundle.js`),
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -60,16 +63,50 @@ async function bundleThread(entry, outdir) {
     fs.mkdirSync(path.dirname(file.path), { recursive: true })
     fs.writeFileSync(file.path, file.contents)
   }
+  fs.copyFileSync(path.join(__dirname, 'thread-loader.js'), path.join(outdir, `${entry}.js`))
+  // tsc's map of the file the loader replaced.
+  fs.rmSync(path.join(outdir, `${entry}.js.map`), { force: true })
   return result.metafile
+}
+
+/**
+ * Starts the bundled mapping thread at <outdir>/<entry>.js on examples/function.json, has it print
+ * examples/events.jsonl and writes the code cache it sends then to <outdir>/<entry>.bundle.cache.
+ * Resolves to the cache's size in bytes and whether that thread itself started from a cache V8 took.
+ */
+async function recordCodeCache(entry, outdir) {
+  const config = JSON.parse(fs.readFileSync(path.join(root, 'examples', 'function.json'), 'utf8'))
+  const events = new TextEncoder().encode(fs.readFileSync(path.join(root, 'examples', 'events.jsonl'), 'utf8'))
+  const worker = new Worker(path.join(outdir, `${entry}.js`), { workerData: { config, recordCodeCache: true } })
+  try {
+    const { data, startedFromCache } = await new Promise((resolve, reject) => {
+      worker.on('message', (reply) => {
+        if (reply.type === 'ready') worker.postMessage({ id: 1, text: events, firstLine: 1, print: true })
+        else if (reply.type === 'code-cache') resolve(reply)
+        else if (reply.type === 'failed') reject(new Error(`the example function did not compile: ${JSON.stringify(reply.problems)}`))
+      })
+      worker.once('error', reject)
+      worker.once('exit', (code) => reject(new Error(`the thread exited (${code}) before it sent its code cache`)))
+    })
+    const file = path.join(outdir, `${entry}.bundle.cache`)
+    fs.writeFileSync(`${file}.tmp`, data)
+    fs.renameSync(`${file}.tmp`, file)
+    return { bytes: data.length, startedFromCache }
+  } finally {
+    await worker.terminate()
+  }
 }
 
 async function main() {
   const at = process.argv.indexOf('--outdir')
   const outdir = at > 0 ? path.resolve(process.argv[at + 1]) : path.join(root, 'dist')
-  for (const entry of THREAD_ENTRIES) await bundleThread(entry, outdir)
+  for (const entry of THREAD_ENTRIES) {
+    await bundleThread(entry, outdir)
+    await recordCodeCache(entry, outdir)
+  }
 }
 
-module.exports = { bundleThread, THREAD_ENTRIES }
+module.exports = { bundleThread, recordCodeCache, THREAD_ENTRIES }
 
 if (require.main === module) {
   main().catch((error) => {
