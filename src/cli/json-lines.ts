@@ -45,6 +45,8 @@ export interface LineChunk {
   bytes: Uint8Array
   /** The number of its first line in the whole input, from 1. */
   firstLine: number
+  /** How many lines it holds (as lineCount counts them). */
+  lines: number
 }
 
 /** Bytes of one chunk, about: a chunk ends at the first line break after this many. */
@@ -73,8 +75,8 @@ async function* chunksOf(file: string | undefined, stdin: Readable, position: In
   let firstLine = 1
   const cut = (bytes: Buffer): LineChunk => {
     // A copy of its own: the chunk's buffer moves to another thread, and the input's buffers hold more.
-    const chunk = { bytes: new Uint8Array(bytes), firstLine }
-    firstLine += lineCount(bytes)
+    const chunk = { bytes: new Uint8Array(bytes), firstLine, lines: lineCount(bytes) }
+    firstLine += chunk.lines
     return chunk
   }
   for await (const data of input as AsyncIterable<Buffer | string>) {

@@ -74,7 +74,7 @@ export async function runMap(options: MapOptions): Promise<number> {
     await mapInChunks(
       chunks,
       pool.size,
-      (chunk) => pool.print(chunk.bytes, chunk.firstLine, options.nowMs),
+      (chunk) => pool.print(chunk.bytes, chunk.firstLine, options.nowMs, chunk.lines),
       async ({ output, counts: some }) => {
         for (const status of Object.keys(counts) as (keyof typeof counts)[]) counts[status] += some[status]
         if (output.length > 0 && !stdout.write(output)) await once(stdout, 'drain')

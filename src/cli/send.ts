@@ -103,7 +103,7 @@ async function mapInput(
     await mapInChunks(
       chunks,
       pool.size,
-      (chunk) => pool.map(chunk.bytes, chunk.firstLine, options.nowMs),
+      (chunk) => pool.map(chunk.bytes, chunk.firstLine, options.nowMs, chunk.lines),
       async (results) => {
         let line = 0
         for (const result of results) {

@@ -111,23 +111,23 @@ export class MappingPool {
   /**
    * Maps lines of JSON text, given as lines or as UTF-8 JSON-lines text (whose buffer moves to the thread and
    * is unusable here afterwards); `firstLine` numbers them in the results (1-based, as in a file). A blank
-   * line has no result (its number is still counted).
+   * line has no result (its number is still counted). `lines`, the text's lineCount, saves counting again.
    */
-  map(text: string[] | Uint8Array, firstLine = 1, nowMs?: number): Promise<MappedResult[]> {
-    return this.send({ text, firstLine, nowMs }) as Promise<MappedResult[]>
+  map(text: string[] | Uint8Array, firstLine = 1, nowMs?: number, lines?: number): Promise<MappedResult[]> {
+    return this.send({ text, firstLine, nowMs }, lines) as Promise<MappedResult[]>
   }
 
   /** As map, answered with the output `pinterest-capi map` prints for the lines, in one buffer. */
-  print(text: Uint8Array, firstLine = 1, nowMs?: number): Promise<PrintedChunk> {
-    return this.send({ text, firstLine, nowMs, print: true }) as Promise<PrintedChunk>
+  print(text: Uint8Array, firstLine = 1, nowMs?: number, lines?: number): Promise<PrintedChunk> {
+    return this.send({ text, firstLine, nowMs, print: true }, lines) as Promise<PrintedChunk>
   }
 
-  private send(given: Omit<WorkerRequest, 'id'>): Promise<MappedResult[] | PrintedChunk> {
+  private send(given: Omit<WorkerRequest, 'id'>, knownLines: number | undefined): Promise<MappedResult[] | PrintedChunk> {
     const request = Array.isArray(given.text) || ownsItsBuffer(given.text) ? given : { ...given, text: new Uint8Array(given.text) }
     if (this.slots.length === 0) return Promise.reject(new Error('no mapping worker is running'))
     const slot = this.slots.reduce((best, s) => (s.pending.size < best.pending.size ? s : best))
     const id = this.nextId++
-    const lines = Array.isArray(request.text) ? request.text.length : lineCount(request.text)
+    const lines = Array.isArray(request.text) ? request.text.length : (knownLines ?? lineCount(request.text))
     return new Promise((resolve) => {
       slot.pending.set(id, { resolve, lines, firstLine: request.firstLine, print: request.print === true })
       const transfer = Array.isArray(request.text) ? [] : [request.text.buffer as ArrayBuffer]

@@ -61,6 +61,10 @@ describe('chunks of whole lines', () => {
     }
     for (const chunk of chunks) expect([chunk.bytes.byteOffset, chunk.bytes.buffer.byteLength]).toEqual([0, chunk.bytes.length])
     expect(chunks.reduce((sum, chunk) => sum + chunk.bytes.length, 0)).toBe(Buffer.byteLength(text))
+    // Each chunk says how many lines it holds, and the next one's numbering starts after them.
+    for (const chunk of chunks) expect(chunk.lines).toBe(linesOfText(new TextDecoder().decode(chunk.bytes)).length)
+    chunks.slice(1).forEach((chunk, i) => expect(chunk.firstLine).toBe(chunks[i].firstLine + chunks[i].lines))
+    expect(chunks.reduce((sum, chunk) => sum + chunk.lines, 0)).toBe(40_000)
   })
 
   it.each([
