@@ -169,15 +169,18 @@ export const DEFAULT_PARSE_AHEAD_BUDGET_MS = 5_000
  */
 export async function parseTemplatesAhead(templates: TemplateText[], budgetMs = DEFAULT_PARSE_AHEAD_BUDGET_MS): Promise<(TemplateText & HogParseFailure) | undefined> {
   const deadline = Date.now() + budgetMs
+  // The clock is read after each parse, not before: the first template gets the whole budget, and its
+  // failure names the budget asked for rather than what was left a moment later.
+  let left = budgetMs
   for (const template of templates) {
     const parseAsync = backend?.parseAsync?.bind(backend)
     if (!parseAsync) return undefined
     if (known.has(template.text) || answers.has(template.text)) continue
-    const left = deadline - Date.now()
     if (left <= 0) return { ...template, failure: `the templates of this configuration took longer than ${budgetMs} ms to parse` }
     const answer = await parseAsync(PREFIX + template.text, Math.min(left, DEFAULT_PARSE_TIMEOUT_MS))
     if (typeof answer !== 'string') return { ...template, ...answer }
     remember(template.text, answer)
+    left = deadline - Date.now()
   }
   return undefined
 }

@@ -77,7 +77,8 @@ describe("the server's sender", () => {
     store = setup.store
     emulator = await startEmulator({ credentials: [{ token: TOKEN, adAccountIds: [ACCOUNT] }], faults: { next_statuses: [503] } })
     const fnId = setup.addFunction('fn-a')
-    const edgeTime = Math.floor(Date.now() / 1000) - 7 * DAY_S + 5
+    // The window ends 30 s from now: time for a busy machine's first attempt, and before the retry 60 s on.
+    const edgeTime = Math.floor(Date.now() / 1000) - 7 * DAY_S + 30
     addDeliveries(store, setup.projectId, fnId, 'edge', 1, () => ({ event_time: edgeTime }))
     await setup.sender({ apiUrl: emulator.url, retry: { baseDelayMs: 60_000 }, random: () => 1 }).runOnce()
     expect(store.deliveries.counts()).toEqual({ pending: 0, delivered: 0, failed: 0, gave_up: 1 })

@@ -74,7 +74,7 @@ async function pollHealth(stop: Promise<unknown>): Promise<{ slowest: number; an
 }
 
 describe('hostile templates posted to the hog_functions API', () => {
-  it('are refused with a 400 naming the field while /_health keeps answering within a second', async () => {
+  it('are refused with a 400 naming the field while /_health keeps answering, each time within 3 s', async () => {
     const submissions = (async () => {
       const results = []
       for (let round = 0; round < 5; round++) {
@@ -86,7 +86,9 @@ describe('hostile templates posted to the hog_functions API', () => {
     })()
     const [results, health] = await Promise.all([submissions, pollHealth(submissions)])
     expect(health.answers).toBeGreaterThan(0)
-    expect(health.slowest).toBeLessThan(1_000)
+    // A generous bound (a busy machine pauses processes for a second): a loop held by the parses, five rounds
+    // of them, would hold a health check far longer.
+    expect(health.slowest).toBeLessThan(3_000)
     const expected = HOSTILE.map(([, detail]) => ({ status: 400, detail }))
     const withinBounds: number[] = []
     for (let round = 0; round < 5; round++) {

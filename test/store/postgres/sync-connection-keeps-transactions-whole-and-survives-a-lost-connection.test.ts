@@ -126,15 +126,16 @@ describe('the synchronous Postgres connection', () => {
   })
 
   it('replaces a thread that does not answer in time: the next statement runs on a fresh one, and a transaction begun on the old one commits nothing', () => {
-    const slow = new SyncPgConnection(url, { answerTimeoutMs: 300 })
+    // 1.5 s: long enough that a busy machine's pause does not time out the statements that should answer.
+    const slow = new SyncPgConnection(url, { answerTimeoutMs: 1500 })
     try {
-      const stalled = thrown(() => slow.exec('SELECT pg_sleep(2)'))
-      expect([stalled.message, stalled.lost]).toEqual(['Postgres did not answer within 0.3 s', true])
+      const stalled = thrown(() => slow.exec('SELECT pg_sleep(6)'))
+      expect([stalled.message, stalled.lost]).toEqual(['Postgres did not answer within 1.5 s', true])
       expect(slow.prepare('SELECT 41 + 1 AS n').pluck().get()).toBe(42)
       const lost = thrown(() =>
         slow.transaction(() => {
           slow.prepare('INSERT INTO t (id) VALUES (1)').run()
-          slow.exec('SELECT pg_sleep(2)')
+          slow.exec('SELECT pg_sleep(6)')
         }),
       )
       expect(lost.lost).toBe(true)
