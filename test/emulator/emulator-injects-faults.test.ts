@@ -1,5 +1,6 @@
 import { FaultsError } from '../../src/emulator/faults'
 import type { RunningEmulator } from '../../src/emulator/server'
+import { until } from '../helpers/pipeline-server'
 import { emulatorPerTest, failed, getJson, pinterestEvent, postEvents, processed, sendJsonTo } from './helpers'
 
 const start = emulatorPerTest()
@@ -18,8 +19,7 @@ async function statuses(emulator: RunningEmulator, count: number): Promise<numbe
 
 /** Waits (up to 20 s) until the emulator has recorded `count` requests. */
 async function recorded(emulator: RunningEmulator, count: number): Promise<void> {
-  const started = Date.now()
-  while (emulator.requests().length < count && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 10))
+  await until(() => emulator.requests().length >= count, 20_000)
   expect(emulator.requests()).toHaveLength(count)
 }
 
